@@ -1,0 +1,203 @@
+package org.openvdi.broker.desktop;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import java.util.Objects;
+import java.util.UUID;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+import org.openvdi.broker.desktop.api.*;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+
+/** One desktop VM: decides its lifecycle; the provisioning process performs the side effects. */
+@Aggregate
+class Desktop {
+
+    @AggregateIdentifier
+    private UUID desktopId;
+    private DesktopState state;
+    private UUID sessionId;
+    private String user;
+    private String owner;
+
+    Desktop() {
+    }
+
+    @CommandHandler
+    Desktop(RequestDesktopProvisioningCommand c) {
+        apply(new DesktopProvisioningRequestedEvent(c.desktopId(), c.poolId(), c.hostId(), c.templateId(),
+                c.templateVersion(), c.owner()));
+    }
+
+    @CommandHandler
+    void handle(RecordVolumeClonedCommand c) {
+        if (state.before(DesktopState.CLONED)) {
+            apply(new DesktopVolumeClonedEvent(desktopId, c.millis()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordDomainDefinedCommand c) {
+        if (state.before(DesktopState.DEFINED)) {
+            apply(new DesktopDomainDefinedEvent(desktopId, c.millis()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordDesktopStartedCommand c) {
+        if (state.before(DesktopState.STARTED)) {
+            apply(new DesktopStartedEvent(desktopId, c.millis()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordDesktopReadyCommand c) {
+        if (state.provisioning()) {
+            apply(new DesktopBecameReadyEvent(desktopId, c.displayHost(), c.displayPort(), c.millis()));
+        }
+    }
+
+    @CommandHandler
+    void handle(FailDesktopCommand c) {
+        if (state != DesktopState.DESTROYED && state != DesktopState.FAILED) {
+            apply(new DesktopFailedEvent(desktopId, c.step(), c.reason()));
+        }
+    }
+
+    @CommandHandler
+    void handle(AssignDesktopCommand c) {
+        if (state == DesktopState.ASSIGNED && c.sessionId().equals(sessionId)) {
+            return;
+        }
+        if (state != DesktopState.READY) {
+            throw new BrokerException(ErrorCode.DESKTOP_NOT_AVAILABLE, "Desktop " + desktopId + " is " + state);
+        }
+        if (owner != null && !owner.equals(c.user())) {
+            throw new BrokerException(ErrorCode.DESKTOP_NOT_AVAILABLE, "Desktop " + desktopId + " belongs to someone else");
+        }
+        apply(new DesktopAssignedEvent(desktopId, c.sessionId(), c.user(), c.claim() && owner == null));
+    }
+
+    @CommandHandler
+    void handle(ReleaseDesktopCommand c) {
+        if (state != DesktopState.ASSIGNED || !Objects.equals(c.sessionId(), sessionId)) {
+            return;
+        }
+        apply(new DesktopReleasedEvent(desktopId, sessionId, user));
+        if (owner == null) {
+            apply(new DesktopRecycledEvent(desktopId, "floating desktop released"));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecycleDesktopCommand c) {
+        if (state != DesktopState.DESTROYED && state != DesktopState.RECYCLING) {
+            apply(new DesktopRecycledEvent(desktopId, c.reason()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordDesktopDestroyedCommand c) {
+        if (state != DesktopState.DESTROYED) {
+            apply(new DesktopDestroyedEvent(desktopId));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordDesktopLostCommand c) {
+        if (state != DesktopState.DESTROYED && !state.awaitingTeardown()) {
+            apply(new DesktopLostEvent(desktopId, c.reason()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordDesktopPoweredOffCommand c) {
+        if (state == DesktopState.READY && owner != null) {
+            apply(new DesktopPoweredOffEvent(desktopId));
+        }
+    }
+
+    @CommandHandler
+    void handle(RequestDesktopPowerOnCommand c) {
+        if (state == DesktopState.POWERED_OFF) {
+            apply(new DesktopPowerOnRequestedEvent(desktopId));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(DesktopProvisioningRequestedEvent e) {
+        desktopId = e.desktopId();
+        owner = e.owner();
+        state = DesktopState.REQUESTED;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopVolumeClonedEvent e) {
+        state = DesktopState.CLONED;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopDomainDefinedEvent e) {
+        state = DesktopState.DEFINED;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopStartedEvent e) {
+        state = DesktopState.STARTED;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopBecameReadyEvent e) {
+        state = DesktopState.READY;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopFailedEvent e) {
+        state = DesktopState.FAILED;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopAssignedEvent e) {
+        state = DesktopState.ASSIGNED;
+        sessionId = e.sessionId();
+        user = e.user();
+        if (e.claimed()) {
+            owner = e.user();
+        }
+    }
+
+    @EventSourcingHandler
+    void on(DesktopReleasedEvent e) {
+        state = DesktopState.READY;
+        sessionId = null;
+        user = null;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopRecycledEvent e) {
+        state = DesktopState.RECYCLING;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopDestroyedEvent e) {
+        state = DesktopState.DESTROYED;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopLostEvent e) {
+        state = DesktopState.LOST;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopPoweredOffEvent e) {
+        state = DesktopState.POWERED_OFF;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopPowerOnRequestedEvent e) {
+        state = DesktopState.DEFINED;
+    }
+}

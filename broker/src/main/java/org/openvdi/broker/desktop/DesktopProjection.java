@@ -1,0 +1,116 @@
+package org.openvdi.broker.desktop;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.openvdi.broker.desktop.api.*;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Keeps {@code desktop_view} in step with the desktop events. */
+@Component
+@ProcessingGroup("projections")
+class DesktopProjection {
+
+    private final JdbcClient jdbc;
+
+    DesktopProjection(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(DesktopProvisioningRequestedEvent e, @Timestamp Instant at) {
+        jdbc.sql("""
+                INSERT INTO desktop_view (id, pool_id, host_id, template_id, template_version, state, owner,
+                                          requested_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'REQUESTED', ?, ?, ?)""")
+                .params(e.desktopId(), e.poolId(), e.hostId(), e.templateId(), e.templateVersion(), e.owner(),
+                        utc(at), utc(at)).update();
+    }
+
+    @EventHandler
+    void on(DesktopVolumeClonedEvent e, @Timestamp Instant at) {
+        state(e.desktopId(), DesktopState.CLONED, at);
+    }
+
+    @EventHandler
+    void on(DesktopDomainDefinedEvent e, @Timestamp Instant at) {
+        state(e.desktopId(), DesktopState.DEFINED, at);
+    }
+
+    @EventHandler
+    void on(DesktopStartedEvent e, @Timestamp Instant at) {
+        state(e.desktopId(), DesktopState.STARTED, at);
+    }
+
+    @EventHandler
+    void on(DesktopBecameReadyEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE desktop_view SET state = 'READY', display_host = ?, display_port = ?, ready_at = ?, updated_at = ? WHERE id = ?")
+                .params(e.displayHost(), e.displayPort(), utc(at), utc(at), e.desktopId()).update();
+    }
+
+    @EventHandler
+    void on(DesktopFailedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE desktop_view SET state = 'FAILED', failure_reason = ?, updated_at = ? WHERE id = ?")
+                .params(e.step() + ": " + e.reason(), utc(at), e.desktopId()).update();
+    }
+
+    @EventHandler
+    void on(DesktopAssignedEvent e, @Timestamp Instant at) {
+        jdbc.sql("""
+                UPDATE desktop_view SET state = 'ASSIGNED', session_id = ?, assigned_user = ?,
+                       owner = CASE WHEN ? THEN ? ELSE owner END, updated_at = ? WHERE id = ?""")
+                .params(e.sessionId(), e.user(), e.claimed(), e.user(), utc(at), e.desktopId()).update();
+    }
+
+    @EventHandler
+    void on(DesktopReleasedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE desktop_view SET state = 'READY', session_id = NULL, assigned_user = NULL, updated_at = ? WHERE id = ?")
+                .params(utc(at), e.desktopId()).update();
+    }
+
+    @EventHandler
+    void on(DesktopRecycledEvent e, @Timestamp Instant at) {
+        state(e.desktopId(), DesktopState.RECYCLING, at);
+    }
+
+    @EventHandler
+    void on(DesktopLostEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE desktop_view SET state = 'LOST', failure_reason = ?, updated_at = ? WHERE id = ?")
+                .params(e.reason(), utc(at), e.desktopId()).update();
+    }
+
+    @EventHandler
+    void on(DesktopDestroyedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE desktop_view SET state = 'DESTROYED', session_id = NULL, display_port = NULL, updated_at = ? WHERE id = ?")
+                .params(utc(at), e.desktopId()).update();
+    }
+
+    @EventHandler
+    void on(DesktopPoweredOffEvent e, @Timestamp Instant at) {
+        state(e.desktopId(), DesktopState.POWERED_OFF, at);
+    }
+
+    @EventHandler
+    void on(DesktopPowerOnRequestedEvent e, @Timestamp Instant at) {
+        state(e.desktopId(), DesktopState.DEFINED, at);
+    }
+
+    private void state(UUID desktopId, DesktopState state, Instant at) {
+        jdbc.sql("UPDATE desktop_view SET state = ?, updated_at = ? WHERE id = ?")
+                .params(state.name(), utc(at), desktopId).update();
+    }
+
+    private static java.time.OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.sql("DELETE FROM desktop_view").update();
+    }
+}

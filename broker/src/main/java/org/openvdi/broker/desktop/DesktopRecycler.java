@@ -1,0 +1,82 @@
+package org.openvdi.broker.desktop;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.desktop.api.DesktopFailedEvent;
+import org.openvdi.broker.desktop.api.DesktopLostEvent;
+import org.openvdi.broker.desktop.api.DesktopState;
+import org.openvdi.broker.desktop.api.RecordDesktopPoweredOffCommand;
+import org.openvdi.broker.desktop.api.ReleaseDesktopCommand;
+import org.openvdi.broker.host.HostQueries;
+import org.openvdi.broker.pool.PoolQueries;
+import org.openvdi.broker.pool.api.PowerPolicy;
+import org.openvdi.broker.session.api.EndSessionCommand;
+import org.openvdi.broker.session.api.SessionEndedEvent;
+import org.openvdi.broker.hypervisor.Hypervisor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * After a session ends: a floating desktop is recycled (the aggregate marks it, provisioning
+ * destroys it, capacity replaces it); a persistent one stays with its user and follows its pool's
+ * power policy. A desktop that fails or vanishes ends the session that used it.
+ */
+@Component
+@ProcessingGroup("processes")
+class DesktopRecycler {
+
+    private static final Logger log = LoggerFactory.getLogger(DesktopRecycler.class);
+
+    private final AuditedCommands commands;
+    private final DesktopQueries desktops;
+    private final PoolQueries pools;
+    private final HostQueries hosts;
+    private final Hypervisor hypervisor;
+
+    DesktopRecycler(AuditedCommands commands, DesktopQueries desktops, PoolQueries pools, HostQueries hosts,
+                    Hypervisor hypervisor) {
+        this.commands = commands;
+        this.desktops = desktops;
+        this.pools = pools;
+        this.hosts = hosts;
+        this.hypervisor = hypervisor;
+    }
+
+    @EventHandler
+    void on(SessionEndedEvent event) {
+        if (event.desktopId() == null) {
+            return;
+        }
+        commands.system(new ReleaseDesktopCommand(event.desktopId(), event.sessionId()));
+        DesktopView desktop = desktops.find(event.desktopId()).orElse(null);
+        if (desktop == null || desktop.owner() == null || desktop.state() != DesktopState.READY) {
+            return;
+        }
+        boolean powerOff = pools.find(desktop.poolId()).map(p -> p.powerPolicy() == PowerPolicy.POWER_OFF_WHEN_IDLE)
+                .orElse(false);
+        if (powerOff) {
+            hosts.find(desktop.hostId()).ifPresent(host -> {
+                hypervisor.powerOff(host.target(), desktop.id().toString());
+                commands.system(new RecordDesktopPoweredOffCommand(desktop.id()));
+                log.info("Persistent desktop {} of {} powered off until its next session", desktop.id(), desktop.owner());
+            });
+        }
+    }
+
+    @EventHandler
+    void on(DesktopLostEvent event) {
+        endSessionOf(event.desktopId(), "desktop lost: " + event.reason());
+    }
+
+    @EventHandler
+    void on(DesktopFailedEvent event) {
+        endSessionOf(event.desktopId(), "desktop failed: " + event.reason());
+    }
+
+    private void endSessionOf(java.util.UUID desktopId, String reason) {
+        desktops.find(desktopId).map(DesktopView::sessionId)
+                .ifPresent(sessionId -> commands.system(new EndSessionCommand(sessionId, reason, AuditedCommands.SYSTEM)));
+    }
+}

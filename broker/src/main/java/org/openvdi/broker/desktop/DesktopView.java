@@ -1,0 +1,11 @@
+package org.openvdi.broker.desktop;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.openvdi.broker.desktop.api.DesktopState;
+
+/** One desktop as admins and auditors see it. */
+public record DesktopView(UUID id, UUID poolId, UUID hostId, UUID templateId, int templateVersion, DesktopState state,
+                          UUID sessionId, String assignedUser, String owner, String displayHost, Integer displayPort,
+                          String failureReason, Instant requestedAt, Instant readyAt, Instant updatedAt) {
+}

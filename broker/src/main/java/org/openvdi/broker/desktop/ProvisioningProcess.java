@@ -1,0 +1,131 @@
+package org.openvdi.broker.desktop;
+
+import jakarta.annotation.PreDestroy;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.desktop.api.DesktopState;
+import org.openvdi.broker.desktop.api.FailDesktopCommand;
+import org.openvdi.broker.desktop.api.RecordDesktopDestroyedCommand;
+import org.openvdi.broker.host.HostQueries;
+import org.openvdi.broker.host.HostView;
+import org.openvdi.broker.hypervisor.Hypervisor;
+import org.openvdi.broker.hypervisor.HypervisorException;
+import org.openvdi.broker.hypervisor.ImageSpec;
+import org.openvdi.broker.template.TemplateQueries;
+import org.openvdi.broker.template.TemplateView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Drives every desktop that has work to do on its host: provisioning ones towards READY, and
+ * recycled, failed or lost ones towards DESTROYED. It works from the read model, so after a crash
+ * the next sweep resumes whatever was interrupted; each desktop runs on one worker at a time.
+ */
+@Component
+class ProvisioningProcess {
+
+    private static final Logger log = LoggerFactory.getLogger(ProvisioningProcess.class);
+    private static final List<DesktopState> WORK = List.of(DesktopState.REQUESTED, DesktopState.CLONED,
+            DesktopState.DEFINED, DesktopState.STARTED, DesktopState.RECYCLING, DesktopState.FAILED, DesktopState.LOST);
+
+    private final DesktopQueries desktops;
+    private final HostQueries hosts;
+    private final TemplateQueries templates;
+    private final Hypervisor hypervisor;
+    private final ProvisioningSteps steps;
+    private final AuditedCommands commands;
+    private final ProvisioningProperties properties;
+    private final ExecutorService workers;
+    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
+
+    ProvisioningProcess(DesktopQueries desktops, HostQueries hosts, TemplateQueries templates, Hypervisor hypervisor,
+                        ProvisioningSteps steps, AuditedCommands commands, ProvisioningProperties properties) {
+        this.desktops = desktops;
+        this.hosts = hosts;
+        this.templates = templates;
+        this.hypervisor = hypervisor;
+        this.steps = steps;
+        this.commands = commands;
+        this.properties = properties;
+        this.workers = Executors.newFixedThreadPool(properties.workers(), runnable -> {
+            Thread thread = new Thread(runnable, "provisioning");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Scheduled(fixedDelayString = "${openvdi.provisioning.interval:500}", initialDelayString = "${openvdi.provisioning.initial-delay:1000}")
+    void sweep() {
+        for (DesktopView desktop : desktops.inStates(WORK)) {
+            if (inFlight.add(desktop.id())) {
+                workers.execute(() -> {
+                    try {
+                        work(desktop);
+                    } finally {
+                        inFlight.remove(desktop.id());
+                    }
+                });
+            }
+        }
+    }
+
+    private void work(DesktopView desktop) {
+        HostView host = hosts.find(desktop.hostId()).orElse(null);
+        if (host == null || !"UP".equals(host.state())) {
+            return;
+        }
+        try {
+            if (desktop.state().provisioning()) {
+                provision(desktop, host);
+            } else {
+                hypervisor.destroy(host.target(), desktop.id().toString());
+                commands.system(new RecordDesktopDestroyedCommand(desktop.id()));
+                log.info("Desktop {} destroyed on host {}", desktop.id(), host.name());
+            }
+            failures.remove(desktop.id());
+        } catch (HypervisorException e) {
+            int attempt = failures.merge(desktop.id(), 1, Integer::sum);
+            boolean giveUp = !e.retryable() || attempt >= properties.attempts();
+            log.warn("Desktop {} on host {}: {} (attempt {}{})", desktop.id(), host.name(), e.getMessage(), attempt,
+                    giveUp ? ", giving up" : "");
+            if (giveUp && desktop.state().provisioning()) {
+                failures.remove(desktop.id());
+                commands.system(new FailDesktopCommand(desktop.id(), desktop.state().name(), e.getMessage()));
+            }
+        } catch (RuntimeException e) {
+            log.error("Desktop {} on host {} failed unexpectedly", desktop.id(), host.name(), e);
+            if (desktop.state().provisioning()) {
+                commands.system(new FailDesktopCommand(desktop.id(), desktop.state().name(), "internal error: " + e.getMessage()));
+            }
+        }
+    }
+
+    private void provision(DesktopView desktop, HostView host) {
+        if (Instant.now().isAfter(desktop.requestedAt().plus(properties.deadline()))) {
+            commands.system(new FailDesktopCommand(desktop.id(), desktop.state().name(),
+                    "provisioning took longer than " + properties.deadline()));
+            return;
+        }
+        TemplateView template = templates.find(desktop.templateId()).orElseThrow();
+        TemplateView.Version version = templates.version(desktop.templateId(), desktop.templateVersion()).orElseThrow();
+        ImageSpec image = new ImageSpec(version.imagePath(), version.sha256(), version.format(), version.sizeBytes());
+        steps.run(new ProvisioningSteps.Plan(desktop.id(), desktop.state(), host.target(), image,
+                template.name() + " v" + version.version(), template.vcpus(), template.memoryMiB()), properties.displayTimeout());
+        log.info("Desktop {} ready on host {}", desktop.id(), host.name());
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
+    }
+}

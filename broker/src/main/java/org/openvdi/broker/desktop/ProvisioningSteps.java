@@ -1,0 +1,120 @@
+package org.openvdi.broker.desktop;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.UUID;
+import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.desktop.api.DesktopState;
+import org.openvdi.broker.desktop.api.RecordDesktopReadyCommand;
+import org.openvdi.broker.desktop.api.RecordDesktopStartedCommand;
+import org.openvdi.broker.desktop.api.RecordDomainDefinedCommand;
+import org.openvdi.broker.desktop.api.RecordVolumeClonedCommand;
+import org.openvdi.broker.hypervisor.DisplayEndpoint;
+import org.openvdi.broker.hypervisor.DisplayProbe;
+import org.openvdi.broker.hypervisor.HostTarget;
+import org.openvdi.broker.hypervisor.Hypervisor;
+import org.openvdi.broker.hypervisor.HypervisorException;
+import org.openvdi.broker.hypervisor.ImageSpec;
+import org.openvdi.broker.hypervisor.MachineSpec;
+import org.springframework.stereotype.Component;
+
+/**
+ * The provisioning steps of one desktop: clone, define, start, wait for the display. Every step
+ * is idempotent and keyed by the desktop id, so a resumed desktop simply runs them all again and
+ * records an event only for the steps it had not recorded yet.
+ */
+@Component
+class ProvisioningSteps {
+
+    private static final char[] PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
+
+    private final Hypervisor hypervisor;
+    private final DisplayProbe displayProbe;
+    private final AuditedCommands commands;
+    private final MeterRegistry meters;
+    private final SecureRandom random = new SecureRandom();
+
+    ProvisioningSteps(Hypervisor hypervisor, DisplayProbe displayProbe, AuditedCommands commands, MeterRegistry meters) {
+        this.hypervisor = hypervisor;
+        this.displayProbe = displayProbe;
+        this.commands = commands;
+        this.meters = meters;
+    }
+
+    /** What a desktop is built from. */
+    record Plan(UUID desktopId, DesktopState state, HostTarget host, ImageSpec image, String displayName, int vcpus,
+                int memoryMiB) {
+    }
+
+    void run(Plan plan, Duration displayTimeout) {
+        String id = plan.desktopId().toString();
+        long millis = timed("clone", () -> {
+            hypervisor.ensureImage(plan.host(), plan.image());
+            hypervisor.cloneVolume(plan.host(), id, plan.image());
+        });
+        if (plan.state().before(DesktopState.CLONED)) {
+            commands.system(new RecordVolumeClonedCommand(plan.desktopId(), millis));
+        }
+        millis = timed("define", () -> hypervisor.defineDomain(plan.host(), new MachineSpec(id, plan.displayName(),
+                plan.vcpus(), plan.memoryMiB(), password(), plan.image())));
+        if (plan.state().before(DesktopState.DEFINED)) {
+            commands.system(new RecordDomainDefinedCommand(plan.desktopId(), millis));
+        }
+        millis = timed("start", () -> hypervisor.start(plan.host(), id));
+        if (plan.state().before(DesktopState.STARTED)) {
+            commands.system(new RecordDesktopStartedCommand(plan.desktopId(), millis));
+        }
+        DisplayEndpoint[] display = new DisplayEndpoint[1];
+        millis = timed("display", () -> display[0] = awaitDisplay(plan, displayTimeout));
+        commands.system(new RecordDesktopReadyCommand(plan.desktopId(), display[0].host(), display[0].port(), millis));
+    }
+
+    private DisplayEndpoint awaitDisplay(Plan plan, Duration timeout) {
+        if (plan.host().uri().startsWith("test:")) {
+            // libvirt's test driver simulates domains without a display: there, running is ready.
+            return new DisplayEndpoint(plan.host().displayAddress(), 0, null);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no display yet";
+        while (System.nanoTime() < deadline) {
+            try {
+                DisplayEndpoint endpoint = hypervisor.display(plan.host(), plan.desktopId().toString());
+                if (displayProbe.answers(endpoint, Duration.ofSeconds(2))) {
+                    return endpoint;
+                }
+                last = "the display at port " + endpoint.port() + " did not answer the RFB handshake";
+            } catch (HypervisorException e) {
+                if (!e.retryable()) {
+                    throw e;
+                }
+                last = e.getMessage();
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HypervisorException("Interrupted while waiting for the display", true, e);
+            }
+        }
+        throw new HypervisorException("The display did not answer within " + timeout + " (" + last + ")", false);
+    }
+
+    private long timed(String step, Runnable action) {
+        long start = System.nanoTime();
+        action.run();
+        long nanos = System.nanoTime() - start;
+        Timer.builder("openvdi.provisioning.step").tag("step", step).register(meters)
+                .record(Duration.ofNanos(nanos));
+        return nanos / 1_000_000;
+    }
+
+    private String password() {
+        char[] chars = new char[8];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = PASSWORD_ALPHABET[random.nextInt(PASSWORD_ALPHABET.length)];
+        }
+        return new String(chars);
+    }
+}

@@ -1,0 +1,8 @@
+package org.openvdi.broker.desktop.api;
+
+import java.util.UUID;
+import org.axonframework.serialization.Revision;
+
+@Revision("1")
+public record DesktopAssignedEvent(UUID desktopId, UUID sessionId, String user, boolean claimed) {
+}

@@ -1,0 +1,26 @@
+package org.openvdi.broker.desktop.api;
+
+/** Lifecycle of one desktop VM. */
+public enum DesktopState {
+    REQUESTED, CLONED, DEFINED, STARTED, READY, ASSIGNED, POWERED_OFF, RECYCLING, FAILED, LOST, DESTROYED;
+
+    /** Provisioning still has work to do on the host. */
+    public boolean provisioning() {
+        return this == REQUESTED || this == CLONED || this == DEFINED || this == STARTED;
+    }
+
+    /** The host must tear the VM down. */
+    public boolean awaitingTeardown() {
+        return this == RECYCLING || this == FAILED || this == LOST;
+    }
+
+    /** Counts against the pool's size and the host's capacity. */
+    public boolean occupiesCapacity() {
+        return this != DESTROYED;
+    }
+
+    /** Whether this state can move on to {@code next} in the provisioning order. */
+    public boolean before(DesktopState next) {
+        return provisioning() && ordinal() < next.ordinal();
+    }
+}

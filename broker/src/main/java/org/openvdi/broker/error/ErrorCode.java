@@ -1,0 +1,40 @@
+package org.openvdi.broker.error;
+
+/** Business error codes, each with the HTTP status the REST layer answers with. */
+public enum ErrorCode {
+    VALIDATION_FAILED(400),
+    IMAGE_PATH_NOT_ALLOWED(400),
+    IMAGE_UNREADABLE(400),
+    POOL_SIZE_INVALID(400),
+    NOT_ENTITLED(403),
+    FORBIDDEN(403),
+    HOST_NOT_FOUND(404),
+    TEMPLATE_NOT_FOUND(404),
+    TEMPLATE_VERSION_NOT_FOUND(404),
+    POOL_NOT_FOUND(404),
+    DESKTOP_NOT_FOUND(404),
+    SESSION_NOT_FOUND(404),
+    NAME_TAKEN(409),
+    ALREADY_EXISTS(409),
+    TEMPLATE_VERSION_RETIRED(409),
+    DESKTOP_NOT_AVAILABLE(409),
+    ILLEGAL_STATE(409),
+    SESSION_ENDED(410),
+    TOKEN_UNKNOWN(401),
+    TOKEN_EXPIRED(401),
+    TOKEN_ALREADY_USED(401),
+    TOKEN_WRONG_USER(403),
+    DESKTOP_GONE(410),
+    POOL_FULL(503),
+    NO_HOST_AVAILABLE(503);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,99 @@
+package org.openvdi.broker.host;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import java.util.UUID;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.annotation.MetaDataValue;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+import org.openvdi.broker.host.api.CordonHostCommand;
+import org.openvdi.broker.host.api.HostCameBackEvent;
+import org.openvdi.broker.host.api.HostCordonedEvent;
+import org.openvdi.broker.host.api.HostDriftDetectedEvent;
+import org.openvdi.broker.host.api.HostRegisteredEvent;
+import org.openvdi.broker.host.api.HostUncordonedEvent;
+import org.openvdi.broker.host.api.HostWentDownEvent;
+import org.openvdi.broker.host.api.MarkHostDownCommand;
+import org.openvdi.broker.host.api.MarkHostUpCommand;
+import org.openvdi.broker.host.api.RecordDriftCommand;
+import org.openvdi.broker.host.api.RegisterHostCommand;
+import org.openvdi.broker.host.api.UncordonHostCommand;
+
+/** A KVM host: where it is, how many desktops it takes, whether it is cordoned or down. */
+@Aggregate
+class Host {
+
+    @AggregateIdentifier
+    private UUID hostId;
+    private boolean cordoned;
+    private boolean down;
+
+    Host() {
+    }
+
+    @CommandHandler
+    Host(RegisterHostCommand command, @MetaDataValue("user") String user) {
+        apply(new HostRegisteredEvent(command.hostId(), command.name(), command.uri(), command.virtType(),
+                command.maxDesktops(), command.storagePool(), command.displayAddress(), user));
+    }
+
+    @CommandHandler
+    void handle(CordonHostCommand command, @MetaDataValue("user") String user) {
+        if (!cordoned) {
+            apply(new HostCordonedEvent(hostId, command.reason(), user));
+        }
+    }
+
+    @CommandHandler
+    void handle(UncordonHostCommand command, @MetaDataValue("user") String user) {
+        if (cordoned) {
+            apply(new HostUncordonedEvent(hostId, user));
+        }
+    }
+
+    @CommandHandler
+    void handle(MarkHostDownCommand command) {
+        if (!down) {
+            apply(new HostWentDownEvent(hostId, command.reason()));
+        }
+    }
+
+    @CommandHandler
+    void handle(MarkHostUpCommand command) {
+        if (down) {
+            apply(new HostCameBackEvent(hostId));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordDriftCommand command) {
+        apply(new HostDriftDetectedEvent(hostId, command.desktopId(), command.kind(), command.detail()));
+    }
+
+    @EventSourcingHandler
+    void on(HostRegisteredEvent event) {
+        hostId = event.hostId();
+    }
+
+    @EventSourcingHandler
+    void on(HostCordonedEvent event) {
+        cordoned = true;
+    }
+
+    @EventSourcingHandler
+    void on(HostUncordonedEvent event) {
+        cordoned = false;
+    }
+
+    @EventSourcingHandler
+    void on(HostWentDownEvent event) {
+        down = true;
+    }
+
+    @EventSourcingHandler
+    void on(HostCameBackEvent event) {
+        down = false;
+    }
+}

@@ -1,0 +1,92 @@
+package org.openvdi.broker.host;
+
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.security.Principal;
+import java.util.List;
+import java.util.UUID;
+import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.host.api.CordonHostCommand;
+import org.openvdi.broker.host.api.RegisterHostCommand;
+import org.openvdi.broker.host.api.UncordonHostCommand;
+import org.openvdi.broker.hypervisor.VirtType;
+import org.openvdi.broker.web.Names;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/hosts")
+@Tag(name = "Hosts", description = "KVM hosts that run desktops")
+class HostController {
+
+    private final AuditedCommands commands;
+    private final HostQueries hosts;
+
+    HostController(AuditedCommands commands, HostQueries hosts) {
+        this.commands = commands;
+        this.hosts = hosts;
+    }
+
+    record RegisterHostRequest(
+            @NotBlank @Pattern(regexp = Names.DISPLAY_NAME) String name,
+            @NotBlank @Pattern(regexp = "(test|qemu|qemu\\+ssh|qemu\\+tls|qemu\\+tcp)://[^\\s\\p{Cntrl}]{0,480}",
+                    message = "must be a libvirt URI (test://, qemu://, qemu+ssh://, qemu+tls://, qemu+tcp://)") String uri,
+            @NotNull VirtType virtType,
+            @Min(1) @Max(10000) int maxDesktops,
+            @Pattern(regexp = "[A-Za-z0-9_.-]{1,50}") String storagePool,
+            @Pattern(regexp = "[A-Za-z0-9.:-]{1,100}") String displayAddress) {
+    }
+
+    record CordonRequest(@Pattern(regexp = "[^\\p{Cntrl}]{0,500}") String reason) {
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    HostView register(@Valid @RequestBody RegisterHostRequest request, Principal principal) {
+        if (hosts.nameTaken(request.name())) {
+            throw new BrokerException(ErrorCode.NAME_TAKEN, "A host with that name exists");
+        }
+        UUID id = UUID.randomUUID();
+        commands.send(new RegisterHostCommand(id, request.name(), request.uri(), request.virtType(), request.maxDesktops(),
+                request.storagePool() == null ? "openvdi" : request.storagePool(),
+                request.displayAddress() == null ? "127.0.0.1" : request.displayAddress()), principal.getName());
+        return get(id);
+    }
+
+    @GetMapping
+    List<HostView> list() {
+        return hosts.all();
+    }
+
+    @GetMapping("/{id}")
+    HostView get(@PathVariable UUID id) {
+        return hosts.find(id).orElseThrow(() -> new BrokerException(ErrorCode.HOST_NOT_FOUND, "No host " + id));
+    }
+
+    @PostMapping("/{id}/cordon")
+    HostView cordon(@PathVariable UUID id, @Valid @RequestBody(required = false) CordonRequest request, Principal principal) {
+        get(id);
+        commands.send(new CordonHostCommand(id, request == null ? null : request.reason()), principal.getName());
+        return get(id);
+    }
+
+    @PostMapping("/{id}/uncordon")
+    HostView uncordon(@PathVariable UUID id, Principal principal) {
+        get(id);
+        commands.send(new UncordonHostCommand(id), principal.getName());
+        return get(id);
+    }
+}

@@ -1,0 +1,72 @@
+package org.openvdi.broker.host;
+
+import java.time.Instant;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.openvdi.broker.host.api.HostCameBackEvent;
+import org.openvdi.broker.host.api.HostCordonedEvent;
+import org.openvdi.broker.host.api.HostRegisteredEvent;
+import org.openvdi.broker.host.api.HostUncordonedEvent;
+import org.openvdi.broker.host.api.HostWentDownEvent;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Keeps {@code host_view} in step with the host events. */
+@Component
+@ProcessingGroup("projections")
+class HostProjection {
+
+    private final JdbcClient jdbc;
+
+    HostProjection(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(HostRegisteredEvent e, @Timestamp Instant at) {
+        jdbc.sql("""
+                INSERT INTO host_view (id, name, uri, virt_type, max_desktops, storage_pool, display_address, state,
+                                       registered_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'UP', ?, ?)""")
+                .params(e.hostId(), e.name(), e.uri(), e.virtType().name(), e.maxDesktops(), e.storagePool(),
+                        e.displayAddress(), utc(at), utc(at))
+                .update();
+    }
+
+    @EventHandler
+    void on(HostCordonedEvent e, @Timestamp Instant at) {
+        update("cordoned = TRUE", e.hostId(), at);
+    }
+
+    @EventHandler
+    void on(HostUncordonedEvent e, @Timestamp Instant at) {
+        update("cordoned = FALSE", e.hostId(), at);
+    }
+
+    @EventHandler
+    void on(HostWentDownEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE host_view SET state = 'DOWN', state_reason = ?, updated_at = ? WHERE id = ?")
+                .params(e.reason(), utc(at), e.hostId()).update();
+    }
+
+    @EventHandler
+    void on(HostCameBackEvent e, @Timestamp Instant at) {
+        update("state = 'UP', state_reason = NULL", e.hostId(), at);
+    }
+
+    private void update(String assignment, java.util.UUID hostId, Instant at) {
+        jdbc.sql("UPDATE host_view SET " + assignment + ", updated_at = ? WHERE id = ?")
+                .params(utc(at), hostId).update();
+    }
+
+    static java.time.OffsetDateTime utc(Instant at) {
+        return at.atOffset(java.time.ZoneOffset.UTC);
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.sql("DELETE FROM host_view").update();
+    }
+}

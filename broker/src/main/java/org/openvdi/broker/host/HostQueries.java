@@ -1,0 +1,50 @@
+package org.openvdi.broker.host;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.openvdi.broker.hypervisor.VirtType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Reads hosts with the number of desktops that occupy each. */
+@Component
+public class HostQueries {
+
+    private static final String SELECT = """
+            SELECT h.*, (SELECT count(*) FROM desktop_view d WHERE d.host_id = h.id AND d.state <> 'DESTROYED') AS active
+            FROM host_view h""";
+
+    private final JdbcClient jdbc;
+
+    HostQueries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public List<HostView> all() {
+        return jdbc.sql(SELECT + " ORDER BY h.name").query(HostQueries::map).list();
+    }
+
+    public Optional<HostView> find(UUID id) {
+        return jdbc.sql(SELECT + " WHERE h.id = ?").param(id).query(HostQueries::map).optional();
+    }
+
+    public boolean nameTaken(String name) {
+        return jdbc.sql("SELECT count(*) FROM host_view WHERE name = ?").param(name).query(Long.class).single() > 0;
+    }
+
+    /** The host that takes the next desktop: up, not cordoned, below capacity, most free capacity first. */
+    public Optional<HostView> placement() {
+        return all().stream().filter(HostView::acceptsDesktops)
+                .max(java.util.Comparator.comparingInt(HostView::freeCapacity).thenComparing(HostView::name));
+    }
+
+    private static HostView map(ResultSet rs, int row) throws SQLException {
+        return new HostView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("uri"),
+                VirtType.valueOf(rs.getString("virt_type")), rs.getInt("max_desktops"), rs.getString("storage_pool"),
+                rs.getString("display_address"), rs.getString("state"), rs.getBoolean("cordoned"),
+                rs.getString("state_reason"), rs.getInt("active"), rs.getTimestamp("registered_at").toInstant());
+    }
+}

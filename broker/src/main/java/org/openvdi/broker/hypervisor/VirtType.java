@@ -1,0 +1,6 @@
+package org.openvdi.broker.hypervisor;
+
+/** Virtualization type of a host: hardware KVM, software emulation (TCG), or probe which works. */
+public enum VirtType {
+    KVM, QEMU, AUTO
+}

@@ -1,0 +1,117 @@
+package org.openvdi.broker.libvirt;
+
+import java.util.Optional;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.Error.ErrorNumber;
+import org.libvirt.LibvirtException;
+import org.openvdi.broker.hypervisor.HostTarget;
+import org.openvdi.broker.hypervisor.HypervisorException;
+import org.openvdi.broker.hypervisor.MachineSpec;
+import org.openvdi.templates.xml.DomainDefinition;
+import org.openvdi.templates.xml.DomainType;
+import org.openvdi.templates.xml.DomainXmlRenderer;
+import org.openvdi.templates.xml.LibvirtNames;
+import org.openvdi.templates.xml.VideoModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Defines, starts, stops and removes desktops' domains; each step is skipped when already done. */
+final class DomainLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DomainLifecycle.class);
+    private static final int ACTIVE = 1;
+    /** VIR_DOMAIN_UNDEFINE_NVRAM; libvirt-java 0.5.4 has no constant for it. */
+    private static final int UNDEFINE_NVRAM = 4;
+
+    private final DomainXmlRenderer renderer;
+
+    DomainLifecycle(DomainXmlRenderer renderer) {
+        this.renderer = renderer;
+    }
+
+    Optional<Domain> find(Connect connect, String desktopId) throws LibvirtException {
+        try {
+            return Optional.of(connect.domainLookupByName(LibvirtNames.domainName(desktopId)));
+        } catch (LibvirtException e) {
+            if (LibvirtErrors.isMissing(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    void define(Connect connect, HostTarget host, MachineSpec machine, DomainType type, String diskPath) throws LibvirtException {
+        DomainDefinition definition = new DomainDefinition(machine.desktopId(), host.hostId(), machine.displayName(), type,
+                machine.vcpus(), machine.memoryMiB(), diskPath, machine.image().sha256(), host.displayAddress(),
+                machine.vncPassword(), VideoModel.VGA);
+        if (find(connect, machine.desktopId()).isPresent()) {
+            log.debug("domain {} is already defined", definition.domainName());
+            return;
+        }
+        connect.domainDefineXML(renderer.render(definition));
+        log.info("defined domain {} ({}) on host {}", definition.domainName(), type.xmlName(), host.hostId());
+    }
+
+    void start(Connect connect, String desktopId) throws LibvirtException {
+        Domain domain = find(connect, desktopId).orElseThrow(() -> new HypervisorException(
+                "domain " + LibvirtNames.domainName(desktopId) + " is not defined", false));
+        if (domain.isActive() == ACTIVE) {
+            return;
+        }
+        try {
+            domain.create();
+            log.info("started domain {}", LibvirtNames.domainName(desktopId));
+        } catch (LibvirtException e) {
+            if (!(isOperationInvalid(e) && domain.isActive() == ACTIVE)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Pulls the virtual power plug; a domain that is not running or not defined is left alone. */
+    void powerOff(Connect connect, String desktopId) throws LibvirtException {
+        Optional<Domain> domain = find(connect, desktopId);
+        if (domain.isPresent()) {
+            stop(domain.get(), desktopId);
+        }
+    }
+
+    /** Stops the domain if it runs and undefines it, with any managed save, snapshot metadata and NVRAM. */
+    void remove(Connect connect, String desktopId, boolean testDriver) throws LibvirtException {
+        Optional<Domain> found = find(connect, desktopId);
+        if (found.isEmpty()) {
+            return;
+        }
+        Domain domain = found.get();
+        stop(domain, desktopId);
+        // the test driver rejects the NVRAM flag; our domains have no NVRAM, but a redefined one might
+        int flags = Domain.UndefineFlags.MANAGED_SAVE | Domain.UndefineFlags.SNAPSHOTS_METADATA | (testDriver ? 0 : UNDEFINE_NVRAM);
+        try {
+            domain.undefine(flags);
+            log.info("undefined domain {}", LibvirtNames.domainName(desktopId));
+        } catch (LibvirtException e) {
+            if (!LibvirtErrors.isMissing(e)) {
+                throw e;
+            }
+        }
+    }
+
+    private static void stop(Domain domain, String desktopId) throws LibvirtException {
+        try {
+            if (domain.isActive() == ACTIVE) {
+                domain.destroy();
+                log.info("powered off domain {}", LibvirtNames.domainName(desktopId));
+            }
+        } catch (LibvirtException e) {
+            // it may have stopped or vanished between the check and the call
+            if (!LibvirtErrors.isMissing(e) && !isOperationInvalid(e)) {
+                throw e;
+            }
+        }
+    }
+
+    private static boolean isOperationInvalid(LibvirtException e) {
+        return e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_OPERATION_INVALID;
+    }
+}

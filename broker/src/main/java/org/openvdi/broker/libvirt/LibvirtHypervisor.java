@@ -1,0 +1,185 @@
+package org.openvdi.broker.libvirt;
+
+import java.util.List;
+import java.util.Objects;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+import org.libvirt.NodeInfo;
+import org.libvirt.StoragePool;
+import org.libvirt.StorageVol;
+import org.openvdi.broker.hypervisor.DisplayEndpoint;
+import org.openvdi.broker.hypervisor.HostFacts;
+import org.openvdi.broker.hypervisor.HostTarget;
+import org.openvdi.broker.hypervisor.Hypervisor;
+import org.openvdi.broker.hypervisor.HypervisorException;
+import org.openvdi.broker.hypervisor.ImageSpec;
+import org.openvdi.broker.hypervisor.MachineEventListener;
+import org.openvdi.broker.hypervisor.MachineSpec;
+import org.openvdi.broker.hypervisor.ManagedMachine;
+import org.openvdi.templates.xml.DomainType;
+import org.openvdi.templates.xml.DomainXmlRenderer;
+import org.openvdi.templates.xml.ImageFormat;
+import org.openvdi.templates.xml.LibvirtNames;
+import org.openvdi.templates.xml.StoragePoolXmlRenderer;
+import org.openvdi.templates.xml.VolumeXmlRenderer;
+
+/**
+ * The {@link Hypervisor} port on libvirt (libvirt-java over JNA): one cached, health-checked
+ * connection per URI; every call idempotent and keyed by our ids. libvirt failures become
+ * {@link HypervisorException}s, retryable when the connection was at fault (the connection is then
+ * dropped and the next call reconnects). Ids that are not UUIDs and other invalid arguments are
+ * rejected with {@link IllegalArgumentException}.
+ *
+ * <p>A plain class: a Spring configuration creates it (and closes it on shutdown).
+ */
+public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
+
+    @FunctionalInterface
+    private interface LibvirtCall<T> {
+        T apply(Connect connect) throws LibvirtException;
+    }
+
+    private final LibvirtConnections connections = new LibvirtConnections();
+    private final VirtTypePolicy virtTypes;
+    private final HostStoragePool storage;
+    private final ImageInstaller images;
+    private final CloneVolumes clones;
+    private final DomainLifecycle domains;
+    private final MachineInventory inventory = new MachineInventory();
+    private final LifecycleWatch watch = new LifecycleWatch(connections);
+
+    public LibvirtHypervisor(LibvirtSettings settings) {
+        VolumeXmlRenderer volumeRenderer = new VolumeXmlRenderer();
+        this.virtTypes = new VirtTypePolicy(settings.kvmTrusted());
+        this.storage = new HostStoragePool(new StoragePoolXmlRenderer(), settings.poolRoot());
+        this.images = new ImageInstaller(volumeRenderer, new VolumeStreams());
+        this.clones = new CloneVolumes(volumeRenderer);
+        this.domains = new DomainLifecycle(new DomainXmlRenderer());
+    }
+
+    @Override
+    public HostFacts probe(HostTarget host) {
+        return call(host, "probing", connect -> {
+            NodeInfo node = connect.nodeInfo();
+            DomainType type = virtTypes.effectiveType(host, connect);
+            return new HostFacts(connect.getHostName(), connect.getType(), node.cpus, node.memory / 1024, type.xmlName());
+        });
+    }
+
+    @Override
+    public void ensureImage(HostTarget host, ImageSpec image) {
+        call(host, "placing image " + image.sha256(), connect -> images.ensure(connect, host, storage.ensure(connect, host), image));
+    }
+
+    /** Also makes sure the image volume is there and verified (a cache hit after {@link #ensureImage}). */
+    @Override
+    public void cloneVolume(HostTarget host, String desktopId, ImageSpec image) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        call(host, "cloning a volume for desktop " + id, connect -> {
+            StoragePool pool = storage.ensure(connect, host);
+            if (clones.find(pool, id).isEmpty()) {
+                StorageVol imageVolume = images.ensure(connect, host, pool, image);
+                clones.create(pool, id, imageVolume, ImageFormat.fromXmlName(image.format()), isTest(host));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void defineDomain(HostTarget host, MachineSpec machine) {
+        String id = LibvirtNames.requireDesktopId(machine.desktopId());
+        call(host, "defining desktop " + id, connect -> {
+            StoragePool pool = storage.ensure(connect, host);
+            StorageVol clone = clones.find(pool, id).orElseThrow(() -> new HypervisorException(
+                    "desktop " + id + " has no clone volume on host " + host.hostId() + "; clone it first", false));
+            domains.define(connect, host, machine, virtTypes.effectiveType(host, connect), clone.getPath());
+            return null;
+        });
+    }
+
+    @Override
+    public void start(HostTarget host, String desktopId) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        call(host, "starting desktop " + id, connect -> {
+            domains.start(connect, id);
+            return null;
+        });
+    }
+
+    @Override
+    public void powerOff(HostTarget host, String desktopId) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        call(host, "powering off desktop " + id, connect -> {
+            domains.powerOff(connect, id);
+            return null;
+        });
+    }
+
+    /** Reads the live XML (with secure data, so the password is in it); retryable while no port is assigned. */
+    @Override
+    public DisplayEndpoint display(HostTarget host, String desktopId) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        return call(host, "reading the display of desktop " + id, connect -> {
+            Domain domain = domains.find(connect, id).orElseThrow(() -> new HypervisorException(
+                    "desktop " + id + " is not defined on host " + host.hostId(), false));
+            DomainXmlReader.VncGraphics vnc = DomainXmlReader.vncGraphics(domain.getXMLDesc(Domain.XMLFlags.SECURE))
+                    .orElseThrow(() -> new HypervisorException("desktop " + id + " has no VNC display", false));
+            if (domain.isActive() != 1 || vnc.port() <= 0) {
+                throw new HypervisorException("desktop " + id + " has no VNC port yet (not running)", true);
+            }
+            return new DisplayEndpoint(host.displayAddress(), vnc.port(), vnc.password());
+        });
+    }
+
+    @Override
+    public void destroy(HostTarget host, String desktopId) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        call(host, "destroying desktop " + id, connect -> {
+            domains.remove(connect, id, isTest(host));
+            var pool = storage.find(connect, host);
+            if (pool.isPresent()) {
+                clones.delete(pool.get(), id);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<ManagedMachine> inventory(HostTarget host) {
+        return call(host, "listing desktops", connect -> inventory.list(connect, storage.find(connect, host)));
+    }
+
+    /**
+     * Lifecycle events arrive on libvirt's event thread. {@code CONNECTION_LOST} concerns the whole
+     * host and carries a null desktop id; the subscription ends with it, so watch again afterwards.
+     */
+    @Override
+    public AutoCloseable watch(HostTarget host, MachineEventListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return call(host, "watching desktops", connect -> watch.watch(host.uri(), host.hostId(), listener));
+    }
+
+    /** Closes every cached connection. */
+    @Override
+    public void close() {
+        connections.close();
+    }
+
+    private static boolean isTest(HostTarget host) {
+        return VirtTypePolicy.isTestDriver(host.uri());
+    }
+
+    private <T> T call(HostTarget host, String action, LibvirtCall<T> body) {
+        Objects.requireNonNull(host, "host");
+        Connect connect = connections.connect(host.uri());
+        try {
+            return body.apply(connect);
+        } catch (LibvirtException e) {
+            if (LibvirtErrors.isConnectionFailure(e)) {
+                connections.discard(host.uri(), connect);
+            }
+            throw LibvirtErrors.toHypervisorException(action + " on host " + host.hostId(), e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.openvdi.broker.pool;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.annotation.MetaDataValue;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.pool.api.CreatePoolCommand;
+import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
+import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
+import org.openvdi.broker.pool.api.PoolCreatedEvent;
+import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
+import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
+
+/** A pool of desktops from one template version: its sizes and who may use it. */
+@Aggregate
+class DesktopPool {
+
+    static final String USER = "USER";
+    static final String GROUP = "GROUP";
+
+    @AggregateIdentifier
+    private UUID poolId;
+    private Set<String> users = new HashSet<>();
+    private Set<String> groups = new HashSet<>();
+
+    DesktopPool() {
+    }
+
+    @CommandHandler
+    DesktopPool(CreatePoolCommand command, @MetaDataValue("user") String user) {
+        checkSizes(command.minSpare(), command.maxSize());
+        apply(new PoolCreatedEvent(command.poolId(), command.name(), command.templateId(), command.templateVersion(),
+                command.type(), command.powerPolicy(), command.minSpare(), command.maxSize(),
+                Set.copyOf(command.entitledUsers()), Set.copyOf(command.entitledGroups()), user));
+    }
+
+    @CommandHandler
+    void handle(ReconfigurePoolCommand command, @MetaDataValue("user") String user) {
+        checkSizes(command.minSpare(), command.maxSize());
+        apply(new PoolReconfiguredEvent(poolId, command.name(), command.minSpare(), command.maxSize(),
+                command.powerPolicy(), user));
+        diff(USER, users, command.entitledUsers(), user);
+        diff(GROUP, groups, Set.copyOf(command.entitledGroups()), user);
+    }
+
+    private void diff(String kind, Set<String> current, Set<String> wanted, String by) {
+        wanted.stream().filter(p -> !current.contains(p)).sorted()
+                .forEach(p -> apply(new EntitlementGrantedEvent(poolId, kind, p, by)));
+        current.stream().filter(p -> !wanted.contains(p)).sorted().toList()
+                .forEach(p -> apply(new EntitlementRevokedEvent(poolId, kind, p, by)));
+    }
+
+    private static void checkSizes(int minSpare, int maxSize) {
+        if (minSpare < 0 || maxSize < 1 || minSpare > maxSize) {
+            throw new BrokerException(ErrorCode.POOL_SIZE_INVALID,
+                    "Need 0 <= minSpare <= maxSize and maxSize >= 1 (got minSpare " + minSpare + ", maxSize " + maxSize + ")");
+        }
+    }
+
+    @EventSourcingHandler
+    void on(PoolCreatedEvent event) {
+        poolId = event.poolId();
+        users = new HashSet<>(event.entitledUsers());
+        groups = new HashSet<>(event.entitledGroups());
+    }
+
+    @EventSourcingHandler
+    void on(EntitlementGrantedEvent event) {
+        (USER.equals(event.kind()) ? users : groups).add(event.principal());
+    }
+
+    @EventSourcingHandler
+    void on(EntitlementRevokedEvent event) {
+        (USER.equals(event.kind()) ? users : groups).remove(event.principal());
+    }
+}

@@ -1,0 +1,128 @@
+package org.openvdi.broker.pool;
+
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.pool.api.CreatePoolCommand;
+import org.openvdi.broker.pool.api.PoolType;
+import org.openvdi.broker.pool.api.PowerPolicy;
+import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
+import org.openvdi.broker.security.CurrentUser;
+import org.openvdi.broker.security.UserDirectory;
+import org.openvdi.broker.template.TemplateQueries;
+import org.openvdi.broker.template.TemplateView;
+import org.openvdi.broker.web.Names;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/pools")
+@Tag(name = "Pools", description = "Desktop pools, their sizes and entitlements")
+class PoolController {
+
+    private final AuditedCommands commands;
+    private final PoolQueries pools;
+    private final TemplateQueries templates;
+    private final UserDirectory users;
+
+    PoolController(AuditedCommands commands, PoolQueries pools, TemplateQueries templates, UserDirectory users) {
+        this.commands = commands;
+        this.pools = pools;
+        this.templates = templates;
+        this.users = users;
+    }
+
+    record CreatePoolRequest(@NotBlank @Pattern(regexp = Names.DISPLAY_NAME) String name,
+                             @NotNull UUID templateId,
+                             @Min(1) Integer templateVersion,
+                             @NotNull PoolType type,
+                             PowerPolicy powerPolicy,
+                             @Min(0) @Max(10000) int minSpare,
+                             @Min(1) @Max(10000) int maxSize,
+                             @Size(max = 1000) Set<@Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
+                             @Size(max = 1000) Set<@Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
+    }
+
+    record ReconfigurePoolRequest(@NotBlank @Pattern(regexp = Names.DISPLAY_NAME) String name,
+                                  PowerPolicy powerPolicy,
+                                  @Min(0) @Max(10000) int minSpare,
+                                  @Min(1) @Max(10000) int maxSize,
+                                  @Size(max = 1000) Set<@Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
+                                  @Size(max = 1000) Set<@Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    PoolView create(@Valid @RequestBody CreatePoolRequest request, Authentication who) {
+        TemplateView template = templates.find(request.templateId())
+                .orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_NOT_FOUND, "No template " + request.templateId()));
+        int version = request.templateVersion() != null ? request.templateVersion() : template.versions().stream()
+                .filter(v -> !v.retired()).mapToInt(TemplateView.Version::version).max()
+                .orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_VERSION_NOT_FOUND, "The template has no published version"));
+        TemplateView.Version chosen = templates.version(template.id(), version)
+                .orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_VERSION_NOT_FOUND, "No version " + version));
+        if (chosen.retired()) {
+            throw new BrokerException(ErrorCode.TEMPLATE_VERSION_RETIRED, "Version " + version + " is retired");
+        }
+        UUID id = UUID.randomUUID();
+        if (pools.nameTaken(request.name(), id)) {
+            throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
+        }
+        commands.send(new CreatePoolCommand(id, request.name(), template.id(), version, request.type(),
+                powerPolicy(request.powerPolicy()), request.minSpare(), request.maxSize(),
+                orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups())), who.getName());
+        return pools.find(id).orElseThrow();
+    }
+
+    @PutMapping("/{id}")
+    PoolView reconfigure(@PathVariable UUID id, @Valid @RequestBody ReconfigurePoolRequest request, Authentication who) {
+        PoolView pool = get(id, who);
+        if (pools.nameTaken(request.name(), id)) {
+            throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
+        }
+        commands.send(new ReconfigurePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
+                request.powerPolicy() == null ? pool.powerPolicy() : request.powerPolicy(),
+                orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups())), who.getName());
+        return pools.find(id).orElseThrow();
+    }
+
+    @GetMapping
+    List<PoolView> list(Authentication who) {
+        CurrentUser user = users.current(who);
+        return pools.all().stream().filter(p -> user.canReadEverything() || p.entitles(user)).toList();
+    }
+
+    @GetMapping("/{id}")
+    PoolView get(@PathVariable UUID id, Authentication who) {
+        CurrentUser user = users.current(who);
+        return pools.find(id).filter(p -> user.canReadEverything() || p.entitles(user))
+                .orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + id));
+    }
+
+    private static PowerPolicy powerPolicy(PowerPolicy requested) {
+        return requested == null ? PowerPolicy.KEEP_RUNNING : requested;
+    }
+
+    private static Set<String> orEmpty(Set<String> names) {
+        return names == null ? Set.of() : Set.copyOf(names);
+    }
+}

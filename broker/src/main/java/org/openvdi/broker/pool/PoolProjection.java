@@ -1,0 +1,68 @@
+package org.openvdi.broker.pool;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
+import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
+import org.openvdi.broker.pool.api.PoolCreatedEvent;
+import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Keeps {@code pool_view} in step with the pool events. */
+@Component
+@ProcessingGroup("projections")
+class PoolProjection {
+
+    private final JdbcClient jdbc;
+
+    PoolProjection(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(PoolCreatedEvent e, @Timestamp Instant at) {
+        jdbc.sql("""
+                INSERT INTO pool_view (id, name, template_id, template_version, type, power_policy, min_spare, max_size,
+                                       entitled_users, entitled_groups, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(e.poolId(), e.name(), e.templateId(), e.templateVersion(), e.type().name(), e.powerPolicy().name(),
+                        e.minSpare(), e.maxSize(), e.entitledUsers().toArray(String[]::new),
+                        e.entitledGroups().toArray(String[]::new), at.atOffset(ZoneOffset.UTC), at.atOffset(ZoneOffset.UTC))
+                .update();
+    }
+
+    @EventHandler
+    void on(PoolReconfiguredEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE pool_view SET name = ?, min_spare = ?, max_size = ?, power_policy = ?, updated_at = ? WHERE id = ?")
+                .params(e.name(), e.minSpare(), e.maxSize(), e.powerPolicy().name(), at.atOffset(ZoneOffset.UTC), e.poolId())
+                .update();
+    }
+
+    @EventHandler
+    void on(EntitlementGrantedEvent e) {
+        String column = column(e.kind());
+        jdbc.sql("UPDATE pool_view SET " + column + " = array_append(" + column + ", ?) WHERE id = ?")
+                .params(e.principal(), e.poolId()).update();
+    }
+
+    @EventHandler
+    void on(EntitlementRevokedEvent e) {
+        String column = column(e.kind());
+        jdbc.sql("UPDATE pool_view SET " + column + " = array_remove(" + column + ", ?) WHERE id = ?")
+                .params(e.principal(), e.poolId()).update();
+    }
+
+    private static String column(String kind) {
+        return DesktopPool.USER.equals(kind) ? "entitled_users" : "entitled_groups";
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.sql("DELETE FROM pool_view").update();
+    }
+}

@@ -1,0 +1,124 @@
+package org.openvdi.broker.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.desktop.DesktopQueries;
+import org.openvdi.broker.desktop.DesktopView;
+import org.openvdi.broker.desktop.api.AssignDesktopCommand;
+import org.openvdi.broker.desktop.api.DesktopState;
+import org.openvdi.broker.desktop.api.RequestDesktopPowerOnCommand;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.pool.PoolQueries;
+import org.openvdi.broker.pool.PoolView;
+import org.openvdi.broker.pool.SpareCapacityPolicy;
+import org.openvdi.broker.pool.api.PoolType;
+import org.openvdi.broker.session.api.AssignDesktopToSessionCommand;
+import org.openvdi.broker.session.api.FailSessionCommand;
+import org.openvdi.broker.session.api.SessionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gives requested sessions a desktop: the user's own one in a persistent pool, else the oldest
+ * ready spare. When none is ready it waits for the capacity process, unless nothing can ever
+ * serve the request (pool full, no host), which fails the session at once with a clear code.
+ */
+@Component
+public class SessionAllocator {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionAllocator.class);
+
+    private final AuditedCommands commands;
+    private final SessionQueries sessions;
+    private final PoolQueries pools;
+    private final DesktopQueries desktops;
+    private final SpareCapacityPolicy capacity;
+    private final Duration allocationTimeout;
+
+    SessionAllocator(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, DesktopQueries desktops,
+                     SpareCapacityPolicy capacity, @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout) {
+        this.commands = commands;
+        this.sessions = sessions;
+        this.pools = pools;
+        this.desktops = desktops;
+        this.capacity = capacity;
+        this.allocationTimeout = allocationTimeout;
+    }
+
+    /** Every few seconds, serves sessions still waiting (a desktop may have become ready). */
+    @Scheduled(fixedDelayString = "${openvdi.sessions.allocation-interval:1000}")
+    void allocateWaiting() {
+        sessions.inState(SessionState.REQUESTED).forEach(s -> allocate(s.id()));
+    }
+
+    public synchronized void allocate(UUID sessionId) {
+        SessionView session = sessions.find(sessionId).orElse(null);
+        if (session == null || session.state() != SessionState.REQUESTED) {
+            return;
+        }
+        PoolView pool = pools.find(session.poolId()).orElse(null);
+        if (pool == null) {
+            fail(session, ErrorCode.POOL_NOT_FOUND, "The pool no longer exists");
+            return;
+        }
+        try {
+            if (assignOwnOrSpare(session, pool)) {
+                return;
+            }
+            if (Instant.now().isAfter(session.requestedAt().plus(allocationTimeout))) {
+                fail(session, ErrorCode.NO_HOST_AVAILABLE, "No desktop became ready within " + allocationTimeout);
+                return;
+            }
+            Optional<ErrorCode> impossible = capacity.whyUnservable(pool, session.user());
+            impossible.ifPresent(code -> fail(session, code, code == ErrorCode.POOL_FULL
+                    ? "Pool " + pool.name() + " has reached its maximum size of " + pool.maxSize()
+                    : "No host can take another desktop right now"));
+        } catch (RuntimeException e) {
+            log.error("Allocating session {} failed", sessionId, e);
+        }
+    }
+
+    private boolean assignOwnOrSpare(SessionView session, PoolView pool) {
+        boolean persistent = pool.type() == PoolType.PERSISTENT;
+        if (persistent) {
+            Optional<DesktopView> own = desktops.ownedBy(pool.id(), session.user());
+            if (own.isPresent()) {
+                DesktopView desktop = own.get();
+                if (desktop.state() == DesktopState.POWERED_OFF) {
+                    commands.system(new RequestDesktopPowerOnCommand(desktop.id()));
+                }
+                return desktop.state() == DesktopState.READY && tryAssign(session, desktop, false);
+            }
+        }
+        for (DesktopView spare : desktops.readySpares(pool.id())) {
+            if (tryAssign(session, spare, persistent)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean tryAssign(SessionView session, DesktopView desktop, boolean claim) {
+        try {
+            commands.system(new AssignDesktopCommand(desktop.id(), session.id(), session.user(), claim));
+        } catch (BrokerException e) {
+            log.debug("Desktop {} was taken meanwhile: {}", desktop.id(), e.getMessage());
+            return false;
+        }
+        commands.system(new AssignDesktopToSessionCommand(session.id(), desktop.id()));
+        log.info("Session {} of {} got desktop {}", session.id(), session.user(), desktop.id());
+        return true;
+    }
+
+    private void fail(SessionView session, ErrorCode code, String reason) {
+        log.info("Session {} of {} cannot be served: {}", session.id(), session.user(), reason);
+        commands.system(new FailSessionCommand(session.id(), code.name(), reason));
+    }
+}

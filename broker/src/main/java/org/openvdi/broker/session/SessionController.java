@@ -1,0 +1,92 @@
+package org.openvdi.broker.session;
+
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import java.util.UUID;
+import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.pool.PoolQueries;
+import org.openvdi.broker.pool.PoolView;
+import org.openvdi.broker.security.CurrentUser;
+import org.openvdi.broker.security.UserDirectory;
+import org.openvdi.broker.session.api.EndSessionCommand;
+import org.openvdi.broker.session.api.RequestSessionCommand;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/sessions")
+@Tag(name = "Sessions", description = "Employees' use of desktops")
+class SessionController {
+
+    private final AuditedCommands commands;
+    private final SessionQueries sessions;
+    private final PoolQueries pools;
+    private final UserDirectory users;
+    private final SessionAllocator allocator;
+
+    SessionController(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, UserDirectory users,
+                      SessionAllocator allocator) {
+        this.commands = commands;
+        this.sessions = sessions;
+        this.pools = pools;
+        this.users = users;
+        this.allocator = allocator;
+    }
+
+    record RequestSessionRequest(@NotNull UUID poolId) {
+    }
+
+    /** Asks for a desktop of an entitled pool; answers at once with the session, which becomes READY when it has one. */
+    @PostMapping
+    ResponseEntity<SessionView> request(@Valid @RequestBody RequestSessionRequest request, Authentication who) {
+        CurrentUser user = users.current(who);
+        PoolView pool = pools.find(request.poolId())
+                .orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + request.poolId()));
+        if (!pool.entitles(user)) {
+            throw new BrokerException(ErrorCode.NOT_ENTITLED, "You are not entitled to pool " + pool.name());
+        }
+        UUID id = sessions.openFor(pool.id(), user.name()).map(SessionView::id).orElse(null);
+        if (id == null) {
+            id = UUID.randomUUID();
+            commands.send(new RequestSessionCommand(id, pool.id(), user.name()), user.name());
+            allocator.allocate(id);
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(sessions.find(id).orElseThrow());
+    }
+
+    @GetMapping
+    List<SessionView> list(@RequestParam(defaultValue = "false") boolean all, Authentication who) {
+        CurrentUser user = users.current(who);
+        return all && user.canReadEverything() ? sessions.recent(500) : sessions.ofUser(user.name(), false);
+    }
+
+    @GetMapping("/{id}")
+    SessionView get(@PathVariable UUID id, Authentication who) {
+        CurrentUser user = users.current(who);
+        return sessions.find(id).filter(s -> user.canReadEverything() || s.user().equals(user.name()))
+                .orElseThrow(() -> new BrokerException(ErrorCode.SESSION_NOT_FOUND, "No session " + id));
+    }
+
+    @DeleteMapping("/{id}")
+    SessionView end(@PathVariable UUID id, Authentication who) {
+        CurrentUser user = users.current(who);
+        SessionView session = sessions.find(id).filter(s -> user.isAdmin() || s.user().equals(user.name()))
+                .orElseThrow(() -> new BrokerException(ErrorCode.SESSION_NOT_FOUND, "No session " + id));
+        commands.send(new EndSessionCommand(session.id(), user.name().equals(session.user()) ? "logoff" : "ended by admin",
+                user.name()), user.name());
+        return sessions.find(id).orElseThrow();
+    }
+}

@@ -1,0 +1,60 @@
+package org.openvdi.broker.session;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.openvdi.broker.session.api.DesktopAssignedToSessionEvent;
+import org.openvdi.broker.session.api.SessionEndedEvent;
+import org.openvdi.broker.session.api.SessionFailedEvent;
+import org.openvdi.broker.session.api.SessionRequestedEvent;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Keeps {@code session_view} in step with the session events. */
+@Component
+@ProcessingGroup("projections")
+class SessionProjection {
+
+    private final JdbcClient jdbc;
+
+    SessionProjection(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(SessionRequestedEvent e, @Timestamp Instant at) {
+        jdbc.sql("INSERT INTO session_view (id, pool_id, user_name, state, requested_at, updated_at) VALUES (?, ?, ?, 'REQUESTED', ?, ?)")
+                .params(e.sessionId(), e.poolId(), e.user(), utc(at), utc(at)).update();
+    }
+
+    @EventHandler
+    void on(DesktopAssignedToSessionEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE session_view SET state = 'READY', desktop_id = ?, assigned_at = ?, updated_at = ? WHERE id = ?")
+                .params(e.desktopId(), utc(at), utc(at), e.sessionId()).update();
+    }
+
+    @EventHandler
+    void on(SessionFailedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE session_view SET state = 'FAILED', reason = ?, ended_at = ?, updated_at = ? WHERE id = ?")
+                .params(e.code() + ": " + e.reason(), utc(at), utc(at), e.sessionId()).update();
+    }
+
+    @EventHandler
+    void on(SessionEndedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE session_view SET state = 'ENDED', reason = ?, ended_at = ?, updated_at = ? WHERE id = ?")
+                .params(e.reason(), utc(at), utc(at), e.sessionId()).update();
+    }
+
+    static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.sql("DELETE FROM session_view").update();
+    }
+}

@@ -1,0 +1,81 @@
+package org.openvdi.broker.template;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks that an image path lies inside a configured image directory, then computes its SHA-256
+ * and format itself: a caller's checksum is never trusted.
+ */
+@Component
+class ImageInspector {
+
+    private static final byte[] QCOW2_MAGIC = {'Q', 'F', 'I', (byte) 0xfb};
+
+    private final List<Path> directories;
+
+    ImageInspector(ImageProperties properties) {
+        this.directories = properties.directories().stream().map(d -> Path.of(d).toAbsolutePath().normalize()).toList();
+    }
+
+    record Inspection(Path path, String sha256, String format, long sizeBytes) {
+    }
+
+    Inspection inspect(String imagePath) {
+        Path path = allowedPath(imagePath);
+        try (InputStream in = Files.newInputStream(path)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] head = new byte[4];
+            int headLength;
+            long size;
+            try (DigestInputStream digesting = new DigestInputStream(in, digest)) {
+                headLength = digesting.readNBytes(head, 0, 4);
+                size = headLength + digesting.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            String format = headLength == 4 && java.util.Arrays.equals(head, QCOW2_MAGIC) ? "qcow2" : "raw";
+            return new Inspection(path, HexFormat.of().formatHex(digest.digest()), format, size);
+        } catch (IOException e) {
+            throw new BrokerException(ErrorCode.IMAGE_UNREADABLE, "The image cannot be read");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path allowedPath(String imagePath) {
+        if (imagePath == null || imagePath.isBlank() || imagePath.indexOf('\0') >= 0) {
+            throw new BrokerException(ErrorCode.IMAGE_PATH_NOT_ALLOWED, "An image path is required");
+        }
+        Path requested;
+        try {
+            requested = Path.of(imagePath);
+        } catch (InvalidPathException e) {
+            throw new BrokerException(ErrorCode.IMAGE_PATH_NOT_ALLOWED, "The image path is not a valid path");
+        }
+        for (Path part : requested) {
+            if (part.toString().equals("..")) {
+                throw new BrokerException(ErrorCode.IMAGE_PATH_NOT_ALLOWED, "The image path must not contain '..'");
+            }
+        }
+        Path absolute = requested.toAbsolutePath().normalize();
+        if (directories.stream().noneMatch(absolute::startsWith)) {
+            throw new BrokerException(ErrorCode.IMAGE_PATH_NOT_ALLOWED,
+                    "Images may only be published from the configured image directories");
+        }
+        if (!Files.isRegularFile(absolute, LinkOption.NOFOLLOW_LINKS) || !Files.isReadable(absolute)) {
+            throw new BrokerException(ErrorCode.IMAGE_UNREADABLE, "No readable image file at that path");
+        }
+        return absolute;
+    }
+}

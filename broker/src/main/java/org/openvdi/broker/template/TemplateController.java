@@ -1,0 +1,78 @@
+package org.openvdi.broker.template;
+
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.security.Principal;
+import java.util.List;
+import java.util.UUID;
+import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.template.api.RetireTemplateVersionCommand;
+import org.openvdi.broker.web.Names;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/templates")
+@Tag(name = "Templates", description = "Golden images and their versions")
+class TemplateController {
+
+    private final AuditedCommands commands;
+    private final TemplateQueries templates;
+    private final TemplatePublisher publisher;
+
+    TemplateController(AuditedCommands commands, TemplateQueries templates, TemplatePublisher publisher) {
+        this.commands = commands;
+        this.templates = templates;
+        this.publisher = publisher;
+    }
+
+    record RegisterTemplateRequest(@NotBlank @Pattern(regexp = Names.DISPLAY_NAME) String name,
+                                   @Min(1) @Max(64) int vcpus,
+                                   @Min(64) @Max(1048576) int memoryMiB) {
+    }
+
+    record PublishVersionRequest(@NotBlank @Size(max = 1000) String imagePath) {
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    TemplateView register(@Valid @RequestBody RegisterTemplateRequest request, Principal principal) {
+        return publisher.register(request.name(), request.vcpus(), request.memoryMiB(), principal.getName());
+    }
+
+    @GetMapping
+    List<TemplateView> list() {
+        return templates.all();
+    }
+
+    @GetMapping("/{id}")
+    TemplateView get(@PathVariable UUID id) {
+        return templates.find(id).orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_NOT_FOUND, "No template " + id));
+    }
+
+    @PostMapping("/{id}/versions")
+    @ResponseStatus(HttpStatus.CREATED)
+    TemplateView.Version publish(@PathVariable UUID id, @Valid @RequestBody PublishVersionRequest request, Principal principal) {
+        return publisher.publish(id, request.imagePath(), principal.getName());
+    }
+
+    @PostMapping("/{id}/versions/{version}/retire")
+    TemplateView retire(@PathVariable UUID id, @PathVariable int version, Principal principal) {
+        get(id);
+        commands.send(new RetireTemplateVersionCommand(id, version), principal.getName());
+        return get(id);
+    }
+}

@@ -1,0 +1,68 @@
+package org.openvdi.broker.libvirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.libvirt.Connect;
+import org.libvirt.event.ConnectionCloseReason;
+import org.openvdi.broker.hypervisor.HypervisorException;
+import org.openvdi.broker.hypervisor.MachineEventListener.MachineEvent;
+
+class LibvirtConnectionsTest {
+
+    private static final String URI = "test:///default";
+
+    private final LibvirtConnections connections = new LibvirtConnections();
+
+    @AfterEach
+    void closeAll() {
+        connections.close();
+    }
+
+    @Test
+    void givenOpenConnection_whenAskedAgain_thenTheSameConnectionIsReused() {
+        Connect first = connections.connect(URI);
+
+        assertThat(connections.connect(URI)).isSameAs(first);
+    }
+
+    @Test
+    void givenDiscardedConnection_whenAskedAgain_thenANewOneIsOpenedAndObserversHeardTheLoss() throws Exception {
+        List<ConnectionCloseReason> heard = new ArrayList<>();
+        AutoCloseable subscription = connections.onClose(URI, heard::add);
+        Connect broken = connections.connect(URI);
+
+        connections.discard(URI, broken);
+        connections.discard(URI, broken);
+
+        assertThat(heard).containsExactly(ConnectionCloseReason.ERROR);
+        assertThat(connections.connect(URI)).isNotSameAs(broken);
+        subscription.close();
+        connections.discard(URI, connections.connect(URI));
+        assertThat(heard).hasSize(1);
+    }
+
+    @Test
+    void givenWatch_whenItsConnectionIsLost_thenListenerHearsConnectionLostForTheHost() throws Exception {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        LifecycleWatch watch = new LifecycleWatch(connections);
+        AutoCloseable handle = watch.watch(URI, "host-1", (hostId, desktopId, event) -> heard.add(hostId + " " + desktopId + " " + event));
+
+        connections.discard(URI, connections.connect(URI));
+
+        assertThat(heard).containsExactly("host-1 null " + MachineEvent.CONNECTION_LOST);
+        handle.close();
+    }
+
+    @Test
+    void givenUnreachableDaemon_whenConnecting_thenRetryableFailure() {
+        assertThatThrownBy(() -> connections.connect("qemu:///system?socket=/nonexistent/openvdi-test.sock"))
+                .isInstanceOfSatisfying(HypervisorException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("cannot connect");
+    }
+}

@@ -1,0 +1,114 @@
+package org.openvdi.templates.xml;
+
+import static org.openvdi.templates.xml.XmlDocument.textElement;
+
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+/**
+ * Renders a desktop's libvirt domain XML. Every value goes through the XML writer, which escapes
+ * it; user-typed text (the display name) only ever lands in {@code <title>}.
+ *
+ * <p>The disk is the desktop's qcow2 linked clone on virtio; the display is VNC with a password
+ * and a libvirt-assigned port; a serial console is attached for diagnostics; a crashed guest is
+ * destroyed rather than restarted, so the broker notices and recycles it. For
+ * {@link DomainType#TEST} the same document is rendered without QEMU-only parts (features and the
+ * USB tablet): libvirt's test driver stores whatever it parses but runs nothing.
+ */
+public class DomainXmlRenderer {
+
+    public String render(DomainDefinition domain) {
+        return XmlDocument.render(xml -> {
+            xml.writeStartElement("domain");
+            xml.writeAttribute("type", domain.type().xmlName());
+            textElement(xml, "name", domain.domainName());
+            textElement(xml, "title", domain.displayName());
+            writeMetadata(xml, domain);
+            xml.writeStartElement("memory");
+            xml.writeAttribute("unit", "MiB");
+            xml.writeCharacters(Integer.toString(domain.memoryMiB()));
+            xml.writeEndElement();
+            textElement(xml, "vcpu", Integer.toString(domain.vcpus()));
+            writeOs(xml);
+            if (domain.type().runsQemu()) {
+                xml.writeStartElement("features");
+                xml.writeEmptyElement("acpi");
+                xml.writeEmptyElement("apic");
+                xml.writeEndElement();
+            }
+            xml.writeEmptyElement("clock");
+            xml.writeAttribute("offset", "utc");
+            textElement(xml, "on_poweroff", "destroy");
+            textElement(xml, "on_reboot", "restart");
+            textElement(xml, "on_crash", "destroy");
+            writeDevices(xml, domain);
+            xml.writeEndElement();
+        });
+    }
+
+    private static void writeMetadata(XMLStreamWriter xml, DomainDefinition domain) throws XMLStreamException {
+        xml.writeStartElement("metadata");
+        xml.writeStartElement(LibvirtNames.METADATA_PREFIX, LibvirtNames.METADATA_ELEMENT, LibvirtNames.METADATA_NAMESPACE);
+        xml.writeNamespace(LibvirtNames.METADATA_PREFIX, LibvirtNames.METADATA_NAMESPACE);
+        xml.writeAttribute("id", domain.desktopId());
+        xml.writeAttribute("host", domain.hostId());
+        xml.writeAttribute("image-sha256", domain.imageSha256());
+        xml.writeEndElement();
+        xml.writeEndElement();
+    }
+
+    private static void writeOs(XMLStreamWriter xml) throws XMLStreamException {
+        xml.writeStartElement("os");
+        textElement(xml, "type", "hvm");
+        xml.writeEmptyElement("boot");
+        xml.writeAttribute("dev", "hd");
+        xml.writeEndElement();
+    }
+
+    private static void writeDevices(XMLStreamWriter xml, DomainDefinition domain) throws XMLStreamException {
+        xml.writeStartElement("devices");
+        writeDisk(xml, domain.diskPath());
+        xml.writeStartElement("serial");
+        xml.writeAttribute("type", "pty");
+        xml.writeEmptyElement("target");
+        xml.writeAttribute("port", "0");
+        xml.writeEndElement();
+        xml.writeStartElement("console");
+        xml.writeAttribute("type", "pty");
+        xml.writeEmptyElement("target");
+        xml.writeAttribute("type", "serial");
+        xml.writeAttribute("port", "0");
+        xml.writeEndElement();
+        if (domain.type().runsQemu()) {
+            // absolute pointer coordinates keep the VNC cursor in step with the guest's
+            xml.writeEmptyElement("input");
+            xml.writeAttribute("type", "tablet");
+            xml.writeAttribute("bus", "usb");
+        }
+        xml.writeEmptyElement("graphics");
+        xml.writeAttribute("type", "vnc");
+        xml.writeAttribute("autoport", "yes");
+        xml.writeAttribute("listen", domain.vncListenAddress());
+        xml.writeAttribute("passwd", domain.vncPassword());
+        xml.writeStartElement("video");
+        xml.writeEmptyElement("model");
+        xml.writeAttribute("type", domain.video().xmlName());
+        xml.writeEndElement();
+        xml.writeEndElement();
+    }
+
+    private static void writeDisk(XMLStreamWriter xml, String path) throws XMLStreamException {
+        xml.writeStartElement("disk");
+        xml.writeAttribute("type", "file");
+        xml.writeAttribute("device", "disk");
+        xml.writeEmptyElement("driver");
+        xml.writeAttribute("name", "qemu");
+        xml.writeAttribute("type", "qcow2");
+        xml.writeEmptyElement("source");
+        xml.writeAttribute("file", path);
+        xml.writeEmptyElement("target");
+        xml.writeAttribute("dev", "vda");
+        xml.writeAttribute("bus", "virtio");
+        xml.writeEndElement();
+    }
+}

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Builds the OpenVDI tiny desktop golden image from Debian packages only:
+#   OUTPUT_DIR/tiny-desktop.img         raw disk image (MBR + one FAT partition with SYSLINUX,
+#                                       a Debian kernel and a busybox initramfs)
+#   OUTPUT_DIR/tiny-desktop.img.sha256  its checksum (sha256sum format)
+# The image boots from a hard disk under SeaBIOS (virtio or IDE) and shows a banner and a
+# busybox shell on the VGA text console. No loop devices and no mounting are needed.
+#
+# Usage: build.sh [--force] OUTPUT_DIR
+# Environment (all optional):
+#   TINY_KERNEL_PACKAGE  Debian kernel package to use (default: what linux-image-cloud-amd64
+#                        depends on; its LZ4-compressed kernel boots about twice as fast under
+#                        software emulation as the generic XZ-compressed one)
+#   TINY_CACHE_DIR       directory to keep the downloaded kernel .deb in between builds
+#
+# Idempotent: when the image exists and the recipe (this script, syslinux.cfg, rootfs/ and the
+# settings above) has not changed since it was built, it exits at once. --force rebuilds.
+set -euo pipefail
+
+log() { echo "[tiny] $*" >&2; }
+die() { echo "tiny/build.sh: $*" >&2; exit 1; }
+
+force=0
+if [ "${1:-}" = --force ]; then force=1; shift; fi
+[ $# -eq 1 ] || die "usage: build.sh [--force] OUTPUT_DIR"
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+mkdir -p "$1"
+out=$(cd "$1" && pwd)
+img=$out/tiny-desktop.img
+sum=$img.sha256
+stamp=$out/.tiny-desktop.img.stamp
+
+recipe_hash() {
+  {
+    cd "$here"
+    find build.sh syslinux.cfg rootfs \( -type f -o -type l \) -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+    echo "kernel-package=${TINY_KERNEL_PACKAGE:-default}"
+  } | sha256sum | cut -d' ' -f1
+}
+
+up_to_date() {
+  [ -f "$img" ] && [ -f "$sum" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]
+}
+
+hash=$(recipe_hash)
+if [ $force = 0 ] && up_to_date; then
+  log "up to date: $img"
+  exit 0
+fi
+
+# One build at a time per output directory; a build that waited may find the work done.
+exec 9>"$out/.tiny-desktop.img.lock"
+flock 9
+if [ $force = 0 ] && up_to_date; then
+  log "up to date: $img"
+  exit 0
+fi
+
+# --- build tools (Debian packages), installed only when missing ---------------------------
+apt_updated=0
+apt_update_once() {
+  if [ $apt_updated = 0 ]; then
+    log "apt-get update"
+    apt-get update -qq
+    apt_updated=1
+  fi
+}
+need_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || die "missing packages (run as root to install them): ${missing[*]}"
+  apt_update_once
+  log "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+# busybox-static: the whole user space; cpio+gzip: the initramfs; fdisk (sfdisk): partition
+# table; dosfstools (mkfs.fat) + mtools: the FAT file system written inside the image file;
+# syslinux (+ syslinux-common for mbr.bin): the boot loader.
+need_packages busybox-static cpio gzip fdisk dosfstools mtools syslinux syslinux-common
+
+mbr=/usr/lib/syslinux/mbr/mbr.bin
+[ -f "$mbr" ] || die "$mbr not found (package syslinux-common)"
+busybox=$(dpkg-query -L busybox-static | grep -E '/s?bin/busybox$' | head -n1)
+[ -x "$busybox" ] || die "static busybox not found (package busybox-static)"
+
+# Fixed time stamps (cpio, FAT directory entries) so that the same recipe and kernel give
+# the same image, byte for byte.
+export SOURCE_DATE_EPOCH=1704067200
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/tiny-desktop.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# --- kernel: the cloud kernel Debian currently offers for amd64 -----------------------------
+kernel_package() {
+  apt-cache depends linux-image-cloud-amd64 2>/dev/null \
+    | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { p = $2 } END { print p }'
+}
+kpkg=${TINY_KERNEL_PACKAGE:-}
+if [ -z "$kpkg" ]; then
+  kpkg=$(kernel_package)
+  if [ -z "$kpkg" ]; then apt_update_once; kpkg=$(kernel_package); fi
+  [ -n "$kpkg" ] || die "cannot tell which kernel package linux-image-cloud-amd64 depends on"
+fi
+debdir=${TINY_CACHE_DIR:-$work/deb}
+mkdir -p "$debdir"
+deb=$(find "$debdir" -maxdepth 1 -name "${kpkg}_*_amd64.deb" | LC_ALL=C sort | tail -n1)
+if [ -z "$deb" ]; then
+  log "downloading $kpkg"
+  if ! (cd "$debdir" && apt-get download -qq -o APT::Sandbox::User=root "$kpkg" >/dev/null); then
+    apt_update_once
+    (cd "$debdir" && apt-get download -qq -o APT::Sandbox::User=root "$kpkg" >/dev/null)
+  fi
+  deb=$(find "$debdir" -maxdepth 1 -name "${kpkg}_*_amd64.deb" | LC_ALL=C sort | tail -n1)
+  [ -n "$deb" ] || die "download of $kpkg failed"
+fi
+log "kernel from $(basename "$deb")"
+mkdir -p "$work/kernel"
+# The kernel, and the two modules the ACPI power button needs (evdev, button). tar fails when
+# a pattern matches nothing, so only the kernel is checked; the modules are optional.
+{ dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work/kernel" --wildcards './boot/vmlinuz-*' \
+    './lib/modules/*/kernel/drivers/input/evdev.ko' './lib/modules/*/kernel/drivers/acpi/button.ko'
+} 2>/dev/null || true
+vmlinuz=$(find "$work/kernel/boot" -name 'vmlinuz-*' 2>/dev/null | head -n1)
+[ -n "$vmlinuz" ] || die "no boot/vmlinuz-* in $deb"
+kver=${vmlinuz##*/vmlinuz-}
+
+# --- initramfs: static busybox + rootfs/ ----------------------------------------------------
+root=$work/initramfs
+mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,run,root,var}
+ln -s ../run "$root/var/run"
+ln -s bin "$root/sbin"
+mkdir -p "$root/usr"
+ln -s ../bin "$root/usr/bin"
+ln -s ../bin "$root/usr/sbin"
+cp "$busybox" "$root/bin/busybox"
+for applet in $("$busybox" --list); do
+  [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
+done
+cp -R "$here/rootfs/." "$root/"
+mkdir -p "$root/lib/modules"
+for m in evdev button; do
+  ko=$(find "$work/kernel/lib/modules" -name "$m.ko" 2>/dev/null | head -n1)
+  if [ -n "$ko" ]; then cp "$ko" "$root/lib/modules/"; else log "no $m.ko in $kpkg: power button not handled"; fi
+done
+echo "TINY_KERNEL='$kver (Debian $(dpkg-deb -f "$deb" Version))'" > "$root/etc/tiny/release"
+chmod 0755 "$root/init" "$root/etc/tiny/rc.sysinit" "$root/etc/tiny/banner.sh" "$root/etc/acpi/PWRF/00000080"
+chmod 0700 "$root/root"
+chmod 1777 "$root/tmp"
+# The kernel's built-in initramfs already has /dev/console; add it too where mknod is allowed.
+mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null || true
+find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+(cd "$root" && find . -print0 | LC_ALL=C sort -z \
+   | cpio --null --create --format=newc --owner=0:0 --reproducible --quiet) \
+  | gzip -9 -n > "$work/initrd.gz"
+
+# --- disk: MBR (syslinux mbr.bin) + one bootable FAT16 partition at 1 MiB --------------------
+payload=$(( $(stat -c %s "$vmlinuz") + $(stat -c %s "$work/initrd.gz") ))
+part_mib=$(( (payload + 1048575) / 1048576 + 2 ))
+disk=$work/disk.img
+truncate -s $(( (1 + part_mib) * 1048576 )) "$disk"
+printf 'label: dos\nlabel-id: 0x0de5c0de\nstart=2048, size=%d, type=e, bootable\n' \
+  $(( part_mib * 2048 )) | sfdisk --quiet "$disk"
+mkfs.fat -F 16 -i 0de5c0de -h 2048 --offset 2048 "$disk" $(( part_mib * 1024 )) >/dev/null
+export MTOOLS_SKIP_CHECK=1
+fat="$disk@@1048576"
+mlabel -i "$fat" ::OPENVDI   # (mkfs.fat -n would stamp the label with the current time)
+mcopy -i "$fat" "$vmlinuz" ::vmlinuz
+mcopy -i "$fat" "$work/initrd.gz" ::initrd.gz
+mcopy -i "$fat" "$here/syslinux.cfg" ::syslinux.cfg
+syslinux --install --offset 1048576 "$disk"
+dd if="$mbr" of="$disk" bs=440 count=1 conv=notrunc status=none
+
+# --- publish atomically: the image, its checksum, then the stamp -----------------------------
+rm -f "$stamp"
+cp "$disk" "$img.tmp"
+mv -f "$img.tmp" "$img"
+(cd "$out" && sha256sum tiny-desktop.img > tiny-desktop.img.sha256.tmp && mv -f tiny-desktop.img.sha256.tmp tiny-desktop.img.sha256)
+echo "$hash" > "$stamp"
+log "built $img ($(( $(stat -c %s "$img") / 1048576 )) MiB, kernel $kver)"

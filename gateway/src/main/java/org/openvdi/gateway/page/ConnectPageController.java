@@ -1,0 +1,46 @@
+package org.openvdi.gateway.page;
+
+import java.util.Map;
+
+import org.openvdi.gateway.GatewaySettings;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The page the broker links to, {@code /connect?token=..}, and the one setting it needs from the server.
+ * The page is never cached and sends no referrer, so its one-time token does not leak into other requests.
+ */
+@RestController
+class ConnectPageController {
+
+    private static final Resource PAGE = new ClassPathResource("static/connect.html");
+    private static final String NO_REFERRER = "no-referrer";
+
+    private final GatewaySettings settings;
+
+    ConnectPageController(GatewaySettings settings) {
+        this.settings = settings;
+    }
+
+    @GetMapping("/connect")
+    ResponseEntity<Resource> page() {
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.noStore())
+                .header("Referrer-Policy", NO_REFERRER)
+                .contentType(MediaType.TEXT_HTML)
+                .body(PAGE);
+    }
+
+    /** Where the page sends the employee for a fresh link: the broker's portal. */
+    @GetMapping("/connect/settings")
+    ResponseEntity<Map<String, String>> settings() {
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.noStore())
+                .body(Map.of("portalUrl", settings.portalUrl().toString()));
+    }
+}

@@ -1,0 +1,39 @@
+package org.openvdi.gateway.telemetry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One connection telemetry record on Kafka (JSON, key = session id).
+ *
+ * @param eventId         random id, for de-duplication by consumers
+ * @param type            {@code OPENED} or {@code CLOSED}
+ * @param sessionId       the broker's session
+ * @param desktopId       the desktop that was streamed
+ * @param userName        the employee
+ * @param gatewayId       the gateway instance that carried the tunnel
+ * @param clientAddress   the browser's address as the gateway saw it
+ * @param occurredAt      when it happened (ISO-8601 in JSON)
+ * @param reason          why the tunnel closed ({@code null} when opened)
+ * @param durationMillis  how long the tunnel was open (0 when opened)
+ * @param bytesToClient   bytes sent to the browser (0 when opened)
+ * @param bytesFromClient bytes received from the browser (0 when opened)
+ */
+public record ConnectionEvent(UUID eventId, ConnectionEventType type, UUID sessionId, UUID desktopId,
+                              String userName, String gatewayId, String clientAddress, Instant occurredAt,
+                              String reason, long durationMillis, long bytesToClient, long bytesFromClient) {
+
+    public static ConnectionEvent opened(ConnectionSubject subject, Instant at) {
+        return new ConnectionEvent(UUID.randomUUID(), ConnectionEventType.OPENED, subject.sessionId(),
+                subject.desktopId(), subject.userName(), subject.gatewayId(), subject.clientAddress(), at,
+                null, 0, 0, 0);
+    }
+
+    public static ConnectionEvent closed(ConnectionSubject subject, Instant openedAt, Instant at, String reason,
+                                         long bytesToClient, long bytesFromClient) {
+        return new ConnectionEvent(UUID.randomUUID(), ConnectionEventType.CLOSED, subject.sessionId(),
+                subject.desktopId(), subject.userName(), subject.gatewayId(), subject.clientAddress(), at,
+                reason, Duration.between(openedAt, at).toMillis(), bytesToClient, bytesFromClient);
+    }
+}

@@ -1,0 +1,8 @@
+package org.openvdi.gateway.telemetry;
+
+import java.util.UUID;
+
+/** Who connected to which desktop through which gateway: the part shared by a tunnel's two records. */
+public record ConnectionSubject(UUID sessionId, UUID desktopId, String userName, String gatewayId,
+                                String clientAddress) {
+}

@@ -1,0 +1,112 @@
+package org.openvdi.gateway.tunnel;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The browser side of one tunnel: sends text frames one at a time, each bounded by the send timeout, so a
+ * browser that stops reading costs only its own tunnel (the sender learns it and closes the tunnel).
+ */
+final class BrowserChannel {
+
+    /** Tomcat's bound on blocking sends, which includes the close frame sent after a stuck send. */
+    static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    private static final Logger log = LoggerFactory.getLogger(BrowserChannel.class);
+
+    private final Session session;
+    private final long timeoutMillis;
+    private final TrafficCounter traffic;
+    private final ReentrantLock sending = new ReentrantLock();
+
+    BrowserChannel(Session session, Duration timeout, TrafficCounter traffic) {
+        this.session = session;
+        this.timeoutMillis = timeout.toMillis();
+        this.traffic = traffic;
+        session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, timeoutMillis);
+    }
+
+    /**
+     * Sends one text frame and waits until it is written.
+     *
+     * @throws TunnelFailureException {@link TunnelFailure#BROWSER_TOO_SLOW} when the frame is not written in time
+     * @throws IOException            when the browser is gone
+     */
+    void send(String text) throws TunnelFailureException, IOException {
+        try {
+            if (!sending.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                throw new TunnelFailureException(TunnelFailure.BROWSER_TOO_SLOW, "an earlier send is still stuck");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TunnelFailureException(TunnelFailure.GATEWAY_STOPPING, "interrupted while sending", e);
+        }
+        try {
+            write(text);
+        } finally {
+            sending.unlock();
+        }
+    }
+
+    /**
+     * Sends a frame only if no other send is under way (used for ping replies, which must not wait
+     * behind a stuck display frame), and reports whether it went out.
+     */
+    boolean sendIfIdle(String text) {
+        if (!sending.tryLock()) {
+            return false;
+        }
+        try {
+            write(text);
+            return true;
+        } catch (TunnelFailureException | IOException e) {
+            log.debug("Frame for the browser of WebSocket {} not sent", session.getId(), e);
+            return false;
+        } finally {
+            sending.unlock();
+        }
+    }
+
+    private void write(String text) throws TunnelFailureException, IOException {
+        try {
+            session.getAsyncRemote().sendText(text).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            traffic.sentToClient(text);
+        } catch (TimeoutException e) {
+            throw new TunnelFailureException(TunnelFailure.BROWSER_TOO_SLOW,
+                    "a frame of " + text.length() + " chars was not written within " + timeoutMillis + " ms", e);
+        } catch (ExecutionException e) {
+            throw new IOException("sending to the browser failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TunnelFailureException(TunnelFailure.GATEWAY_STOPPING, "interrupted while sending", e);
+        } catch (IllegalStateException e) {
+            throw new IOException("the WebSocket session is no longer usable", e);
+        }
+    }
+
+    /** Tells the browser why the tunnel ends (best effort) and closes the WebSocket. */
+    void close(TunnelFailure failure) {
+        if (!session.isOpen()) {
+            return;
+        }
+        if (failure != null && sendIfIdle(failure.errorInstruction().toString())) {
+            log.debug("Sent {} to the browser of session {}", failure, session.getId());
+        }
+        CloseReason reason = failure == null
+                ? new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "0")
+                : failure.closeReason();
+        try {
+            session.close(reason);
+        } catch (IOException | IllegalStateException e) {
+            log.debug("Closing the WebSocket {} failed; the container drops it", session.getId(), e);
+        }
+    }
+}

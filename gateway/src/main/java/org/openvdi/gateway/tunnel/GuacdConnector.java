@@ -1,0 +1,87 @@
+package org.openvdi.gateway.tunnel;
+
+import java.util.List;
+
+import org.apache.guacamole.GuacamoleException;
+import org.apache.guacamole.net.GuacamoleSocket;
+import org.apache.guacamole.net.GuacamoleTunnel;
+import org.apache.guacamole.net.InetGuacamoleSocket;
+import org.apache.guacamole.net.SimpleGuacamoleTunnel;
+import org.apache.guacamole.protocol.ConfiguredGuacamoleSocket;
+import org.apache.guacamole.protocol.GuacamoleClientInformation;
+import org.apache.guacamole.protocol.GuacamoleConfiguration;
+import org.openvdi.gateway.GatewaySettings;
+import org.openvdi.gateway.redeem.ConnectionGrant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** Opens a guacd connection to a granted display and completes the Guacamole handshake. */
+@Component
+class GuacdConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(GuacdConnector.class);
+    private static final List<String> IMAGE_TYPES = List.of("image/jpeg", "image/png", "image/webp");
+
+    private final String guacdHost;
+    private final int guacdPort;
+
+    GuacdConnector(GatewaySettings settings) {
+        this.guacdHost = settings.guacdHost();
+        this.guacdPort = settings.guacdPort();
+    }
+
+    /**
+     * Connects guacd to the display of {@code grant}, sized as the browser asked.
+     *
+     * @throws TunnelFailureException {@link TunnelFailure#GUACD_UNAVAILABLE} when guacd cannot be reached
+     *                                or refuses the handshake
+     */
+    GuacamoleTunnel connect(ConnectionGrant grant, TunnelRequest request) throws TunnelFailureException {
+        GuacamoleSocket socket = null;
+        try {
+            socket = new InetGuacamoleSocket(guacdHost, guacdPort);
+            ConfiguredGuacamoleSocket configured = new ConfiguredGuacamoleSocket(socket, configuration(grant),
+                    clientInformation(request));
+            log.debug("guacd connection {} ({}) opened for session {}", configured.getConnectionID(),
+                    configured.getProtocolVersion(), grant.sessionId());
+            return new SimpleGuacamoleTunnel(configured);
+        } catch (GuacamoleException e) {
+            TunnelFailureException failure = new TunnelFailureException(TunnelFailure.GUACD_UNAVAILABLE,
+                    "guacd at " + guacdHost + ":" + guacdPort + " failed: " + e.getMessage(), e);
+            closeAfterFailure(socket, failure);
+            throw failure;
+        }
+    }
+
+    private static GuacamoleConfiguration configuration(ConnectionGrant grant) {
+        GuacamoleConfiguration configuration = new GuacamoleConfiguration();
+        configuration.setProtocol(grant.protocol());
+        configuration.setParameter("hostname", grant.hostname());
+        configuration.setParameter("port", Integer.toString(grant.port()));
+        if (grant.password() != null) {
+            configuration.setParameter("password", grant.password());
+        }
+        return configuration;
+    }
+
+    private static GuacamoleClientInformation clientInformation(TunnelRequest request) {
+        GuacamoleClientInformation information = new GuacamoleClientInformation();
+        information.setOptimalScreenWidth(request.width());
+        information.setOptimalScreenHeight(request.height());
+        information.setOptimalResolution(request.dpi());
+        information.getImageMimetypes().addAll(IMAGE_TYPES);
+        return information;
+    }
+
+    private static void closeAfterFailure(GuacamoleSocket socket, TunnelFailureException failure) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (GuacamoleException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

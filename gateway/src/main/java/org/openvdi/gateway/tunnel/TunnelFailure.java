@@ -1,0 +1,96 @@
+package org.openvdi.gateway.tunnel;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+import jakarta.websocket.CloseReason;
+import org.apache.guacamole.protocol.GuacamoleInstruction;
+import org.apache.guacamole.protocol.GuacamoleStatus;
+
+/**
+ * Every way a tunnel can fail, mapped in one place to what the browser is told:
+ * <ul>
+ *   <li>a Guacamole {@code error} instruction {@code error,<message>,<status>,<name>}: the message is
+ *       meant for the employee, the status is the Guacamole status code ({@link GuacamoleStatus}), and
+ *       the extra third argument is this constant's name, which stock Guacamole clients ignore and the
+ *       gateway's page uses to pick its screen;</li>
+ *   <li>then a WebSocket close with a private-use close code (44xx: the link, session or browser;
+ *       45xx: a service behind the gateway) and, as close reason, the Guacamole status code in decimal,
+ *       which is what {@code Guacamole.WebSocketTunnel} reads.</li>
+ * </ul>
+ * The constants that carry a broker problem {@code code} have the same name as that code.
+ */
+public enum TunnelFailure {
+
+    TOKEN_MISSING(GuacamoleStatus.CLIENT_BAD_REQUEST, 4400, false, false,
+            "This link is incomplete. Go back to the portal and open the desktop again."),
+    TOKEN_UNKNOWN(GuacamoleStatus.CLIENT_FORBIDDEN, 4401, true, false,
+            "This link is not valid. Go back to the portal and open the desktop again."),
+    TOKEN_EXPIRED(GuacamoleStatus.CLIENT_UNAUTHORIZED, 4402, true, false,
+            "This link has expired. Go back to the portal and open the desktop again."),
+    TOKEN_ALREADY_USED(GuacamoleStatus.CLIENT_UNAUTHORIZED, 4403, true, false,
+            "This link has already been used. Go back to the portal and open the desktop again."),
+    TOKEN_WRONG_USER(GuacamoleStatus.CLIENT_FORBIDDEN, 4404, true, false,
+            "This link belongs to someone else. Sign in to the portal as yourself and open your desktop."),
+    BROWSER_TOO_SLOW(GuacamoleStatus.CLIENT_TIMEOUT, 4408, false, false,
+            "Your browser did not keep up with the display stream."),
+    SESSION_ENDED(GuacamoleStatus.RESOURCE_CLOSED, 4410, true, false,
+            "This desktop session has ended. Go back to the portal to start a new one."),
+    DESKTOP_GONE(GuacamoleStatus.RESOURCE_NOT_FOUND, 4411, true, false,
+            "This desktop no longer exists. Go back to the portal and open a desktop again."),
+    GATEWAY_ERROR(GuacamoleStatus.SERVER_ERROR, 4500, false, true,
+            "The gateway failed unexpectedly. Try again in a minute."),
+    GATEWAY_STOPPING(GuacamoleStatus.SERVER_BUSY, 4501, false, false,
+            "The gateway is restarting. Reconnecting through the portal will pick another one."),
+    BROKER_UNAVAILABLE(GuacamoleStatus.UPSTREAM_UNAVAILABLE, 4502, false, true,
+            "The desktop service is unavailable; try again in a minute."),
+    GUACD_UNAVAILABLE(GuacamoleStatus.UPSTREAM_NOT_FOUND, 4503, false, true,
+            "The display service is unavailable; try again in a minute."),
+    DISPLAY_LOST(GuacamoleStatus.UPSTREAM_ERROR, 4504, false, false,
+            "The connection to the desktop's display was lost.");
+
+    private final GuacamoleStatus status;
+    private final int closeCode;
+    private final boolean brokerCode;
+    private final boolean serverFault;
+    private final String message;
+
+    TunnelFailure(GuacamoleStatus status, int closeCode, boolean brokerCode, boolean serverFault, String message) {
+        this.status = status;
+        this.closeCode = closeCode;
+        this.brokerCode = brokerCode;
+        this.serverFault = serverFault;
+        this.message = message;
+    }
+
+    /** The failure for a problem {@code code} of the broker's redeem call, if it is one of the contract's. */
+    public static Optional<TunnelFailure> fromBrokerCode(String code) {
+        return Arrays.stream(values()).filter(f -> f.brokerCode && f.name().equals(code)).findFirst();
+    }
+
+    public GuacamoleStatus status() {
+        return status;
+    }
+
+    public int closeCode() {
+        return closeCode;
+    }
+
+    /** True when the gateway or a service behind it is at fault (logged as an error), not the link or browser. */
+    public boolean serverFault() {
+        return serverFault;
+    }
+
+    public String message() {
+        return message;
+    }
+
+    public GuacamoleInstruction errorInstruction() {
+        return new GuacamoleInstruction("error", message, Integer.toString(status.getGuacamoleStatusCode()), name());
+    }
+
+    public CloseReason closeReason() {
+        return new CloseReason(CloseReason.CloseCodes.getCloseCode(closeCode),
+                Integer.toString(status.getGuacamoleStatusCode()));
+    }
+}

@@ -1,0 +1,210 @@
+package org.openvdi.gateway.tunnel;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.apache.guacamole.GuacamoleConnectionClosedException;
+import org.apache.guacamole.GuacamoleException;
+import org.apache.guacamole.io.GuacamoleReader;
+import org.apache.guacamole.io.GuacamoleWriter;
+import org.apache.guacamole.net.GuacamoleTunnel;
+import org.apache.guacamole.protocol.FilteredGuacamoleWriter;
+import org.apache.guacamole.protocol.GuacamoleInstruction;
+import org.openvdi.gateway.redeem.ConnectionGrant;
+import org.openvdi.gateway.telemetry.ConnectionEvent;
+import org.openvdi.gateway.telemetry.ConnectionSubject;
+import org.openvdi.gateway.telemetry.ConnectionTelemetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One browser's tunnel, from token to close. {@link #run()} runs on the tunnel's own thread: it redeems the
+ * token, connects guacd, reports OPENED, sends the tunnel UUID and then copies guacd's instructions to the
+ * browser until either side ends. Browser messages arrive on the container's threads through
+ * {@link #onBrowserMessage(String)}. Whoever ends the tunnel first sets the reason; the guacd socket is
+ * closed at once, which also ends the reading thread, and CLOSED is reported when that thread is done.
+ */
+final class TunnelSession implements Runnable {
+
+    /** Close reasons of a tunnel that ended without a failure; failures use their {@link TunnelFailure} name. */
+    static final String BROWSER_CLOSED = "BROWSER_CLOSED";
+    static final String DISPLAY_CLOSED = "DISPLAY_CLOSED";
+    private static final Logger log = LoggerFactory.getLogger(TunnelSession.class);
+    private static final int FRAME_CHARS = 8192;
+
+    private final TunnelRequest request;
+    private final BrowserChannel browser;
+    private final TrafficCounter traffic;
+    private final TunnelOpener opener;
+    private final ConnectionTelemetry telemetry;
+    private final String gatewayId;
+    private final Consumer<TunnelSession> whenEnded;
+    private final PingReplyFilter pingReplies;
+    private final AtomicReference<String> endReason = new AtomicReference<>();
+    private final AtomicReference<GuacamoleTunnel> guacd = new AtomicReference<>();
+
+    TunnelSession(TunnelRequest request, BrowserChannel browser, TrafficCounter traffic, TunnelOpener opener,
+                  ConnectionTelemetry telemetry, String gatewayId, Consumer<TunnelSession> whenEnded) {
+        this.request = request;
+        this.browser = browser;
+        this.traffic = traffic;
+        this.opener = opener;
+        this.telemetry = telemetry;
+        this.gatewayId = gatewayId;
+        this.whenEnded = whenEnded;
+        this.pingReplies = new PingReplyFilter(browser::sendIfIdle);
+    }
+
+    @Override
+    public void run() {
+        ConnectionSubject subject = null;
+        Instant openedAt = null;
+        try {
+            ConnectionGrant grant = opener.redeem(request);
+            if (ended()) {
+                return;
+            }
+            GuacamoleTunnel tunnel = opener.connect(grant, request);
+            if (!attach(tunnel)) {
+                return;
+            }
+            subject = new ConnectionSubject(grant.sessionId(), grant.desktopId(), grant.userName(), gatewayId,
+                    request.clientAddress());
+            openedAt = Instant.now();
+            telemetry.publish(ConnectionEvent.opened(subject, openedAt));
+            log.info("Tunnel {} opened for {} on {}", tunnel.getUUID(), subject, request);
+            browser.send(new GuacamoleInstruction(GuacamoleTunnel.INTERNAL_DATA_OPCODE,
+                    tunnel.getUUID().toString()).toString());
+            copyToBrowser(tunnel);
+            end(DISPLAY_CLOSED, null);
+        } catch (TunnelFailureException e) {
+            if (e.failure().serverFault()) {
+                log.error("Tunnel for {} failed", request, e);
+            } else {
+                log.info("Tunnel for {} ended: {}", request, e.getMessage());
+            }
+            end(e.failure().name(), e.failure());
+        } catch (IOException e) {
+            log.debug("The browser of {} went away", request, e);
+            end(BROWSER_CLOSED, null);
+        } catch (RuntimeException e) {
+            log.error("Tunnel for {} failed unexpectedly", request, e);
+            end(TunnelFailure.GATEWAY_ERROR.name(), TunnelFailure.GATEWAY_ERROR);
+        } finally {
+            if (subject != null) {
+                telemetry.publish(ConnectionEvent.closed(subject, openedAt, Instant.now(), endReason.get(),
+                        traffic.bytesToClient(), traffic.bytesFromClient()));
+                log.info("Tunnel of session {} closed: {}", subject.sessionId(), endReason.get());
+            }
+            whenEnded.accept(this);
+        }
+    }
+
+    /** Writes the browser's instructions to guacd, answering pings itself. */
+    void onBrowserMessage(String message) {
+        traffic.receivedFromClient(message);
+        GuacamoleTunnel tunnel = guacd.get();
+        if (tunnel == null || ended()) {
+            return;
+        }
+        GuacamoleWriter writer = new FilteredGuacamoleWriter(tunnel.acquireWriter(), pingReplies);
+        try {
+            writer.write(message.toCharArray());
+        } catch (GuacamoleException e) {
+            if (ended()) {
+                log.debug("Dropped a browser message of a closing tunnel", e);
+            } else {
+                log.info("Writing to guacd failed for {}", request, e);
+                end(TunnelFailure.DISPLAY_LOST.name(), TunnelFailure.DISPLAY_LOST);
+            }
+        } finally {
+            tunnel.releaseWriter();
+        }
+    }
+
+    /** The WebSocket is closed; free guacd. */
+    void browserClosed() {
+        end(BROWSER_CLOSED, null);
+    }
+
+    /** The gateway shuts down; tell the browser and free guacd. */
+    void stop() {
+        end(TunnelFailure.GATEWAY_STOPPING.name(), TunnelFailure.GATEWAY_STOPPING);
+    }
+
+    private void copyToBrowser(GuacamoleTunnel tunnel) throws TunnelFailureException, IOException {
+        GuacamoleReader reader = tunnel.acquireReader();
+        try {
+            StringBuilder frame = new StringBuilder(FRAME_CHARS);
+            char[] instructions;
+            while ((instructions = read(reader)) != null) {
+                frame.append(instructions);
+                if (frame.length() >= FRAME_CHARS || !reader.available()) {
+                    browser.send(frame.toString());
+                    frame.setLength(0);
+                }
+            }
+            if (!frame.isEmpty()) {
+                browser.send(frame.toString());
+            }
+        } catch (GuacamoleException e) {
+            if (!ended()) {
+                throw new TunnelFailureException(TunnelFailure.DISPLAY_LOST, "guacd stream failed", e);
+            }
+            log.debug("guacd stream of {} ended while closing", request, e);
+        } finally {
+            tunnel.releaseReader();
+        }
+    }
+
+    /** The next instructions from guacd, or {@code null} once guacd or this gateway closed the stream. */
+    private char[] read(GuacamoleReader reader) throws TunnelFailureException {
+        try {
+            return reader.read();
+        } catch (GuacamoleConnectionClosedException e) {
+            log.debug("guacd closed the stream of {}", request, e);
+            return null;
+        } catch (GuacamoleException e) {
+            if (ended()) {
+                log.debug("guacd stream of {} ended while closing", request, e);
+                return null;
+            }
+            throw new TunnelFailureException(TunnelFailure.DISPLAY_LOST, "reading from guacd failed", e);
+        }
+    }
+
+    private boolean attach(GuacamoleTunnel tunnel) {
+        guacd.set(tunnel);
+        if (ended()) {
+            closeGuacd();
+            return false;
+        }
+        return true;
+    }
+
+    private boolean ended() {
+        return endReason.get() != null;
+    }
+
+    private void end(String reason, TunnelFailure failure) {
+        if (!endReason.compareAndSet(null, reason)) {
+            return;
+        }
+        closeGuacd();
+        browser.close(failure);
+    }
+
+    private void closeGuacd() {
+        GuacamoleTunnel tunnel = guacd.get();
+        if (tunnel == null) {
+            return;
+        }
+        try {
+            tunnel.close();
+        } catch (GuacamoleException e) {
+            log.debug("Closing the guacd socket of {} failed; it is dropped", request, e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.openvdi.gateway.testsupport;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Plays the broker's side of the redeem contract in tests, because the broker cannot run in the gateway's
+ * module: {@code POST /internal/connections/redeem} with HTTP Basic user {@code gateway}, answering 200 with
+ * a grant, 4xx {@code application/problem+json} with a {@code code}, 503, or a dropped connection, as the
+ * test arranged per token. Granted tokens are single use, like the broker's.
+ */
+public final class FakeBroker implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What the broker answers for one token. */
+    public sealed interface Answer permits Grant, Problem, Unavailable, Dropped {
+    }
+
+    public record Grant(String token, UUID sessionId, UUID desktopId, String userName, String hostname, int port,
+                        String password) implements Answer {
+    }
+
+    public record Problem(int status, String code) implements Answer {
+    }
+
+    public record Unavailable() implements Answer {
+    }
+
+    public record Dropped() implements Answer {
+    }
+
+    private final HttpServer server;
+    private final String secret;
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final List<Map<String, Object>> requests = new CopyOnWriteArrayList<>();
+
+    private FakeBroker(HttpServer server, String secret) {
+        this.server = server;
+        this.secret = secret;
+    }
+
+    public static FakeBroker start(String secret) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            FakeBroker broker = new FakeBroker(server, secret);
+            server.createContext("/internal/connections/redeem", broker::redeem);
+            server.start();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** A fresh token (in the returned grant) that the broker will redeem once for the given display. */
+    public Grant grant(String hostname, int port, String password) {
+        Grant grant = new Grant(newToken(), UUID.randomUUID(), UUID.randomUUID(), "alice", hostname, port, password);
+        answers.put(grant.token(), grant);
+        return grant;
+    }
+
+    /** A fresh token that the broker will answer with {@code answer}. */
+    public String tokenAnswering(Answer answer) {
+        String token = newToken();
+        answers.put(token, answer);
+        return token;
+    }
+
+    public static String newToken() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The JSON bodies of all redeem calls so far. */
+    public List<Map<String, Object>> requests() {
+        return List.copyOf(requests);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void redeem(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String expected = "Basic " + Base64.getEncoder()
+                    .encodeToString(("gateway:" + secret).getBytes(StandardCharsets.UTF_8));
+            if (!"POST".equals(exchange.getRequestMethod())
+                    || !expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                respond(exchange, 401, "application/problem+json",
+                        Map.of("type", "about:blank", "title", "Unauthorized", "status", 401));
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> body = JSON.readValue(exchange.getRequestBody(), Map.class);
+            requests.add(body);
+            Answer answer = answers.getOrDefault(String.valueOf(body.get("token")), new Problem(404, "TOKEN_UNKNOWN"));
+            if (answer instanceof Grant) {
+                answers.put(String.valueOf(body.get("token")), new Problem(409, "TOKEN_ALREADY_USED"));
+            }
+            answer(exchange, answer);
+        }
+    }
+
+    private static void answer(HttpExchange exchange, Answer answer) throws IOException {
+        if (answer instanceof Grant grant) {
+            respond(exchange, 200, "application/json", Map.of(
+                    "sessionId", grant.sessionId().toString(), "desktopId", grant.desktopId().toString(),
+                    "userName", grant.userName(), "protocol", "vnc", "hostname", grant.hostname(),
+                    "port", grant.port(), "password", grant.password()));
+        } else if (answer instanceof Problem problem) {
+            respond(exchange, problem.status(), "application/problem+json", Map.of(
+                    "type", "about:blank", "title", problem.code(), "status", problem.status(),
+                    "code", problem.code()));
+        } else if (answer instanceof Unavailable) {
+            respond(exchange, 503, "application/problem+json",
+                    Map.of("type", "about:blank", "title", "Service Unavailable", "status", 503));
+        }
+        // Dropped: the exchange closes without any answer.
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, Map<String, ?> body)
+            throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

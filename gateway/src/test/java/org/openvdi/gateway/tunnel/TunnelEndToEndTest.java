@@ -1,0 +1,250 @@
+package org.openvdi.gateway.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.guacamole.protocol.GuacamoleInstruction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.openvdi.gateway.testsupport.FakeBroker;
+import org.openvdi.gateway.testsupport.GuacamoleTestClient;
+import org.openvdi.gateway.testsupport.GuacdDaemon;
+import org.openvdi.gateway.testsupport.GuacdSockets;
+import org.openvdi.gateway.testsupport.QemuVncDesktop;
+import org.openvdi.gateway.testsupport.TelemetryTopic;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The gateway end to end with real parts: a real guacd, a real VNC server (QEMU), a real in-process KRaft
+ * Kafka and a real WebSocket client. Only the broker is played by {@link FakeBroker}, a small HTTP server
+ * that answers the redeem contract, because the broker cannot run inside this module; the end-to-end test
+ * against the real broker is written with the broker.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "openvdi.gateway.broker-secret=" + TunnelEndToEndTest.SECRET,
+        "openvdi.gateway.gateway-id=gateway-test",
+        "openvdi.gateway.browser-send-timeout=2s"})
+@EmbeddedKafka(kraft = true, partitions = 1, topics = "openvdi.connections",
+        bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+class TunnelEndToEndTest {
+
+    static final String SECRET = "broker-secret";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final FakeBroker broker = FakeBroker.start(SECRET);
+    private static final QemuVncDesktop desktop = QemuVncDesktop.start("vncpw1");
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) {
+        registry.add("openvdi.gateway.broker-url", broker::url);
+        registry.add("openvdi.gateway.guacd-port", () -> GuacdDaemon.shared().port());
+    }
+
+    @AfterAll
+    static void stopServices() {
+        broker.close();
+        desktop.close();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TunnelRegistry tunnels;
+    @Autowired
+    EmbeddedKafkaBroker kafka;
+
+    @BeforeEach
+    void noTunnelLeftOver() {
+        await().atMost(WAIT).until(() -> tunnels.openTunnels() == 0);
+    }
+
+    @Test
+    void givenAGoodToken_whenTheBrowserConnects_thenTheTunnelUuidComesFirstAndTheDisplayStreams() {
+        FakeBroker.Grant grant = grantForDesktop();
+
+        try (GuacamoleTestClient browser = GuacamoleTestClient.open(port, grant.token(), true)) {
+            await().atMost(WAIT).until(() -> browser.count("size") > 0 && browser.count("img") > 0
+                    && browser.count("sync") > 1);
+
+            assertThat(browser.subprotocol()).isEqualTo("guacamole");
+            GuacamoleInstruction first = browser.instructions().get(0);
+            assertThat(first.getOpcode()).isEmpty();
+            assertThat(UUID.fromString(first.getArgs().get(0))).isNotNull();
+            assertThat(browser.count("error")).isZero();
+            assertThat(broker.requests()).filteredOn(body -> grant.token().equals(body.get("token")))
+                    .singleElement().satisfies(body -> {
+                        assertThat(body).containsEntry("gatewayId", "gateway-test");
+                        assertThat(body).containsEntry("clientAddress", "127.0.0.1");
+                    });
+        }
+    }
+
+    @Test
+    void givenATunnel_whenItOpensAndTheBrowserCloses_thenOpenedAndClosedRecordsArriveOnKafka() {
+        FakeBroker.Grant grant = grantForDesktop();
+        try (TelemetryTopic telemetry = new TelemetryTopic(kafka.getBrokersAsString(), "openvdi.connections")) {
+            Instant before = Instant.now();
+            try (GuacamoleTestClient browser = GuacamoleTestClient.open(port, grant.token(), true)) {
+                await().atMost(WAIT).until(() -> browser.count("sync") > 2);
+            }
+
+            List<JsonNode> records = telemetry.awaitRecords(grant.sessionId(), 2, WAIT);
+
+            assertThat(records).hasSize(2);
+            JsonNode opened = records.get(0);
+            JsonNode closed = records.get(1);
+            assertThat(opened.path("type").asText()).isEqualTo("OPENED");
+            assertThat(closed.path("type").asText()).isEqualTo("CLOSED");
+            for (JsonNode record : records) {
+                assertThat(UUID.fromString(record.path("eventId").asText())).isNotNull();
+                assertThat(record.path("sessionId").asText()).isEqualTo(grant.sessionId().toString());
+                assertThat(record.path("desktopId").asText()).isEqualTo(grant.desktopId().toString());
+                assertThat(record.path("userName").asText()).isEqualTo("alice");
+                assertThat(record.path("gatewayId").asText()).isEqualTo("gateway-test");
+                assertThat(record.path("clientAddress").asText()).isEqualTo("127.0.0.1");
+                assertThat(Instant.parse(record.path("occurredAt").asText())).isAfter(before);
+            }
+            assertThat(opened.path("eventId")).isNotEqualTo(closed.path("eventId"));
+            assertThat(opened.path("reason").isNull()).isTrue();
+            assertThat(closed.path("reason").asText()).isEqualTo(TunnelSession.BROWSER_CLOSED);
+            assertThat(closed.path("durationMillis").asLong()).isPositive();
+            assertThat(closed.path("bytesToClient").asLong()).isGreaterThan(1000);
+            assertThat(closed.path("bytesFromClient").asLong()).isPositive();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TunnelFailure.class, names = {"TOKEN_UNKNOWN", "TOKEN_EXPIRED", "TOKEN_ALREADY_USED",
+            "TOKEN_WRONG_USER", "SESSION_ENDED", "DESKTOP_GONE"})
+    void givenTheBrokerRefusesTheToken_whenTheBrowserConnects_thenTheBrowserGetsTheMappedErrorAndCloseCode(
+            TunnelFailure failure) throws Exception {
+        String token = broker.tokenAnswering(new FakeBroker.Problem(410, failure.name()));
+
+        try (GuacamoleTestClient browser = GuacamoleTestClient.open(port, token, true)) {
+            assertEndedWith(browser, failure);
+        }
+    }
+
+    @Test
+    void givenATokenAlreadyRedeemed_whenTheBrowserUsesItAgain_thenTheTunnelClosesAsAlreadyUsed() throws Exception {
+        FakeBroker.Grant grant = grantForDesktop();
+        try (GuacamoleTestClient first = GuacamoleTestClient.open(port, grant.token(), true)) {
+            await().atMost(WAIT).until(() -> first.count("sync") > 0);
+        }
+
+        try (GuacamoleTestClient second = GuacamoleTestClient.open(port, grant.token(), true)) {
+            assertEndedWith(second, TunnelFailure.TOKEN_ALREADY_USED);
+        }
+    }
+
+    @Test
+    void givenNoToken_whenTheBrowserConnects_thenTheTunnelClosesAsTokenMissing() throws Exception {
+        try (GuacamoleTestClient browser = GuacamoleTestClient.open(port, null, true)) {
+            assertEndedWith(browser, TunnelFailure.TOKEN_MISSING);
+        }
+    }
+
+    @Test
+    void givenTheBrokerFails_whenTheBrowserConnects_thenTheTunnelClosesAsBrokerUnavailable() throws Exception {
+        for (FakeBroker.Answer failure : List.of(new FakeBroker.Unavailable(), new FakeBroker.Dropped())) {
+            String token = broker.tokenAnswering(failure);
+            try (GuacamoleTestClient browser = GuacamoleTestClient.open(port, token, true)) {
+                assertEndedWith(browser, TunnelFailure.BROKER_UNAVAILABLE);
+            }
+        }
+    }
+
+    @Test
+    void givenAnOpenTunnel_whenTheBrowserPings_thenTheGatewayAnswersWithTheSamePing() {
+        try (GuacamoleTestClient browser = GuacamoleTestClient.open(port, grantForDesktop().token(), true)) {
+            await().atMost(WAIT).until(() -> browser.count("sync") > 0);
+
+            browser.send("0.,4.ping,13.1700000000000;");
+
+            await().atMost(WAIT).until(() -> browser.instructions().stream().anyMatch(i -> i.getOpcode().isEmpty()
+                    && i.getArgs().equals(List.of("ping", "1700000000000"))));
+        }
+    }
+
+    @Test
+    void givenAnOpenTunnel_whenTheBrowserClosesTheWebSocket_thenTheGuacdSocketIsFreed() {
+        int guacdPort = GuacdDaemon.shared().port();
+        GuacamoleTestClient browser = GuacamoleTestClient.open(port, grantForDesktop().token(), true);
+        await().atMost(WAIT).until(() -> browser.count("sync") > 0);
+        assertThat(GuacdSockets.establishedTo(guacdPort)).isEqualTo(1);
+        assertThat(tunnels.openTunnels()).isEqualTo(1);
+
+        browser.close();
+
+        await().atMost(WAIT).until(() -> GuacdSockets.establishedTo(guacdPort) == 0 && tunnels.openTunnels() == 0);
+    }
+
+    @Test
+    void givenAnOpenTunnel_whenTheBrowserVanishesWithoutClosing_thenTheGuacdSocketIsFreed() {
+        int guacdPort = GuacdDaemon.shared().port();
+        GuacamoleTestClient browser = GuacamoleTestClient.open(port, grantForDesktop().token(), true);
+        await().atMost(WAIT).until(() -> browser.count("sync") > 0);
+
+        browser.abort();
+
+        await().atMost(WAIT).until(() -> GuacdSockets.establishedTo(guacdPort) == 0 && tunnels.openTunnels() == 0);
+    }
+
+    @Test
+    void givenTwoTunnels_whenOneBrowserStopsReading_thenTheOtherKeepsStreamingAndTheStuckOneIsClosed() {
+        FakeBroker.Grant stuckGrant = grantForDesktop();
+        try (TelemetryTopic telemetry = new TelemetryTopic(kafka.getBrokersAsString(), "openvdi.connections");
+             GuacamoleTestClient stuck = GuacamoleTestClient.open(port, stuckGrant.token(), false);
+             GuacamoleTestClient healthy = GuacamoleTestClient.open(port, grantForDesktop().token(), true)) {
+            await().atMost(WAIT).until(() -> stuck.count("sync") > 0 && healthy.count("sync") > 0);
+
+            stuck.stopReading();
+            long stuckChars = stuck.charsReceived();
+
+            // The healthy browser keeps getting frames the whole time the stuck one backs up ...
+            for (int second = 0; second < 5; second++) {
+                long syncs = healthy.count("sync");
+                await().atMost(WAIT).until(() -> healthy.count("sync") > syncs);
+            }
+            // ... and the gateway gives up on the stuck one, freeing its guacd connection.
+            await().atMost(Duration.ofSeconds(60)).until(() -> tunnels.openTunnels() == 1);
+            assertThat(telemetry.awaitRecords(stuckGrant.sessionId(), 2, WAIT))
+                    .last().satisfies(closed -> assertThat(closed.path("reason").asText())
+                            .isEqualTo(TunnelFailure.BROWSER_TOO_SLOW.name()));
+            assertThat(stuck.charsReceived()).isLessThanOrEqualTo(stuckChars + 65536);
+            long syncs = healthy.count("sync");
+            await().atMost(WAIT).until(() -> healthy.count("sync") > syncs);
+            assertThat(healthy.closed()).isNotDone();
+        }
+    }
+
+    private FakeBroker.Grant grantForDesktop() {
+        return broker.grant("127.0.0.1", desktop.port(), desktop.password());
+    }
+
+    private static void assertEndedWith(GuacamoleTestClient browser, TunnelFailure failure) throws Exception {
+        GuacamoleTestClient.Closed closed = browser.closed().get(20, TimeUnit.SECONDS);
+        assertThat(closed.code()).isEqualTo(failure.closeCode());
+        assertThat(closed.reason()).isEqualTo(Integer.toString(failure.status().getGuacamoleStatusCode()));
+        assertThat(browser.instructions()).singleElement().satisfies(error -> {
+            assertThat(error.getOpcode()).isEqualTo("error");
+            assertThat(error.getArgs()).containsExactly(failure.message(),
+                    Integer.toString(failure.status().getGuacamoleStatusCode()), failure.name());
+        });
+    }
+}
