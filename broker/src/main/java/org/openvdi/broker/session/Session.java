@@ -2,6 +2,7 @@ package org.openvdi.broker.session;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -9,17 +10,9 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
-import org.openvdi.broker.session.api.AssignDesktopToSessionCommand;
-import org.openvdi.broker.session.api.DesktopAssignedToSessionEvent;
-import org.openvdi.broker.session.api.EndSessionCommand;
-import org.openvdi.broker.session.api.FailSessionCommand;
-import org.openvdi.broker.session.api.RequestSessionCommand;
-import org.openvdi.broker.session.api.SessionEndedEvent;
-import org.openvdi.broker.session.api.SessionFailedEvent;
-import org.openvdi.broker.session.api.SessionRequestedEvent;
-import org.openvdi.broker.session.api.SessionState;
+import org.openvdi.broker.session.api.*;
 
-/** One employee's use of one desktop, from request to end. */
+/** One employee's use of one desktop, from request to end, with the tokens and connections in between. */
 @Aggregate
 class Session {
 
@@ -28,6 +21,8 @@ class Session {
     private String user;
     private UUID desktopId;
     private SessionState state;
+    private int openConnections;
+    private final IssuedTokens tokens = new IssuedTokens();
 
     Session() {
     }
@@ -63,6 +58,75 @@ class Session {
         apply(new SessionEndedEvent(sessionId, desktopId, user, command.reason(), command.by()));
     }
 
+    @CommandHandler
+    void handle(IssueConnectionTokenCommand command) {
+        if (!user.equals(command.user())) {
+            throw new BrokerException(ErrorCode.TOKEN_WRONG_USER, "Session " + sessionId + " belongs to someone else");
+        }
+        if (!state.open()) {
+            throw new BrokerException(ErrorCode.SESSION_ENDED, "Session " + sessionId + " is over (" + state + ")");
+        }
+        if (state == SessionState.REQUESTED) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Session " + sessionId + " has no desktop yet");
+        }
+        if (!tokens.knows(command.tokenHash())) {
+            apply(new ConnectionTokenIssuedEvent(sessionId, command.tokenId(), command.tokenHash(), command.expiresAt(), user));
+        }
+    }
+
+    /** Records the outcome either way: a refusal is an event too, and is answered, not thrown, so it is kept. */
+    @CommandHandler
+    RedemptionOutcome handle(RedeemConnectionTokenCommand command) {
+        Optional<RedemptionRefused> refusal = tokens.refusal(command.tokenHash(), command.presentedAt(), user)
+                .or(() -> sessionRefusal(command.desktopAvailable()));
+        UUID tokenId = tokens.idOf(command.tokenHash()).orElse(null);
+        if (refusal.isPresent()) {
+            apply(new ConnectionTokenRejectedEvent(sessionId, tokenId, refusal.get().code().name(), command.gatewayId(),
+                    command.clientAddress()));
+            return refusal.get();
+        }
+        apply(new ConnectionTokenRedeemedEvent(sessionId, tokenId, desktopId, user, command.gatewayId(),
+                command.clientAddress()));
+        return new RedemptionAccepted(sessionId, desktopId, user);
+    }
+
+    private Optional<RedemptionRefused> sessionRefusal(boolean desktopAvailable) {
+        if (!state.open()) {
+            return Optional.of(new RedemptionRefused(ErrorCode.SESSION_ENDED, "Session " + sessionId + " is over"));
+        }
+        if (desktopId == null || !desktopAvailable) {
+            return Optional.of(new RedemptionRefused(ErrorCode.DESKTOP_GONE,
+                    "The desktop of session " + sessionId + " is no longer available"));
+        }
+        return Optional.empty();
+    }
+
+    /** Telemetry may arrive late: for a session that is over (or not yet served) there is nothing to record. */
+    @CommandHandler
+    boolean handle(RecordSessionConnectedCommand command) {
+        if (!acceptsConnections()) {
+            return false;
+        }
+        apply(new SessionConnectedEvent(sessionId, desktopId, user, command.gatewayId(), command.clientAddress(),
+                command.connectedAt(), openConnections + 1));
+        return true;
+    }
+
+    @CommandHandler
+    boolean handle(RecordSessionDisconnectedCommand command) {
+        if (!acceptsConnections()) {
+            return false;
+        }
+        apply(new SessionDisconnectedEvent(sessionId, desktopId, user, command.gatewayId(), command.reason(),
+                command.durationMillis(), command.bytesToClient(), command.bytesFromClient(), command.disconnectedAt(),
+                Math.max(0, openConnections - 1)));
+        return true;
+    }
+
+    private boolean acceptsConnections() {
+        return state.open() && state != SessionState.REQUESTED;
+    }
+
     @EventSourcingHandler
     void on(SessionRequestedEvent event) {
         sessionId = event.sessionId();
@@ -74,6 +138,28 @@ class Session {
     void on(DesktopAssignedToSessionEvent event) {
         desktopId = event.desktopId();
         state = SessionState.READY;
+    }
+
+    @EventSourcingHandler
+    void on(ConnectionTokenIssuedEvent event) {
+        tokens.issued(event);
+    }
+
+    @EventSourcingHandler
+    void on(ConnectionTokenRedeemedEvent event) {
+        tokens.redeemed(event.tokenId());
+    }
+
+    @EventSourcingHandler
+    void on(SessionConnectedEvent event) {
+        openConnections = event.openConnections();
+        state = SessionState.CONNECTED;
+    }
+
+    @EventSourcingHandler
+    void on(SessionDisconnectedEvent event) {
+        openConnections = event.openConnections();
+        state = openConnections > 0 ? SessionState.CONNECTED : SessionState.DISCONNECTED;
     }
 
     @EventSourcingHandler

@@ -14,6 +14,7 @@ import org.openvdi.broker.security.CurrentUser;
 import org.openvdi.broker.security.UserDirectory;
 import org.openvdi.broker.session.api.EndSessionCommand;
 import org.openvdi.broker.session.api.RequestSessionCommand;
+import org.openvdi.broker.session.api.SessionState;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -36,20 +37,25 @@ class SessionController {
     private final PoolQueries pools;
     private final UserDirectory users;
     private final SessionAllocator allocator;
+    private final ConnectionTokenIssuer tokens;
 
     SessionController(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, UserDirectory users,
-                      SessionAllocator allocator) {
+                      SessionAllocator allocator, ConnectionTokenIssuer tokens) {
         this.commands = commands;
         this.sessions = sessions;
         this.pools = pools;
         this.users = users;
         this.allocator = allocator;
+        this.tokens = tokens;
     }
 
     record RequestSessionRequest(@NotNull UUID poolId) {
     }
 
-    /** Asks for a desktop of an entitled pool; answers at once with the session, which becomes READY when it has one. */
+    /**
+     * Asks for a desktop of an entitled pool; answers at once with the session, which becomes READY when it
+     * has one. A session that has its desktop already comes with a {@code connectUrl} (a fresh one-time token).
+     */
     @PostMapping
     ResponseEntity<SessionView> request(@Valid @RequestBody RequestSessionRequest request, Authentication who) {
         CurrentUser user = users.current(who);
@@ -64,7 +70,27 @@ class SessionController {
             commands.send(new RequestSessionCommand(id, pool.id(), user.name()), user.name());
             allocator.allocate(id);
         }
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(sessions.find(id).orElseThrow());
+        SessionView session = sessions.find(id).orElseThrow();
+        if (takesTokens(session.state())) {
+            session = session.withConnectUrl(tokens.issue(session.id(), user.name()).connectUrl());
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(session);
+    }
+
+    /**
+     * A one-time connection URL for the caller's own session (anyone else's answers 404, admins included):
+     * 409 ILLEGAL_STATE while it waits for a desktop, 410 SESSION_ENDED once it is over.
+     */
+    @PostMapping("/{id}/connect")
+    ConnectionOffer connect(@PathVariable UUID id, Authentication who) {
+        CurrentUser user = users.current(who);
+        SessionView session = sessions.find(id).filter(s -> s.user().equals(user.name()))
+                .orElseThrow(() -> new BrokerException(ErrorCode.SESSION_NOT_FOUND, "No session " + id));
+        return tokens.issue(session.id(), user.name());
+    }
+
+    private static boolean takesTokens(SessionState state) {
+        return state == SessionState.READY || state == SessionState.CONNECTED || state == SessionState.DISCONNECTED;
     }
 
     @GetMapping

@@ -8,6 +8,8 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.session.api.DesktopAssignedToSessionEvent;
+import org.openvdi.broker.session.api.SessionConnectedEvent;
+import org.openvdi.broker.session.api.SessionDisconnectedEvent;
 import org.openvdi.broker.session.api.SessionEndedEvent;
 import org.openvdi.broker.session.api.SessionFailedEvent;
 import org.openvdi.broker.session.api.SessionRequestedEvent;
@@ -35,6 +37,27 @@ class SessionProjection {
     void on(DesktopAssignedToSessionEvent e, @Timestamp Instant at) {
         jdbc.sql("UPDATE session_view SET state = 'READY', desktop_id = ?, assigned_at = ?, updated_at = ? WHERE id = ?")
                 .params(e.desktopId(), utc(at), utc(at), e.sessionId()).update();
+    }
+
+    /**
+     * The columns hold when the broker recorded the connection (the events keep the gateway's own times):
+     * the disconnect timeout counts from there, so telemetry that arrives late never ends a session early.
+     */
+    @EventHandler
+    void on(SessionConnectedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE session_view SET state = 'CONNECTED', connected_at = ?, updated_at = ? WHERE id = ?")
+                .params(utc(at), utc(at), e.sessionId()).update();
+    }
+
+    /** With another tunnel still open the session stays CONNECTED; with none it is DISCONNECTED from now on. */
+    @EventHandler
+    void on(SessionDisconnectedEvent e, @Timestamp Instant at) {
+        if (e.openConnections() > 0) {
+            jdbc.sql("UPDATE session_view SET updated_at = ? WHERE id = ?").params(utc(at), e.sessionId()).update();
+            return;
+        }
+        jdbc.sql("UPDATE session_view SET state = 'DISCONNECTED', disconnected_at = ?, updated_at = ? WHERE id = ?")
+                .params(utc(at), utc(at), e.sessionId()).update();
     }
 
     @EventHandler

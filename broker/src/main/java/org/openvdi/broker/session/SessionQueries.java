@@ -48,6 +48,12 @@ public class SessionQueries {
                 .params(poolId, user).query(SessionQueries::map).optional();
     }
 
+    /** Sessions with no open connection since before the cutoff: candidates for the disconnect timeout. */
+    public List<SessionView> disconnectedBefore(Instant cutoff) {
+        return jdbc.sql("SELECT * FROM session_view WHERE state = 'DISCONNECTED' AND disconnected_at < ? ORDER BY disconnected_at")
+                .param(cutoff.atOffset(java.time.ZoneOffset.UTC)).query(SessionQueries::map).list();
+    }
+
     private static SessionView map(ResultSet rs, int row) throws SQLException {
         return new SessionView(rs.getObject("id", UUID.class), rs.getObject("pool_id", UUID.class), rs.getString("user_name"),
                 SessionState.valueOf(rs.getString("state")), rs.getObject("desktop_id", UUID.class), rs.getString("reason"),

@@ -1,0 +1,61 @@
+package org.openvdi.broker.session;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.session.api.ConnectionTokenIssuedEvent;
+import org.openvdi.broker.session.api.RedemptionRefused;
+
+/**
+ * The connection tokens one session issued, known only by their hashes, and the rules for
+ * redeeming one: known, issued to the session's user, not redeemed before, not expired.
+ */
+final class IssuedTokens {
+
+    private record Issued(UUID tokenId, Instant expiresAt, String user, boolean redeemed) {
+    }
+
+    private final Map<String, Issued> byHash = new HashMap<>();
+
+    void issued(ConnectionTokenIssuedEvent event) {
+        byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.user(), false));
+    }
+
+    void redeemed(UUID tokenId) {
+        byHash.replaceAll((hash, token) -> token.tokenId().equals(tokenId)
+                ? new Issued(token.tokenId(), token.expiresAt(), token.user(), true) : token);
+    }
+
+    boolean knows(String tokenHash) {
+        return byHash.containsKey(tokenHash);
+    }
+
+    Optional<UUID> idOf(String tokenHash) {
+        return Optional.ofNullable(byHash.get(tokenHash)).map(Issued::tokenId);
+    }
+
+    /** Why the token cannot be redeemed by the session's user at that time, if it cannot. */
+    Optional<RedemptionRefused> refusal(String tokenHash, Instant presentedAt, String sessionUser) {
+        Issued token = byHash.get(tokenHash);
+        if (token == null) {
+            return refused(ErrorCode.TOKEN_UNKNOWN, "This session never issued that token");
+        }
+        if (token.redeemed()) {
+            return refused(ErrorCode.TOKEN_ALREADY_USED, "The token was already used; ask the portal for a new one");
+        }
+        if (presentedAt.isAfter(token.expiresAt())) {
+            return refused(ErrorCode.TOKEN_EXPIRED, "The token expired at " + token.expiresAt());
+        }
+        if (!token.user().equals(sessionUser)) {
+            return refused(ErrorCode.TOKEN_WRONG_USER, "The token was issued to someone else");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<RedemptionRefused> refused(ErrorCode code, String message) {
+        return Optional.of(new RedemptionRefused(code, message));
+    }
+}

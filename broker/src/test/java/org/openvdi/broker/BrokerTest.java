@@ -1,0 +1,28 @@
+package org.openvdi.broker;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * A whole broker on a random port with its own embedded PostgreSQL (real binaries), the demo
+ * logins, and no demo pool: tests build what they need through the API.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "openvdi.embedded-postgres.data-directory=target/test-pg/${random.uuid}",
+        "openvdi.images.directories=target/test-images",
+        "openvdi.demo.enabled=false",
+        "openvdi.capacity.initial-delay=0",
+        "openvdi.provisioning.initial-delay=0",
+        "openvdi.security.gateway-secret=test-gateway-secret",
+        "server.shutdown=immediate",
+        "spring.lifecycle.timeout-per-shutdown-phase=5s"
+})
+@ActiveProfiles("demo")
+public @interface BrokerTest {
+}
