@@ -27,6 +27,7 @@ class EmbeddedPostgresConfiguration {
         Path dataDirectory = Path.of(properties.dataDirectory()).toAbsolutePath();
         try {
             Files.createDirectories(dataDirectory);
+            StalePostmaster.stopIfRunning(dataDirectory, java.time.Duration.ofSeconds(30));
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
