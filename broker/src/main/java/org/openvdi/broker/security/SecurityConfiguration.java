@@ -15,6 +15,7 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
@@ -55,7 +56,8 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
-                        .requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
+                        .requestMatchers("/login", "/login.html", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
+                        .requestMatchers("/api/me").authenticated()
                         .requestMatchers("/internal/**").hasRole("GATEWAY")
                         .requestMatchers("/actuator/**").hasAnyRole("ADMIN")
                         .requestMatchers("/api/events/**", "/api/audit/**").hasAnyRole("ADMIN", "AUDITOR")
@@ -65,7 +67,7 @@ class SecurityConfiguration {
                         .hasAnyRole("ADMIN", "AUDITOR", "EMPLOYEE")
                         .requestMatchers("/api/sessions/**").hasAnyRole("ADMIN", "EMPLOYEE")
                         .requestMatchers("/api/**").hasRole("ADMIN")
-                        .requestMatchers("/admin/**").hasAnyRole("ADMIN", "AUDITOR")
+                        .requestMatchers("/admin", "/admin.html", "/admin/**").hasAnyRole("ADMIN", "AUDITOR")
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> {
                     response.setHeader("WWW-Authenticate", "Basic realm=\"openvdi\"");
@@ -81,6 +83,7 @@ class SecurityConfiguration {
                         }, API)
                         .defaultAccessDeniedHandlerFor((request, response, e) ->
                                 problem(response, 403, "FORBIDDEN", "You are not allowed to do this"), API));
+        http.addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class);
         return http.build();
     }
 

@@ -1,0 +1,22 @@
+package org.openvdi.broker.security;
+
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Tag(name = "Me", description = "Who is signed in")
+class MeController {
+
+    private final UserDirectory users;
+
+    MeController(UserDirectory users) {
+        this.users = users;
+    }
+
+    @GetMapping("/api/me")
+    CurrentUser me(Authentication who) {
+        return users.current(who);
+    }
+}

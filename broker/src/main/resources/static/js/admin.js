@@ -1,0 +1,109 @@
+import { api, el, signOut, when } from './api.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const errorBox = document.getElementById('error');
+let me;
+
+function showError(message) {
+  errorBox.textContent = message;
+  errorBox.hidden = !message;
+}
+
+function svg(tag, attrs) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+function drawDemand(hours) {
+  const chart = document.getElementById('demand');
+  const width = 960, height = 200, pad = 20;
+  const max = Math.max(1, ...hours.map(h => Math.max(h.requested, h.concurrent)));
+  const step = (width - 2 * pad) / hours.length;
+  const y = v => height - pad - (v / max) * (height - 2 * pad);
+  const nodes = [];
+  hours.forEach((h, i) => {
+    const x = pad + i * step;
+    nodes.push(svg('rect', { x: x + 2, y: y(h.requested), width: step - 4, height: height - pad - y(h.requested), fill: '#93c5fd' }));
+    if (h.failed) nodes.push(svg('rect', { x: x + 2, y: y(h.failed), width: step - 4, height: height - pad - y(h.failed), fill: '#b91c1c' }));
+    if (i % 3 === 0) {
+      const label = svg('text', { x: x + step / 2, y: height - 4, 'font-size': 10, 'text-anchor': 'middle', fill: '#5f6b7a' });
+      label.textContent = new Date(h.hour).getHours() + ':00';
+      nodes.push(label);
+    }
+  });
+  const points = hours.map((h, i) => `${pad + i * step + step / 2},${y(h.concurrent)}`).join(' ');
+  nodes.push(svg('polyline', { points, fill: 'none', stroke: '#15803d', 'stroke-width': 2 }));
+  const top = svg('text', { x: 4, y: 12, 'font-size': 10, fill: '#5f6b7a' });
+  top.textContent = String(max);
+  nodes.push(top);
+  chart.replaceChildren(...nodes);
+}
+
+function hostRow(host) {
+  const actions = me.roles.includes('ADMIN') ? el('button', { class: 'secondary', onclick: async () => {
+    await act(() => api('POST', `/api/hosts/${host.id}/${host.cordoned ? 'uncordon' : 'cordon'}`, {}));
+  } }, host.cordoned ? 'Uncordon' : 'Cordon') : '';
+  return el('tr', {}, el('td', {}, host.name), el('td', {}, host.uri), el('td', {}, host.virtType),
+    el('td', {}, el('span', { class: `state ${host.state}` }, host.state), host.cordoned ? ' cordoned' : '',
+      host.stateReason ? el('div', { class: 'muted' }, host.stateReason) : ''),
+    el('td', {}, `${host.activeDesktops} / ${host.maxDesktops}`), el('td', {}, actions));
+}
+
+function poolRow(pool) {
+  return el('tr', {}, el('td', {}, pool.name), el('td', {}, pool.type), el('td', {}, 'v' + pool.templateVersion),
+    el('td', {}, pool.minSpare), el('td', {}, pool.readySpares), el('td', {}, pool.provisioning),
+    el('td', {}, `${pool.desktops} / ${pool.maxSize}`),
+    el('td', {}, [...pool.entitledUsers, ...pool.entitledGroups.map(g => 'group ' + g)].join(', ')));
+}
+
+function desktopRow(desktop, poolsById) {
+  return el('tr', {}, el('td', {}, el('a', { href: '#', onclick: e => { e.preventDefault(); history(desktop.id); } },
+      desktop.id.substring(0, 8))),
+    el('td', {}, poolsById[desktop.poolId] || desktop.poolId),
+    el('td', {}, el('span', { class: `state ${desktop.state}` }, desktop.state),
+      desktop.failureReason ? el('div', { class: 'muted' }, desktop.failureReason) : ''),
+    el('td', {}, desktop.assignedUser || desktop.owner || ''), el('td', {}, 'v' + desktop.templateVersion),
+    el('td', {}, when(desktop.updatedAt)));
+}
+
+async function history(id) {
+  document.getElementById('aggregate').value = id;
+  const events = await api('GET', `/api/events?aggregateId=${encodeURIComponent(id)}`);
+  document.getElementById('history').replaceChildren(...events.map(e => el('tr', {},
+    el('td', {}, e.sequence), el('td', {}, when(e.timestamp)), el('td', {}, e.type), el('td', {}, e.actor || ''),
+    el('td', {}, el('code', {}, JSON.stringify(e.payload))))));
+}
+
+async function act(action) {
+  try { await action(); showError(''); } catch (e) { showError(e.message); }
+  await refresh();
+}
+
+async function refresh() {
+  try {
+    const [hosts, pools, desktops, demand] = await Promise.all([api('GET', '/api/hosts'), api('GET', '/api/pools'),
+      api('GET', '/api/desktops'), api('GET', '/api/audit/demand?hours=24')]);
+    const poolsById = Object.fromEntries(pools.map(p => [p.id, p.name]));
+    document.getElementById('hosts').replaceChildren(...hosts.map(hostRow));
+    document.getElementById('pools').replaceChildren(...pools.map(poolRow));
+    document.getElementById('desktops').replaceChildren(...desktops.map(d => desktopRow(d, poolsById)));
+    drawDemand(demand);
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+async function start() {
+  me = await api('GET', '/api/me');
+  document.getElementById('who').textContent = `${me.name} (${me.roles.join(', ')})`;
+  document.getElementById('sign-out').addEventListener('click', signOut);
+  document.getElementById('history-form').addEventListener('submit', e => {
+    e.preventDefault();
+    history(document.getElementById('aggregate').value.trim()).catch(err => showError(err.message));
+  });
+  await refresh();
+  setInterval(refresh, 4000);
+}
+
+start();

@@ -1,0 +1,49 @@
+// Small client for the broker's REST API: session cookie + CSRF token, problem+json errors.
+export class ApiError extends Error {
+  constructor(problem, status) {
+    super(problem.detail || problem.title || ('HTTP ' + status));
+    this.code = problem.code;
+    this.status = status;
+  }
+}
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]*)/);
+  return match ? decodeURIComponent(match[1]) : '';
+}
+
+export async function api(method, path, body) {
+  const headers = { 'Accept': 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') headers['X-XSRF-TOKEN'] = csrfToken();
+  const response = await fetch(path, { method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  if (response.status === 401) { location.href = '/login'; throw new ApiError({ detail: 'Signed out' }, 401); }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(data || {}, response.status);
+  return data;
+}
+
+/** Text for the page: never inserted as HTML. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('on')) node.addEventListener(k.substring(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+export async function signOut() {
+  await fetch('/logout', { method: 'POST', headers: { 'X-XSRF-TOKEN': csrfToken() }, credentials: 'same-origin' });
+  location.href = '/login?logout';
+}
+
+export function when(instant) {
+  return instant ? new Date(instant).toLocaleString() : '';
+}
