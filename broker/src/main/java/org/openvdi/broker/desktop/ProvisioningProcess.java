@@ -111,7 +111,9 @@ class ProvisioningProcess {
     }
 
     private void provision(DesktopView desktop, HostView host) {
-        if (Instant.now().isAfter(desktop.requestedAt().plus(properties.deadline()))) {
+        // a persistent desktop powering on again was ready before: its deadline runs from the power-on
+        Instant since = desktop.readyAt() == null ? desktop.requestedAt() : desktop.updatedAt();
+        if (Instant.now().isAfter(since.plus(properties.deadline()))) {
             commands.system(new FailDesktopCommand(desktop.id(), desktop.state().name(),
                     "provisioning took longer than " + properties.deadline()));
             return;

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
 /** Defines, starts, stops and removes desktops' domains; each step is skipped when already done. */
 final class DomainLifecycle {
 
+    /** QEMU on a loaded host sometimes exits before libvirt reaches its monitor; starting again helps. */
+    private static final int START_ATTEMPTS = 3;
+
     private static final Logger log = LoggerFactory.getLogger(DomainLifecycle.class);
     private static final int ACTIVE = 1;
     /** VIR_DOMAIN_UNDEFINE_NVRAM; libvirt-java 0.5.4 has no constant for it. */
@@ -59,12 +62,20 @@ final class DomainLifecycle {
         if (domain.isActive() == ACTIVE) {
             return;
         }
-        try {
-            domain.create();
-            log.info("started domain {}", LibvirtNames.domainName(desktopId));
-        } catch (LibvirtException e) {
-            if (!(isOperationInvalid(e) && domain.isActive() == ACTIVE)) {
-                throw e;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                domain.create();
+                log.info("started domain {}", LibvirtNames.domainName(desktopId));
+                return;
+            } catch (LibvirtException e) {
+                if (isOperationInvalid(e) && domain.isActive() == ACTIVE) {
+                    return;
+                }
+                if (attempt >= START_ATTEMPTS || !LibvirtErrors.isEmulatorStartupFailure(e)) {
+                    throw e;
+                }
+                log.warn("domain {} did not come up (attempt {}): {}; starting it again",
+                        LibvirtNames.domainName(desktopId), attempt, e.getMessage());
             }
         }
     }

@@ -34,6 +34,15 @@ final class DomainXmlReader {
 
     /** The desktop id recorded in our metadata element, if the domain carries one. */
     static Optional<String> metadataDesktopId(String domainXml) {
+        return metadataAttribute(domainXml, "id");
+    }
+
+    /** The broker host id recorded in our metadata element: which registered host defined the domain. */
+    static Optional<String> metadataHostId(String domainXml) {
+        return metadataAttribute(domainXml, "host");
+    }
+
+    private static Optional<String> metadataAttribute(String domainXml, String attribute) {
         Document document = LibvirtXmlParser.parse(domainXml);
         Element metadata = firstChild(document.getDocumentElement(), "metadata");
         if (metadata == null) {
@@ -43,8 +52,8 @@ final class DomainXmlReader {
         if (ours.getLength() == 0) {
             return Optional.empty();
         }
-        String id = ((Element) ours.item(0)).getAttribute("id");
-        return id.isEmpty() ? Optional.empty() : Optional.of(id);
+        String value = ((Element) ours.item(0)).getAttribute(attribute);
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
     private static Element firstChild(Element parent, String name) {

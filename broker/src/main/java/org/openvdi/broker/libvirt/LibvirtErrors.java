@@ -33,8 +33,15 @@ final class LibvirtErrors {
         return has(e, CONNECTION) || (error != null && error.getDomain() != null && TRANSPORT.contains(error.getDomain()));
     }
 
+    /** The emulator process died while libvirt was connecting to its monitor: seen under heavy load. */
+    static boolean isEmulatorStartupFailure(LibvirtException e) {
+        Error error = e.getError();
+        return error != null && error.getCode() == ErrorNumber.VIR_ERR_INTERNAL_ERROR
+                && String.valueOf(error.getMessage()).contains("connecting to monitor");
+    }
+
     static HypervisorException toHypervisorException(String action, LibvirtException e) {
-        return new HypervisorException(action + " failed: " + e.getMessage(), isConnectionFailure(e) || has(e, TRANSIENT), e);
+        return new HypervisorException(action + " failed: " + e.getMessage(), isConnectionFailure(e) || has(e, TRANSIENT) || isEmulatorStartupFailure(e), e);
     }
 
     private static boolean has(LibvirtException e, Set<ErrorNumber> codes) {

@@ -147,7 +147,7 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
 
     @Override
     public List<ManagedMachine> inventory(HostTarget host) {
-        return call(host, "listing desktops", connect -> inventory.list(connect, storage.find(connect, host)));
+        return call(host, "listing desktops", connect -> inventory.list(connect, host.hostId(), storage.find(connect, host)));
     }
 
     /**

@@ -16,22 +16,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lists our desktops on a host: domains named {@code vdi-<uuid>} whose metadata carries that same
- * id in our namespace, and clone volumes named {@code vdi-<uuid>.qcow2}. Nothing else is reported,
- * so reconciliation never touches a VM or volume it did not create.
+ * id in our namespace and the id of the registered host asking, and clone volumes named
+ * {@code vdi-<uuid>.qcow2} in its storage pool that no other registered host's domain uses.
+ * Nothing else is reported, so reconciliation never touches a VM or volume it did not create,
+ * even when several brokers or several registrations share one libvirt.
  */
 final class MachineInventory {
 
     private static final Logger log = LoggerFactory.getLogger(MachineInventory.class);
     private static final int ALL_DOMAINS = 0;
 
-    List<ManagedMachine> list(Connect connect, Optional<StoragePool> pool) throws LibvirtException {
+    List<ManagedMachine> list(Connect connect, String hostId, Optional<StoragePool> pool) throws LibvirtException {
         Map<String, ManagedMachine> found = new TreeMap<>();
+        java.util.Set<String> others = new java.util.HashSet<>();
         for (Domain domain : connect.listAllDomains(ALL_DOMAINS)) {
-            addDomain(found, domain);
+            addDomain(found, others, hostId, domain);
         }
         if (pool.isPresent()) {
             for (String volume : pool.get().listVolumes()) {
-                LibvirtNames.desktopIdOfCloneVolume(volume).ifPresent(id -> found.merge(id,
+                LibvirtNames.desktopIdOfCloneVolume(volume).filter(id -> !others.contains(id)).ifPresent(id -> found.merge(id,
                         new ManagedMachine(id, false, false, true),
                         (domain, clone) -> new ManagedMachine(id, domain.domainExists(), domain.running(), true)));
             }
@@ -39,14 +42,21 @@ final class MachineInventory {
         return new ArrayList<>(found.values());
     }
 
-    private static void addDomain(Map<String, ManagedMachine> found, Domain domain) throws LibvirtException {
+    private static void addDomain(Map<String, ManagedMachine> found, java.util.Set<String> others, String hostId,
+                                  Domain domain) throws LibvirtException {
         Optional<String> id = LibvirtNames.desktopIdOfDomain(domain.getName());
         if (id.isEmpty()) {
             return;
         }
         try {
-            if (!id.equals(DomainXmlReader.metadataDesktopId(domain.getXMLDesc(0)))) {
+            String xml = domain.getXMLDesc(0);
+            if (!id.equals(DomainXmlReader.metadataDesktopId(xml))) {
                 log.debug("domain {} is named like ours but lacks our metadata; ignoring it", domain.getName());
+                return;
+            }
+            if (!DomainXmlReader.metadataHostId(xml).map(hostId::equals).orElse(false)) {
+                others.add(id.get());
+                log.debug("domain {} belongs to another registered host; ignoring it", domain.getName());
                 return;
             }
             found.put(id.get(), new ManagedMachine(id.get(), true, domain.isActive() == 1, false));

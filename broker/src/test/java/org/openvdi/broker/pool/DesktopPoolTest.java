@@ -1,0 +1,235 @@
+package org.openvdi.broker.pool;
+
+import static org.hamcrest.Matchers.containsString;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.hamcrest.CustomTypeSafeMatcher;
+import org.hamcrest.Matcher;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.pool.api.CreatePoolCommand;
+import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
+import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
+import org.openvdi.broker.pool.api.PoolCreatedEvent;
+import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
+import org.openvdi.broker.pool.api.PoolType;
+import org.openvdi.broker.pool.api.PowerPolicy;
+import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
+
+class DesktopPoolTest {
+
+    private static final UUID POOL = UUID.fromString("00000000-0000-0000-0000-0000000000c1");
+    private static final UUID TEMPLATE = UUID.fromString("00000000-0000-0000-0000-0000000000b1");
+    private static final Map<String, Object> ADMIN = Map.of("user", "admin");
+    private static final String USER = "USER";
+    private static final String GROUP = "GROUP";
+
+    private static final PoolCreatedEvent CREATED = new PoolCreatedEvent(POOL, "Office", TEMPLATE, 1, PoolType.FLOATING,
+            PowerPolicy.KEEP_RUNNING, 2, 10, Set.of("alice", "bob"), Set.of("staff"), "admin");
+
+    private FixtureConfiguration<DesktopPool> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(DesktopPool.class);
+    }
+
+    private static Matcher<BrokerException> rejectedWith(ErrorCode code) {
+        return new CustomTypeSafeMatcher<>("a BrokerException with code " + code) {
+            @Override
+            protected boolean matchesSafely(BrokerException e) {
+                return e.code() == code;
+            }
+        };
+    }
+
+    private static CreatePoolCommand create(int minSpare, int maxSize) {
+        return new CreatePoolCommand(POOL, "Office", TEMPLATE, 1, PoolType.FLOATING, PowerPolicy.KEEP_RUNNING, minSpare,
+                maxSize, Set.of("alice", "bob"), Set.of("staff"));
+    }
+
+    private static ReconfigurePoolCommand reconfigure(Set<String> users, Set<String> groups) {
+        return new ReconfigurePoolCommand(POOL, "Office", 2, 10, PowerPolicy.KEEP_RUNNING, users, groups);
+    }
+
+    private static PoolReconfiguredEvent reconfigured(String by) {
+        return new PoolReconfiguredEvent(POOL, "Office", 2, 10, PowerPolicy.KEEP_RUNNING, by);
+    }
+
+    // --- create ---
+
+    @Test
+    void givenNoPool_whenCreated_thenPoolCreatedWithEntitlementsByTheActingUser() {
+        fixture.givenNoPriorActivity()
+                .when(create(2, 10), ADMIN)
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(CREATED);
+    }
+
+    @Test
+    void givenNoPool_whenPersistentPoolCreated_thenPoolCreatedWithTypeAndPowerPolicy() {
+        fixture.givenNoPriorActivity()
+                .when(new CreatePoolCommand(POOL, "Developers", TEMPLATE, 3, PoolType.PERSISTENT,
+                        PowerPolicy.POWER_OFF_WHEN_IDLE, 0, 5, Set.of(), Set.of("dev")), Map.of("user", "ops"))
+                .expectEvents(new PoolCreatedEvent(POOL, "Developers", TEMPLATE, 3, PoolType.PERSISTENT,
+                        PowerPolicy.POWER_OFF_WHEN_IDLE, 0, 5, Set.of(), Set.of("dev"), "ops"));
+    }
+
+    @ParameterizedTest(name = "minSpare {0}, maxSize {1}")
+    @CsvSource({"0, 1", "1, 1", "10, 10", "0, 10000"})
+    void givenNoPool_whenCreatedWithValidSizes_thenPoolCreated(int minSpare, int maxSize) {
+        fixture.givenNoPriorActivity()
+                .when(create(minSpare, maxSize), ADMIN)
+                .expectEvents(new PoolCreatedEvent(POOL, "Office", TEMPLATE, 1, PoolType.FLOATING, PowerPolicy.KEEP_RUNNING,
+                        minSpare, maxSize, Set.of("alice", "bob"), Set.of("staff"), "admin"));
+    }
+
+    @ParameterizedTest(name = "minSpare {0}, maxSize {1}")
+    @CsvSource({
+            "11, 10", // more spares than the pool may hold
+            "2, 1",
+            "-1, 10", // negative spares
+            "0, 0",   // an empty pool
+            "0, -1",  // negative size
+            "-5, -10"})
+    void givenNoPool_whenCreatedWithInvalidSizes_thenPoolSizeInvalid(int minSpare, int maxSize) {
+        fixture.givenNoPriorActivity()
+                .when(create(minSpare, maxSize), ADMIN)
+                .expectException(BrokerException.class)
+                .expectException(rejectedWith(ErrorCode.POOL_SIZE_INVALID))
+                .expectExceptionMessage(containsString("minSpare " + minSpare + ", maxSize " + maxSize))
+                .expectNoEvents();
+    }
+
+    // --- reconfigure: sizes and power policy ---
+
+    @Test
+    void givenPool_whenReconfiguredWithSameEntitlements_thenOnlyPoolReconfigured() {
+        fixture.given(CREATED)
+                .when(new ReconfigurePoolCommand(POOL, "Office 2", 4, 20, PowerPolicy.POWER_OFF_WHEN_IDLE,
+                        Set.of("bob", "alice"), Set.of("staff")), Map.of("user", "ops"))
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(new PoolReconfiguredEvent(POOL, "Office 2", 4, 20, PowerPolicy.POWER_OFF_WHEN_IDLE, "ops"));
+    }
+
+    @Test
+    void givenPool_whenReconfiguredWithoutAnyChange_thenPoolReconfiguredIsStillRecorded() {
+        fixture.given(CREATED)
+                .when(reconfigure(Set.of("alice", "bob"), Set.of("staff")), ADMIN)
+                .expectEvents(reconfigured("admin"));
+    }
+
+    @ParameterizedTest(name = "minSpare {0}, maxSize {1}")
+    @CsvSource({"11, 10", "-1, 10", "0, 0", "0, -3"})
+    void givenPool_whenReconfiguredWithInvalidSizes_thenPoolSizeInvalid(int minSpare, int maxSize) {
+        fixture.given(CREATED)
+                .when(new ReconfigurePoolCommand(POOL, "Office", minSpare, maxSize, PowerPolicy.KEEP_RUNNING,
+                        Set.of("carol"), Set.of()), ADMIN)
+                .expectException(BrokerException.class)
+                .expectException(rejectedWith(ErrorCode.POOL_SIZE_INVALID))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenPool_whenReconfiguredWithMinSpareEqualToMaxSize_thenPoolReconfigured() {
+        fixture.given(CREATED)
+                .when(new ReconfigurePoolCommand(POOL, "Office", 10, 10, PowerPolicy.KEEP_RUNNING,
+                        Set.of("alice", "bob"), Set.of("staff")), ADMIN)
+                .expectEvents(new PoolReconfiguredEvent(POOL, "Office", 10, 10, PowerPolicy.KEEP_RUNNING, "admin"));
+    }
+
+    // --- reconfigure: entitlements ---
+
+    @Test
+    void givenPool_whenReconfiguredWithChangedEntitlements_thenGrantsThenRevocationsInSortedOrder() {
+        fixture.given(CREATED)
+                .when(reconfigure(Set.of("zoe", "alice", "dave", "carol"), Set.of("contractors", "admins")), ADMIN)
+                .expectEvents(
+                        reconfigured("admin"),
+                        new EntitlementGrantedEvent(POOL, USER, "carol", "admin"),
+                        new EntitlementGrantedEvent(POOL, USER, "dave", "admin"),
+                        new EntitlementGrantedEvent(POOL, USER, "zoe", "admin"),
+                        new EntitlementRevokedEvent(POOL, USER, "bob", "admin"),
+                        new EntitlementGrantedEvent(POOL, GROUP, "admins", "admin"),
+                        new EntitlementGrantedEvent(POOL, GROUP, "contractors", "admin"),
+                        new EntitlementRevokedEvent(POOL, GROUP, "staff", "admin"));
+    }
+
+    @Test
+    void givenPool_whenAllEntitlementsRemoved_thenEveryoneRevokedInSortedOrder() {
+        fixture.given(new PoolCreatedEvent(POOL, "Office", TEMPLATE, 1, PoolType.FLOATING, PowerPolicy.KEEP_RUNNING, 2, 10,
+                        Set.of("mallory", "alice", "trent", "bob"), Set.of("staff", "interns"), "admin"))
+                .when(reconfigure(Set.of(), Set.of()), ADMIN)
+                .expectEvents(
+                        reconfigured("admin"),
+                        new EntitlementRevokedEvent(POOL, USER, "alice", "admin"),
+                        new EntitlementRevokedEvent(POOL, USER, "bob", "admin"),
+                        new EntitlementRevokedEvent(POOL, USER, "mallory", "admin"),
+                        new EntitlementRevokedEvent(POOL, USER, "trent", "admin"),
+                        new EntitlementRevokedEvent(POOL, GROUP, "interns", "admin"),
+                        new EntitlementRevokedEvent(POOL, GROUP, "staff", "admin"));
+    }
+
+    @Test
+    void givenPoolWithoutEntitlements_whenEntitlementsAdded_thenGrantedInSortedOrder() {
+        fixture.given(new PoolCreatedEvent(POOL, "Office", TEMPLATE, 1, PoolType.FLOATING, PowerPolicy.KEEP_RUNNING, 2, 10,
+                        Set.of(), Set.of(), "admin"))
+                .when(reconfigure(Set.of("bob", "Alice", "alice"), Set.of("staff")), Map.of("user", "ops"))
+                .expectEvents(
+                        reconfigured("ops"),
+                        new EntitlementGrantedEvent(POOL, USER, "Alice", "ops"),
+                        new EntitlementGrantedEvent(POOL, USER, "alice", "ops"),
+                        new EntitlementGrantedEvent(POOL, USER, "bob", "ops"),
+                        new EntitlementGrantedEvent(POOL, GROUP, "staff", "ops"));
+    }
+
+    @Test
+    void givenPool_whenUserIsMovedToGroups_thenUserAndGroupEntitlementsAreTrackedSeparately() {
+        fixture.given(CREATED)
+                .when(reconfigure(Set.of("bob"), Set.of("staff", "alice")), ADMIN)
+                .expectEvents(
+                        reconfigured("admin"),
+                        new EntitlementRevokedEvent(POOL, USER, "alice", "admin"),
+                        new EntitlementGrantedEvent(POOL, GROUP, "alice", "admin"));
+    }
+
+    @Test
+    void givenEntitlementsChangedByEarlierReconfiguration_whenReconfiguredWithSameSet_thenNoEntitlementEvents() {
+        fixture.given(CREATED,
+                        reconfigured("admin"),
+                        new EntitlementGrantedEvent(POOL, USER, "carol", "admin"),
+                        new EntitlementRevokedEvent(POOL, USER, "bob", "admin"),
+                        new EntitlementGrantedEvent(POOL, GROUP, "admins", "admin"),
+                        new EntitlementRevokedEvent(POOL, GROUP, "staff", "admin"))
+                .when(reconfigure(Set.of("alice", "carol"), Set.of("admins")), ADMIN)
+                .expectEvents(reconfigured("admin"));
+    }
+
+    @Test
+    void givenRevokedEntitlement_whenGrantedAgain_thenEntitlementGranted() {
+        fixture.given(CREATED,
+                        reconfigured("admin"),
+                        new EntitlementRevokedEvent(POOL, USER, "bob", "admin"))
+                .when(reconfigure(Set.of("alice", "bob"), Set.of("staff")), Map.of("user", "ops"))
+                .expectEvents(
+                        reconfigured("ops"),
+                        new EntitlementGrantedEvent(POOL, USER, "bob", "ops"));
+    }
+
+    @Test
+    void givenPool_whenReconfiguredWithInvalidSizesAndNewEntitlements_thenNothingIsGranted() {
+        fixture.given(CREATED)
+                .when(new ReconfigurePoolCommand(POOL, "Office", 5, 4, PowerPolicy.KEEP_RUNNING,
+                        Set.of("carol"), Set.of("admins")), ADMIN)
+                .expectException(rejectedWith(ErrorCode.POOL_SIZE_INVALID))
+                .expectNoEvents();
+    }
+}
