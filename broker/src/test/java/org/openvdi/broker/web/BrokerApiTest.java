@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -14,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.BrokerTest;
+import org.openvdi.broker.TestImages;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -40,18 +39,6 @@ class BrokerApiTest {
         audrey = new ApiClient(port, "audrey", "demo");
     }
 
-    static Path image(String name) throws IOException {
-        Path dir = Path.of("target/test-images").toAbsolutePath();
-        Files.createDirectories(dir);
-        Path file = dir.resolve(name);
-        if (!Files.exists(file)) {
-            byte[] data = new byte[256 * 1024];
-            new java.util.Random(name.hashCode()).nextBytes(data);
-            Files.write(file, data);
-        }
-        return file;
-    }
-
     String host(String name, int maxDesktops) {
         var answer = admin.post("/api/hosts", admin.write(Map.of("name", name, "uri", "test:///default",
                 "virtType", "qemu", "maxDesktops", maxDesktops)));
@@ -64,7 +51,7 @@ class BrokerApiTest {
         assertThat(template.status()).as(template.body()).isEqualTo(201);
         String id = template.json().get("id").asText();
         var version = admin.post("/api/templates/" + id + "/versions",
-                admin.write(Map.of("imagePath", image(UUID.randomUUID() + ".img").toString())));
+                admin.write(Map.of("imagePath", TestImages.image(UUID.randomUUID() + ".img").toString())));
         assertThat(version.status()).as(version.body()).isEqualTo(201);
         return id;
     }

@@ -15,6 +15,7 @@ import org.libvirt.Connect;
 import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.ApiClient.Answer;
 import org.openvdi.broker.BrokerTest;
+import org.openvdi.broker.TestImages;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -54,7 +55,7 @@ class HostileInputTest {
         String id = admin.post("/api/templates", admin.write(Map.of("name", "t-" + UUID.randomUUID(), "vcpus", 1,
                 "memoryMiB", 256))).json().get("id").asText();
         admin.post("/api/templates/" + id + "/versions", admin.write(Map.of("imagePath",
-                BrokerApiTest.image("hostile.img").toString())));
+                TestImages.image("hostile.img").toString())));
         return id;
     }
 
@@ -127,7 +128,7 @@ class HostileInputTest {
         assertThat(template.json().get("name").asText()).isEqualTo(HOSTILE);
         String templateId = template.json().get("id").asText();
         admin.post("/api/templates/" + templateId + "/versions", admin.write(Map.of("imagePath",
-                BrokerApiTest.image("meta.img").toString())));
+                TestImages.image("meta.img").toString())));
         var pool = admin.post("/api/pools", admin.write(Map.of("name", HOSTILE, "templateId", templateId,
                 "type", "FLOATING", "minSpare", 1, "maxSize", 1)));
         assertThat(pool.json().get("name").asText()).isEqualTo(HOSTILE);

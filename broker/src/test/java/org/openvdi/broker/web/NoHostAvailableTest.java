@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.BrokerTest;
+import org.openvdi.broker.TestImages;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
@@ -29,7 +30,7 @@ class NoHostAvailableTest {
         String template = admin.post("/api/templates", admin.write(Map.of("name", "t", "vcpus", 1, "memoryMiB", 256)))
                 .json().get("id").asText();
         admin.post("/api/templates/" + template + "/versions",
-                admin.write(Map.of("imagePath", BrokerApiTest.image("nohost.img").toString())));
+                admin.write(Map.of("imagePath", TestImages.image("nohost.img").toString())));
         String pool = admin.post("/api/pools", admin.write(Map.of("name", "p", "templateId", template, "type", "FLOATING",
                 "minSpare", 0, "maxSize", 3, "entitledGroups", new String[] {"engineering"}))).json().get("id").asText();
 

@@ -1,0 +1,54 @@
+package org.openvdi.broker;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.axonframework.spring.stereotype.Aggregate;
+import org.junit.jupiter.api.Test;
+
+/** The module boundaries and naming rules of ARCHITECTURE.md, checked on the compiled classes. */
+class ArchitectureTest {
+
+    static final JavaClasses BROKER = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.openvdi.broker");
+
+    @Test
+    void givenBrokerClasses_whenNamed_thenNoManagerUtilOrHelper() {
+        noClasses().should().haveSimpleNameEndingWith("Manager").orShould().haveSimpleNameEndingWith("Util")
+                .orShould().haveSimpleNameEndingWith("Utils").orShould().haveSimpleNameEndingWith("Helper")
+                .check(BROKER);
+    }
+
+    @Test
+    void givenAggregates_whenTheyDecide_thenTheyNeverTouchHypervisorsOrTheDatabase() {
+        noClasses().that().areAnnotatedWith(Aggregate.class).should().dependOnClassesThat()
+                .resideInAnyPackage("org.openvdi.broker.hypervisor..", "org.openvdi.broker.libvirt..", "org.libvirt..",
+                        "org.springframework.jdbc..", "java.sql..")
+                .check(BROKER);
+    }
+
+    @Test
+    void givenPublicMessages_whenDeclared_thenApiPackagesDependOnNothingButOtherMessages() {
+        classes().that().resideInAPackage("..api..").should().onlyDependOnClassesThat()
+                .resideInAnyPackage("..api..", "java..", "org.axonframework..", "org.openvdi.broker.hypervisor..")
+                .check(BROKER);
+    }
+
+    @Test
+    void givenLibvirt_whenUsed_thenOnlyTheAdapterAndItsConfigurationSeeIt() {
+        noClasses().that().resideOutsideOfPackages("org.openvdi.broker.libvirt..", "org.openvdi.broker.hypervisor..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.openvdi.broker.libvirt..", "org.libvirt..")
+                .check(BROKER);
+    }
+
+    @Test
+    void givenMessages_whenDeclared_thenTheyAreRecords() {
+        classes().that().resideInAPackage("..api..").and().haveSimpleNameEndingWith("Command")
+                .or().resideInAPackage("..api..").and().haveSimpleNameEndingWith("Event")
+                .should().beRecords().check(BROKER);
+    }
+}
