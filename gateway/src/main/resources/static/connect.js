@@ -107,7 +107,7 @@
         sessionStorage.setItem('openvdi.reconnects', JSON.stringify(recent.concat(now)));
         setState('reconnecting');
         show('Connection lost — reconnecting…', 'You will be back in a moment.', true);
-        portalUrl.then(url => url && waitForNetworkThenGo(url));
+        portalUrl.then(url => url && window.setTimeout(() => waitForNetworkThenGo(url), 1500));
     }
 
     function waitForNetworkThenGo(url) {

@@ -5,9 +5,11 @@ import java.net.http.HttpClient;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.openvdi.gateway.GatewaySettings;
+import org.openvdi.gateway.redeem.api.ConnectionGrant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.BufferingClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
@@ -40,7 +42,8 @@ public class BrokerRedeemClient {
         requestFactory.setReadTimeout(settings.brokerTimeout());
         this.restClient = builder
                 .baseUrl(settings.brokerUrl().toString())
-                .requestFactory(requestFactory)
+                // buffered, so the small JSON body goes out with a Content-Length rather than chunked
+                .requestFactory(new BufferingClientHttpRequestFactory(requestFactory))
                 .defaultHeaders(headers -> headers.setBasicAuth("gateway", settings.brokerSecret()))
                 .build();
         this.objectMapper = objectMapper;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.annotation.PreDestroy;
 import org.openvdi.gateway.GatewaySettings;
 import org.slf4j.Logger;
+import org.openvdi.gateway.telemetry.api.ConnectionEvent;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;

@@ -1,8 +1,10 @@
 package org.openvdi.gateway.tunnel;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,6 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The browser side of one tunnel: sends text frames one at a time, each bounded by the send timeout, so a
  * browser that stops reading costs only its own tunnel (the sender learns it and closes the tunnel).
+ * Sends block the calling thread (the tunnel's own) rather than run as container callbacks; the bound is
+ * Tomcat's per-session blocking-send timeout, which also bounds the close frame after a stuck send.
  */
 final class BrowserChannel {
 
@@ -26,6 +30,7 @@ final class BrowserChannel {
     private final long timeoutMillis;
     private final TrafficCounter traffic;
     private final ReentrantLock sending = new ReentrantLock();
+    private final Queue<String> replies = new ConcurrentLinkedQueue<>();
 
     BrowserChannel(Session session, Duration timeout, TrafficCounter traffic) {
         this.session = session;
@@ -51,15 +56,24 @@ final class BrowserChannel {
         }
         try {
             write(text);
+            writeQueuedReplies();
         } finally {
             sending.unlock();
         }
+        sendRepliesIfIdle();
     }
 
     /**
-     * Sends a frame only if no other send is under way (used for ping replies, which must not wait
-     * behind a stuck display frame), and reports whether it went out.
+     * Queues a short reply (a ping answer) to go out right after the frame being sent, or at once when no
+     * frame is being sent; never waits behind a frame. Both this and {@link #send} look at the queue after
+     * their own step, so a reply is never left behind.
      */
+    void reply(String text) {
+        replies.add(text);
+        sendRepliesIfIdle();
+    }
+
+    /** Sends a frame only if no other send is under way, and reports whether it went out. */
     boolean sendIfIdle(String text) {
         if (!sending.tryLock()) {
             return false;
@@ -75,21 +89,49 @@ final class BrowserChannel {
         }
     }
 
+    private void sendRepliesIfIdle() {
+        while (!replies.isEmpty() && sending.tryLock()) {
+            try {
+                writeQueuedReplies();
+            } catch (TunnelFailureException | IOException e) {
+                log.debug("Reply to the browser of WebSocket {} not sent; the display stream will notice",
+                        session.getId(), e);
+                return;
+            } finally {
+                sending.unlock();
+            }
+        }
+    }
+
+    private void writeQueuedReplies() throws TunnelFailureException, IOException {
+        String reply;
+        while ((reply = replies.poll()) != null) {
+            write(reply);
+        }
+    }
+
     private void write(String text) throws TunnelFailureException, IOException {
         try {
-            session.getAsyncRemote().sendText(text).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            session.getBasicRemote().sendText(text);
             traffic.sentToClient(text);
-        } catch (TimeoutException e) {
-            throw new TunnelFailureException(TunnelFailure.BROWSER_TOO_SLOW,
-                    "a frame of " + text.length() + " chars was not written within " + timeoutMillis + " ms", e);
-        } catch (ExecutionException e) {
-            throw new IOException("sending to the browser failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TunnelFailureException(TunnelFailure.GATEWAY_STOPPING, "interrupted while sending", e);
+        } catch (IOException e) {
+            if (timedOut(e)) {
+                throw new TunnelFailureException(TunnelFailure.BROWSER_TOO_SLOW,
+                        "a frame of " + text.length() + " chars was not written within " + timeoutMillis + " ms", e);
+            }
+            throw e;
         } catch (IllegalStateException e) {
             throw new IOException("the WebSocket session is no longer usable", e);
         }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Tells the browser why the tunnel ends (best effort) and closes the WebSocket. */

@@ -11,7 +11,7 @@ import org.apache.guacamole.protocol.ConfiguredGuacamoleSocket;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
 import org.openvdi.gateway.GatewaySettings;
-import org.openvdi.gateway.redeem.ConnectionGrant;
+import org.openvdi.gateway.redeem.api.ConnectionGrant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;

@@ -20,7 +20,7 @@ import org.apache.guacamole.protocol.GuacamoleStatus;
  * </ul>
  * The constants that carry a broker problem {@code code} have the same name as that code.
  */
-public enum TunnelFailure {
+enum TunnelFailure {
 
     TOKEN_MISSING(GuacamoleStatus.CLIENT_BAD_REQUEST, 4400, false, false,
             "This link is incomplete. Go back to the portal and open the desktop again."),
@@ -64,32 +64,32 @@ public enum TunnelFailure {
     }
 
     /** The failure for a problem {@code code} of the broker's redeem call, if it is one of the contract's. */
-    public static Optional<TunnelFailure> fromBrokerCode(String code) {
+    static Optional<TunnelFailure> fromBrokerCode(String code) {
         return Arrays.stream(values()).filter(f -> f.brokerCode && f.name().equals(code)).findFirst();
     }
 
-    public GuacamoleStatus status() {
+    GuacamoleStatus status() {
         return status;
     }
 
-    public int closeCode() {
+    int closeCode() {
         return closeCode;
     }
 
     /** True when the gateway or a service behind it is at fault (logged as an error), not the link or browser. */
-    public boolean serverFault() {
+    boolean serverFault() {
         return serverFault;
     }
 
-    public String message() {
+    String message() {
         return message;
     }
 
-    public GuacamoleInstruction errorInstruction() {
+    GuacamoleInstruction errorInstruction() {
         return new GuacamoleInstruction("error", message, Integer.toString(status.getGuacamoleStatusCode()), name());
     }
 
-    public CloseReason closeReason() {
+    CloseReason closeReason() {
         return new CloseReason(CloseReason.CloseCodes.getCloseCode(closeCode),
                 Integer.toString(status.getGuacamoleStatusCode()));
     }

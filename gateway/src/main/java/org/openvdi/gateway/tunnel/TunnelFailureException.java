@@ -1,20 +1,20 @@
 package org.openvdi.gateway.tunnel;
 
 /** A tunnel cannot go on, for a reason the browser is told about through {@link TunnelFailure}. */
-public class TunnelFailureException extends Exception {
+class TunnelFailureException extends Exception {
 
     private final TunnelFailure failure;
 
-    public TunnelFailureException(TunnelFailure failure, String detail, Throwable cause) {
+    TunnelFailureException(TunnelFailure failure, String detail, Throwable cause) {
         super(failure.name() + ": " + detail, cause);
         this.failure = failure;
     }
 
-    public TunnelFailureException(TunnelFailure failure, String detail) {
+    TunnelFailureException(TunnelFailure failure, String detail) {
         this(failure, detail, null);
     }
 
-    public TunnelFailure failure() {
+    TunnelFailure failure() {
         return failure;
     }
 }

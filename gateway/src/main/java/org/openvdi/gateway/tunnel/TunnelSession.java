@@ -5,17 +5,15 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-import org.apache.guacamole.GuacamoleConnectionClosedException;
 import org.apache.guacamole.GuacamoleException;
-import org.apache.guacamole.io.GuacamoleReader;
 import org.apache.guacamole.io.GuacamoleWriter;
 import org.apache.guacamole.net.GuacamoleTunnel;
 import org.apache.guacamole.protocol.FilteredGuacamoleWriter;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
-import org.openvdi.gateway.redeem.ConnectionGrant;
-import org.openvdi.gateway.telemetry.ConnectionEvent;
-import org.openvdi.gateway.telemetry.ConnectionSubject;
+import org.openvdi.gateway.redeem.api.ConnectionGrant;
 import org.openvdi.gateway.telemetry.ConnectionTelemetry;
+import org.openvdi.gateway.telemetry.api.ConnectionEvent;
+import org.openvdi.gateway.telemetry.api.ConnectionSubject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +30,6 @@ final class TunnelSession implements Runnable {
     static final String BROWSER_CLOSED = "BROWSER_CLOSED";
     static final String DISPLAY_CLOSED = "DISPLAY_CLOSED";
     private static final Logger log = LoggerFactory.getLogger(TunnelSession.class);
-    private static final int FRAME_CHARS = 8192;
 
     private final TunnelRequest request;
     private final BrowserChannel browser;
@@ -44,6 +41,7 @@ final class TunnelSession implements Runnable {
     private final PingReplyFilter pingReplies;
     private final AtomicReference<String> endReason = new AtomicReference<>();
     private final AtomicReference<GuacamoleTunnel> guacd = new AtomicReference<>();
+    private volatile Thread runner;
 
     TunnelSession(TunnelRequest request, BrowserChannel browser, TrafficCounter traffic, TunnelOpener opener,
                   ConnectionTelemetry telemetry, String gatewayId, Consumer<TunnelSession> whenEnded) {
@@ -54,11 +52,12 @@ final class TunnelSession implements Runnable {
         this.telemetry = telemetry;
         this.gatewayId = gatewayId;
         this.whenEnded = whenEnded;
-        this.pingReplies = new PingReplyFilter(browser::sendIfIdle);
+        this.pingReplies = new PingReplyFilter(browser::reply);
     }
 
     @Override
     public void run() {
+        runner = Thread.currentThread();
         ConnectionSubject subject = null;
         Instant openedAt = null;
         try {
@@ -77,7 +76,7 @@ final class TunnelSession implements Runnable {
             log.info("Tunnel {} opened for {} on {}", tunnel.getUUID(), subject, request);
             browser.send(new GuacamoleInstruction(GuacamoleTunnel.INTERNAL_DATA_OPCODE,
                     tunnel.getUUID().toString()).toString());
-            copyToBrowser(tunnel);
+            new DisplayPump(browser, this::ended, request).copy(tunnel);
             end(DISPLAY_CLOSED, null);
         } catch (TunnelFailureException e) {
             if (e.failure().serverFault()) {
@@ -126,53 +125,17 @@ final class TunnelSession implements Runnable {
 
     /** The WebSocket is closed; free guacd. */
     void browserClosed() {
+        if (Thread.currentThread() == runner) {
+            // The container closed it from inside one of our own sends (say, on a write timeout): that send
+            // is about to fail, and its failure names the reason.
+            return;
+        }
         end(BROWSER_CLOSED, null);
     }
 
     /** The gateway shuts down; tell the browser and free guacd. */
     void stop() {
         end(TunnelFailure.GATEWAY_STOPPING.name(), TunnelFailure.GATEWAY_STOPPING);
-    }
-
-    private void copyToBrowser(GuacamoleTunnel tunnel) throws TunnelFailureException, IOException {
-        GuacamoleReader reader = tunnel.acquireReader();
-        try {
-            StringBuilder frame = new StringBuilder(FRAME_CHARS);
-            char[] instructions;
-            while ((instructions = read(reader)) != null) {
-                frame.append(instructions);
-                if (frame.length() >= FRAME_CHARS || !reader.available()) {
-                    browser.send(frame.toString());
-                    frame.setLength(0);
-                }
-            }
-            if (!frame.isEmpty()) {
-                browser.send(frame.toString());
-            }
-        } catch (GuacamoleException e) {
-            if (!ended()) {
-                throw new TunnelFailureException(TunnelFailure.DISPLAY_LOST, "guacd stream failed", e);
-            }
-            log.debug("guacd stream of {} ended while closing", request, e);
-        } finally {
-            tunnel.releaseReader();
-        }
-    }
-
-    /** The next instructions from guacd, or {@code null} once guacd or this gateway closed the stream. */
-    private char[] read(GuacamoleReader reader) throws TunnelFailureException {
-        try {
-            return reader.read();
-        } catch (GuacamoleConnectionClosedException e) {
-            log.debug("guacd closed the stream of {}", request, e);
-            return null;
-        } catch (GuacamoleException e) {
-            if (ended()) {
-                log.debug("guacd stream of {} ended while closing", request, e);
-                return null;
-            }
-            throw new TunnelFailureException(TunnelFailure.DISPLAY_LOST, "reading from guacd failed", e);
-        }
     }
 
     private boolean attach(GuacamoleTunnel tunnel) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openvdi.gateway.GatewaySettings;
+import org.openvdi.gateway.redeem.api.ConnectionGrant;
 import org.openvdi.gateway.testsupport.FakeBroker;
 import org.openvdi.gateway.testsupport.LocalPorts;
 import org.springframework.web.client.RestClient;

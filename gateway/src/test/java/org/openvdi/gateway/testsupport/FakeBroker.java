@@ -107,7 +107,8 @@ public final class FakeBroker implements AutoCloseable {
             String expected = "Basic " + Base64.getEncoder()
                     .encodeToString(("gateway:" + secret).getBytes(StandardCharsets.UTF_8));
             if (!"POST".equals(exchange.getRequestMethod())
-                    || !expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    || !expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))
+                    || exchange.getRequestHeaders().getFirst("Content-Length") == null) {
                 respond(exchange, 401, "application/problem+json",
                         Map.of("type", "about:blank", "title", "Unauthorized", "status", 401));
                 return;

@@ -12,13 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.guacamole.GuacamoleException;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
-import org.apache.guacamole.protocol.GuacamoleParser;
 
 /**
  * A browser stand-in: a real WebSocket client (java.net.http) speaking the {@code guacamole} subprotocol.
- * It parses what the gateway sends, can answer {@code sync} like Guacamole.Client does, and can stop
+ * It parses what the gateway sends (without guacamole-common's 8 KiB instruction limit, which guacd's
+ * {@code blob}s can exceed), can answer {@code sync} like Guacamole.Client does, and can stop
  * reading altogether (it then requests no more frames, so TCP back-pressure builds up at the gateway).
  */
 public final class GuacamoleTestClient implements AutoCloseable {
@@ -28,7 +27,7 @@ public final class GuacamoleTestClient implements AutoCloseable {
     }
 
     private final boolean answerSyncs;
-    private final GuacamoleParser parser = new GuacamoleParser();
+    private final StringBuilder pending = new StringBuilder();
     private final List<GuacamoleInstruction> instructions = new ArrayList<>();
     private final AtomicBoolean reading = new AtomicBoolean(true);
     private final AtomicLong charsReceived = new AtomicLong();
@@ -100,22 +99,36 @@ public final class GuacamoleTestClient implements AutoCloseable {
         webSocket.abort();
     }
 
-    private synchronized void received(CharSequence text) throws GuacamoleException {
+    private synchronized void received(CharSequence text) {
         charsReceived.addAndGet(text.length());
-        char[] chars = text.toString().toCharArray();
-        int offset = 0;
-        while (offset < chars.length) {
-            int parsed = parser.append(chars, offset, chars.length - offset);
-            offset += parsed;
-            if (parser.hasNext()) {
-                GuacamoleInstruction instruction = parser.next();
-                instructions.add(instruction);
-                if (answerSyncs && instruction.getOpcode().equals("sync")) {
-                    send(new GuacamoleInstruction("sync", instruction.getArgs().get(0)).toString());
-                }
-            } else if (parsed == 0) {
-                throw new IllegalStateException("cannot parse what the gateway sent");
+        pending.append(text);
+        int consumed = 0;
+        List<String> elements = new ArrayList<>();
+        int position = 0;
+        while (true) {
+            int dot = pending.indexOf(".", position);
+            if (dot < 0) {
+                break;
             }
+            int end = dot + 1 + Integer.parseInt(pending.substring(position, dot));
+            if (end >= pending.length()) {
+                break;
+            }
+            elements.add(pending.substring(dot + 1, end));
+            position = end + 1;
+            if (pending.charAt(end) == ';') {
+                instructionReceived(new GuacamoleInstruction(elements.get(0), elements.subList(1, elements.size())));
+                elements = new ArrayList<>();
+                consumed = position;
+            }
+        }
+        pending.delete(0, consumed);
+    }
+
+    private void instructionReceived(GuacamoleInstruction instruction) {
+        instructions.add(instruction);
+        if (answerSyncs && instruction.getOpcode().equals("sync")) {
+            send(new GuacamoleInstruction("sync", instruction.getArgs().get(0)).toString());
         }
     }
 
@@ -134,8 +147,9 @@ public final class GuacamoleTestClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             try {
                 received(data);
-            } catch (GuacamoleException e) {
+            } catch (RuntimeException e) {
                 closed.completeExceptionally(e);
+                throw e;
             }
             if (reading.get()) {
                 ws.request(1);

@@ -16,16 +16,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real VNC server for tests: QEMU (TCG, 64 MiB, std VGA, no display) with a password, booting a
- * 512-byte boot sector that rewrites the whole text screen in a loop, so guacd streams a steady flow of
- * {@code img} updates (about 2 MB/s), enough to fill the socket buffers of a browser that stops reading.
+ * 512-byte boot sector that rewrites the whole text screen 18 times a second, so guacd streams a steady
+ * flow of {@code img} updates (about 2 MB/s), enough to fill the socket buffers of a browser that stops
+ * reading, while QEMU itself stays nearly idle.
  * The VNC password is given through a QEMU {@code secret} object ({@code password-secret=}, QEMU 7+).
  */
 public final class QemuVncDesktop implements AutoCloseable {
 
-    /** mov ax,0xB800; mov es,ax; xor dx,dx; l: xor di,di; mov cx,2000; mov ax,dx;
-     *  f: stosw; add ax,0x9E35; loop f; inc dx; jmp l  -- then padding and the 0x55AA signature. */
+    /**
+     * mov ax,0xB800; mov es,ax; xor dx,dx; frame: xor di,di; mov cx,2000; mov ax,dx; cell: stosw;
+     * add ax,0x9E35; loop cell; inc dx; sti; hlt; jmp frame -- a new screen on every BIOS timer tick
+     * (18.2 Hz) with the CPU idle in between; then padding and the 0x55AA boot signature.
+     */
     private static final int[] BOOT_CODE = {0xB8, 0x00, 0xB8, 0x8E, 0xC0, 0x31, 0xD2, 0x31, 0xFF, 0xB9, 0xD0, 0x07,
-            0x89, 0xD0, 0xAB, 0x05, 0x35, 0x9E, 0xE2, 0xFA, 0x42, 0xEB, 0xF0};
+            0x89, 0xD0, 0xAB, 0x05, 0x35, 0x9E, 0xE2, 0xFA, 0x42, 0xFB, 0xF4, 0xEB, 0xEE};
 
     private final Process process;
     private final Path bootImage;
@@ -55,11 +59,13 @@ public final class QemuVncDesktop implements AutoCloseable {
                         .redirectOutput(log)
                         .start();
                 if (awaitRfbBanner(process, 5900 + display)) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-test-qemu"));
                     return new QemuVncDesktop(process, image, 5900 + display, password);
                 }
                 process.destroyForcibly();
                 lastLog = log.toPath();
             }
+            Files.deleteIfExists(image);
             throw new IllegalStateException("QEMU did not start a VNC server: "
                     + (lastLog == null ? "no free display" : Files.readString(lastLog)));
         } catch (IOException e) {

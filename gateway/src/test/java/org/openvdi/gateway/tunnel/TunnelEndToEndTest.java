@@ -39,7 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "openvdi.gateway.broker-secret=" + TunnelEndToEndTest.SECRET,
         "openvdi.gateway.gateway-id=gateway-test",
-        "openvdi.gateway.browser-send-timeout=2s"})
+        "openvdi.gateway.browser-send-timeout=2s",
+        "logging.level.org.openvdi.gateway=DEBUG"})
 @EmbeddedKafka(kraft = true, partitions = 1, topics = "openvdi.connections",
         bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 class TunnelEndToEndTest {

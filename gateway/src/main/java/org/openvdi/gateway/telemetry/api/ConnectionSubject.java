@@ -1,4 +1,4 @@
-package org.openvdi.gateway.telemetry;
+package org.openvdi.gateway.telemetry.api;
 
 import java.util.UUID;
 

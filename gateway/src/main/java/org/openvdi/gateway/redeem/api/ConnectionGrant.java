@@ -1,4 +1,4 @@
-package org.openvdi.gateway.redeem;
+package org.openvdi.gateway.redeem.api;
 
 import java.util.Objects;
 import java.util.UUID;
