@@ -4,6 +4,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 
@@ -20,9 +21,11 @@ import org.springframework.test.context.ActiveProfiles;
         "openvdi.capacity.initial-delay=0",
         "openvdi.provisioning.initial-delay=0",
         "openvdi.security.gateway-secret=test-gateway-secret",
+        "openvdi.kafka.enabled=false",
         "server.shutdown=immediate",
         "spring.lifecycle.timeout-per-shutdown-phase=5s"
 })
 @ActiveProfiles("demo")
+@AutoConfigureObservability
 public @interface BrokerTest {
 }

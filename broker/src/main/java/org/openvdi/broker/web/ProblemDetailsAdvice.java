@@ -104,9 +104,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode statusCode, WebRequest request) {
+        if (body == null && ex instanceof org.springframework.web.ErrorResponse errorResponse) {
+            body = errorResponse.getBody();
+        }
         if (body instanceof ProblemDetail problem
                 && (problem.getProperties() == null || !problem.getProperties().containsKey("code"))) {
-            problem.setProperty("code", statusCode.is4xxClientError() ? "BAD_REQUEST" : "SERVER_ERROR");
+            HttpStatus status = HttpStatus.resolve(statusCode.value());
+            problem.setProperty("code", status != null ? status.name() : "HTTP_" + statusCode.value());
         }
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);
     }

@@ -144,4 +144,27 @@ class BrokerApiTest {
         assertThat(second.json().get("state").asText()).isEqualTo("FAILED");
         assertThat(second.json().get("reason").asText()).startsWith("POOL_FULL");
     }
+
+    @Test
+    void givenProvisionedDesktops_whenOperatorsLook_thenHealthShowsHostsAndPrometheusShowsDesktopsAndSteps() throws IOException {
+        String hostName = "health-" + UUID.randomUUID();
+        host(hostName, 3);
+        String pool = pool("metrics-" + UUID.randomUUID(), templateWithVersion("t-" + UUID.randomUUID()), 1, 1, "alice");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ready(pool) == 1);
+
+        var health = new ApiClient(port, null, null).get("/actuator/health");
+        assertThat(health.json().get("status").asText()).isEqualTo("UP");
+        assertThat(health.json().at("/components/db/status").asText()).isEqualTo("UP");
+        assertThat(health.json().at("/components/hosts/details").get(hostName).get("status").asText()).isEqualTo("UP");
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            String metrics = admin.get("/actuator/prometheus").body();
+            assertThat(metrics).contains("openvdi_desktops{application=\"openvdi-broker\",state=\"READY\"}");
+            assertThat(metrics).contains("openvdi_provisioning_step_seconds_count{application=\"openvdi-broker\",step=\"clone\"}");
+            assertThat(metrics).contains("openvdi_sessions{");
+        });
+        assertThat(alice.get("/actuator/prometheus").status()).isEqualTo(403);
+        assertThat(admin.get("/api/no-such-thing").code()).isEqualTo("NOT_FOUND");
+        assertThat(new ApiClient(port, null, null).get("/v3/api-docs").json().get("paths").has("/api/pools")).isTrue();
+    }
 }
