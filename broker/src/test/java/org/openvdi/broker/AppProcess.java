@@ -13,19 +13,43 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The packaged broker jar started as a real operating-system process, so a test can SIGKILL it. */
-public final class BrokerProcess implements AutoCloseable {
+/**
+ * A packaged application jar (the broker, or the gateway) started as a real operating-system
+ * process, so a test can SIGKILL it or run the whole topology.
+ */
+public final class AppProcess implements AutoCloseable {
 
     private final Path workDir;
+    private final Path jarDirectory;
+    private final String jarPattern;
     private final List<String> args;
     private final int port;
     private Process process;
 
-    public BrokerProcess(Path workDir, List<String> extraArgs) throws IOException {
+    private AppProcess(Path workDir, Path jarDirectory, String jarPattern, List<String> args) throws IOException {
         this.workDir = workDir;
+        this.jarDirectory = jarDirectory;
+        this.jarPattern = jarPattern;
         this.port = freePort();
-        this.args = new ArrayList<>(extraArgs);
+        this.args = new ArrayList<>(args);
         Files.createDirectories(workDir);
+    }
+
+    /** The broker in the demo profile (demo logins), without the demo host and pool. */
+    public static AppProcess broker(Path workDir, List<String> extraArgs) throws IOException {
+        return new AppProcess(workDir, Path.of("target"), "broker-.*\\.jar", concat(List.of("--spring.profiles.active=demo",
+                "--openvdi.demo.enabled=false"), extraArgs));
+    }
+
+    /** The gateway, built by the reactor before the broker's integration tests run. */
+    public static AppProcess gateway(Path workDir, List<String> args) throws IOException {
+        return new AppProcess(workDir, repositoryRoot().resolve("gateway/target"), "gateway-.*\\.jar", args);
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     public static Path repositoryRoot() {
@@ -47,23 +71,38 @@ public final class BrokerProcess implements AutoCloseable {
         return port;
     }
 
+    /** Adds a command-line argument for the next start. */
+    public AppProcess arg(String argument) {
+        args.add(argument);
+        return this;
+    }
+
+    public Path log() {
+        return workDir.resolve(jarPattern.startsWith("gateway") ? "gateway.log" : "broker.log");
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     public void start() throws IOException, InterruptedException {
-        File[] jars = Path.of("target").toFile().listFiles((dir, name) -> name.matches("broker-.*\\.jar"));
+        File[] jars = jarDirectory.toFile().listFiles((dir, name) -> name.matches(jarPattern));
         if (jars == null || jars.length == 0) {
-            throw new IllegalStateException("The broker jar is not built (run mvn package first)");
+            throw new IllegalStateException("No jar matching " + jarPattern + " in " + jarDirectory + " (run mvn package first)");
         }
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx512m", "-jar", jars[0].getAbsolutePath(), "--server.port=" + port, "--spring.profiles.active=demo",
-                "--openvdi.demo.enabled=false"));
+                "-Xmx512m", "-jar", jars[0].getAbsolutePath(), "--server.port=" + port));
         command.addAll(args);
         process = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("broker.log").toFile()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("The broker exited; see " + workDir.resolve("broker.log"));
+                throw new IllegalStateException("The process exited; see " + log());
             }
             try {
                 HttpResponse<Void> health = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
@@ -76,7 +115,7 @@ public final class BrokerProcess implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("The broker did not start within 180 s; see " + workDir.resolve("broker.log"));
+        throw new IllegalStateException("The process did not start within 180 s; see " + log());
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
@@ -92,12 +131,6 @@ public final class BrokerProcess implements AutoCloseable {
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -18,7 +18,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.ApiClient;
-import org.openvdi.broker.BrokerProcess;
+import org.openvdi.broker.AppProcess;
+import org.openvdi.broker.VirshCleanup;
 
 /**
  * SIGKILL of the broker while real desktops are being provisioned on qemu:///system (software
@@ -37,11 +38,12 @@ class KillMidProvisioningIT {
         Path images = work.resolve("images");
         Files.createDirectories(images);
         Path image = images.resolve("tiny-desktop.img");
-        Files.copy(BrokerProcess.tinyImage(), image);
-        List<String> args = List.of("--openvdi.images.directories=" + images, "--openvdi.reconcile.interval=2000");
+        Files.copy(AppProcess.tinyImage(), image);
+        List<String> args = List.of("--openvdi.images.directories=" + images, "--openvdi.reconcile.interval=2000",
+                "--openvdi.kafka.enabled=false", "--openvdi.kafka.embedded=false");
         Map<String, List<String>> historyBeforeKill = new HashMap<>();
 
-        try (BrokerProcess broker = new BrokerProcess(work, args)) {
+        try (AppProcess broker = AppProcess.broker(work, args)) {
             broker.start();
             ApiClient admin = new ApiClient(broker.port(), "admin", "demo");
             admin.post("/api/hosts", admin.write(Map.of("name", "local", "uri", "qemu:///system", "virtType", "qemu",
@@ -61,7 +63,7 @@ class KillMidProvisioningIT {
             broker.kill();
         }
 
-        try (BrokerProcess broker = new BrokerProcess(work, args)) {
+        try (AppProcess broker = AppProcess.broker(work, args)) {
             broker.start();
             ApiClient admin = new ApiClient(broker.port(), "admin", "demo");
             for (var entry : historyBeforeKill.entrySet()) {
@@ -95,12 +97,12 @@ class KillMidProvisioningIT {
     /** Desktop ids of every vdi-* domain and volume of this test on the host. */
     private Set<String> ours() throws IOException, InterruptedException {
         Set<String> ids = new HashSet<>();
-        for (String line : virsh("list", "--all", "--name")) {
+        for (String line : VirshCleanup.virsh("list", "--all", "--name")) {
             if (line.startsWith("vdi-") && desktopIds.contains(line.substring(4))) {
                 ids.add(line.substring(4));
             }
         }
-        for (String line : virsh("vol-list", storagePool)) {
+        for (String line : VirshCleanup.virsh("vol-list", storagePool)) {
             String name = line.trim().split("\\s+")[0];
             if (name.startsWith("vdi-") && name.endsWith(".qcow2")) {
                 ids.add(name.substring(4, name.length() - 6));
@@ -109,28 +111,8 @@ class KillMidProvisioningIT {
         return ids;
     }
 
-    private static List<String> virsh(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("virsh", "-c", "qemu:///system"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        List<String> lines = new String(process.getInputStream().readAllBytes()).lines().map(String::trim).toList();
-        process.waitFor();
-        return lines;
-    }
-
     @AfterEach
     void removeWhatThisTestCreated() throws IOException, InterruptedException {
-        for (String id : desktopIds) {
-            virsh("destroy", "vdi-" + id);
-            virsh("undefine", "vdi-" + id);
-        }
-        for (String line : virsh("vol-list", storagePool)) {
-            String name = line.trim().split("\\s+")[0];
-            if (name.startsWith("vdi-") || name.startsWith("img-")) {
-                virsh("vol-delete", "--pool", storagePool, name);
-            }
-        }
-        virsh("pool-destroy", storagePool);
-        virsh("pool-undefine", storagePool);
+        VirshCleanup.removeDesktopsAndPool(storagePool);
     }
 }
