@@ -10,7 +10,8 @@ function showError(message) {
 }
 
 function progress(session) {
-  const reached = session.state === 'DISCONNECTED' ? 1 : STEPS.indexOf(session.state);
+  const reached = session.state === 'CONNECTED' ? STEPS.length
+    : session.state === 'DISCONNECTED' ? 1 : STEPS.indexOf(session.state);
   return el('div', { class: 'progress', title: session.state },
     STEPS.map((step, i) => el('span', { class: i < reached ? 'done' : i === reached ? 'now' : '' })));
 }

@@ -1,7 +1,9 @@
 package org.openvdi.broker.libvirt;
 
+import org.libvirt.Connect;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
+import org.libvirt.jna.Libvirt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +15,13 @@ import org.slf4j.LoggerFactory;
 final class LibvirtEventLoop {
 
     private static final Logger log = LoggerFactory.getLogger(LibvirtEventLoop.class);
+    /**
+     * libvirt prints every error to stderr unless a callback takes it; the same error reaches the
+     * caller as a LibvirtException, so here it is only logged at debug. Held in a field: JNA must
+     * keep the callback reachable.
+     */
+    private static final Libvirt.VirErrorCallback ERRORS_TO_DEBUG_LOG = (userData, error) ->
+            log.debug("libvirt reported: {}", error == null ? null : error.message);
     private static boolean running;
 
     private LibvirtEventLoop() {
@@ -23,6 +32,7 @@ final class LibvirtEventLoop {
         if (running) {
             return;
         }
+        Connect.setErrorCallback(ERRORS_TO_DEBUG_LOG);
         Library.initEventLoop();
         Thread thread = new Thread(LibvirtEventLoop::run, "libvirt-event-loop");
         thread.setDaemon(true);
