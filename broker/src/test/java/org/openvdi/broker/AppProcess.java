@@ -93,7 +93,7 @@ public final class AppProcess implements AutoCloseable {
             throw new IllegalStateException("No jar matching " + jarPattern + " in " + jarDirectory + " (run mvn package first)");
         }
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx512m", "-jar", jars[0].getAbsolutePath(), "--server.port=" + port));
+                "-Xmx512m", "-Djna.tmpdir=" + workDir.resolve("jna"), "-jar", jars[0].getAbsolutePath(), "--server.port=" + port));
         command.addAll(args);
         process = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))

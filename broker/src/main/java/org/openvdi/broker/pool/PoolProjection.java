@@ -31,8 +31,7 @@ class PoolProjection {
                                        entitled_users, entitled_groups, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(e.poolId(), e.name(), e.templateId(), e.templateVersion(), e.type().name(), e.powerPolicy().name(),
-                        e.minSpare(), e.maxSize(), e.entitledUsers().toArray(String[]::new),
-                        e.entitledGroups().toArray(String[]::new), at.atOffset(ZoneOffset.UTC), at.atOffset(ZoneOffset.UTC))
+                        e.minSpare(), e.maxSize(), sorted(e.entitledUsers()), sorted(e.entitledGroups()), at.atOffset(ZoneOffset.UTC), at.atOffset(ZoneOffset.UTC))
                 .update();
     }
 
@@ -46,7 +45,8 @@ class PoolProjection {
     @EventHandler
     void on(EntitlementGrantedEvent e) {
         String column = column(e.kind());
-        jdbc.sql("UPDATE pool_view SET " + column + " = array_append(" + column + ", ?) WHERE id = ?")
+        jdbc.sql("UPDATE pool_view SET " + column + " = ARRAY(SELECT DISTINCT p FROM unnest(array_append(" + column
+                        + ", ?)) AS p ORDER BY p) WHERE id = ?")
                 .params(e.principal(), e.poolId()).update();
     }
 
@@ -55,6 +55,11 @@ class PoolProjection {
         String column = column(e.kind());
         jdbc.sql("UPDATE pool_view SET " + column + " = array_remove(" + column + ", ?) WHERE id = ?")
                 .params(e.principal(), e.poolId()).update();
+    }
+
+    /** Entitlements are kept sorted, so the read model does not depend on set order. */
+    private static String[] sorted(java.util.Set<String> principals) {
+        return principals.stream().sorted().toArray(String[]::new);
     }
 
     private static String column(String kind) {

@@ -56,6 +56,6 @@ final class IssuedTokens {
     }
 
     private static Optional<RedemptionRefused> refused(ErrorCode code, String message) {
-        return Optional.of(new RedemptionRefused(code, message));
+        return Optional.of(new RedemptionRefused(code.name(), message));
     }
 }

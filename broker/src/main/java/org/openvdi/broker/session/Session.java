@@ -81,7 +81,7 @@ class Session {
                 .or(() -> sessionRefusal(command.desktopAvailable()));
         UUID tokenId = tokens.idOf(command.tokenHash()).orElse(null);
         if (refusal.isPresent()) {
-            apply(new ConnectionTokenRejectedEvent(sessionId, tokenId, refusal.get().code().name(), command.gatewayId(),
+            apply(new ConnectionTokenRejectedEvent(sessionId, tokenId, refusal.get().code(), command.gatewayId(),
                     command.clientAddress()));
             return refusal.get();
         }
@@ -92,10 +92,10 @@ class Session {
 
     private Optional<RedemptionRefused> sessionRefusal(boolean desktopAvailable) {
         if (!state.open()) {
-            return Optional.of(new RedemptionRefused(ErrorCode.SESSION_ENDED, "Session " + sessionId + " is over"));
+            return Optional.of(new RedemptionRefused(ErrorCode.SESSION_ENDED.name(), "Session " + sessionId + " is over"));
         }
         if (desktopId == null || !desktopAvailable) {
-            return Optional.of(new RedemptionRefused(ErrorCode.DESKTOP_GONE,
+            return Optional.of(new RedemptionRefused(ErrorCode.DESKTOP_GONE.name(),
                     "The desktop of session " + sessionId + " is no longer available"));
         }
         return Optional.empty();

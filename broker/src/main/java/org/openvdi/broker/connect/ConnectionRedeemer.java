@@ -1,0 +1,96 @@
+package org.openvdi.broker.connect;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.hypervisor.DisplayEndpoint;
+import org.openvdi.broker.session.ConnectionToken;
+import org.openvdi.broker.session.SessionQueries;
+import org.openvdi.broker.session.SessionView;
+import org.openvdi.broker.session.api.RedeemConnectionTokenCommand;
+import org.openvdi.broker.session.api.RedemptionAccepted;
+import org.openvdi.broker.session.api.RedemptionOutcome;
+import org.openvdi.broker.session.api.RedemptionRefused;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Redeems a token a gateway presents: finds its session by the token's hash, checks that the
+ * desktop still shows a display, and lets the session decide. The session records a refusal as an
+ * event before it is answered; a token no session issued (forged, mistyped) is logged and counted.
+ */
+@Component
+class ConnectionRedeemer {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionRedeemer.class);
+
+    private final ConnectionTokenQueries tokens;
+    private final SessionQueries sessions;
+    private final DesktopDisplays displays;
+    private final AuditedCommands commands;
+    private final MeterRegistry meters;
+
+    ConnectionRedeemer(ConnectionTokenQueries tokens, SessionQueries sessions, DesktopDisplays displays,
+                       AuditedCommands commands, MeterRegistry meters) {
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.displays = displays;
+        this.commands = commands;
+        this.meters = meters;
+    }
+
+    ConnectionGrant redeem(RedeemRequest request, String actor) {
+        String hash = ConnectionToken.hashOf(request.token());
+        IssuedToken token = tokens.byHash(hash).orElseThrow(() -> unknown(request));
+        SessionView session = sessions.find(token.sessionId()).orElseThrow(() -> new IllegalStateException(
+                "Token " + token.tokenId() + " belongs to session " + token.sessionId() + ", which has no view"));
+        DisplayEndpoint display;
+        try {
+            display = displays.of(session);
+        } catch (DisplayUnavailableException e) {
+            RedemptionOutcome outcome = send(request, session, hash, false, actor);
+            throw refusal(request, session, (RedemptionRefused) outcome, e.getMessage());
+        }
+        RedemptionOutcome outcome = send(request, session, hash, true, actor);
+        if (outcome instanceof RedemptionRefused refused) {
+            throw refusal(request, session, refused, null);
+        }
+        RedemptionAccepted accepted = (RedemptionAccepted) outcome;
+        count("REDEEMED");
+        log.info("Gateway {} redeemed token {} of session {} ({}) for client {}", request.gatewayId(), token.tokenId(),
+                accepted.sessionId(), accepted.user(), request.clientAddress());
+        return new ConnectionGrant(accepted.sessionId(), accepted.desktopId(), accepted.user(), ConnectionGrant.VNC,
+                display.host(), display.port(), display.password());
+    }
+
+    private RedemptionOutcome send(RedeemRequest request, SessionView session, String hash, boolean desktopAvailable,
+                                   String actor) {
+        return commands.send(new RedeemConnectionTokenCommand(session.id(), hash, Instant.now(), desktopAvailable,
+                request.gatewayId(), request.clientAddress()), actor);
+    }
+
+    private BrokerException refusal(RedeemRequest request, SessionView session, RedemptionRefused refused,
+                                    String displayProblem) {
+        ErrorCode code = ErrorCode.valueOf(refused.code());
+        count(code.name());
+        String message = code == ErrorCode.DESKTOP_GONE && displayProblem != null
+                ? refused.message() + ": " + displayProblem : refused.message();
+        log.info("Gateway {} was refused a token of session {} for client {}: {} ({})", request.gatewayId(), session.id(),
+                request.clientAddress(), code, message);
+        return new BrokerException(code, message);
+    }
+
+    private BrokerException unknown(RedeemRequest request) {
+        count(ErrorCode.TOKEN_UNKNOWN.name());
+        log.info("Gateway {} presented a token no session issued (forged or mistyped) for client {}",
+                request.gatewayId(), request.clientAddress());
+        return new BrokerException(ErrorCode.TOKEN_UNKNOWN, "No session issued this token");
+    }
+
+    private void count(String outcome) {
+        meters.counter("openvdi.connect.redemptions", "outcome", outcome).increment();
+    }
+}

@@ -1,0 +1,47 @@
+package org.openvdi.broker.connect;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.openvdi.broker.session.api.ConnectionTokenIssuedEvent;
+import org.openvdi.broker.session.api.ConnectionTokenRedeemedEvent;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Keeps {@code connection_token} (token hash to session) in step with the session's token events. */
+@Component
+@ProcessingGroup("projections")
+class ConnectionTokenProjection {
+
+    private final JdbcClient jdbc;
+
+    ConnectionTokenProjection(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(ConnectionTokenIssuedEvent e, @Timestamp Instant at) {
+        jdbc.sql("""
+                INSERT INTO connection_token (token_hash, token_id, session_id, user_name, expires_at, issued_at)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING""")
+                .params(e.tokenHash(), e.tokenId(), e.sessionId(), e.user(), utc(e.expiresAt()), utc(at)).update();
+    }
+
+    @EventHandler
+    void on(ConnectionTokenRedeemedEvent e) {
+        jdbc.sql("UPDATE connection_token SET redeemed = TRUE WHERE token_id = ?").param(e.tokenId()).update();
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.sql("DELETE FROM connection_token").update();
+    }
+}

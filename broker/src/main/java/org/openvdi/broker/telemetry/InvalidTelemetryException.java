@@ -1,0 +1,9 @@
+package org.openvdi.broker.telemetry;
+
+/** A telemetry record that can never be recorded (missing fields); retrying it does not help. */
+class InvalidTelemetryException extends IllegalArgumentException {
+
+    InvalidTelemetryException(String message) {
+        super(message);
+    }
+}

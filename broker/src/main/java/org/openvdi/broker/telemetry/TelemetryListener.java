@@ -1,0 +1,41 @@
+package org.openvdi.broker.telemetry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.Acknowledgment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes the gateways' connection telemetry at-least-once: a record is acknowledged only after
+ * it was recorded (or found to be a duplicate); a failure is retried by the container's error
+ * handler with backoff (see {@link TelemetryListenerConfiguration}).
+ */
+@Component
+@ConditionalOnProperty(prefix = "openvdi.kafka", name = "enabled", havingValue = "true", matchIfMissing = true)
+class TelemetryListener {
+
+    private final ObjectReader reader;
+    private final TelemetryRecorder recorder;
+
+    TelemetryListener(ObjectMapper json, TelemetryRecorder recorder) {
+        // Newer gateways may add fields: they are ignored rather than refused.
+        this.reader = json.readerFor(ConnectionTelemetryRecord.class)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.recorder = recorder;
+    }
+
+    @KafkaListener(id = "connection-telemetry", topics = "${openvdi.kafka.connections-topic:openvdi.connections}",
+            groupId = "${openvdi.kafka.telemetry-group:openvdi-broker}",
+            containerFactory = TelemetryListenerConfiguration.CONTAINER_FACTORY,
+            properties = "auto.offset.reset=earliest")
+    void on(ConsumerRecord<String, String> record, Acknowledgment acknowledgment) throws JsonProcessingException {
+        ConnectionTelemetryRecord telemetry = reader.readValue(record.value());
+        recorder.record(telemetry);
+        acknowledgment.acknowledge();
+    }
+}

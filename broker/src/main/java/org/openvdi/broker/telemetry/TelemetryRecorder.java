@@ -1,0 +1,73 @@
+package org.openvdi.broker.telemetry;
+
+import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.session.SessionQueries;
+import org.openvdi.broker.session.api.RecordSessionConnectedCommand;
+import org.openvdi.broker.session.api.RecordSessionDisconnectedCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Records a gateway's telemetry record on its session, once: the record's id goes into
+ * {@code processed_telemetry} in the same transaction as the session's event, so a record
+ * delivered again (at-least-once) finds its id and is dropped, and a failure leaves neither.
+ */
+@Component
+class TelemetryRecorder {
+
+    private static final Logger log = LoggerFactory.getLogger(TelemetryRecorder.class);
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final AuditedCommands commands;
+    private final SessionQueries sessions;
+
+    TelemetryRecorder(JdbcClient jdbc, PlatformTransactionManager transactionManager, AuditedCommands commands,
+                      SessionQueries sessions) {
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.commands = commands;
+        this.sessions = sessions;
+    }
+
+    /** @return false when the record had been processed before (a duplicate) */
+    boolean record(ConnectionTelemetryRecord record) {
+        return Boolean.TRUE.equals(transactions.execute(status -> {
+            int fresh = jdbc.sql("""
+                    INSERT INTO processed_telemetry (event_id, session_id, type, processed_at)
+                    VALUES (?, ?, ?, now()) ON CONFLICT (event_id) DO NOTHING""")
+                    .params(record.eventId(), record.sessionId(), record.type().name()).update();
+            if (fresh == 0) {
+                log.debug("Telemetry {} of session {} was recorded before; dropped", record.eventId(), record.sessionId());
+                return false;
+            }
+            if (sessions.find(record.sessionId()).isEmpty()) {
+                log.warn("Telemetry {} ({}) names session {}, which this broker does not know; not recorded",
+                        record.eventId(), record.type(), record.sessionId());
+                return true;
+            }
+            Boolean recorded = commands.send(command(record), "gateway:" + record.gatewayId());
+            if (Boolean.TRUE.equals(recorded)) {
+                log.info("Session {} {} through gateway {} ({})", record.sessionId(),
+                        record.type() == ConnectionEventType.OPENED ? "connected" : "disconnected", record.gatewayId(),
+                        record.clientAddress());
+            } else {
+                log.info("Telemetry {} ({}) arrived for session {}, which is over or not served yet; not recorded",
+                        record.eventId(), record.type(), record.sessionId());
+            }
+            return true;
+        }));
+    }
+
+    private static Object command(ConnectionTelemetryRecord r) {
+        return switch (r.type()) {
+            case OPENED -> new RecordSessionConnectedCommand(r.sessionId(), r.gatewayId(), r.clientAddress(), r.occurredAt());
+            case CLOSED -> new RecordSessionDisconnectedCommand(r.sessionId(), r.gatewayId(), r.reason(), r.durationMillis(),
+                    r.bytesToClient(), r.bytesFromClient(), r.occurredAt());
+        };
+    }
+}

@@ -1,0 +1,227 @@
+package org.openvdi.broker.session;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.CustomTypeSafeMatcher;
+import org.hamcrest.Matcher;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.session.api.*;
+
+/** Every command of the Session aggregate, rejections included. */
+class SessionTest {
+
+    private static final UUID SESSION = UUID.randomUUID();
+    private static final UUID POOL = UUID.randomUUID();
+    private static final UUID DESKTOP = UUID.randomUUID();
+    private static final UUID TOKEN = UUID.randomUUID();
+    private static final String HASH = ConnectionToken.hashOf("the-token");
+    private static final Instant ISSUED = Instant.parse("2030-01-01T10:00:00Z");
+    private static final Instant EXPIRES = ISSUED.plusSeconds(60);
+
+    private final SessionRequestedEvent requested = new SessionRequestedEvent(SESSION, POOL, "alice");
+    private final DesktopAssignedToSessionEvent assigned = new DesktopAssignedToSessionEvent(SESSION, DESKTOP, "alice");
+    private final ConnectionTokenIssuedEvent issued = new ConnectionTokenIssuedEvent(SESSION, TOKEN, HASH, EXPIRES, "alice");
+    private AggregateTestFixture<Session> fixture;
+
+    @BeforeEach
+    void createFixture() {
+        fixture = new AggregateTestFixture<>(Session.class);
+    }
+
+    private RedeemConnectionTokenCommand redeem(String hash, Instant at, boolean desktopAvailable) {
+        return new RedeemConnectionTokenCommand(SESSION, hash, at, desktopAvailable, "gw-1", "10.1.2.3");
+    }
+
+    private ConnectionTokenRejectedEvent rejected(UUID tokenId, ErrorCode code) {
+        return new ConnectionTokenRejectedEvent(SESSION, tokenId, code.name(), "gw-1", "10.1.2.3");
+    }
+
+    @Test
+    void givenNothing_whenSessionRequested_thenRequested() {
+        fixture.givenNoPriorActivity()
+                .when(new RequestSessionCommand(SESSION, POOL, "alice"))
+                .expectEvents(requested);
+    }
+
+    @Test
+    void givenRequested_whenDesktopAssigned_thenAssignedOnceEvenIfRepeated() {
+        fixture.given(requested).when(new AssignDesktopToSessionCommand(SESSION, DESKTOP)).expectEvents(assigned);
+        fixture.given(requested, assigned).when(new AssignDesktopToSessionCommand(SESSION, DESKTOP)).expectNoEvents();
+    }
+
+    @Test
+    void givenReady_whenAnotherDesktopAssigned_thenIllegalState() {
+        fixture.given(requested, assigned)
+                .when(new AssignDesktopToSessionCommand(SESSION, UUID.randomUUID()))
+                .expectException(brokerError(ErrorCode.ILLEGAL_STATE))
+                .expectExceptionMessage("Session " + SESSION + " is READY");
+    }
+
+    @Test
+    void givenRequested_whenFailed_thenFailedButNotOnceServed() {
+        fixture.given(requested).when(new FailSessionCommand(SESSION, "POOL_FULL", "full"))
+                .expectEvents(new SessionFailedEvent(SESSION, "POOL_FULL", "full"));
+        fixture.given(requested, assigned).when(new FailSessionCommand(SESSION, "POOL_FULL", "full")).expectNoEvents();
+    }
+
+    @Test
+    void givenReady_whenEnded_thenEndedOnce() {
+        SessionEndedEvent ended = new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice");
+        fixture.given(requested, assigned).when(new EndSessionCommand(SESSION, "logoff", "alice")).expectEvents(ended);
+        fixture.given(requested, assigned, ended).when(new EndSessionCommand(SESSION, "logoff", "alice")).expectNoEvents();
+    }
+
+    @Test
+    void givenReady_whenTokenIssued_thenOnlyItsHashIsRecorded() {
+        fixture.given(requested, assigned)
+                .when(new IssueConnectionTokenCommand(SESSION, TOKEN, HASH, EXPIRES, "alice"))
+                .expectEvents(issued);
+    }
+
+    @Test
+    void givenReady_whenTokenIssuedForAnotherUser_thenWrongUser() {
+        fixture.given(requested, assigned)
+                .when(new IssueConnectionTokenCommand(SESSION, TOKEN, HASH, EXPIRES, "bob"))
+                .expectNoEvents()
+                .expectException(brokerError(ErrorCode.TOKEN_WRONG_USER));
+    }
+
+    @Test
+    void givenRequested_whenTokenIssued_thenIllegalState() {
+        fixture.given(requested)
+                .when(new IssueConnectionTokenCommand(SESSION, TOKEN, HASH, EXPIRES, "alice"))
+                .expectNoEvents()
+                .expectException(brokerError(ErrorCode.ILLEGAL_STATE));
+    }
+
+    @Test
+    void givenEnded_whenTokenIssued_thenSessionEnded() {
+        fixture.given(requested, assigned, new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice"))
+                .when(new IssueConnectionTokenCommand(SESSION, TOKEN, HASH, EXPIRES, "alice"))
+                .expectNoEvents()
+                .expectException(brokerError(ErrorCode.SESSION_ENDED));
+    }
+
+    @Test
+    void givenFailed_whenTokenIssued_thenSessionEnded() {
+        fixture.given(requested, new SessionFailedEvent(SESSION, "POOL_FULL", "full"))
+                .when(new IssueConnectionTokenCommand(SESSION, TOKEN, HASH, EXPIRES, "alice"))
+                .expectException(brokerError(ErrorCode.SESSION_ENDED));
+    }
+
+    @Test
+    void givenIssuedToken_whenRedeemedInTime_thenRedeemedAndAccepted() {
+        fixture.given(requested, assigned, issued)
+                .when(redeem(HASH, ISSUED.plusSeconds(5), true))
+                .expectEvents(new ConnectionTokenRedeemedEvent(SESSION, TOKEN, DESKTOP, "alice", "gw-1", "10.1.2.3"))
+                .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "alice"));
+    }
+
+    @Test
+    void givenIssuedToken_whenRedeemedAfterExpiry_thenRejectionRecordedAndAnswered() {
+        fixture.given(requested, assigned, issued)
+                .when(redeem(HASH, EXPIRES.plusMillis(1), true))
+                .expectEvents(rejected(TOKEN, ErrorCode.TOKEN_EXPIRED))
+                .expectSuccessfulHandlerExecution()
+                .expectResultMessagePayloadMatching(refusedWith(ErrorCode.TOKEN_EXPIRED));
+    }
+
+    @Test
+    void givenRedeemedToken_whenReplayed_thenAlreadyUsedRecorded() {
+        fixture.given(requested, assigned, issued,
+                        new ConnectionTokenRedeemedEvent(SESSION, TOKEN, DESKTOP, "alice", "gw-1", "10.1.2.3"))
+                .when(redeem(HASH, ISSUED.plusSeconds(6), true))
+                .expectEvents(rejected(TOKEN, ErrorCode.TOKEN_ALREADY_USED))
+                .expectResultMessagePayloadMatching(refusedWith(ErrorCode.TOKEN_ALREADY_USED));
+    }
+
+    @Test
+    void givenIssuedToken_whenAnotherTokenPresented_thenUnknownRecorded() {
+        fixture.given(requested, assigned, issued)
+                .when(redeem(ConnectionToken.hashOf("forged"), ISSUED.plusSeconds(1), true))
+                .expectEvents(rejected(null, ErrorCode.TOKEN_UNKNOWN))
+                .expectResultMessagePayloadMatching(refusedWith(ErrorCode.TOKEN_UNKNOWN));
+    }
+
+    @Test
+    void givenTokenOfAnotherUser_whenRedeemed_thenWrongUserRecorded() {
+        fixture.given(requested, assigned, new ConnectionTokenIssuedEvent(SESSION, TOKEN, HASH, EXPIRES, "mallory"))
+                .when(redeem(HASH, ISSUED.plusSeconds(1), true))
+                .expectEvents(rejected(TOKEN, ErrorCode.TOKEN_WRONG_USER))
+                .expectResultMessagePayloadMatching(refusedWith(ErrorCode.TOKEN_WRONG_USER));
+    }
+
+    @Test
+    void givenEndedSession_whenTokenRedeemed_thenSessionEndedRecorded() {
+        fixture.given(requested, assigned, issued, new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice"))
+                .when(redeem(HASH, ISSUED.plusSeconds(1), false))
+                .expectEvents(rejected(TOKEN, ErrorCode.SESSION_ENDED))
+                .expectResultMessagePayloadMatching(refusedWith(ErrorCode.SESSION_ENDED));
+    }
+
+    @Test
+    void givenDesktopGone_whenTokenRedeemed_thenDesktopGoneRecordedAndTokenStillUnused() {
+        fixture.given(requested, assigned, issued)
+                .when(redeem(HASH, ISSUED.plusSeconds(1), false))
+                .expectEvents(rejected(TOKEN, ErrorCode.DESKTOP_GONE))
+                .expectResultMessagePayloadMatching(refusedWith(ErrorCode.DESKTOP_GONE));
+        fixture.given(requested, assigned, issued, rejected(TOKEN, ErrorCode.DESKTOP_GONE))
+                .when(redeem(HASH, ISSUED.plusSeconds(2), true))
+                .expectEvents(new ConnectionTokenRedeemedEvent(SESSION, TOKEN, DESKTOP, "alice", "gw-1", "10.1.2.3"));
+    }
+
+    @Test
+    void givenReady_whenConnectedTwiceAndDisconnectedTwice_thenConnectionsAreCounted() {
+        Instant at = ISSUED.plusSeconds(3);
+        SessionConnectedEvent first = new SessionConnectedEvent(SESSION, DESKTOP, "alice", "gw-1", "10.1.2.3", at, 1);
+        SessionConnectedEvent second = new SessionConnectedEvent(SESSION, DESKTOP, "alice", "gw-2", "10.1.2.4", at, 2);
+        SessionDisconnectedEvent oneLeft = new SessionDisconnectedEvent(SESSION, DESKTOP, "alice", "gw-1", "tab closed",
+                1000, 10, 20, at, 1);
+        fixture.given(requested, assigned)
+                .when(new RecordSessionConnectedCommand(SESSION, "gw-1", "10.1.2.3", at))
+                .expectEvents(first).expectResultMessagePayload(true);
+        fixture.given(requested, assigned, first)
+                .when(new RecordSessionConnectedCommand(SESSION, "gw-2", "10.1.2.4", at))
+                .expectEvents(second);
+        fixture.given(requested, assigned, first, second)
+                .when(new RecordSessionDisconnectedCommand(SESSION, "gw-1", "tab closed", 1000, 10, 20, at))
+                .expectEvents(oneLeft);
+        fixture.given(requested, assigned, first, second, oneLeft)
+                .when(new RecordSessionDisconnectedCommand(SESSION, "gw-2", "tab closed", 2000, 30, 40, at))
+                .expectEvents(new SessionDisconnectedEvent(SESSION, DESKTOP, "alice", "gw-2", "tab closed", 2000, 30, 40,
+                        at, 0));
+    }
+
+    @Test
+    void givenEndedOrRequested_whenTelemetryArrives_thenNothingIsRecorded() {
+        Instant at = ISSUED;
+        fixture.given(requested, assigned, new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice"))
+                .when(new RecordSessionDisconnectedCommand(SESSION, "gw-1", "closed", 1, 0, 0, at))
+                .expectNoEvents().expectResultMessagePayload(false);
+        fixture.given(requested)
+                .when(new RecordSessionConnectedCommand(SESSION, "gw-1", "10.1.2.3", at))
+                .expectNoEvents().expectResultMessagePayload(false);
+    }
+
+    private static Matcher<Object> brokerError(ErrorCode code) {
+        return new CustomTypeSafeMatcher<>("a BrokerException with code " + code) {
+            @Override
+            protected boolean matchesSafely(Object item) {
+                return item instanceof BrokerException e && e.code() == code;
+            }
+        };
+    }
+
+    private static Matcher<Object> refusedWith(ErrorCode code) {
+        return new CustomTypeSafeMatcher<>("a refusal with code " + code) {
+            @Override
+            protected boolean matchesSafely(Object item) {
+                return item instanceof RedemptionRefused refused && refused.code().equals(code.name());
+            }
+        };
+    }
+}
