@@ -9,6 +9,7 @@ import org.openvdi.broker.desktop.DesktopQueries;
 import org.openvdi.broker.desktop.DesktopView;
 import org.openvdi.broker.desktop.api.AssignDesktopCommand;
 import org.openvdi.broker.desktop.api.DesktopState;
+import org.openvdi.broker.desktop.api.ReleaseDesktopCommand;
 import org.openvdi.broker.desktop.api.RequestDesktopPowerOnCommand;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
@@ -112,7 +113,14 @@ public class SessionAllocator {
             log.debug("Desktop {} was taken meanwhile: {}", desktop.id(), e.getMessage());
             return false;
         }
-        commands.system(new AssignDesktopToSessionCommand(session.id(), desktop.id()));
+        try {
+            commands.system(new AssignDesktopToSessionCommand(session.id(), desktop.id()));
+        } catch (BrokerException e) {
+            // the session ended while its desktop was being assigned: give the desktop back
+            log.info("Session {} ended before it got desktop {}: {}", session.id(), desktop.id(), e.getMessage());
+            commands.system(new ReleaseDesktopCommand(desktop.id(), session.id()));
+            return true;
+        }
         log.info("Session {} of {} got desktop {}", session.id(), session.user(), desktop.id());
         return true;
     }
