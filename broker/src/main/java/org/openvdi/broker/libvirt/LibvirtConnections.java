@@ -53,6 +53,7 @@ final class LibvirtConnections implements AutoCloseable {
             return;
         }
         log.info("dropping libvirt connection to {} ({})", uri, reason);
+        NativeCallbackAnchor.keep(broken);
         try {
             broken.close();
         } catch (LibvirtException e) {
@@ -95,6 +96,7 @@ final class LibvirtConnections implements AutoCloseable {
     }
 
     private static void closeAfterFailure(Connect connect, Exception cause) {
+        NativeCallbackAnchor.keep(connect);
         try {
             connect.close();
         } catch (LibvirtException e) {

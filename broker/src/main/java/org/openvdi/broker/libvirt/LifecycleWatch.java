@@ -86,6 +86,7 @@ final class LifecycleWatch {
     }
 
     private static void deregister(Connect connect, LifecycleListener lifecycle, String uri) throws LibvirtException {
+        NativeCallbackAnchor.keep(lifecycle);
         try {
             connect.removeLifecycleListener(lifecycle);
         } catch (LibvirtException e) {
