@@ -49,14 +49,21 @@ final class HostStoragePool {
     }
 
     /** The host's pool, defined (at {@code <poolRoot>/<name>}), built and started if it was missing or inactive. */
-    StoragePool ensure(Connect connect, HostTarget host) throws LibvirtException {
+    synchronized StoragePool ensure(Connect connect, HostTarget host) throws LibvirtException {
         StoragePool pool = find(connect, host).orElse(null);
         if (pool == null) {
             pool = define(connect, host);
         }
         if (pool.isActive() != ACTIVE) {
             log.info("starting storage pool {} on host {}", poolName(host), host.hostId());
-            pool.create(0);
+            try {
+                pool.create(0);
+            } catch (LibvirtException e) {
+                // another worker or broker started it in the meantime
+                if (pool.isActive() != ACTIVE) {
+                    throw e;
+                }
+            }
         }
         return pool;
     }
