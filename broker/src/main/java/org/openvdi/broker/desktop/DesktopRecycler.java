@@ -5,6 +5,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.desktop.api.DesktopFailedEvent;
 import org.openvdi.broker.desktop.api.DesktopLostEvent;
+import org.openvdi.broker.desktop.api.DesktopPoweredOffEvent;
 import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.RecordDesktopPoweredOffCommand;
 import org.openvdi.broker.desktop.api.ReleaseDesktopCommand;
@@ -50,19 +51,30 @@ class DesktopRecycler {
             return;
         }
         commands.system(new ReleaseDesktopCommand(event.desktopId(), event.sessionId()));
+        // the read model shows the release only once this handler's transaction commits: the
+        // aggregate decides whether the released desktop is one to power off
         DesktopView desktop = desktops.find(event.desktopId()).orElse(null);
-        if (desktop == null || desktop.owner() == null || desktop.state() != DesktopState.READY) {
+        if (desktop == null || desktop.owner() == null) {
             return;
         }
         boolean powerOff = pools.find(desktop.poolId()).map(p -> p.powerPolicy() == PowerPolicy.POWER_OFF_WHEN_IDLE)
                 .orElse(false);
         if (powerOff) {
-            hosts.find(desktop.hostId()).ifPresent(host -> {
-                hypervisor.powerOff(host.target(), desktop.id().toString());
-                commands.system(new RecordDesktopPoweredOffCommand(desktop.id()));
-                log.info("Persistent desktop {} of {} powered off until its next session", desktop.id(), desktop.owner());
-            });
+            commands.system(new RecordDesktopPoweredOffCommand(desktop.id()));
         }
+    }
+
+    /**
+     * Powers the VM off once it is recorded powered off, so that when the host reports it stopped the
+     * broker already expects it; skipped if the desktop was asked for again meanwhile.
+     */
+    @EventHandler
+    void on(DesktopPoweredOffEvent event) {
+        desktops.find(event.desktopId()).filter(d -> d.state() == DesktopState.POWERED_OFF)
+                .ifPresent(desktop -> hosts.find(desktop.hostId()).ifPresent(host -> {
+                    hypervisor.powerOff(host.target(), desktop.id().toString());
+                    log.info("Persistent desktop {} of {} powered off until its next session", desktop.id(), desktop.owner());
+                }));
     }
 
     @EventHandler

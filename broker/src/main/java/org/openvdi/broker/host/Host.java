@@ -9,8 +9,11 @@ import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.openvdi.broker.host.api.CordonHostCommand;
+import org.openvdi.broker.host.api.DrainHostCommand;
 import org.openvdi.broker.host.api.HostCameBackEvent;
 import org.openvdi.broker.host.api.HostCordonedEvent;
+import org.openvdi.broker.host.api.HostDrainCompletedEvent;
+import org.openvdi.broker.host.api.HostDrainStartedEvent;
 import org.openvdi.broker.host.api.HostDriftDetectedEvent;
 import org.openvdi.broker.host.api.HostRegisteredEvent;
 import org.openvdi.broker.host.api.HostUncordonedEvent;
@@ -18,16 +21,19 @@ import org.openvdi.broker.host.api.HostWentDownEvent;
 import org.openvdi.broker.host.api.MarkHostDownCommand;
 import org.openvdi.broker.host.api.MarkHostUpCommand;
 import org.openvdi.broker.host.api.RecordDriftCommand;
+import org.openvdi.broker.host.api.RecordHostDrainedCommand;
 import org.openvdi.broker.host.api.RegisterHostCommand;
 import org.openvdi.broker.host.api.UncordonHostCommand;
 
-/** A KVM host: where it is, how many desktops it takes, whether it is cordoned or down. */
+/** A KVM host: where it is, how many desktops it takes, whether it is cordoned, draining or down. */
 @Aggregate
 class Host {
 
     @AggregateIdentifier
     private UUID hostId;
     private boolean cordoned;
+    private boolean draining;
+    private boolean drained;
     private boolean down;
 
     Host() {
@@ -46,6 +52,26 @@ class Host {
         }
     }
 
+    /** Cordons the host (unless it is already) and starts moving its idle desktops elsewhere. */
+    @CommandHandler
+    void handle(DrainHostCommand command, @MetaDataValue("user") String user) {
+        if (draining) {
+            return;
+        }
+        if (!cordoned) {
+            apply(new HostCordonedEvent(hostId, command.reason(), user));
+        }
+        apply(new HostDrainStartedEvent(hostId, command.reason(), user));
+    }
+
+    @CommandHandler
+    void handle(RecordHostDrainedCommand command) {
+        if (draining && !drained) {
+            apply(new HostDrainCompletedEvent(hostId));
+        }
+    }
+
+    /** Ends a cordon, and with it any drain. */
     @CommandHandler
     void handle(UncordonHostCommand command, @MetaDataValue("user") String user) {
         if (cordoned) {
@@ -83,8 +109,20 @@ class Host {
     }
 
     @EventSourcingHandler
+    void on(HostDrainStartedEvent event) {
+        draining = true;
+        drained = false;
+    }
+
+    @EventSourcingHandler
+    void on(HostDrainCompletedEvent event) {
+        drained = true;
+    }
+
+    @EventSourcingHandler
     void on(HostUncordonedEvent event) {
         cordoned = false;
+        draining = false;
     }
 
     @EventSourcingHandler

@@ -14,6 +14,7 @@ import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.host.api.CordonHostCommand;
+import org.openvdi.broker.host.api.DrainHostCommand;
 import org.openvdi.broker.host.api.RegisterHostCommand;
 import org.openvdi.broker.host.api.UncordonHostCommand;
 import org.openvdi.broker.hypervisor.VirtType;
@@ -80,6 +81,17 @@ class HostController {
     HostView cordon(@PathVariable UUID id, @Valid @RequestBody(required = false) CordonRequest request, Principal principal) {
         get(id);
         commands.send(new CordonHostCommand(id, request == null ? null : request.reason()), principal.getName());
+        return get(id);
+    }
+
+    /**
+     * Cordons the host and moves its idle spares to other hosts (they are recycled here and the pools
+     * refill elsewhere); desktops in use finish their sessions here. Uncordon ends the drain.
+     */
+    @PostMapping("/{id}/drain")
+    HostView drain(@PathVariable UUID id, @Valid @RequestBody(required = false) CordonRequest request, Principal principal) {
+        get(id);
+        commands.send(new DrainHostCommand(id, request == null ? null : request.reason()), principal.getName());
         return get(id);
     }
 

@@ -7,6 +7,7 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.host.api.HostCameBackEvent;
 import org.openvdi.broker.host.api.HostCordonedEvent;
+import org.openvdi.broker.host.api.HostDrainStartedEvent;
 import org.openvdi.broker.host.api.HostRegisteredEvent;
 import org.openvdi.broker.host.api.HostUncordonedEvent;
 import org.openvdi.broker.host.api.HostWentDownEvent;
@@ -41,8 +42,13 @@ class HostProjection {
     }
 
     @EventHandler
+    void on(HostDrainStartedEvent e, @Timestamp Instant at) {
+        update("cordoned = TRUE, draining = TRUE", e.hostId(), at);
+    }
+
+    @EventHandler
     void on(HostUncordonedEvent e, @Timestamp Instant at) {
-        update("cordoned = FALSE", e.hostId(), at);
+        update("cordoned = FALSE, draining = FALSE", e.hostId(), at);
     }
 
     @EventHandler

@@ -44,7 +44,7 @@ public class HostQueries {
     private static HostView map(ResultSet rs, int row) throws SQLException {
         return new HostView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("uri"),
                 VirtType.valueOf(rs.getString("virt_type")), rs.getInt("max_desktops"), rs.getString("storage_pool"),
-                rs.getString("display_address"), rs.getString("state"), rs.getBoolean("cordoned"),
+                rs.getString("display_address"), rs.getString("state"), rs.getBoolean("cordoned"), rs.getBoolean("draining"),
                 rs.getString("state_reason"), rs.getInt("active"), rs.getTimestamp("registered_at").toInstant());
     }
 }

@@ -5,9 +5,13 @@ import java.util.UUID;
 import org.openvdi.broker.hypervisor.HostTarget;
 import org.openvdi.broker.hypervisor.VirtType;
 
-/** A host as admins see it. {@code state} is UP or DOWN; {@code activeDesktops} counts what occupies it. */
+/**
+ * A host as admins see it. {@code state} is UP or DOWN; {@code activeDesktops} counts what occupies it. A
+ * {@code draining} host is cordoned and sheds its idle desktops; it is drained when none is left.
+ */
 public record HostView(UUID id, String name, String uri, VirtType virtType, int maxDesktops, String storagePool,
-                       String displayAddress, String state, boolean cordoned, String stateReason, int activeDesktops,
+                       String displayAddress, String state, boolean cordoned, boolean draining, String stateReason,
+                       int activeDesktops,
                        Instant registeredAt) {
 
     public HostTarget target() {

@@ -33,17 +33,26 @@ final class LifecycleWatch {
 
     AutoCloseable watch(String uri, String hostId, MachineEventListener listener) throws LibvirtException {
         Connect connect = connections.connect(uri);
+        AtomicBoolean closed = new AtomicBoolean();
         LifecycleListener lifecycle = (domain, event) -> {
-            forward(hostId, domain, event, listener);
+            if (!closed.get()) {
+                forward(hostId, domain, event, listener);
+            }
             return 0;
         };
         connect.addLifecycleListener(lifecycle);
-        AutoCloseable closeSubscription = connections.onClose(uri, reason -> notify(listener, hostId, null, MachineEvent.CONNECTION_LOST));
-        AtomicBoolean closed = new AtomicBoolean();
+        AutoCloseable closeSubscription = connections.onClose(uri, reason -> {
+            if (!closed.get()) {
+                notify(listener, hostId, null, MachineEvent.CONNECTION_LOST);
+            }
+        });
+        // Closing only silences the listener: libvirt-java drops a deregistered callback at once, while
+        // libvirt's event loop may still hold and call it, which would crash the JVM. The registration
+        // lives as long as its connection, which stays reachable (see NativeCallbackAnchor).
         return () -> {
             if (closed.compareAndSet(false, true)) {
                 closeSubscription.close();
-                deregister(connect, lifecycle, uri);
+                NativeCallbackAnchor.keep(connect);
             }
         };
     }
@@ -82,18 +91,6 @@ final class LifecycleWatch {
         } catch (RuntimeException e) {
             // runs on libvirt's event thread, which must survive a faulty listener
             log.error("machine event listener failed on {} for desktop {} on host {}", event, desktopId, hostId, e);
-        }
-    }
-
-    private static void deregister(Connect connect, LifecycleListener lifecycle, String uri) throws LibvirtException {
-        NativeCallbackAnchor.keep(lifecycle);
-        try {
-            connect.removeLifecycleListener(lifecycle);
-        } catch (LibvirtException e) {
-            if (!LibvirtErrors.isConnectionFailure(e)) {
-                throw e;
-            }
-            log.debug("connection to {} is gone, so is its lifecycle callback", uri);
         }
     }
 }

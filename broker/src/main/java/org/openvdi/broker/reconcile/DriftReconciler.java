@@ -1,17 +1,21 @@
 package org.openvdi.broker.reconcile;
 
-import java.util.EnumSet;
+import jakarta.annotation.PreDestroy;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.desktop.DesktopQueries;
 import org.openvdi.broker.desktop.DesktopView;
 import org.openvdi.broker.desktop.api.DesktopState;
-import org.openvdi.broker.desktop.api.RecordDesktopLostCommand;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.host.api.MarkHostDownCommand;
@@ -22,8 +26,8 @@ import org.openvdi.broker.hypervisor.ManagedMachine;
 import org.openvdi.broker.store.ClusterLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,77 +36,147 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li>GHOST: a desktop the broker believes ready or in use whose VM is gone or stopped. It is
  *       recorded lost; its session ends; it is torn down and the pool refills.</li>
- *   <li>ORPHAN: a VM or volume with our naming that no live desktop owns. It is destroyed.</li>
+ *   <li>ORPHAN: a VM or volume of a desktop this broker has destroyed. It is destroyed again.</li>
  * </ul>
- * Nothing without our naming is ever touched. A host that fails {@code failuresBeforeDown}
- * checks in a row is marked down; when it answers again it is marked up and reconciled.
+ * A VM or volume with our naming whose desktop this broker never created (another installation
+ * sharing the hypervisor) is left alone, and so is one of a live desktop on another host (one
+ * libvirt registered under two names). A host that fails {@code failuresBeforeDown} checks in a row
+ * is marked down; when it answers again it is marked up and reconciled. Runs on a thread of its own,
+ * so a host that hangs never holds up the broker's other schedules.
  */
 @Component
 class DriftReconciler {
 
     private static final Logger log = LoggerFactory.getLogger(DriftReconciler.class);
-    private static final Set<DesktopState> MUST_RUN = EnumSet.of(DesktopState.READY, DesktopState.ASSIGNED);
 
     private final HostQueries hosts;
     private final DesktopQueries desktops;
     private final Hypervisor hypervisor;
+    private final GhostRecorder ghosts;
     private final AuditedCommands commands;
     private final ClusterLock lock;
-    private final int failuresBeforeDown;
+    private final ReconcileProperties properties;
     private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
+    private final Set<String> foreign = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "reconciler");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    DriftReconciler(HostQueries hosts, DesktopQueries desktops, Hypervisor hypervisor, AuditedCommands commands,
-                    ClusterLock lock, @Value("${openvdi.reconcile.failures-before-down:3}") int failuresBeforeDown) {
+    DriftReconciler(HostQueries hosts, DesktopQueries desktops, Hypervisor hypervisor, GhostRecorder ghosts,
+                    AuditedCommands commands, ClusterLock lock, ReconcileProperties properties) {
         this.hosts = hosts;
         this.desktops = desktops;
         this.hypervisor = hypervisor;
+        this.ghosts = ghosts;
         this.commands = commands;
         this.lock = lock;
-        this.failuresBeforeDown = failuresBeforeDown;
+        this.properties = properties;
     }
 
-    @Scheduled(fixedDelayString = "${openvdi.reconcile.interval:10000}", initialDelayString = "${openvdi.reconcile.initial-delay:0}")
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
+        scheduler.scheduleWithFixedDelay(this::reconcileAll, properties.initialDelay().toMillis(),
+                properties.interval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    /** Reconciles one host as soon as the reconciler's thread is free (a watch of it was lost or resumed). */
+    void reconcileSoon(UUID hostId) {
+        try {
+            scheduler.execute(() -> exclusively(() -> hosts.find(hostId).ifPresent(this::reconcile)));
+        } catch (RejectedExecutionException shuttingDown) {
+            log.debug("Not reconciling host {}: the broker is stopping", hostId);
+        }
+    }
+
     void reconcileAll() {
-        lock.runExclusively("reconcile", () -> hosts.all().forEach(this::reconcile));
+        exclusively(() -> hosts.all().forEach(this::reconcile));
+    }
+
+    private void exclusively(Runnable task) {
+        try {
+            lock.runExclusively("reconcile", task);
+        } catch (RuntimeException e) {
+            log.error("Reconciliation failed", e);
+        }
     }
 
     void reconcile(HostView host) {
+        // What the broker believes is read before the host is asked: a desktop that becomes ready
+        // meanwhile is then not mistaken for a ghost; one that changes meanwhile is checked again.
+        Map<String, DesktopView> believed = desktops.onHost(host.id()).stream()
+                .collect(Collectors.toMap(d -> d.id().toString(), Function.identity()));
         Map<String, ManagedMachine> machines;
         try {
             hypervisor.probe(host.target());
             machines = hypervisor.inventory(host.target()).stream()
                     .collect(Collectors.toMap(ManagedMachine::desktopId, Function.identity(), (a, b) -> a));
         } catch (RuntimeException e) {
-            int failed = failures.merge(host.id(), 1, Integer::sum);
-            log.warn("Host {} did not answer ({} in a row): {}", host.name(), failed, e.getMessage());
-            if (failed >= failuresBeforeDown && "UP".equals(host.state())) {
-                commands.system(new MarkHostDownCommand(host.id(), e.getMessage()));
-            }
+            failed(host, e);
             return;
         }
+        answered(host);
+        for (DesktopView desktop : believed.values()) {
+            ManagedMachine machine = machines.get(desktop.id().toString());
+            if (GhostRecorder.MUST_RUN.contains(desktop.state()) && (machine == null || !machine.running())) {
+                ghosts.record(host.id(), desktop, machine == null || !machine.domainExists()
+                        ? "its VM is gone from the host" : "its VM stopped behind the broker's back");
+            }
+        }
+        for (ManagedMachine machine : machines.values()) {
+            if (!believed.containsKey(machine.desktopId())) {
+                unaccounted(host, machine);
+            }
+        }
+    }
+
+    private void failed(HostView host, RuntimeException e) {
+        int failed = failures.merge(host.id(), 1, Integer::sum);
+        log.warn("Host {} did not answer ({} in a row): {}", host.name(), failed, e.getMessage());
+        if (failed >= properties.failuresBeforeDown() && "UP".equals(host.state())) {
+            commands.system(new MarkHostDownCommand(host.id(), e.getMessage()));
+        }
+    }
+
+    private void answered(HostView host) {
         failures.remove(host.id());
         if ("DOWN".equals(host.state())) {
             log.info("Host {} answers again", host.name());
             commands.system(new MarkHostUpCommand(host.id()));
         }
-        Map<String, DesktopView> known = desktops.onHost(host.id()).stream()
-                .collect(Collectors.toMap(d -> d.id().toString(), Function.identity()));
-        for (DesktopView desktop : known.values()) {
-            ManagedMachine machine = machines.get(desktop.id().toString());
-            if (MUST_RUN.contains(desktop.state()) && (machine == null || !machine.running())) {
-                String detail = machine == null || !machine.domainExists() ? "its VM is gone from the host"
-                        : "its VM stopped behind the broker's back";
-                commands.system(new RecordDriftCommand(host.id(), desktop.id(), "GHOST", detail));
-                commands.system(new RecordDesktopLostCommand(desktop.id(), detail));
+    }
+
+    private void unaccounted(HostView host, ManagedMachine machine) {
+        Optional<DesktopView> desktop = desktopOf(machine.desktopId());
+        if (desktop.isEmpty()) {
+            if (foreign.add(machine.desktopId())) {
+                log.info("Host {} has VM or volume {} that this broker never created; leaving it alone", host.name(),
+                        machine.desktopId());
             }
+            return;
         }
-        for (ManagedMachine machine : machines.values()) {
-            if (!known.containsKey(machine.desktopId())) {
-                commands.system(new RecordDriftCommand(host.id(), UUID.fromString(machine.desktopId()), "ORPHAN",
-                        "a VM or volume of ours that no live desktop owns"));
-                hypervisor.destroy(host.target(), machine.desktopId());
-                log.info("Destroyed orphan {} on host {}", machine.desktopId(), host.name());
-            }
+        if (desktop.get().state() != DesktopState.DESTROYED) {
+            log.debug("Desktop {} on host {} also shows on host {}: the same libvirt under two names?",
+                    machine.desktopId(), desktop.get().hostId(), host.name());
+            return;
+        }
+        commands.system(new RecordDriftCommand(host.id(), desktop.get().id(), "ORPHAN",
+                "a VM or volume of a desktop that was destroyed"));
+        hypervisor.destroy(host.target(), machine.desktopId());
+        log.info("Destroyed orphan {} on host {}", machine.desktopId(), host.name());
+    }
+
+    private Optional<DesktopView> desktopOf(String desktopId) {
+        try {
+            return desktops.find(UUID.fromString(desktopId));
+        } catch (IllegalArgumentException notAUuid) {
+            return Optional.empty();
         }
     }
 }
