@@ -52,6 +52,17 @@ public final class Virsh {
         return run("dominfo", "vdi-" + desktopId).exitCode() == 0;
     }
 
+    /** Removes every vdi-* domain whose disk lives in the test's own storage pool, then the pool and its volumes. */
+    public static void removeDesktopsAndPool(String storagePool) {
+        List<String> desktopIds = new ArrayList<>();
+        for (String domain : run("list", "--all", "--name").lines()) {
+            if (domain.startsWith("vdi-") && run("dumpxml", domain).output().contains("/" + storagePool + "/")) {
+                desktopIds.add(domain.substring(4));
+            }
+        }
+        removeDesktopsAndPool(desktopIds, storagePool);
+    }
+
     /** Destroys and undefines the desktops' domains, then deletes every volume of the pool and the pool. */
     public static void removeDesktopsAndPool(Collection<String> desktopIds, String storagePool) {
         for (String id : desktopIds) {

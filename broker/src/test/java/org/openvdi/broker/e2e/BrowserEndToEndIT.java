@@ -20,7 +20,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.AppProcess;
-import org.openvdi.broker.VirshCleanup;
+import org.openvdi.broker.Virsh;
 
 /**
  * The whole product on one machine: the broker (embedded PostgreSQL, in-process KRaft Kafka), the
@@ -120,6 +120,6 @@ class BrowserEndToEndIT {
         for (int i = running.size() - 1; i >= 0; i--) {
             running.get(i).close();
         }
-        VirshCleanup.removeDesktopsAndPool(storagePool);
+        Virsh.removeDesktopsAndPool(storagePool);
     }
 }

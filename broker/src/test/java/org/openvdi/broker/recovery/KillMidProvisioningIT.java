@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.AppProcess;
-import org.openvdi.broker.VirshCleanup;
+import org.openvdi.broker.Virsh;
 
 /**
  * SIGKILL of the broker while real desktops are being provisioned on qemu:///system (software
@@ -95,14 +94,14 @@ class KillMidProvisioningIT {
     }
 
     /** Desktop ids of every vdi-* domain and volume of this test on the host. */
-    private Set<String> ours() throws IOException, InterruptedException {
+    private Set<String> ours() {
         Set<String> ids = new HashSet<>();
-        for (String line : VirshCleanup.virsh("list", "--all", "--name")) {
+        for (String line : Virsh.run("list", "--all", "--name").lines()) {
             if (line.startsWith("vdi-") && desktopIds.contains(line.substring(4))) {
                 ids.add(line.substring(4));
             }
         }
-        for (String line : VirshCleanup.virsh("vol-list", storagePool)) {
+        for (String line : Virsh.run("vol-list", storagePool).lines()) {
             String name = line.trim().split("\\s+")[0];
             if (name.startsWith("vdi-") && name.endsWith(".qcow2")) {
                 ids.add(name.substring(4, name.length() - 6));
@@ -112,7 +111,7 @@ class KillMidProvisioningIT {
     }
 
     @AfterEach
-    void removeWhatThisTestCreated() throws IOException, InterruptedException {
-        VirshCleanup.removeDesktopsAndPool(storagePool);
+    void removeWhatThisTestCreated() {
+        Virsh.removeDesktopsAndPool(storagePool);
     }
 }
