@@ -1,6 +1,7 @@
 package org.openvdi.broker.desktop;
 
 import static org.hamcrest.Matchers.containsString;
+import static org.openvdi.broker.Rejections.rejectedWith;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,8 +10,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
-import org.hamcrest.CustomTypeSafeMatcher;
-import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,15 +100,6 @@ class DesktopTest {
         List<Object> events = new ArrayList<>(start);
         events.addAll(Arrays.asList(more));
         return events.toArray();
-    }
-
-    private static Matcher<BrokerException> rejectedWith(ErrorCode code) {
-        return new CustomTypeSafeMatcher<>("a BrokerException with code " + code) {
-            @Override
-            protected boolean matchesSafely(BrokerException e) {
-                return e.code() == code;
-            }
-        };
     }
 
     // --- provisioning ---

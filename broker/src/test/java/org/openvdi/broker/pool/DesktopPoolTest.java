@@ -1,14 +1,13 @@
 package org.openvdi.broker.pool;
 
 import static org.hamcrest.Matchers.containsString;
+import static org.openvdi.broker.Rejections.rejectedWith;
 
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
-import org.hamcrest.CustomTypeSafeMatcher;
-import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,15 +39,6 @@ class DesktopPoolTest {
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(DesktopPool.class);
-    }
-
-    private static Matcher<BrokerException> rejectedWith(ErrorCode code) {
-        return new CustomTypeSafeMatcher<>("a BrokerException with code " + code) {
-            @Override
-            protected boolean matchesSafely(BrokerException e) {
-                return e.code() == code;
-            }
-        };
     }
 
     private static CreatePoolCommand create(int minSpare, int maxSize) {

@@ -1,13 +1,12 @@
 package org.openvdi.broker.template;
 
 import static org.hamcrest.Matchers.containsString;
+import static org.openvdi.broker.Rejections.rejectedWith;
 
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
-import org.hamcrest.CustomTypeSafeMatcher;
-import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,15 +44,6 @@ class TemplateTest {
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(Template.class);
-    }
-
-    private static Matcher<BrokerException> rejectedWith(ErrorCode code) {
-        return new CustomTypeSafeMatcher<>("a BrokerException with code " + code) {
-            @Override
-            protected boolean matchesSafely(BrokerException e) {
-                return e.code() == code;
-            }
-        };
     }
 
     // --- register ---
