@@ -54,10 +54,6 @@ public final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    public JsonNode json(Object value) {
-        return json.valueToTree(value);
-    }
-
     public String write(Object value) {
         try {
             return json.writeValueAsString(value);

@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -49,15 +48,6 @@ public class UserDirectory implements UserDetailsService {
 
     public Set<String> groupsOf(String userName) {
         return groups.getOrDefault(userName, Set.of());
-    }
-
-    public List<String> userNames() {
-        return details.keySet().stream().filter(name -> !GATEWAY_USER.equals(name)).sorted().toList();
-    }
-
-    public Optional<CurrentUser> find(String userName) {
-        return Optional.ofNullable(details.get(userName)).map(user -> new CurrentUser(userName,
-                roles(user.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList()), groupsOf(userName)));
     }
 
     public CurrentUser current(Authentication authentication) {

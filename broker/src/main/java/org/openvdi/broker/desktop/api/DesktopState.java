@@ -14,11 +14,6 @@ public enum DesktopState {
         return this == RECYCLING || this == FAILED || this == LOST;
     }
 
-    /** Counts against the pool's size and the host's capacity. */
-    public boolean occupiesCapacity() {
-        return this != DESTROYED;
-    }
-
     /** Whether this state can move on to {@code next} in the provisioning order. */
     public boolean before(DesktopState next) {
         return provisioning() && ordinal() < next.ordinal();
