@@ -53,7 +53,13 @@ public class DesktopQueries {
 
     /** The persistent desktop a user owns in a pool, if any. */
     public Optional<DesktopView> ownedBy(UUID poolId, String user) {
-        return jdbc.sql("SELECT * FROM desktop_view WHERE pool_id = ? AND owner = ? AND state NOT IN ('DESTROYED', 'FAILED', 'LOST', 'RECYCLING')")
+        // one per user is the rule; should a race ever give a user two, the most usable one is theirs
+        return jdbc.sql("""
+                        SELECT * FROM desktop_view WHERE pool_id = ? AND owner = ?
+                          AND state NOT IN ('DESTROYED', 'FAILED', 'LOST', 'RECYCLING')
+                        ORDER BY CASE state WHEN 'READY' THEN 0 WHEN 'POWERED_OFF' THEN 1 WHEN 'ASSIGNED' THEN 3 ELSE 2 END,
+                                 requested_at
+                        LIMIT 1""")
                 .params(poolId, user).query(DesktopQueries::map).optional();
     }
 

@@ -20,7 +20,12 @@ class PoolDemand {
     }
 
     Snapshot of(UUID poolId) {
-        int occupying = count("SELECT count(*) FROM desktop_view WHERE pool_id = ? AND state <> 'DESTROYED'", poolId);
+        // a desktop waiting to be torn down on a host that is down cannot be torn down until the host
+        // returns; it must not keep the pool from replacing it on another host meanwhile
+        int occupying = count("""
+                SELECT count(*) FROM desktop_view d WHERE d.pool_id = ? AND d.state <> 'DESTROYED'
+                  AND NOT (d.state IN ('RECYCLING', 'FAILED', 'LOST')
+                           AND EXISTS (SELECT 1 FROM host_view h WHERE h.id = d.host_id AND h.state = 'DOWN'))""", poolId);
         int available = count("""
                 SELECT count(*) FROM desktop_view WHERE pool_id = ? AND owner IS NULL
                   AND state IN ('REQUESTED', 'CLONED', 'DEFINED', 'STARTED', 'READY')""", poolId);

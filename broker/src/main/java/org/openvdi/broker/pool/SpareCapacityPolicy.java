@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides how many desktops a pool needs now: enough unowned desktops for the waiting sessions
- * plus {@code minSpare}, and in persistent pools one owned desktop per waiting user who has none;
- * never more than {@code maxSize}.
+ * plus {@code minSpare}, and in persistent pools one owned desktop per waiting user whom no unowned
+ * desktop can serve; never more than {@code maxSize}.
  */
 @Component
 public class SpareCapacityPolicy {
@@ -29,19 +29,31 @@ public class SpareCapacityPolicy {
     }
 
     public List<Need> needs(PoolView pool) {
-        PoolDemand.Snapshot now = demand.of(pool.id());
+        return needs(pool, demand.of(pool.id()));
+    }
+
+    /**
+     * In a persistent pool a waiting user without a desktop claims an unowned one first (a ready spare
+     * or one on its way); only the users those cannot cover get a desktop provisioned in their name.
+     * Whatever unowned desktops remain count towards {@code minSpare}.
+     */
+    static List<Need> needs(PoolView pool, PoolDemand.Snapshot now) {
         List<Need> needs = new ArrayList<>();
         int room = pool.maxSize() - now.occupying();
-        int waitingUnowned = now.waitingSessions();
+        int unownedLeft;
         if (pool.type() == PoolType.PERSISTENT) {
-            for (String user : now.waitingUsersWithoutDesktop()) {
+            List<String> users = now.waitingUsersWithoutDesktop();
+            int claimed = Math.min(users.size(), now.unownedAvailable());
+            for (String user : users.subList(claimed, users.size())) {
                 if (needs.size() < room) {
                     needs.add(new Need(user));
                 }
             }
-            waitingUnowned = 0;
+            unownedLeft = now.unownedAvailable() - claimed;
+        } else {
+            unownedLeft = now.unownedAvailable() - now.waitingSessions();
         }
-        int spares = Math.max(0, pool.minSpare() + waitingUnowned - now.unownedAvailable());
+        int spares = Math.max(0, pool.minSpare() - unownedLeft);
         for (int i = 0; i < spares && needs.size() < room; i++) {
             needs.add(new Need(null));
         }

@@ -32,6 +32,9 @@ class EmbeddedPostgresConfiguration {
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setPort(properties.port())
+                    // stopped by this bean's close, after everything that uses it; its own JVM hook
+                    // would stop it while the application is still shutting down on it
+                    .setRegisterShutdownHook(false)
                     .start();
             log.info("Embedded PostgreSQL on port {} with data in {}", postgres.getPort(), dataDirectory);
             return postgres;
