@@ -22,6 +22,7 @@ class Desktop {
     private UUID sessionId;
     private String user;
     private String owner;
+    private boolean poweringOn;
 
     Desktop() {
     }
@@ -62,7 +63,10 @@ class Desktop {
 
     @CommandHandler
     void handle(FailDesktopCommand c) {
-        if (state != DesktopState.DESTROYED && state != DesktopState.FAILED) {
+        if (poweringOn && state.provisioning()) {
+            // the user's disk is kept: a failed power-on is not a reason to tear the desktop down
+            apply(new DesktopPowerOnFailedEvent(desktopId, c.step(), c.reason()));
+        } else if (state != DesktopState.DESTROYED && state != DesktopState.FAILED) {
             apply(new DesktopFailedEvent(desktopId, c.step(), c.reason()));
         }
     }
@@ -94,6 +98,9 @@ class Desktop {
 
     @CommandHandler
     void handle(RecycleDesktopCommand c) {
+        if (state == DesktopState.ASSIGNED) {
+            throw new BrokerException(ErrorCode.DESKTOP_IN_USE, "Desktop " + desktopId + " is in use by session " + sessionId);
+        }
         if (state != DesktopState.DESTROYED && state != DesktopState.RECYCLING) {
             apply(new DesktopRecycledEvent(desktopId, c.reason()));
         }
@@ -152,6 +159,7 @@ class Desktop {
     @EventSourcingHandler
     void on(DesktopBecameReadyEvent e) {
         state = DesktopState.READY;
+        poweringOn = false;
     }
 
     @EventSourcingHandler
@@ -199,5 +207,12 @@ class Desktop {
     @EventSourcingHandler
     void on(DesktopPowerOnRequestedEvent e) {
         state = DesktopState.DEFINED;
+        poweringOn = true;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopPowerOnFailedEvent e) {
+        state = DesktopState.POWERED_OFF;
+        poweringOn = false;
     }
 }

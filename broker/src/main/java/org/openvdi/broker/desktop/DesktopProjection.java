@@ -97,7 +97,14 @@ class DesktopProjection {
 
     @EventHandler
     void on(DesktopPowerOnRequestedEvent e, @Timestamp Instant at) {
-        state(e.desktopId(), DesktopState.DEFINED, at);
+        jdbc.sql("UPDATE desktop_view SET state = 'DEFINED', failure_reason = NULL, updated_at = ? WHERE id = ?")
+                .params(utc(at), e.desktopId()).update();
+    }
+
+    @EventHandler
+    void on(DesktopPowerOnFailedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE desktop_view SET state = 'POWERED_OFF', failure_reason = ?, display_port = NULL, updated_at = ? WHERE id = ?")
+                .params(e.step() + ": " + e.reason(), utc(at), e.desktopId()).update();
     }
 
     private void state(UUID desktopId, DesktopState state, Instant at) {

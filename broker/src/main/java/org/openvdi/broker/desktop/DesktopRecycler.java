@@ -1,10 +1,12 @@
 package org.openvdi.broker.desktop;
 
+import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.desktop.api.DesktopFailedEvent;
 import org.openvdi.broker.desktop.api.DesktopLostEvent;
+import org.openvdi.broker.desktop.api.DesktopPowerOnFailedEvent;
 import org.openvdi.broker.desktop.api.DesktopPoweredOffEvent;
 import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.RecordDesktopPoweredOffCommand;
@@ -70,10 +72,20 @@ class DesktopRecycler {
      */
     @EventHandler
     void on(DesktopPoweredOffEvent event) {
-        desktops.find(event.desktopId()).filter(d -> d.state() == DesktopState.POWERED_OFF)
+        powerOffWhileRecordedOff(event.desktopId(), "until its next session");
+    }
+
+    /** A VM whose power-on failed (its display never answered, say) may be half up: stop it. */
+    @EventHandler
+    void on(DesktopPowerOnFailedEvent event) {
+        powerOffWhileRecordedOff(event.desktopId(), "after it failed to power on: " + event.reason());
+    }
+
+    private void powerOffWhileRecordedOff(UUID desktopId, String why) {
+        desktops.find(desktopId).filter(d -> d.state() == DesktopState.POWERED_OFF)
                 .ifPresent(desktop -> hosts.find(desktop.hostId()).ifPresent(host -> {
                     hypervisor.powerOff(host.target(), desktop.id().toString());
-                    log.info("Persistent desktop {} of {} powered off until its next session", desktop.id(), desktop.owner());
+                    log.info("Persistent desktop {} of {} powered off {}", desktop.id(), desktop.owner(), why);
                 }));
     }
 
@@ -87,7 +99,7 @@ class DesktopRecycler {
         endSessionOf(event.desktopId(), "desktop failed: " + event.reason());
     }
 
-    private void endSessionOf(java.util.UUID desktopId, String reason) {
+    private void endSessionOf(UUID desktopId, String reason) {
         desktops.find(desktopId).map(DesktopView::sessionId)
                 .ifPresent(sessionId -> commands.system(new EndSessionCommand(sessionId, reason, AuditedCommands.SYSTEM)));
     }

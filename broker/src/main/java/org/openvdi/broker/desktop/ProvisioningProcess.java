@@ -112,7 +112,8 @@ class ProvisioningProcess {
 
     private void provision(DesktopView desktop, HostView host) {
         // a persistent desktop powering on again was ready before: its deadline runs from the power-on
-        Instant since = desktop.readyAt() == null ? desktop.requestedAt() : desktop.updatedAt();
+        boolean poweringOn = desktop.readyAt() != null;
+        Instant since = poweringOn ? desktop.updatedAt() : desktop.requestedAt();
         if (Instant.now().isAfter(since.plus(properties.deadline()))) {
             commands.system(new FailDesktopCommand(desktop.id(), desktop.state().name(),
                     "provisioning took longer than " + properties.deadline()));
@@ -121,7 +122,7 @@ class ProvisioningProcess {
         TemplateView template = templates.find(desktop.templateId()).orElseThrow();
         TemplateView.Version version = templates.version(desktop.templateId(), desktop.templateVersion()).orElseThrow();
         ImageSpec image = new ImageSpec(version.imagePath(), version.sha256(), version.format(), version.sizeBytes());
-        steps.run(new ProvisioningSteps.Plan(desktop.id(), desktop.state(), host.target(), image,
+        steps.run(new ProvisioningSteps.Plan(desktop.id(), desktop.state(), poweringOn, host.target(), image,
                 template.name() + " v" + version.version(), template.vcpus(), template.memoryMiB()), properties.displayTimeout());
         log.info("Desktop {} ready on host {}", desktop.id(), host.name());
     }

@@ -43,16 +43,23 @@ class ProvisioningSteps {
         this.meters = meters;
     }
 
-    /** What a desktop is built from. */
-    record Plan(UUID desktopId, DesktopState state, HostTarget host, ImageSpec image, String displayName, int vcpus,
-                int memoryMiB) {
+    /**
+     * What a desktop is built from. {@code poweringOn}: a persistent desktop that was ready before and
+     * starts again on its existing disk, which must never be replaced by a fresh clone.
+     */
+    record Plan(UUID desktopId, DesktopState state, boolean poweringOn, HostTarget host, ImageSpec image,
+                String displayName, int vcpus, int memoryMiB) {
     }
 
     void run(Plan plan, Duration displayTimeout) {
         String id = plan.desktopId().toString();
         long millis = timed("clone", () -> {
-            hypervisor.ensureImage(plan.host(), plan.image());
-            hypervisor.cloneVolume(plan.host(), id, plan.image());
+            if (plan.poweringOn()) {
+                hypervisor.requireVolume(plan.host(), id);
+            } else {
+                hypervisor.ensureImage(plan.host(), plan.image());
+                hypervisor.cloneVolume(plan.host(), id, plan.image());
+            }
         });
         if (plan.state().before(DesktopState.CLONED)) {
             commands.system(new RecordVolumeClonedCommand(plan.desktopId(), millis));

@@ -17,6 +17,7 @@ public enum ErrorCode {
     NAME_TAKEN(409),
     TEMPLATE_VERSION_RETIRED(409),
     DESKTOP_NOT_AVAILABLE(409),
+    DESKTOP_IN_USE(409),
     ILLEGAL_STATE(409),
     SESSION_ENDED(410),
     TOKEN_UNKNOWN(401),
@@ -25,6 +26,7 @@ public enum ErrorCode {
     TOKEN_WRONG_USER(403),
     DESKTOP_GONE(410),
     POOL_FULL(503),
+    DESKTOP_POWER_ON_FAILED(503),
     NO_HOST_AVAILABLE(503);
 
     private final int httpStatus;

@@ -99,6 +99,16 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
     }
 
     @Override
+    public void requireVolume(HostTarget host, String desktopId) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        boolean present = call(host, "looking for the disk of desktop " + id,
+                connect -> clones.find(storage.ensure(connect, host), id).isPresent());
+        if (!present) {
+            throw new HypervisorException("the disk of desktop " + id + " is gone from host " + host.hostId(), false);
+        }
+    }
+
+    @Override
     public void start(HostTarget host, String desktopId) {
         String id = LibvirtNames.requireDesktopId(desktopId);
         call(host, "starting desktop " + id, connect -> {

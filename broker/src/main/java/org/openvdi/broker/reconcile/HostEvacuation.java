@@ -9,6 +9,7 @@ import org.openvdi.broker.desktop.DesktopView;
 import org.openvdi.broker.desktop.api.DesktopDestroyedEvent;
 import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.RecycleDesktopCommand;
+import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.host.api.HostDrainStartedEvent;
@@ -62,8 +63,12 @@ class HostEvacuation {
         for (DesktopView desktop : desktops.onHost(hostId)) {
             // read again just before: a spare may have been handed to a session meanwhile
             if (desktops.find(desktop.id()).filter(HostEvacuation::idle).isPresent()) {
-                commands.system(new RecycleDesktopCommand(desktop.id(), reason));
-                moved++;
+                try {
+                    commands.system(new RecycleDesktopCommand(desktop.id(), reason));
+                    moved++;
+                } catch (BrokerException inUse) {
+                    log.debug("Desktop {} was taken into use meanwhile; it stays: {}", desktop.id(), inUse.getMessage());
+                }
             }
         }
         log.info("Host {}: {} idle desktop(s) recycled to be replaced elsewhere ({})", hostId, moved, reason);

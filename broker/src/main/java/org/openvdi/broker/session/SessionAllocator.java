@@ -86,6 +86,7 @@ public class SessionAllocator {
         }
     }
 
+    /** Returns whether the session is settled: given a desktop, or failed. */
     private boolean assignOwnOrSpare(SessionView session, PoolView pool) {
         boolean persistent = pool.type() == PoolType.PERSISTENT;
         if (persistent) {
@@ -93,6 +94,12 @@ public class SessionAllocator {
             if (own.isPresent()) {
                 DesktopView desktop = own.get();
                 if (desktop.state() == DesktopState.POWERED_OFF) {
+                    if (desktop.failureReason() != null && desktop.updatedAt().isAfter(session.requestedAt())) {
+                        // powering on for this very session failed: say so rather than try forever
+                        fail(session, ErrorCode.DESKTOP_POWER_ON_FAILED, "Your desktop could not be started ("
+                                + desktop.failureReason() + "). It is kept with its disk: try again, or ask an administrator.");
+                        return true;
+                    }
                     commands.system(new RequestDesktopPowerOnCommand(desktop.id()));
                 }
                 return desktop.state() == DesktopState.READY && tryAssign(session, desktop, false);

@@ -22,6 +22,7 @@ import org.openvdi.broker.desktop.api.DesktopDestroyedEvent;
 import org.openvdi.broker.desktop.api.DesktopDomainDefinedEvent;
 import org.openvdi.broker.desktop.api.DesktopFailedEvent;
 import org.openvdi.broker.desktop.api.DesktopLostEvent;
+import org.openvdi.broker.desktop.api.DesktopPowerOnFailedEvent;
 import org.openvdi.broker.desktop.api.DesktopPowerOnRequestedEvent;
 import org.openvdi.broker.desktop.api.DesktopPoweredOffEvent;
 import org.openvdi.broker.desktop.api.DesktopProvisioningRequestedEvent;
@@ -495,13 +496,11 @@ class DesktopTest {
     }
 
     @Test
-    void givenAssignedDesktop_whenRecycled_thenDesktopRecycledWhileInUse() {
-        // Current behaviour: the aggregate does not protect a desktop in use. Nothing sends this
-        // command for an assigned desktop today; a rollout that did would have the VM destroyed
-        // under an open session (only DesktopLost/DesktopFailed end the session).
+    void givenAssignedDesktop_whenRecycled_thenRejectedAsInUse() {
         fixture.given(ready(assigned(SESSION, "alice", false)))
-                .when(new RecycleDesktopCommand(DESKTOP, "rollout to v2"))
-                .expectEvents(RECYCLED);
+                .when(new RecycleDesktopCommand(DESKTOP, "host drained"))
+                .expectException(rejectedWith(ErrorCode.DESKTOP_IN_USE))
+                .expectNoEvents();
     }
 
     @Test
@@ -633,6 +632,37 @@ class DesktopTest {
                 .when(new RequestDesktopPowerOnCommand(DESKTOP))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
+    }
+
+    @Test
+    void givenPoweringOnDesktop_whenItFails_thenPowerOnFailedAndItStaysWithItsDisk() {
+        fixture.given(ownedReady("alice", POWERED_OFF, POWER_ON_REQUESTED))
+                .when(new FailDesktopCommand(DESKTOP, "DEFINED", "the display did not answer"))
+                .expectEvents(new DesktopPowerOnFailedEvent(DESKTOP, "DEFINED", "the display did not answer"));
+    }
+
+    @Test
+    void givenPowerOnFailed_whenPowerOnRequestedAgain_thenDesktopPowerOnRequested() {
+        fixture.given(ownedReady("alice", POWERED_OFF, POWER_ON_REQUESTED,
+                        new DesktopPowerOnFailedEvent(DESKTOP, "DEFINED", "the display did not answer")))
+                .when(new RequestDesktopPowerOnCommand(DESKTOP))
+                .expectEvents(POWER_ON_REQUESTED);
+    }
+
+    @Test
+    void givenPowerOnFailed_whenAssigned_thenRejectedAsNotAvailable() {
+        fixture.given(ownedReady("alice", POWERED_OFF, POWER_ON_REQUESTED,
+                        new DesktopPowerOnFailedEvent(DESKTOP, "DEFINED", "the display did not answer")))
+                .when(assign(SESSION, "alice", false))
+                .expectException(rejectedWith(ErrorCode.DESKTOP_NOT_AVAILABLE))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenDesktopPoweredOnAgainAndReady_whenItFailsLater_thenDesktopFailed() {
+        fixture.given(ownedReady("alice", POWERED_OFF, POWER_ON_REQUESTED, STARTED, READY))
+                .when(new FailDesktopCommand(DESKTOP, "READY", "gone"))
+                .expectEvents(new DesktopFailedEvent(DESKTOP, "READY", "gone"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.libvirt.Connect;
@@ -18,7 +19,8 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * A persistent pool that powers its desktops off when idle, on libvirt's test driver: the desktop
  * is powered off after its session (and neither the lifecycle watch nor reconciliation takes that
- * for a lost VM), and its user's next request powers the same desktop on again.
+ * for a lost VM), and its user's next request powers the same desktop on again. A desktop that
+ * cannot be powered on keeps its disk and its user is told so.
  */
 @BrokerTest
 @TestPropertySource(properties = {"openvdi.reconcile.interval=300", "openvdi.test.scenario=power-off-when-idle",
@@ -62,8 +64,58 @@ class PowerOffWhenIdleTest {
                 .doesNotContain("DesktopLostEvent");
     }
 
+    @Test
+    void givenPoweredOffDesktopWhoseDiskVanished_whenItsUserComesBack_thenTheSessionFailsClearlyAndNoEmptyDiskReplacesIt()
+            throws LibvirtException {
+        AdminScenario scenario = new AdminScenario(port);
+        ApiClient alice = new ApiClient(port, "alice", "demo");
+        scenario.host("disk-gone-" + UUID.randomUUID(), "test:///default", 5);
+        String pool = scenario.pool("disk-gone-" + UUID.randomUUID(), scenario.template("t-" + UUID.randomUUID()),
+                "PERSISTENT", "POWER_OFF_WHEN_IDLE", 0, 3, "alice");
+        String first = alice.post("/api/sessions", "{\"poolId\":\"" + pool + "\"}").json().get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.get("/api/sessions/" + first).json()
+                .get("state").asText().equals("READY"));
+        String desktop = alice.get("/api/sessions/" + first).json().get("desktopId").asText();
+        alice.delete("/api/sessions/" + first);
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(scenario, desktop).equals("POWERED_OFF") && !running(desktop));
+        deleteDisk(desktop);
+
+        String second = alice.post("/api/sessions", "{\"poolId\":\"" + pool + "\"}").json().get("id").asText();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.get("/api/sessions/" + second).json()
+                .get("state").asText().equals("FAILED"));
+        assertThat(alice.get("/api/sessions/" + second).json().get("reason").asText())
+                .startsWith("DESKTOP_POWER_ON_FAILED").contains("is gone");
+        JsonNode view = scenario.desktop(desktop);
+        assertThat(view.get("state").asText()).isEqualTo("POWERED_OFF");
+        assertThat(view.get("owner").asText()).isEqualTo("alice");
+        assertThat(scenario.eventTypes(desktop)).containsSubsequence("DesktopPowerOnRequestedEvent", "DesktopPowerOnFailedEvent")
+                .doesNotContain("DesktopFailedEvent", "DesktopRecycledEvent", "DesktopDestroyedEvent");
+        assertThat(hasDisk(desktop)).isFalse();
+        assertThat(running(desktop)).isFalse();
+    }
+
     private static String state(AdminScenario scenario, String desktop) {
         return scenario.desktop(desktop).get("state").asText();
+    }
+
+    private static void deleteDisk(String desktop) throws LibvirtException {
+        Connect libvirt = new Connect("test:///default");
+        try {
+            libvirt.storagePoolLookupByName("default-pool").storageVolLookupByName("vdi-" + desktop + ".qcow2").delete(0);
+        } finally {
+            libvirt.close();
+        }
+    }
+
+    private static boolean hasDisk(String desktop) throws LibvirtException {
+        Connect libvirt = new Connect("test:///default");
+        try {
+            return Arrays.asList(libvirt.storagePoolLookupByName("default-pool").listVolumes())
+                    .contains("vdi-" + desktop + ".qcow2");
+        } finally {
+            libvirt.close();
+        }
     }
 
     private static boolean running(String desktop) throws LibvirtException {
