@@ -18,6 +18,7 @@ import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.HypervisorException;
 import org.openvdi.broker.hypervisor.ImageSpec;
 import org.openvdi.broker.hypervisor.MachineSpec;
+import org.openvdi.broker.store.ClusterLock;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,10 +35,13 @@ class ProvisioningSteps {
     private final DisplayProbe displayProbe;
     private final AuditedCommands commands;
     private final MeterRegistry meters;
+    private final ClusterLock images;
     private final SecureRandom random = new SecureRandom();
 
-    ProvisioningSteps(Hypervisor hypervisor, DisplayProbe displayProbe, AuditedCommands commands, MeterRegistry meters) {
+    ProvisioningSteps(Hypervisor hypervisor, DisplayProbe displayProbe, AuditedCommands commands, MeterRegistry meters,
+                      ClusterLock images) {
         this.hypervisor = hypervisor;
+        this.images = images;
         this.displayProbe = displayProbe;
         this.commands = commands;
         this.meters = meters;
@@ -57,7 +61,9 @@ class ProvisioningSteps {
             if (plan.poweringOn()) {
                 hypervisor.requireVolume(plan.host(), id);
             } else {
-                hypervisor.ensureImage(plan.host(), plan.image());
+                // brokers sharing a host place each image once: one uploads, the others wait, then verify
+                images.runWhenFree("image " + plan.image().sha256() + " on host " + plan.host().hostId(),
+                        () -> hypervisor.ensureImage(plan.host(), plan.image()));
                 hypervisor.cloneVolume(plan.host(), id, plan.image());
             }
         });

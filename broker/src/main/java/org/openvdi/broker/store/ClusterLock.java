@@ -1,5 +1,6 @@
 package org.openvdi.broker.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,14 +25,25 @@ public class ClusterLock {
 
     /** Runs the task if no other instance holds the named lock; otherwise skips it this time. */
     public void runExclusively(String name, Runnable task) {
-        CRC32 crc = new CRC32();
-        crc.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        long key = crc.getValue();
         transactions.executeWithoutResult(status -> {
-            Boolean acquired = jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, key);
+            Boolean acquired = jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, key(name));
             if (Boolean.TRUE.equals(acquired)) {
                 task.run();
             }
         });
+    }
+
+    /** Runs the task once no other instance holds the named lock, waiting for it as long as it takes. */
+    public void runWhenFree(String name, Runnable task) {
+        transactions.executeWithoutResult(status -> {
+            jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)::text", String.class, key(name));
+            task.run();
+        });
+    }
+
+    private static long key(String name) {
+        CRC32 crc = new CRC32();
+        crc.update(name.getBytes(StandardCharsets.UTF_8));
+        return crc.getValue();
     }
 }
