@@ -1,8 +1,12 @@
 /*
  * OpenVDI connect page: shows one desktop through the gateway's Guacamole WebSocket tunnel.
- * The broker links here with ?token=<one-time token>. window.openvdiState tells a test or a curious
- * human where the page is: 'connecting', 'connected', 'reconnecting' or 'error:<CODE>', where CODE is
- * the gateway's failure name (third argument of its error instruction) or STATUS_<guacamole status>.
+ * The broker links here with ?token=<one-time connect token>. With every tunnel the gateway hands the page
+ * a one-time resume token (its own instruction openvdi-resume); when the tunnel is lost (network error,
+ * abnormal close, gateway restart) the page reconnects in place with it, waiting longer after each failed
+ * attempt, and gets the next one. The token lives in this page's memory only.
+ * window.openvdiState tells a test or a curious human where the page is: 'connecting', 'connected',
+ * 'reconnecting' or 'error:<CODE>', where CODE is the gateway's failure name (third argument of its error
+ * instruction), STATUS_<guacamole status>, or RECONNECT_LIMIT.
  */
 (function () {
     'use strict';
@@ -15,19 +19,28 @@
         gone: ['This desktop no longer exists', 'Go back to the portal and open a desktop again.'],
         display: ['The display service is unavailable', 'Try again in a minute.'],
         broker: ['The desktop service is unavailable', 'Try again in a minute.'],
-        failed: ['Could not connect to your desktop', 'Go back to the portal and open the desktop again.']
+        failed: ['Could not connect to your desktop', 'Go back to the portal and open the desktop again.'],
+        resume: ['Your connection could not be restored', 'Go back to the portal and open the desktop again.'],
+        dropping: ['The connection keeps dropping', 'Go back to the portal and open the desktop again.']
     };
     const SCREEN_BY_CODE = {
         TOKEN_MISSING: 'link', TOKEN_UNKNOWN: 'link', TOKEN_EXPIRED: 'link', TOKEN_ALREADY_USED: 'link',
         TOKEN_WRONG_USER: 'wrongUser', SESSION_ENDED: 'ended', DESKTOP_GONE: 'gone',
         GUACD_UNAVAILABLE: 'display', BROKER_UNAVAILABLE: 'broker', GATEWAY_ERROR: 'broker'
     };
-    /* Failures after which a new link from the portal is likely to work at once. */
-    const RECONNECT_CODES = ['DISPLAY_LOST', 'BROWSER_TOO_SLOW', 'GATEWAY_STOPPING'];
-    const RECONNECT_LIMIT = 3;
-    const RECONNECT_WINDOW_MS = 5 * 60 * 1000;
+    /* Failures after which no reconnect can help: the token, the session or the desktop is done for. */
+    const FINAL_CODES = ['TOKEN_MISSING', 'TOKEN_UNKNOWN', 'TOKEN_EXPIRED', 'TOKEN_ALREADY_USED', 'TOKEN_WRONG_USER',
+        'SESSION_ENDED', 'DESKTOP_GONE'];
+    /*
+     * How long to wait before each reconnect attempt (the last wait repeats), and how many attempts to make.
+     * Attempts count from the last tunnel that showed the desktop for a minute, so a flapping one gives up too.
+     */
+    const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000];
+    const RETRY_LIMIT = 20;
+    const STABLE_MS = 60 * 1000;
+    const RESUME_OPCODE = 'openvdi-resume';
 
-    const token = new URLSearchParams(window.location.search).get('token') || '';
+    const linkToken = new URLSearchParams(window.location.search).get('token') || '';
     // The token is single use: keep it out of the address bar, history and any reload.
     window.history.replaceState(null, '', window.location.pathname);
 
@@ -38,14 +51,13 @@
 
     const host = document.getElementById('display');
     const overlay = document.getElementById('status');
-    const tunnel = new Guacamole.WebSocketTunnel('tunnel');
-    const client = new Guacamole.Client(tunnel);
-    const display = client.getDisplay();
-    host.appendChild(display.getElement());
 
-    let connectedOnce = false;
-    let finished = false;
-    let failureCode = null;
+    let client = null;          // the Guacamole client of the current tunnel
+    let display = null;
+    let resumeToken = null;     // what the next reconnect presents, once the gateway handed one over
+    let attempt = 0;            // reconnect attempts since the desktop last showed for a while
+    let shownSince = null;      // when the current tunnel first showed the desktop
+    let leaving = false;
 
     function setState(state) {
         window.openvdiState = state;
@@ -68,67 +80,93 @@
         overlay.hidden = false;
     }
 
-    /* The gateway's own error instruction names the failure in a third argument: remember it. */
-    const handleInstruction = tunnel.oninstruction;
-    tunnel.oninstruction = function (opcode, args) {
-        if (opcode === 'error' && args.length > 2) {
-            failureCode = args[2];
-        }
-        handleInstruction(opcode, args);
-    };
+    /* One tunnel, presenting the link's token or a resume token; every attempt gets a new client and display. */
+    function connect(token, resuming) {
+        const tunnel = new Guacamole.WebSocketTunnel('tunnel');
+        const next = new Guacamole.Client(tunnel);
+        let failureCode = null;
+        let over = false;
 
-    function fail(status) {
-        if (finished) {
-            return;
+        /* The gateway's own instructions: the next resume token, and the failure name (third argument of its error). */
+        const handleInstruction = tunnel.oninstruction;
+        tunnel.oninstruction = function (opcode, args) {
+            if (opcode === RESUME_OPCODE) {
+                resumeToken = args[0];
+                return;
+            }
+            if (opcode === 'error' && args.length > 2) {
+                failureCode = args[2];
+            }
+            handleInstruction(opcode, args);
+        };
+
+        function lost(status) {
+            if (over || leaving) {
+                return;
+            }
+            over = true;
+            next.disconnect();
+            ended(failureCode, status, resuming);
         }
-        finished = true;
-        const code = failureCode;
-        if (RECONNECT_CODES.includes(code) || (!code && connectedOnce)) {
+        next.onerror = lost;
+        tunnel.onerror = lost;
+        next.onstatechange = function (state) {
+            if (state === 3) {          // CONNECTED: the first frame arrived
+                shownSince = Date.now();
+                setState('connected');
+                overlay.hidden = true;
+                fit();
+            } else if (state === 5) {   // DISCONNECTED without an error first: the stream ended
+                lost({ code: 0, message: '' });
+            }
+        };
+        next.onclipboard = receiveClipboard;
+
+        if (display) {
+            host.removeChild(display.getElement());
+        }
+        client = next;
+        display = next.getDisplay();
+        display.onresize = fit;
+        display.oncursor = () => host.classList.add('remote-cursor');
+        host.appendChild(display.getElement());
+        const mouse = new Guacamole.Mouse(display.getElement());
+        mouse.onEach(['mousedown', 'mouseup', 'mousemove'], event => next.sendMouseState(event.state, true));
+
+        const size = optimalSize();
+        next.connect(new URLSearchParams({
+            token: token, width: size.width, height: size.height, dpi: size.dpi
+        }).toString());
+    }
+
+    /* A lost tunnel reconnects in place while the page holds a resume token; a final failure gets its screen. */
+    function ended(code, status, resuming) {
+        if (resumeToken && !FINAL_CODES.includes(code)) {
             reconnect();
             return;
         }
-        const screen = SCREENS[SCREEN_BY_CODE[code] || 'failed'];
+        const screen = SCREENS[resuming && /^TOKEN_/.test(code) ? 'resume' : SCREEN_BY_CODE[code] || 'failed'];
         setState('error:' + (code || 'STATUS_' + status.code));
         show(screen[0], code ? screen[1] : (status.message ? status.message + '. ' : '') + screen[1], true);
-        client.disconnect();
     }
 
-    /* A network blip or a lost display: tokens are single use, so the portal issues a fresh link. */
     function reconnect() {
-        client.disconnect();
-        const now = Date.now();
-        const recent = JSON.parse(sessionStorage.getItem('openvdi.reconnects') || '[]')
-            .filter(time => now - time < RECONNECT_WINDOW_MS);
-        if (recent.length >= RECONNECT_LIMIT) {
+        if (shownSince !== null && Date.now() - shownSince >= STABLE_MS) {
+            attempt = 0;
+        }
+        shownSince = null;
+        attempt += 1;
+        if (attempt > RETRY_LIMIT) {
             setState('error:RECONNECT_LIMIT');
-            show('The connection keeps dropping', 'Go back to the portal and open the desktop again.', true);
+            show(SCREENS.dropping[0], SCREENS.dropping[1], true);
             return;
         }
-        sessionStorage.setItem('openvdi.reconnects', JSON.stringify(recent.concat(now)));
         setState('reconnecting');
-        show('Connection lost — reconnecting…', 'You will be back in a moment.', true);
-        portalUrl.then(url => url && window.setTimeout(() => waitForNetworkThenGo(url), 1500));
+        show('Reconnecting…, attempt ' + attempt,
+            'The connection to your desktop was lost. Your desktop keeps running; you will be back in a moment.', true);
+        const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length) - 1];
+        window.setTimeout(() => leaving || connect(resumeToken, true), delay);
     }
-
-    function waitForNetworkThenGo(url) {
-        fetch(url, { mode: 'no-cors', cache: 'no-store' })
-            .then(() => window.location.assign(url))
-            .catch(() => window.setTimeout(() => waitForNetworkThenGo(url), 3000));
-    }
-
-    client.onerror = fail;
-    tunnel.onerror = fail;
-    client.onstatechange = function (state) {
-        if (state === 3) {          // CONNECTED: the first frame arrived
-            connectedOnce = true;
-            sessionStorage.removeItem('openvdi.reconnects');
-            setState('connected');
-            overlay.hidden = true;
-            fit();
-        } else if (state === 5) {   // DISCONNECTED without an error first: the stream ended
-            fail({ code: 0, message: '' });
-        }
-    };
 
     /* Scale the remote screen to the window, and tell the desktop the size we would like. */
     function fit() {
@@ -146,7 +184,6 @@
             dpi: Math.floor(96 * density)
         };
     }
-    display.onresize = fit;
     let resizeTimer = null;
     window.addEventListener('resize', function () {
         fit();
@@ -156,11 +193,8 @@
             client.sendSize(size.width, size.height);
         }, 200);
     });
-    display.oncursor = () => host.classList.add('remote-cursor');
 
-    /* Mouse and keyboard; keys typed into the clipboard panel stay in the page. */
-    const mouse = new Guacamole.Mouse(display.getElement());
-    mouse.onEach(['mousedown', 'mouseup', 'mousemove'], event => client.sendMouseState(event.state, true));
+    /* The keyboard (the mouse belongs to each display); keys typed into the clipboard panel stay in the page. */
     const panel = document.getElementById('clipboard');
     const keyboard = new Guacamole.Keyboard(document);
     const typingInPanel = () => panel.contains(document.activeElement);
@@ -185,7 +219,7 @@
         const collapsed = panel.classList.toggle('collapsed');
         toggle.setAttribute('aria-expanded', String(!collapsed));
     });
-    client.onclipboard = function (stream, mimetype) {
+    function receiveClipboard(stream, mimetype) {
         if (!/^text\//.test(mimetype)) {
             return;
         }
@@ -198,7 +232,7 @@
                 navigator.clipboard.writeText(text).catch(error => console.debug('System clipboard not writable', error));
             }
         };
-    };
+    }
     function sendClipboard(text) {
         const writer = new Guacamole.StringWriter(client.createClipboardStream('text/plain'));
         writer.sendText(text);
@@ -223,13 +257,10 @@
     });
 
     window.addEventListener('pagehide', function () {
-        finished = true;            // leaving on purpose: no error screen, no reconnect
+        leaving = true;             // leaving on purpose: no error screen, no reconnect
         client.disconnect();
     });
 
     setState('connecting');
-    const size = optimalSize();
-    client.connect(new URLSearchParams({
-        token: token, width: size.width, height: size.height, dpi: size.dpi
-    }).toString());
+    connect(linkToken, false);
 }());

@@ -2,10 +2,12 @@ package org.openvdi.broker.connect;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.UUID;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.hypervisor.DisplayEndpoint;
+import org.openvdi.broker.session.ConnectProperties;
 import org.openvdi.broker.session.ConnectionToken;
 import org.openvdi.broker.session.SessionQueries;
 import org.openvdi.broker.session.SessionView;
@@ -18,9 +20,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Redeems a token a gateway presents: finds its session by the token's hash, checks that the
- * desktop still shows a display, and lets the session decide. The session records a refusal as an
- * event before it is answered; a token no session issued (forged, mistyped) is logged and counted.
+ * Redeems a token a gateway presents (a connect token from the portal, or a resume token from an
+ * earlier redemption): finds its session by the token's hash, checks that the desktop still shows a
+ * display, and lets the session decide. An accepted token comes back with the next resume token, drawn
+ * here and recorded by the session as its hash only. The session records a refusal as an event before
+ * it is answered; a token no session issued (forged, mistyped) is logged and counted.
  */
 @Component
 class ConnectionRedeemer {
@@ -32,14 +36,16 @@ class ConnectionRedeemer {
     private final DesktopDisplays displays;
     private final AuditedCommands commands;
     private final MeterRegistry meters;
+    private final ConnectProperties properties;
 
     ConnectionRedeemer(ConnectionTokenQueries tokens, SessionQueries sessions, DesktopDisplays displays,
-                       AuditedCommands commands, MeterRegistry meters) {
+                       AuditedCommands commands, MeterRegistry meters, ConnectProperties properties) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.displays = displays;
         this.commands = commands;
         this.meters = meters;
+        this.properties = properties;
     }
 
     ConnectionGrant redeem(RedeemRequest request, String actor) {
@@ -47,14 +53,15 @@ class ConnectionRedeemer {
         IssuedToken token = tokens.byHash(hash).orElseThrow(() -> unknown(request));
         SessionView session = sessions.find(token.sessionId()).orElseThrow(() -> new IllegalStateException(
                 "Token " + token.tokenId() + " belongs to session " + token.sessionId() + ", which has no view"));
+        ConnectionToken resume = ConnectionToken.random();
         DisplayEndpoint display;
         try {
             display = displays.of(session);
         } catch (DisplayUnavailableException e) {
-            RedemptionOutcome outcome = send(request, session, hash, false, actor);
+            RedemptionOutcome outcome = send(request, session, hash, false, resume, actor);
             throw refusal(request, session, (RedemptionRefused) outcome, e.getMessage());
         }
-        RedemptionOutcome outcome = send(request, session, hash, true, actor);
+        RedemptionOutcome outcome = send(request, session, hash, true, resume, actor);
         if (outcome instanceof RedemptionRefused refused) {
             throw refusal(request, session, refused, null);
         }
@@ -63,13 +70,14 @@ class ConnectionRedeemer {
         log.info("Gateway {} redeemed token {} of session {} ({}) for client {}", request.gatewayId(), token.tokenId(),
                 accepted.sessionId(), accepted.user(), request.clientAddress());
         return new ConnectionGrant(accepted.sessionId(), accepted.desktopId(), accepted.user(), ConnectionGrant.VNC,
-                display.host(), display.port(), display.password());
+                display.host(), display.port(), display.password(), resume.value());
     }
 
     private RedemptionOutcome send(RedeemRequest request, SessionView session, String hash, boolean desktopAvailable,
-                                   String actor) {
+                                   ConnectionToken resume, String actor) {
         return commands.send(new RedeemConnectionTokenCommand(session.id(), hash, Instant.now(), desktopAvailable,
-                request.gatewayId(), request.clientAddress()), actor);
+                request.gatewayId(), request.clientAddress(), UUID.randomUUID(), resume.hash(),
+                properties.disconnectTimeout()), actor);
     }
 
     private BrokerException refusal(RedeemRequest request, SessionView session, RedemptionRefused refused,

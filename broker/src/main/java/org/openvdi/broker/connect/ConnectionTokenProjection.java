@@ -3,16 +3,21 @@ package org.openvdi.broker.connect;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.session.api.ConnectionTokenIssuedEvent;
 import org.openvdi.broker.session.api.ConnectionTokenRedeemedEvent;
+import org.openvdi.broker.session.api.ResumeTokenIssuedEvent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Keeps {@code connection_token} (token hash to session) in step with the session's token events. */
+/**
+ * Keeps {@code connection_token} (token hash to session, for connect and resume tokens alike) in step with
+ * the session's token events.
+ */
 @Component
 @ProcessingGroup("projections")
 class ConnectionTokenProjection {
@@ -25,10 +30,19 @@ class ConnectionTokenProjection {
 
     @EventHandler
     void on(ConnectionTokenIssuedEvent e, @Timestamp Instant at) {
+        insert(e.tokenHash(), e.tokenId(), e.sessionId(), e.user(), e.expiresAt(), at);
+    }
+
+    @EventHandler
+    void on(ResumeTokenIssuedEvent e, @Timestamp Instant at) {
+        insert(e.tokenHash(), e.tokenId(), e.sessionId(), e.user(), e.expiresAt(), at);
+    }
+
+    private void insert(String tokenHash, UUID tokenId, UUID sessionId, String user, Instant expiresAt, Instant at) {
         jdbc.sql("""
                 INSERT INTO connection_token (token_hash, token_id, session_id, user_name, expires_at, issued_at)
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING""")
-                .params(e.tokenHash(), e.tokenId(), e.sessionId(), e.user(), utc(e.expiresAt()), utc(at)).update();
+                .params(tokenHash, tokenId, sessionId, user, utc(expiresAt), utc(at)).update();
     }
 
     @EventHandler

@@ -6,7 +6,7 @@ import jakarta.validation.constraints.Size;
 /**
  * Body of {@code POST /internal/connections/redeem}.
  *
- * @param token         the one-time token the browser brought to the gateway
+ * @param token         the one-time token the browser brought to the gateway: a connect token or a resume token
  * @param gatewayId     which gateway redeems it
  * @param clientAddress the browser's address as that gateway sees it
  */

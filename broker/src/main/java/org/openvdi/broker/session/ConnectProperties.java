@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How employees connect to their desktops.
  *
  * @param tokenTtl                how long a one-time connection token may be redeemed (at most 60 s)
- * @param disconnectTimeout       how long a disconnected session keeps its desktop before it is ended
+ * @param disconnectTimeout       how long a disconnected session keeps its desktop before it is ended, and how long
+ *                                after its last tunnel closed a resume token still reconnects it
  * @param disconnectCheckInterval how often disconnected sessions are checked against that timeout
  */
 @ConfigurationProperties("openvdi.connect")

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Ends sessions that stayed disconnected longer than {@code openvdi.connect.disconnect-timeout}.
- * Until then the user gets the same desktop back with a new token; afterwards the desktop
+ * Until then the user gets the same desktop back, by the page's resume token or a new connect
+ * token from the portal; afterwards the desktop
  * recycler frees (floating) or keeps (persistent) the desktop as for any ended session.
  */
 @Component

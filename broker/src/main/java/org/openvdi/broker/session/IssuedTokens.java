@@ -8,25 +8,30 @@ import java.util.UUID;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.session.api.ConnectionTokenIssuedEvent;
 import org.openvdi.broker.session.api.RedemptionRefused;
+import org.openvdi.broker.session.api.ResumeTokenIssuedEvent;
 
 /**
- * The connection tokens one session issued, known only by their hashes, and the rules for
+ * The connect and resume tokens one session issued, known only by their hashes, and the rules for
  * redeeming one: known, issued to the session's user, not redeemed before, not expired.
  */
 final class IssuedTokens {
 
-    private record Issued(UUID tokenId, Instant expiresAt, String user, boolean redeemed) {
+    private record Issued(UUID tokenId, Instant expiresAt, String user, boolean resume, boolean redeemed) {
     }
 
     private final Map<String, Issued> byHash = new HashMap<>();
 
     void issued(ConnectionTokenIssuedEvent event) {
-        byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.user(), false));
+        byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.user(), false, false));
+    }
+
+    void issued(ResumeTokenIssuedEvent event) {
+        byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.user(), true, false));
     }
 
     void redeemed(UUID tokenId) {
         byHash.replaceAll((hash, token) -> token.tokenId().equals(tokenId)
-                ? new Issued(token.tokenId(), token.expiresAt(), token.user(), true) : token);
+                ? new Issued(token.tokenId(), token.expiresAt(), token.user(), token.resume(), true) : token);
     }
 
     boolean knows(String tokenHash) {
@@ -37,8 +42,12 @@ final class IssuedTokens {
         return Optional.ofNullable(byHash.get(tokenHash)).map(Issued::tokenId);
     }
 
-    /** Why the token cannot be redeemed by the session's user at that time, if it cannot. */
-    Optional<RedemptionRefused> refusal(String tokenHash, Instant presentedAt, String sessionUser) {
+    /**
+     * Why the token cannot be redeemed by the session's user at that time, if it cannot.
+     *
+     * @param resumableUntil until when the session keeps resume tokens good beyond their own expiry
+     */
+    Optional<RedemptionRefused> refusal(String tokenHash, Instant presentedAt, String sessionUser, Instant resumableUntil) {
         Issued token = byHash.get(tokenHash);
         if (token == null) {
             return refused(ErrorCode.TOKEN_UNKNOWN, "This session never issued that token");
@@ -46,8 +55,9 @@ final class IssuedTokens {
         if (token.redeemed()) {
             return refused(ErrorCode.TOKEN_ALREADY_USED, "The token was already used; ask the portal for a new one");
         }
-        if (presentedAt.isAfter(token.expiresAt())) {
-            return refused(ErrorCode.TOKEN_EXPIRED, "The token expired at " + token.expiresAt());
+        Instant expiresAt = token.resume() && resumableUntil.isAfter(token.expiresAt()) ? resumableUntil : token.expiresAt();
+        if (presentedAt.isAfter(expiresAt)) {
+            return refused(ErrorCode.TOKEN_EXPIRED, "The token expired at " + expiresAt);
         }
         if (!token.user().equals(sessionUser)) {
             return refused(ErrorCode.TOKEN_WRONG_USER, "The token was issued to someone else");

@@ -2,6 +2,8 @@ package org.openvdi.broker.session;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
@@ -12,7 +14,10 @@ import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.session.api.*;
 
-/** One employee's use of one desktop, from request to end, with the tokens and connections in between. */
+/**
+ * One employee's use of one desktop, from request to end, with the tokens and connections in between.
+ * Every accepted token comes with a resume token, so a page that loses its tunnel reconnects in place.
+ */
 @Aggregate
 class Session {
 
@@ -22,6 +27,7 @@ class Session {
     private UUID desktopId;
     private SessionState state;
     private int openConnections;
+    private Instant lastDisconnectedAt;
     private final IssuedTokens tokens = new IssuedTokens();
 
     Session() {
@@ -74,10 +80,14 @@ class Session {
         }
     }
 
-    /** Records the outcome either way: a refusal is an event too, and is answered, not thrown, so it is kept. */
+    /**
+     * Records the outcome either way: a refusal is an event too, and is answered, not thrown, so it is kept.
+     * An accepted token, connect or resume, is used up and the next resume token is issued with it.
+     */
     @CommandHandler
     RedemptionOutcome handle(RedeemConnectionTokenCommand command) {
-        Optional<RedemptionRefused> refusal = tokens.refusal(command.tokenHash(), command.presentedAt(), user)
+        Optional<RedemptionRefused> refusal = tokens.refusal(command.tokenHash(), command.presentedAt(), user,
+                        resumableUntil(command.resumeTtl()))
                 .or(() -> sessionRefusal(command.desktopAvailable()));
         UUID tokenId = tokens.idOf(command.tokenHash()).orElse(null);
         if (refusal.isPresent()) {
@@ -87,7 +97,17 @@ class Session {
         }
         apply(new ConnectionTokenRedeemedEvent(sessionId, tokenId, desktopId, user, command.gatewayId(),
                 command.clientAddress()));
+        apply(new ResumeTokenIssuedEvent(sessionId, command.resumeTokenId(), command.resumeTokenHash(),
+                command.presentedAt().plus(command.resumeTtl()), user));
         return new RedemptionAccepted(sessionId, desktopId, user);
+    }
+
+    /** Resume tokens stay good while a tunnel is open, and for {@code ttl} after the last one closed. */
+    private Instant resumableUntil(Duration ttl) {
+        if (openConnections > 0) {
+            return Instant.MAX;
+        }
+        return lastDisconnectedAt == null ? Instant.MIN : lastDisconnectedAt.plus(ttl);
     }
 
     private Optional<RedemptionRefused> sessionRefusal(boolean desktopAvailable) {
@@ -146,6 +166,11 @@ class Session {
     }
 
     @EventSourcingHandler
+    void on(ResumeTokenIssuedEvent event) {
+        tokens.issued(event);
+    }
+
+    @EventSourcingHandler
     void on(ConnectionTokenRedeemedEvent event) {
         tokens.redeemed(event.tokenId());
     }
@@ -160,6 +185,9 @@ class Session {
     void on(SessionDisconnectedEvent event) {
         openConnections = event.openConnections();
         state = openConnections > 0 ? SessionState.CONNECTED : SessionState.DISCONNECTED;
+        if (openConnections == 0) {
+            lastDisconnectedAt = event.disconnectedAt();
+        }
     }
 
     @EventSourcingHandler

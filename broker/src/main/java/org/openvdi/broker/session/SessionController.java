@@ -1,5 +1,6 @@
 package org.openvdi.broker.session;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -81,6 +82,13 @@ class SessionController {
      * A one-time connection URL for the caller's own session (anyone else's answers 404, admins included):
      * 409 ILLEGAL_STATE while it waits for a desktop, 410 SESSION_ENDED once it is over.
      */
+    @Operation(summary = "Issue a one-time connect URL for your own session", description = """
+            The URL opens the gateway's page with a connect token (256 random bits, valid up to 60 s, bound to this \
+            session and you, stored only as its SHA-256). The gateway redeems it once and streams the desktop; \
+            the VNC endpoint and password never reach the browser. With each redemption the page gets a one-time \
+            resume token, so after a network blip or a gateway restart it reconnects in place by itself; a resume \
+            token works once, and each use issues the next. Anyone else's session answers 404 SESSION_NOT_FOUND \
+            (admins included), one without a desktop yet 409 ILLEGAL_STATE, an ended one 410 SESSION_ENDED.""")
     @PostMapping("/{id}/connect")
     ConnectionOffer connect(@PathVariable UUID id, Authentication who) {
         CurrentUser user = users.current(who);

@@ -34,8 +34,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Redeeming a token for a real desktop on qemu:///system (software emulation, the tiny desktop
- * image): the gateway gets the VNC endpoint and the password read live from libvirt, a replay is
- * refused and recorded, and the password is stored nowhere. Skipped when libvirtd or the image is missing.
+ * image): the gateway gets the VNC endpoint and the password read live from libvirt and a resume token,
+ * which reconnects the same session once and hands out the next; replays are refused and recorded, and
+ * neither the password nor a token is stored. Skipped when libvirtd or the image is missing.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "openvdi.demo.enabled=false",
@@ -83,7 +84,8 @@ class RealDisplayRedeemTest {
     }
 
     @Test
-    void givenRealDesktop_whenTokenRedeemedThenReplayed_thenDisplayWithLivePasswordThenAlreadyUsed() throws Exception {
+    void givenRealDesktop_whenTokenAndResumeTokenRedeemedThenReplayed_thenSameDisplayAndNextResumeTokenThenAlreadyUsed()
+            throws Exception {
         BrokerHttp admin = as("admin", "demo");
         BrokerHttp alice = as("alice", "demo");
         poolId = createPool(admin);
@@ -96,6 +98,9 @@ class RealDisplayRedeemTest {
 
         Reply grant = redeem(token);
         Reply replay = redeem(token);
+        String resumeToken = grant.body().path("resumeToken").asText();
+        Reply resumed = redeem(resumeToken);
+        Reply resumeReplay = redeem(resumeToken);
 
         assertThat(grant.status()).isEqualTo(200);
         JsonNode body = grant.body();
@@ -109,9 +114,22 @@ class RealDisplayRedeemTest {
         assertThat(password).hasSizeGreaterThanOrEqualTo(8);
         assertThat(replay.status()).isEqualTo(401);
         assertThat(replay.code()).isEqualTo("TOKEN_ALREADY_USED");
-        assertThat(typesOf(admin.get("/api/events?aggregateId=" + sessionId).body(), "type")).containsSubsequence("ConnectionTokenIssuedEvent", "ConnectionTokenRedeemedEvent",
+        assertThat(resumeToken).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(token);
+        assertThat(resumed.status()).isEqualTo(200);
+        assertThat(resumed.body().path("sessionId").asText()).isEqualTo(sessionId.toString());
+        assertThat(resumed.body().path("desktopId").asText()).isEqualTo(desktop.path("id").asText());
+        assertThat(resumed.body().path("userName").asText()).isEqualTo("alice");
+        assertThat(resumed.body().path("port").asInt()).isEqualTo(body.path("port").asInt());
+        String nextResumeToken = resumed.body().path("resumeToken").asText();
+        assertThat(nextResumeToken).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(resumeToken);
+        assertThat(resumeReplay.status()).isEqualTo(401);
+        assertThat(resumeReplay.code()).isEqualTo("TOKEN_ALREADY_USED");
+        assertThat(typesOf(admin.get("/api/events?aggregateId=" + sessionId).body(), "type")).containsSubsequence(
+                "ConnectionTokenIssuedEvent", "ConnectionTokenRedeemedEvent", "ResumeTokenIssuedEvent",
+                "ConnectionTokenRejectedEvent", "ConnectionTokenRedeemedEvent", "ResumeTokenIssuedEvent",
                 "ConnectionTokenRejectedEvent");
-        assertThat(storedText()).doesNotContain(password);
+        assertThat(storedText()).doesNotContain(password).doesNotContain(token).doesNotContain(resumeToken)
+                .doesNotContain(nextResumeToken);
     }
 
     /** Everything the broker stored: every event payload and every read model row, as text. */

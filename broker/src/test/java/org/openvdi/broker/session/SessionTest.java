@@ -1,5 +1,8 @@
 package org.openvdi.broker.session;
 
+import static org.openvdi.broker.Rejections.rejectedWith;
+
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -7,7 +10,6 @@ import org.hamcrest.CustomTypeSafeMatcher;
 import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.session.api.*;
 
@@ -21,10 +23,19 @@ class SessionTest {
     private static final String HASH = ConnectionToken.hashOf("the-token");
     private static final Instant ISSUED = Instant.parse("2030-01-01T10:00:00Z");
     private static final Instant EXPIRES = ISSUED.plusSeconds(60);
+    private static final Duration RESUME_TTL = Duration.ofMinutes(10);
+    private static final UUID RESUME = UUID.randomUUID();
+    private static final String RESUME_HASH = ConnectionToken.hashOf("the-resume-token");
+    private static final UUID NEXT_RESUME = UUID.randomUUID();
+    private static final String NEXT_RESUME_HASH = ConnectionToken.hashOf("the-next-resume-token");
 
     private final SessionRequestedEvent requested = new SessionRequestedEvent(SESSION, POOL, "alice");
     private final DesktopAssignedToSessionEvent assigned = new DesktopAssignedToSessionEvent(SESSION, DESKTOP, "alice");
     private final ConnectionTokenIssuedEvent issued = new ConnectionTokenIssuedEvent(SESSION, TOKEN, HASH, EXPIRES, "alice");
+    private final ConnectionTokenRedeemedEvent redeemed =
+            new ConnectionTokenRedeemedEvent(SESSION, TOKEN, DESKTOP, "alice", "gw-1", "10.1.2.3");
+    private final ResumeTokenIssuedEvent resumeIssued =
+            new ResumeTokenIssuedEvent(SESSION, RESUME, RESUME_HASH, ISSUED.plus(RESUME_TTL), "alice");
     private AggregateTestFixture<Session> fixture;
 
     @BeforeEach
@@ -32,8 +43,28 @@ class SessionTest {
         fixture = new AggregateTestFixture<>(Session.class);
     }
 
+    /** The gateway presents a token; were it accepted, the resume token drawn for it would be {@link #RESUME}. */
     private RedeemConnectionTokenCommand redeem(String hash, Instant at, boolean desktopAvailable) {
-        return new RedeemConnectionTokenCommand(SESSION, hash, at, desktopAvailable, "gw-1", "10.1.2.3");
+        return new RedeemConnectionTokenCommand(SESSION, hash, at, desktopAvailable, "gw-1", "10.1.2.3", RESUME,
+                RESUME_HASH, RESUME_TTL);
+    }
+
+    /** The gateway presents the resume token {@link #RESUME}; the next one drawn for it is {@link #NEXT_RESUME}. */
+    private RedeemConnectionTokenCommand resume(Instant at) {
+        return new RedeemConnectionTokenCommand(SESSION, RESUME_HASH, at, true, "gw-2", "10.9.8.7", NEXT_RESUME,
+                NEXT_RESUME_HASH, RESUME_TTL);
+    }
+
+    private ConnectionTokenRejectedEvent resumeRejected(ErrorCode code) {
+        return new ConnectionTokenRejectedEvent(SESSION, RESUME, code.name(), "gw-2", "10.9.8.7");
+    }
+
+    private SessionConnectedEvent connected(Instant at) {
+        return new SessionConnectedEvent(SESSION, DESKTOP, "alice", "gw-1", "10.1.2.3", at, 1);
+    }
+
+    private SessionDisconnectedEvent disconnected(Instant at) {
+        return new SessionDisconnectedEvent(SESSION, DESKTOP, "alice", "gw-1", "BROWSER_CLOSED", 1000, 10, 20, at, 0);
     }
 
     private ConnectionTokenRejectedEvent rejected(UUID tokenId, ErrorCode code) {
@@ -57,7 +88,7 @@ class SessionTest {
     void givenReady_whenAnotherDesktopAssigned_thenIllegalState() {
         fixture.given(requested, assigned)
                 .when(new AssignDesktopToSessionCommand(SESSION, UUID.randomUUID()))
-                .expectException(brokerError(ErrorCode.ILLEGAL_STATE))
+                .expectException(rejectedWith(ErrorCode.ILLEGAL_STATE))
                 .expectExceptionMessage("Session " + SESSION + " is READY");
     }
 
@@ -87,7 +118,7 @@ class SessionTest {
         fixture.given(requested, assigned)
                 .when(new IssueConnectionTokenCommand(SESSION, TOKEN, HASH, EXPIRES, "bob"))
                 .expectNoEvents()
-                .expectException(brokerError(ErrorCode.TOKEN_WRONG_USER));
+                .expectException(rejectedWith(ErrorCode.TOKEN_WRONG_USER));
     }
 
     @Test
@@ -95,7 +126,7 @@ class SessionTest {
         fixture.given(requested)
                 .when(new IssueConnectionTokenCommand(SESSION, TOKEN, HASH, EXPIRES, "alice"))
                 .expectNoEvents()
-                .expectException(brokerError(ErrorCode.ILLEGAL_STATE));
+                .expectException(rejectedWith(ErrorCode.ILLEGAL_STATE));
     }
 
     @Test
@@ -103,21 +134,22 @@ class SessionTest {
         fixture.given(requested, assigned, new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice"))
                 .when(new IssueConnectionTokenCommand(SESSION, TOKEN, HASH, EXPIRES, "alice"))
                 .expectNoEvents()
-                .expectException(brokerError(ErrorCode.SESSION_ENDED));
+                .expectException(rejectedWith(ErrorCode.SESSION_ENDED));
     }
 
     @Test
     void givenFailed_whenTokenIssued_thenSessionEnded() {
         fixture.given(requested, new SessionFailedEvent(SESSION, "POOL_FULL", "full"))
                 .when(new IssueConnectionTokenCommand(SESSION, TOKEN, HASH, EXPIRES, "alice"))
-                .expectException(brokerError(ErrorCode.SESSION_ENDED));
+                .expectException(rejectedWith(ErrorCode.SESSION_ENDED));
     }
 
     @Test
-    void givenIssuedToken_whenRedeemedInTime_thenRedeemedAndAccepted() {
+    void givenIssuedToken_whenRedeemedInTime_thenRedeemedAcceptedAndAResumeTokenIssued() {
         fixture.given(requested, assigned, issued)
                 .when(redeem(HASH, ISSUED.plusSeconds(5), true))
-                .expectEvents(new ConnectionTokenRedeemedEvent(SESSION, TOKEN, DESKTOP, "alice", "gw-1", "10.1.2.3"))
+                .expectEvents(redeemed, new ResumeTokenIssuedEvent(SESSION, RESUME, RESUME_HASH,
+                        ISSUED.plusSeconds(5).plus(RESUME_TTL), "alice"))
                 .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "alice"));
     }
 
@@ -132,8 +164,7 @@ class SessionTest {
 
     @Test
     void givenRedeemedToken_whenReplayed_thenAlreadyUsedRecorded() {
-        fixture.given(requested, assigned, issued,
-                        new ConnectionTokenRedeemedEvent(SESSION, TOKEN, DESKTOP, "alice", "gw-1", "10.1.2.3"))
+        fixture.given(requested, assigned, issued, redeemed)
                 .when(redeem(HASH, ISSUED.plusSeconds(6), true))
                 .expectEvents(rejected(TOKEN, ErrorCode.TOKEN_ALREADY_USED))
                 .expectResultMessagePayloadMatching(refusedWith(ErrorCode.TOKEN_ALREADY_USED));
@@ -171,7 +202,77 @@ class SessionTest {
                 .expectResultMessagePayloadMatching(refusedWith(ErrorCode.DESKTOP_GONE));
         fixture.given(requested, assigned, issued, rejected(TOKEN, ErrorCode.DESKTOP_GONE))
                 .when(redeem(HASH, ISSUED.plusSeconds(2), true))
-                .expectEvents(new ConnectionTokenRedeemedEvent(SESSION, TOKEN, DESKTOP, "alice", "gw-1", "10.1.2.3"));
+                .expectEvents(redeemed, new ResumeTokenIssuedEvent(SESSION, RESUME, RESUME_HASH,
+                        ISSUED.plusSeconds(2).plus(RESUME_TTL), "alice"));
+    }
+
+    @Test
+    void givenATunnelLostAMomentAgo_whenItsResumeTokenIsPresented_thenUsedUpAndTheNextOneIssued() {
+        Instant lost = ISSUED.plusSeconds(30);
+        fixture.given(requested, assigned, issued, redeemed, resumeIssued, connected(ISSUED), disconnected(lost))
+                .when(resume(lost.plusSeconds(2)))
+                .expectEvents(new ConnectionTokenRedeemedEvent(SESSION, RESUME, DESKTOP, "alice", "gw-2", "10.9.8.7"),
+                        new ResumeTokenIssuedEvent(SESSION, NEXT_RESUME, NEXT_RESUME_HASH,
+                                lost.plusSeconds(2).plus(RESUME_TTL), "alice"))
+                .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "alice"));
+    }
+
+    @Test
+    void givenAResumeTokenUsedOnce_whenReplayed_thenAlreadyUsedRecordedAndAnswered() {
+        Instant lost = ISSUED.plusSeconds(30);
+        fixture.given(requested, assigned, issued, redeemed, resumeIssued, connected(ISSUED), disconnected(lost),
+                        new ConnectionTokenRedeemedEvent(SESSION, RESUME, DESKTOP, "alice", "gw-2", "10.9.8.7"),
+                        new ResumeTokenIssuedEvent(SESSION, NEXT_RESUME, NEXT_RESUME_HASH, lost.plus(RESUME_TTL), "alice"))
+                .when(resume(lost.plusSeconds(3)))
+                .expectEvents(resumeRejected(ErrorCode.TOKEN_ALREADY_USED))
+                .expectResultMessagePayloadMatching(refusedWith(ErrorCode.TOKEN_ALREADY_USED));
+    }
+
+    @Test
+    void givenAResumeTokenIssuedToAnotherUser_whenPresented_thenWrongUserRecorded() {
+        fixture.given(requested, assigned, issued, redeemed,
+                        new ResumeTokenIssuedEvent(SESSION, RESUME, RESUME_HASH, ISSUED.plus(RESUME_TTL), "mallory"))
+                .when(resume(ISSUED.plusSeconds(10)))
+                .expectEvents(resumeRejected(ErrorCode.TOKEN_WRONG_USER))
+                .expectResultMessagePayloadMatching(refusedWith(ErrorCode.TOKEN_WRONG_USER));
+    }
+
+    @Test
+    void givenTheLastTunnelClosedLongerThanTheTtlAgo_whenAResumeTokenIsPresented_thenExpiredRecorded() {
+        Instant lost = ISSUED.plus(Duration.ofHours(3));
+        fixture.given(requested, assigned, issued, redeemed, resumeIssued, connected(ISSUED), disconnected(lost))
+                .when(resume(lost.plus(RESUME_TTL).plusMillis(1)))
+                .expectEvents(resumeRejected(ErrorCode.TOKEN_EXPIRED))
+                .expectResultMessagePayloadMatching(refusedWith(ErrorCode.TOKEN_EXPIRED));
+    }
+
+    @Test
+    void givenNoTunnelEverOpened_whenAResumeTokenIsPresentedAfterItsTtl_thenExpiredRecorded() {
+        fixture.given(requested, assigned, issued, redeemed, resumeIssued)
+                .when(resume(ISSUED.plus(RESUME_TTL).plusMillis(1)))
+                .expectEvents(resumeRejected(ErrorCode.TOKEN_EXPIRED));
+    }
+
+    @Test
+    void givenATunnelOpenForHours_whenItsResumeTokenIsPresentedWhileOpenOrSoonAfterItClosed_thenAccepted() {
+        Instant hoursLater = ISSUED.plus(Duration.ofHours(5));
+        fixture.given(requested, assigned, issued, redeemed, resumeIssued, connected(ISSUED))
+                .when(resume(hoursLater))
+                .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "alice"));
+        fixture.given(requested, assigned, issued, redeemed, resumeIssued, connected(ISSUED), disconnected(hoursLater))
+                .when(resume(hoursLater.plus(RESUME_TTL)))
+                .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "alice"));
+    }
+
+    @Test
+    void givenAnEndedSession_whenItsResumeTokenIsPresented_thenSessionEndedRecorded() {
+        Instant lost = ISSUED.plusSeconds(30);
+        fixture.given(requested, assigned, issued, redeemed, resumeIssued, connected(ISSUED), disconnected(lost),
+                        new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice"))
+                .when(new RedeemConnectionTokenCommand(SESSION, RESUME_HASH, lost.plusSeconds(1), false, "gw-2",
+                        "10.9.8.7", NEXT_RESUME, NEXT_RESUME_HASH, RESUME_TTL))
+                .expectEvents(resumeRejected(ErrorCode.SESSION_ENDED))
+                .expectResultMessagePayloadMatching(refusedWith(ErrorCode.SESSION_ENDED));
     }
 
     @Test
@@ -205,15 +306,6 @@ class SessionTest {
         fixture.given(requested)
                 .when(new RecordSessionConnectedCommand(SESSION, "gw-1", "10.1.2.3", at))
                 .expectNoEvents().expectResultMessagePayload(false);
-    }
-
-    private static Matcher<Object> brokerError(ErrorCode code) {
-        return new CustomTypeSafeMatcher<>("a BrokerException with code " + code) {
-            @Override
-            protected boolean matchesSafely(Object item) {
-                return item instanceof BrokerException e && e.code() == code;
-            }
-        };
     }
 
     private static Matcher<Object> refusedWith(ErrorCode code) {

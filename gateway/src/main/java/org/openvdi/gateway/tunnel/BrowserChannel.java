@@ -3,6 +3,7 @@ package org.openvdi.gateway.tunnel;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -134,12 +135,16 @@ final class BrowserChannel {
         return false;
     }
 
-    /** Tells the browser why the tunnel ends (best effort) and closes the WebSocket. */
-    void close(TunnelFailure failure) {
+    /**
+     * Tells the browser why the tunnel ends, after any instructions it has yet to get ({@code pending}, may be
+     * {@code null}), best effort, and closes the WebSocket.
+     */
+    void close(TunnelFailure failure, String pending) {
         if (!session.isOpen()) {
             return;
         }
-        if (failure != null && sendIfIdle(failure.errorInstruction().toString())) {
+        String farewell = Objects.toString(pending, "") + (failure == null ? "" : failure.errorInstruction());
+        if (!farewell.isEmpty() && sendIfIdle(farewell)) {
             log.debug("Sent {} to the browser of session {}", failure, session.getId());
         }
         CloseReason reason = failure == null

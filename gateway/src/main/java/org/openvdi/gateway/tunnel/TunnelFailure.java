@@ -41,7 +41,7 @@ enum TunnelFailure {
     GATEWAY_ERROR(GuacamoleStatus.SERVER_ERROR, 4500, false, true,
             "The gateway failed unexpectedly. Try again in a minute."),
     GATEWAY_STOPPING(GuacamoleStatus.SERVER_BUSY, 4501, false, false,
-            "The gateway is restarting. Reconnecting through the portal will pick another one."),
+            "The gateway is restarting. Reconnecting will pick another one."),
     BROKER_UNAVAILABLE(GuacamoleStatus.UPSTREAM_UNAVAILABLE, 4502, false, true,
             "The desktop service is unavailable; try again in a minute."),
     GUACD_UNAVAILABLE(GuacamoleStatus.UPSTREAM_NOT_FOUND, 4503, false, true,

@@ -2,6 +2,7 @@ package org.openvdi.gateway.tunnel;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -19,16 +20,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One browser's tunnel, from token to close. {@link #run()} runs on the tunnel's own thread: it redeems the
- * token, connects guacd, reports OPENED, sends the tunnel UUID and then copies guacd's instructions to the
- * browser until either side ends. Browser messages arrive on the container's threads through
- * {@link #onBrowserMessage(String)}. Whoever ends the tunnel first sets the reason; the guacd socket is
- * closed at once, which also ends the reading thread, and CLOSED is reported when that thread is done.
+ * token, connects guacd, reports OPENED, sends the tunnel UUID with the next resume token and then copies
+ * guacd's instructions to the browser until either side ends. The resume token goes to the browser exactly
+ * once: after the UUID, or, when the tunnel fails after the redemption, just before the error. Browser
+ * messages arrive on the container's threads through {@link #onBrowserMessage(String)}. Whoever ends the
+ * tunnel first sets the reason; the guacd socket is closed at once, which also ends the reading thread, and
+ * CLOSED is reported when that thread is done.
  */
 final class TunnelSession implements Runnable {
 
     /** Close reasons of a tunnel that ended without a failure; failures use their {@link TunnelFailure} name. */
     static final String BROWSER_CLOSED = "BROWSER_CLOSED";
     static final String DISPLAY_CLOSED = "DISPLAY_CLOSED";
+    /**
+     * Opcode of the gateway's own instruction {@code openvdi-resume,<token>}, which hands the page the one-time
+     * token that reconnects it in place; stock Guacamole clients ignore it.
+     */
+    static final String RESUME_OPCODE = "openvdi-resume";
     private static final Logger log = LoggerFactory.getLogger(TunnelSession.class);
 
     private final TunnelRequest request;
@@ -41,6 +49,7 @@ final class TunnelSession implements Runnable {
     private final PingReplyFilter pingReplies;
     private final AtomicReference<String> endReason = new AtomicReference<>();
     private final AtomicReference<GuacamoleTunnel> guacd = new AtomicReference<>();
+    private final AtomicReference<String> unsentResume = new AtomicReference<>();
     private volatile Thread runner;
 
     TunnelSession(TunnelRequest request, BrowserChannel browser, TrafficCounter traffic, TunnelOpener opener,
@@ -62,6 +71,7 @@ final class TunnelSession implements Runnable {
         Instant openedAt = null;
         try {
             ConnectionGrant grant = opener.redeem(request);
+            unsentResume.set(new GuacamoleInstruction(RESUME_OPCODE, grant.resumeToken()).toString());
             if (ended()) {
                 return;
             }
@@ -75,7 +85,7 @@ final class TunnelSession implements Runnable {
             telemetry.publish(ConnectionEvent.opened(subject, openedAt));
             log.info("Tunnel {} opened for {} on {}", tunnel.getUUID(), subject, request);
             browser.send(new GuacamoleInstruction(GuacamoleTunnel.INTERNAL_DATA_OPCODE,
-                    tunnel.getUUID().toString()).toString());
+                    tunnel.getUUID().toString()) + Objects.toString(unsentResume.getAndSet(null), ""));
             new DisplayPump(browser, this::ended, request).copy(tunnel);
             end(DISPLAY_CLOSED, null);
         } catch (TunnelFailureException e) {
@@ -156,7 +166,7 @@ final class TunnelSession implements Runnable {
             return;
         }
         closeGuacd();
-        browser.close(failure);
+        browser.close(failure, unsentResume.getAndSet(null));
     }
 
     private void closeGuacd() {

@@ -22,7 +22,8 @@ import com.sun.net.httpserver.HttpServer;
  * Plays the broker's side of the redeem contract in tests, because the broker cannot run in the gateway's
  * module: {@code POST /internal/connections/redeem} with HTTP Basic user {@code gateway}, answering 200 with
  * a grant, 4xx {@code application/problem+json} with a {@code code}, 503, or a dropped connection, as the
- * test arranged per token. Granted tokens are single use, like the broker's.
+ * test arranged per token. Granted tokens are single use, like the broker's, and each grant carries a resume
+ * token that is granted once for the same session and display.
  */
 public final class FakeBroker implements AutoCloseable {
 
@@ -34,7 +35,12 @@ public final class FakeBroker implements AutoCloseable {
     }
 
     public record Grant(String token, UUID sessionId, UUID desktopId, String userName, String hostname, int port,
-                        String password) implements Answer {
+                        String password, String resumeToken) implements Answer {
+
+        /** What presenting this grant's resume token is granted. */
+        Grant resumed() {
+            return new Grant(resumeToken, sessionId, desktopId, userName, hostname, port, password, newToken());
+        }
     }
 
     public record Problem(int status, String code) implements Answer {
@@ -74,7 +80,8 @@ public final class FakeBroker implements AutoCloseable {
 
     /** A fresh token (in the returned grant) that the broker will redeem once for the given display. */
     public Grant grant(String hostname, int port, String password) {
-        Grant grant = new Grant(newToken(), UUID.randomUUID(), UUID.randomUUID(), "alice", hostname, port, password);
+        Grant grant = new Grant(newToken(), UUID.randomUUID(), UUID.randomUUID(), "alice", hostname, port, password,
+                newToken());
         answers.put(grant.token(), grant);
         return grant;
     }
@@ -117,8 +124,9 @@ public final class FakeBroker implements AutoCloseable {
             Map<String, Object> body = JSON.readValue(exchange.getRequestBody(), Map.class);
             requests.add(body);
             Answer answer = answers.getOrDefault(String.valueOf(body.get("token")), new Problem(404, "TOKEN_UNKNOWN"));
-            if (answer instanceof Grant) {
-                answers.put(String.valueOf(body.get("token")), new Problem(409, "TOKEN_ALREADY_USED"));
+            if (answer instanceof Grant grant) {
+                answers.put(grant.token(), new Problem(401, "TOKEN_ALREADY_USED"));
+                answers.put(grant.resumeToken(), grant.resumed());
             }
             answer(exchange, answer);
         }
@@ -129,7 +137,7 @@ public final class FakeBroker implements AutoCloseable {
             respond(exchange, 200, "application/json", Map.of(
                     "sessionId", grant.sessionId().toString(), "desktopId", grant.desktopId().toString(),
                     "userName", grant.userName(), "protocol", "vnc", "hostname", grant.hostname(),
-                    "port", grant.port(), "password", grant.password()));
+                    "port", grant.port(), "password", grant.password(), "resumeToken", grant.resumeToken()));
         } else if (answer instanceof Problem problem) {
             respond(exchange, problem.status(), "application/problem+json", Map.of(
                     "type", "about:blank", "title", problem.code(), "status", problem.status(),

@@ -18,7 +18,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * guacd is down (nothing listens at its address) while the broker grants the token. The broker is played
+ * guacd is down (nothing listens at its address) while the broker grants the token: the browser still gets
+ * the resume token that came with the grant, so it can try again once guacd is back. The broker is played
  * by {@link FakeBroker}, since the real one cannot run in this module.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -46,7 +47,8 @@ class GuacdUnavailableTest {
     TunnelRegistry tunnels;
 
     @Test
-    void givenGuacdIsDown_whenTheBrowserConnectsWithAGoodToken_thenItGetsGuacdUnavailable() throws Exception {
+    void givenGuacdIsDown_whenTheBrowserConnectsWithAGoodToken_thenItGetsTheResumeTokenThenGuacdUnavailable()
+            throws Exception {
         FakeBroker.Grant grant = broker.grant("127.0.0.1", 5999, "pw");
 
         try (GuacamoleTestClient browser = GuacamoleTestClient.open(port, grant.token(), true)) {
@@ -54,9 +56,11 @@ class GuacdUnavailableTest {
 
             assertThat(closed.code()).isEqualTo(TunnelFailure.GUACD_UNAVAILABLE.closeCode());
             assertThat(closed.reason()).isEqualTo("519");
-            assertThat(browser.instructions()).singleElement().satisfies(error -> assertThat(error.getArgs())
-                    .containsExactly("The display service is unavailable; try again in a minute.", "519",
-                            "GUACD_UNAVAILABLE"));
+            assertThat(browser.instructions()).hasSize(2);
+            assertThat(browser.instructions().get(0).getOpcode()).isEqualTo(TunnelSession.RESUME_OPCODE);
+            assertThat(browser.instructions().get(0).getArgs()).containsExactly(grant.resumeToken());
+            assertThat(browser.instructions().get(1).getArgs()).containsExactly(
+                    "The display service is unavailable; try again in a minute.", "519", "GUACD_UNAVAILABLE");
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> tunnels.openTunnels() == 0);
     }

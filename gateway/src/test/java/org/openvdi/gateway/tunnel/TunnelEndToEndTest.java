@@ -75,7 +75,7 @@ class TunnelEndToEndTest {
     }
 
     @Test
-    void givenAGoodToken_whenTheBrowserConnects_thenTheTunnelUuidComesFirstAndTheDisplayStreams() {
+    void givenAGoodToken_whenTheBrowserConnects_thenTheTunnelUuidComesFirstThenTheResumeTokenAndTheDisplayStreams() {
         FakeBroker.Grant grant = grantForDesktop();
 
         try (GuacamoleTestClient browser = GuacamoleTestClient.open(port, grant.token(), true)) {
@@ -86,6 +86,10 @@ class TunnelEndToEndTest {
             GuacamoleInstruction first = browser.instructions().get(0);
             assertThat(first.getOpcode()).isEmpty();
             assertThat(UUID.fromString(first.getArgs().get(0))).isNotNull();
+            GuacamoleInstruction second = browser.instructions().get(1);
+            assertThat(second.getOpcode()).isEqualTo(TunnelSession.RESUME_OPCODE);
+            assertThat(second.getArgs()).containsExactly(grant.resumeToken());
+            assertThat(browser.count(TunnelSession.RESUME_OPCODE)).isOne();
             assertThat(browser.count("error")).isZero();
             assertThat(broker.requests()).filteredOn(body -> grant.token().equals(body.get("token")))
                     .singleElement().satisfies(body -> {
@@ -138,6 +142,36 @@ class TunnelEndToEndTest {
 
         try (GuacamoleTestClient browser = GuacamoleTestClient.open(port, token, true)) {
             assertEndedWith(browser, failure);
+        }
+    }
+
+    @Test
+    void givenALostTunnel_whenTheBrowserResumesWithItsTokenTwice_thenTheSameSessionStreamsOnceAndThenAlreadyUsed()
+            throws Exception {
+        FakeBroker.Grant grant = grantForDesktop();
+        try (TelemetryTopic telemetry = new TelemetryTopic(kafka.getBrokersAsString(), "openvdi.connections")) {
+            GuacamoleTestClient lost = GuacamoleTestClient.open(port, grant.token(), true);
+            await().atMost(WAIT).until(() -> lost.count("sync") > 0);
+            String resumeToken = resumeTokenOf(lost);
+            lost.abort();
+            await().atMost(WAIT).until(() -> tunnels.openTunnels() == 0);
+
+            try (GuacamoleTestClient resumed = GuacamoleTestClient.open(port, resumeToken, true)) {
+                await().atMost(WAIT).until(() -> resumed.count("size") > 0 && resumed.count("sync") > 1);
+                assertThat(resumeTokenOf(resumed)).isNotEqualTo(resumeToken).isNotEqualTo(grant.token());
+                assertThat(resumed.count("error")).isZero();
+
+                try (GuacamoleTestClient replay = GuacamoleTestClient.open(port, resumeToken, true)) {
+                    assertEndedWith(replay, TunnelFailure.TOKEN_ALREADY_USED);
+                }
+            }
+
+            assertThat(telemetry.awaitRecords(grant.sessionId(), 4, WAIT))
+                    .extracting(record -> record.path("type").asText() + " " + record.path("desktopId").asText())
+                    .containsExactly("OPENED " + grant.desktopId(), "CLOSED " + grant.desktopId(),
+                            "OPENED " + grant.desktopId(), "CLOSED " + grant.desktopId());
+            assertThat(broker.requests()).extracting(body -> body.get("token"))
+                    .containsSubsequence(grant.token(), resumeToken, resumeToken);
         }
     }
 
@@ -232,6 +266,11 @@ class TunnelEndToEndTest {
             await().atMost(WAIT).until(() -> healthy.count("sync") > syncs);
             assertThat(healthy.closed()).isNotDone();
         }
+    }
+
+    private static String resumeTokenOf(GuacamoleTestClient browser) {
+        return browser.instructions().stream().filter(i -> i.getOpcode().equals(TunnelSession.RESUME_OPCODE))
+                .map(i -> i.getArgs().get(0)).reduce((earlier, later) -> later).orElseThrow();
     }
 
     private FakeBroker.Grant grantForDesktop() {

@@ -4,19 +4,21 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The broker's answer to a redeemed token: whose session it is and where its display is.
- * The endpoint and password stay in the gateway; they never reach the browser.
+ * The broker's answer to a redeemed token: whose session it is, where its display is, and the next resume token.
+ * The endpoint and password stay in the gateway; they never reach the browser. The resume token goes to the
+ * browser, which presents it like a connect token to reconnect in place after losing its tunnel.
  *
- * @param sessionId session the token was issued for
- * @param desktopId desktop assigned to that session
- * @param userName  employee who owns the session
- * @param protocol  guacd protocol of the display, {@code vnc}
- * @param hostname  host of the display server
- * @param port      port of the display server
- * @param password  display password, may be {@code null} when the display has none
+ * @param sessionId   session the token was issued for
+ * @param desktopId   desktop assigned to that session
+ * @param userName    employee who owns the session
+ * @param protocol    guacd protocol of the display, {@code vnc}
+ * @param hostname    host of the display server
+ * @param port        port of the display server
+ * @param password    display password, may be {@code null} when the display has none
+ * @param resumeToken one-time token that reconnects the same session for the same user
  */
 public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, String protocol,
-                              String hostname, int port, String password) {
+                              String hostname, int port, String password, String resumeToken) {
 
     public ConnectionGrant {
         Objects.requireNonNull(sessionId, "sessionId");
@@ -24,12 +26,13 @@ public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, S
         Objects.requireNonNull(userName, "userName");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(resumeToken, "resumeToken");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
     }
 
-    /** Leaves the password out, so that a grant can be logged. */
+    /** Leaves the password and the resume token out, so that a grant can be logged. */
     @Override
     public String toString() {
         return "ConnectionGrant[sessionId=" + sessionId + ", desktopId=" + desktopId + ", userName=" + userName
