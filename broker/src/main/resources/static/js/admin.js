@@ -44,7 +44,9 @@ function hostRow(host) {
   const actions = me.roles.includes('ADMIN') ? el('button', { class: 'secondary', onclick: async () => {
     await act(() => api('POST', `/api/hosts/${host.id}/${host.cordoned ? 'uncordon' : 'cordon'}`, {}));
   } }, host.cordoned ? 'Uncordon' : 'Cordon') : '';
-  return el('tr', {}, el('td', {}, host.name), el('td', {}, host.uri), el('td', {}, host.virtType),
+  const type = host.virtType === 'AUTO' ? `AUTO → ${host.effectiveVirtType || 'probing'}` : host.virtType;
+  return el('tr', {}, el('td', {}, host.name), el('td', {}, host.uri),
+    el('td', {}, type, host.accelerationReason ? el('div', { class: 'muted' }, host.accelerationReason) : ''),
     el('td', {}, el('span', { class: `state ${host.state}` }, host.state), host.cordoned ? ' cordoned' : '',
       host.stateReason ? el('div', { class: 'muted' }, host.stateReason) : ''),
     el('td', {}, `${host.activeDesktops} / ${host.maxDesktops}`), el('td', {}, actions));

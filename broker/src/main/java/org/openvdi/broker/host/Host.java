@@ -8,8 +8,12 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.host.api.CordonHostCommand;
 import org.openvdi.broker.host.api.DrainHostCommand;
+import org.openvdi.broker.host.api.HostAccelerationProbeRequestedEvent;
+import org.openvdi.broker.host.api.HostAccelerationProbedEvent;
 import org.openvdi.broker.host.api.HostCameBackEvent;
 import org.openvdi.broker.host.api.HostCordonedEvent;
 import org.openvdi.broker.host.api.HostDrainCompletedEvent;
@@ -20,12 +24,19 @@ import org.openvdi.broker.host.api.HostUncordonedEvent;
 import org.openvdi.broker.host.api.HostWentDownEvent;
 import org.openvdi.broker.host.api.MarkHostDownCommand;
 import org.openvdi.broker.host.api.MarkHostUpCommand;
+import org.openvdi.broker.host.api.RecordAccelerationProbeCommand;
 import org.openvdi.broker.host.api.RecordDriftCommand;
 import org.openvdi.broker.host.api.RecordHostDrainedCommand;
 import org.openvdi.broker.host.api.RegisterHostCommand;
+import org.openvdi.broker.host.api.RequestAccelerationProbeCommand;
 import org.openvdi.broker.host.api.UncordonHostCommand;
+import org.openvdi.broker.hypervisor.VirtType;
 
-/** A KVM host: where it is, how many desktops it takes, whether it is cordoned, draining or down. */
+/**
+ * A KVM host: where it is, how many desktops it takes, whether it is cordoned, draining or down, and for
+ * a host set to auto, whether an acceleration probe is due (from registration until a result is recorded,
+ * and again after each request).
+ */
 @Aggregate
 class Host {
 
@@ -35,6 +46,8 @@ class Host {
     private boolean draining;
     private boolean drained;
     private boolean down;
+    private boolean auto;
+    private boolean probeDue;
 
     Host() {
     }
@@ -94,6 +107,27 @@ class Host {
     }
 
     @CommandHandler
+    void handle(RequestAccelerationProbeCommand command, @MetaDataValue("user") String user) {
+        requireAuto();
+        if (!probeDue) {
+            apply(new HostAccelerationProbeRequestedEvent(hostId, user));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordAccelerationProbeCommand command) {
+        requireAuto();
+        apply(new HostAccelerationProbedEvent(hostId, command.effectiveType(), command.reason(), command.millis()));
+    }
+
+    private void requireAuto() {
+        if (!auto) {
+            throw new BrokerException(ErrorCode.HOST_NOT_AUTO,
+                    "Host " + hostId + " has a fixed virtualization type; only hosts set to auto are probed");
+        }
+    }
+
+    @CommandHandler
     void handle(RecordDriftCommand command) {
         apply(new HostDriftDetectedEvent(hostId, command.desktopId(), command.kind(), command.detail()));
     }
@@ -101,6 +135,18 @@ class Host {
     @EventSourcingHandler
     void on(HostRegisteredEvent event) {
         hostId = event.hostId();
+        auto = event.virtType() == VirtType.AUTO;
+        probeDue = auto;
+    }
+
+    @EventSourcingHandler
+    void on(HostAccelerationProbeRequestedEvent event) {
+        probeDue = true;
+    }
+
+    @EventSourcingHandler
+    void on(HostAccelerationProbedEvent event) {
+        probeDue = false;
     }
 
     @EventSourcingHandler

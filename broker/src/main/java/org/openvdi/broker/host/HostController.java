@@ -16,6 +16,7 @@ import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.host.api.CordonHostCommand;
 import org.openvdi.broker.host.api.DrainHostCommand;
 import org.openvdi.broker.host.api.RegisterHostCommand;
+import org.openvdi.broker.host.api.RequestAccelerationProbeCommand;
 import org.openvdi.broker.host.api.UncordonHostCommand;
 import org.openvdi.broker.hypervisor.VirtType;
 import org.openvdi.broker.web.Names;
@@ -92,6 +93,18 @@ class HostController {
     HostView drain(@PathVariable UUID id, @Valid @RequestBody(required = false) CordonRequest request, Principal principal) {
         get(id);
         commands.send(new DrainHostCommand(id, request == null ? null : request.reason()), principal.getName());
+        return get(id);
+    }
+
+    /**
+     * Probes again which virtualization type really runs guests on a host set to auto (409 HOST_NOT_AUTO
+     * for other hosts). Answers at once; the host keeps its current type until the probe has decided.
+     */
+    @PostMapping("/{id}/probe")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    HostView probe(@PathVariable UUID id, Principal principal) {
+        get(id);
+        commands.send(new RequestAccelerationProbeCommand(id), principal.getName());
         return get(id);
     }
 

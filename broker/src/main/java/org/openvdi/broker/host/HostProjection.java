@@ -5,12 +5,15 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
+import org.openvdi.broker.host.api.HostAccelerationProbeRequestedEvent;
+import org.openvdi.broker.host.api.HostAccelerationProbedEvent;
 import org.openvdi.broker.host.api.HostCameBackEvent;
 import org.openvdi.broker.host.api.HostCordonedEvent;
 import org.openvdi.broker.host.api.HostDrainStartedEvent;
 import org.openvdi.broker.host.api.HostRegisteredEvent;
 import org.openvdi.broker.host.api.HostUncordonedEvent;
 import org.openvdi.broker.host.api.HostWentDownEvent;
+import org.openvdi.broker.hypervisor.VirtType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -29,11 +32,26 @@ class HostProjection {
     void on(HostRegisteredEvent e, @Timestamp Instant at) {
         jdbc.sql("""
                 INSERT INTO host_view (id, name, uri, virt_type, max_desktops, storage_pool, display_address, state,
-                                       registered_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'UP', ?, ?)""")
+                                       effective_virt_type, acceleration_probe_due, registered_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'UP', ?, ?, ?, ?)""")
                 .params(e.hostId(), e.name(), e.uri(), e.virtType().name(), e.maxDesktops(), e.storagePool(),
-                        e.displayAddress(), utc(at), utc(at))
+                        e.displayAddress(), e.virtType() == VirtType.AUTO ? null : e.virtType().name(),
+                        e.virtType() == VirtType.AUTO, utc(at), utc(at))
                 .update();
+    }
+
+    @EventHandler
+    void on(HostAccelerationProbeRequestedEvent e, @Timestamp Instant at) {
+        update("acceleration_probe_due = TRUE", e.hostId(), at);
+    }
+
+    @EventHandler
+    void on(HostAccelerationProbedEvent e, @Timestamp Instant at) {
+        jdbc.sql("""
+                UPDATE host_view SET effective_virt_type = ?, acceleration_reason = ?, acceleration_probe_due = FALSE,
+                                     updated_at = ?
+                WHERE id = ?""")
+                .params(e.effectiveType().name(), e.reason(), utc(at), e.hostId()).update();
     }
 
     @EventHandler

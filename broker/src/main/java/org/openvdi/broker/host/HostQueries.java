@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.openvdi.broker.hypervisor.EffectiveVirtType;
 import org.openvdi.broker.hypervisor.VirtType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -41,10 +42,24 @@ public class HostQueries {
                 .max(java.util.Comparator.comparingInt(HostView::freeCapacity).thenComparing(HostView::name));
     }
 
+    /** Whether some host takes desktops now or will once its acceleration probe has decided. */
+    public boolean anyHasRoom() {
+        return all().stream().anyMatch(HostView::hasRoom);
+    }
+
+    /** Up hosts set to auto whose acceleration probe is due. */
+    public List<HostView> awaitingAccelerationProbe() {
+        return jdbc.sql(SELECT + " WHERE h.acceleration_probe_due AND h.state = 'UP' ORDER BY h.registered_at")
+                .query(HostQueries::map).list();
+    }
+
     private static HostView map(ResultSet rs, int row) throws SQLException {
+        String effective = rs.getString("effective_virt_type");
         return new HostView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("uri"),
                 VirtType.valueOf(rs.getString("virt_type")), rs.getInt("max_desktops"), rs.getString("storage_pool"),
                 rs.getString("display_address"), rs.getString("state"), rs.getBoolean("cordoned"), rs.getBoolean("draining"),
-                rs.getString("state_reason"), rs.getInt("active"), rs.getTimestamp("registered_at").toInstant());
+                rs.getString("state_reason"), rs.getInt("active"), effective == null ? null : EffectiveVirtType.valueOf(effective),
+                rs.getString("acceleration_reason"), rs.getBoolean("acceleration_probe_due"),
+                rs.getTimestamp("registered_at").toInstant());
     }
 }

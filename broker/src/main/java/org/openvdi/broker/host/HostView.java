@@ -2,27 +2,50 @@ package org.openvdi.broker.host;
 
 import java.time.Instant;
 import java.util.UUID;
+import org.openvdi.broker.hypervisor.EffectiveVirtType;
 import org.openvdi.broker.hypervisor.HostTarget;
 import org.openvdi.broker.hypervisor.VirtType;
 
 /**
  * A host as admins see it. {@code state} is UP or DOWN; {@code activeDesktops} counts what occupies it. A
  * {@code draining} host is cordoned and sheds its idle desktops; it is drained when none is left.
+ * {@code effectiveVirtType} is the domain type its desktops are defined with: the requested one, or for a
+ * host set to auto what its acceleration probe found ({@code accelerationReason} says why); it is null until
+ * then, and such a host takes no desktops. {@code accelerationProbeDue} is set while a probe is awaited.
  */
 public record HostView(UUID id, String name, String uri, VirtType virtType, int maxDesktops, String storagePool,
                        String displayAddress, String state, boolean cordoned, boolean draining, String stateReason,
-                       int activeDesktops,
-                       Instant registeredAt) {
+                       int activeDesktops, EffectiveVirtType effectiveVirtType, String accelerationReason,
+                       boolean accelerationProbeDue, Instant registeredAt) {
 
+    /** Where the adapter finds the host; a host set to auto is handed over with the type its probe decided. */
     public HostTarget target() {
-        return new HostTarget(id.toString(), uri, virtType, storagePool, displayAddress);
+        return new HostTarget(id.toString(), uri, decidedVirtType(), storagePool, displayAddress);
     }
 
+    /** Up, not cordoned, below capacity, and its virtualization type known. */
     public boolean acceptsDesktops() {
+        return hasRoom() && effectiveVirtType != null;
+    }
+
+    /** Up, not cordoned and below capacity: takes desktops now, or once an auto host's first probe has decided. */
+    public boolean hasRoom() {
         return "UP".equals(state) && !cordoned && activeDesktops < maxDesktops;
     }
 
     public int freeCapacity() {
         return maxDesktops - activeDesktops;
+    }
+
+    private VirtType decidedVirtType() {
+        if (virtType != VirtType.AUTO || effectiveVirtType == null) {
+            return virtType;
+        }
+        return switch (effectiveVirtType) {
+            case KVM -> VirtType.KVM;
+            case QEMU -> VirtType.QEMU;
+            // the adapter defines test-driver domains as such, whatever the type
+            case TEST -> VirtType.AUTO;
+        };
     }
 }

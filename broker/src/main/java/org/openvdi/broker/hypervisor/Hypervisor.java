@@ -13,6 +13,12 @@ public interface Hypervisor {
     HostFacts probe(HostTarget host);
 
     /**
+     * Finds out which domain type really runs guests on the host, by booting a guest without disks of
+     * each type and timing it. Takes seconds; leaves no domain behind. For hosts set to {@link VirtType#AUTO}.
+     */
+    AccelerationVerdict probeAcceleration(HostTarget host);
+
+    /**
      * Places a template image in the host's storage pool, unless a volume with that checksum is
      * already there, and verifies its SHA-256 on the host. Throws if the checksum does not match.
      */

@@ -14,9 +14,9 @@ import org.springframework.context.annotation.Configuration;
 class HypervisorConfiguration {
 
     @Bean(destroyMethod = "close")
-    LibvirtHypervisor hypervisor(@Value("${openvdi.libvirt.kvm-trusted:false}") boolean kvmTrusted,
-                                 @Value("${openvdi.libvirt.pool-root:/var/lib/openvdi/pools}") Path poolRoot) {
-        return new LibvirtHypervisor(new LibvirtSettings(kvmTrusted, poolRoot));
+    LibvirtHypervisor hypervisor(@Value("${openvdi.libvirt.pool-root:/var/lib/openvdi/pools}") Path poolRoot,
+                                 @Value("${openvdi.libvirt.probe-timeout:15s}") Duration probeTimeout) {
+        return new LibvirtHypervisor(new LibvirtSettings(poolRoot, probeTimeout));
     }
 
     @Bean

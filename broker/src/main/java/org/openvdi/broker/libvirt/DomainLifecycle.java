@@ -34,8 +34,13 @@ final class DomainLifecycle {
     }
 
     Optional<Domain> find(Connect connect, String desktopId) throws LibvirtException {
+        return findNamed(connect, LibvirtNames.domainName(desktopId));
+    }
+
+    /** The domain of that name, if it is defined or running. */
+    static Optional<Domain> findNamed(Connect connect, String domainName) throws LibvirtException {
         try {
-            return Optional.of(connect.domainLookupByName(LibvirtNames.domainName(desktopId)));
+            return Optional.of(connect.domainLookupByName(domainName));
         } catch (LibvirtException e) {
             if (LibvirtErrors.isMissing(e)) {
                 return Optional.empty();
@@ -84,7 +89,7 @@ final class DomainLifecycle {
     void powerOff(Connect connect, String desktopId) throws LibvirtException {
         Optional<Domain> domain = find(connect, desktopId);
         if (domain.isPresent()) {
-            stop(domain.get(), desktopId);
+            stop(domain.get(), LibvirtNames.domainName(desktopId));
         }
     }
 
@@ -95,7 +100,7 @@ final class DomainLifecycle {
             return;
         }
         Domain domain = found.get();
-        stop(domain, desktopId);
+        stop(domain, LibvirtNames.domainName(desktopId));
         // the test driver rejects the NVRAM flag; our domains have no NVRAM, but a redefined one might
         int flags = Domain.UndefineFlags.MANAGED_SAVE | Domain.UndefineFlags.SNAPSHOTS_METADATA | (testDriver ? 0 : UNDEFINE_NVRAM);
         try {
@@ -108,11 +113,12 @@ final class DomainLifecycle {
         }
     }
 
-    private static void stop(Domain domain, String desktopId) throws LibvirtException {
+    /** Pulls the plug of a running domain (a transient one is gone with it); one that stopped or vanished is left alone. */
+    static void stop(Domain domain, String domainName) throws LibvirtException {
         try {
             if (domain.isActive() == ACTIVE) {
                 domain.destroy();
-                log.info("powered off domain {}", LibvirtNames.domainName(desktopId));
+                log.info("powered off domain {}", domainName);
             }
         } catch (LibvirtException e) {
             // it may have stopped or vanished between the check and the call

@@ -8,6 +8,7 @@ import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
+import org.openvdi.broker.hypervisor.AccelerationVerdict;
 import org.openvdi.broker.hypervisor.DisplayEndpoint;
 import org.openvdi.broker.hypervisor.HostFacts;
 import org.openvdi.broker.hypervisor.HostTarget;
@@ -21,6 +22,7 @@ import org.openvdi.templates.xml.DomainType;
 import org.openvdi.templates.xml.DomainXmlRenderer;
 import org.openvdi.templates.xml.ImageFormat;
 import org.openvdi.templates.xml.LibvirtNames;
+import org.openvdi.templates.xml.ProbeDomainXmlRenderer;
 import org.openvdi.templates.xml.StoragePoolXmlRenderer;
 import org.openvdi.templates.xml.VolumeXmlRenderer;
 
@@ -41,7 +43,8 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
     }
 
     private final LibvirtConnections connections = new LibvirtConnections();
-    private final VirtTypePolicy virtTypes;
+    private final VirtTypePolicy virtTypes = new VirtTypePolicy();
+    private final AccelerationProbe acceleration;
     private final HostStoragePool storage;
     private final ImageInstaller images;
     private final CloneVolumes clones;
@@ -51,7 +54,7 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
 
     public LibvirtHypervisor(LibvirtSettings settings) {
         VolumeXmlRenderer volumeRenderer = new VolumeXmlRenderer();
-        this.virtTypes = new VirtTypePolicy(settings.kvmTrusted());
+        this.acceleration = new AccelerationProbe(new ProbeDomainXmlRenderer(), settings.probeTimeout());
         this.storage = new HostStoragePool(new StoragePoolXmlRenderer(), settings.poolRoot());
         this.images = new ImageInstaller(volumeRenderer, new VolumeStreams());
         this.clones = new CloneVolumes(volumeRenderer);
@@ -62,9 +65,14 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
     public HostFacts probe(HostTarget host) {
         return call(host, "probing", connect -> {
             NodeInfo node = connect.nodeInfo();
-            DomainType type = virtTypes.effectiveType(host, connect);
-            return new HostFacts(connect.getHostName(), connect.getType(), node.cpus, node.memory / 1024, type.xmlName());
+            String type = virtTypes.decidedType(host, connect).map(DomainType::xmlName).orElse("auto");
+            return new HostFacts(connect.getHostName(), connect.getType(), node.cpus, node.memory / 1024, type);
         });
+    }
+
+    @Override
+    public AccelerationVerdict probeAcceleration(HostTarget host) {
+        return call(host, "probing acceleration", connect -> acceleration.decide(connect, host));
     }
 
     @Override

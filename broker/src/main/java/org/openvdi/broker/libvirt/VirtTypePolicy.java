@@ -1,6 +1,7 @@
 package org.openvdi.broker.libvirt;
 
 import java.net.URI;
+import java.util.Optional;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathExpressionException;
 import javax.xml.xpath.XPathFactory;
@@ -15,20 +16,11 @@ import org.w3c.dom.Document;
  * Decides the domain type desktops of a host are defined with.
  *
  * <p>Test-driver URIs always get {@code test}. {@code QEMU} means software emulation. {@code KVM}
- * requires libvirt to offer kvm. {@code AUTO} takes kvm only when libvirt offers it <em>and</em>
- * {@link LibvirtSettings#kvmTrusted()} says such hosts really boot KVM guests; otherwise qemu.
- * libvirt offers kvm whenever /dev/kvm exists, which proves nothing under nested virtualization:
- * on the machines this project is built on, a KVM guest hangs before its kernel prints, while
- * TCG boots the same guest in seconds. Test-booting a guest per host would settle it, but is slow
- * and needs a bootable image, so the operator decides instead.
+ * requires libvirt to offer kvm. {@code AUTO} is never guessed: libvirt offers kvm whenever /dev/kvm
+ * exists, which proves nothing under nested virtualization, so a host set to auto gets its type from
+ * an {@link AccelerationProbe}, and until the probe has decided nothing is defined on it.
  */
 final class VirtTypePolicy {
-
-    private final boolean kvmTrusted;
-
-    VirtTypePolicy(boolean kvmTrusted) {
-        this.kvmTrusted = kvmTrusted;
-    }
 
     /** Whether {@code uri} addresses libvirt's in-memory test driver ({@code test:///default} and the like). */
     static boolean isTestDriver(String uri) {
@@ -36,27 +28,35 @@ final class VirtTypePolicy {
         return scheme != null && (scheme.equals("test") || scheme.startsWith("test+"));
     }
 
+    /** The domain type to define desktops with; throws a retryable exception while an auto host is undecided. */
     DomainType effectiveType(HostTarget host, Connect connect) throws LibvirtException {
+        return decidedType(host, connect).orElseThrow(() -> new HypervisorException("host " + host.hostId()
+                + " is set to auto and its acceleration probe has not decided yet", true));
+    }
+
+    /** The domain type to define desktops with, or empty while an auto host's probe has not decided. */
+    Optional<DomainType> decidedType(HostTarget host, Connect connect) throws LibvirtException {
         if (isTestDriver(host.uri())) {
-            return DomainType.TEST;
+            return Optional.of(DomainType.TEST);
         }
         return switch (host.virtType()) {
-            case QEMU -> DomainType.QEMU;
+            case QEMU -> Optional.of(DomainType.QEMU);
             case KVM -> {
-                if (!offersKvm(connect.getCapabilities())) {
+                if (!offers(connect.getCapabilities(), DomainType.KVM)) {
                     throw new HypervisorException("host " + host.hostId() + " is set to kvm, but libvirt offers no kvm domains", false);
                 }
-                yield DomainType.KVM;
+                yield Optional.of(DomainType.KVM);
             }
-            case AUTO -> kvmTrusted && offersKvm(connect.getCapabilities()) ? DomainType.KVM : DomainType.QEMU;
+            case AUTO -> Optional.empty();
         };
     }
 
-    static boolean offersKvm(String capabilitiesXml) {
+    /** Whether the capabilities XML offers guests of that domain type. */
+    static boolean offers(String capabilitiesXml, DomainType type) {
         Document capabilities = LibvirtXmlParser.parse(capabilitiesXml);
         try {
-            Double count = (Double) XPathFactory.newInstance().newXPath()
-                    .evaluate("count(/capabilities/guest/arch/domain[@type='kvm'])", capabilities, XPathConstants.NUMBER);
+            Double count = (Double) XPathFactory.newInstance().newXPath().evaluate(
+                    "count(/capabilities/guest/arch/domain[@type='" + type.xmlName() + "'])", capabilities, XPathConstants.NUMBER);
             return count > 0;
         } catch (XPathExpressionException e) {
             throw new IllegalStateException("fixed XPath expression failed", e);

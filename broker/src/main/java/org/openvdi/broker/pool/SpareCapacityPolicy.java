@@ -72,6 +72,6 @@ public class SpareCapacityPolicy {
         if (now.occupying() >= pool.maxSize()) {
             return Optional.of(ErrorCode.POOL_FULL);
         }
-        return hosts.placement().isPresent() ? Optional.empty() : Optional.of(ErrorCode.NO_HOST_AVAILABLE);
+        return hosts.anyHasRoom() ? Optional.empty() : Optional.of(ErrorCode.NO_HOST_AVAILABLE);
     }
 }

@@ -1,5 +1,7 @@
 package org.openvdi.broker.host;
 
+import static org.openvdi.broker.Rejections.rejectedWith;
+
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -7,7 +9,10 @@ import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.host.api.CordonHostCommand;
+import org.openvdi.broker.host.api.HostAccelerationProbeRequestedEvent;
+import org.openvdi.broker.host.api.HostAccelerationProbedEvent;
 import org.openvdi.broker.host.api.HostCameBackEvent;
 import org.openvdi.broker.host.api.HostCordonedEvent;
 import org.openvdi.broker.host.api.HostDriftDetectedEvent;
@@ -16,9 +21,12 @@ import org.openvdi.broker.host.api.HostUncordonedEvent;
 import org.openvdi.broker.host.api.HostWentDownEvent;
 import org.openvdi.broker.host.api.MarkHostDownCommand;
 import org.openvdi.broker.host.api.MarkHostUpCommand;
+import org.openvdi.broker.host.api.RecordAccelerationProbeCommand;
 import org.openvdi.broker.host.api.RecordDriftCommand;
 import org.openvdi.broker.host.api.RegisterHostCommand;
+import org.openvdi.broker.host.api.RequestAccelerationProbeCommand;
 import org.openvdi.broker.host.api.UncordonHostCommand;
+import org.openvdi.broker.hypervisor.EffectiveVirtType;
 import org.openvdi.broker.hypervisor.VirtType;
 
 class HostTest {
@@ -33,6 +41,12 @@ class HostTest {
     private static final HostUncordonedEvent UNCORDONED = new HostUncordonedEvent(HOST, "admin");
     private static final HostWentDownEvent WENT_DOWN = new HostWentDownEvent(HOST, "connection refused");
     private static final HostCameBackEvent CAME_BACK = new HostCameBackEvent(HOST);
+    private static final HostRegisteredEvent REGISTERED_AUTO = new HostRegisteredEvent(HOST, "kvm-1",
+            "qemu+ssh://kvm-1/system", VirtType.AUTO, 20, "openvdi", "10.0.0.1", "admin");
+    private static final String SLOW_KVM = "a kvm guest had not run its firmware after 3000 ms; software emulation took 300 ms";
+    private static final HostAccelerationProbedEvent PROBED_QEMU = new HostAccelerationProbedEvent(HOST,
+            EffectiveVirtType.QEMU, SLOW_KVM, 3900);
+    private static final HostAccelerationProbeRequestedEvent PROBE_REQUESTED = new HostAccelerationProbeRequestedEvent(HOST, "admin");
 
     private FixtureConfiguration<Host> fixture;
 
@@ -214,5 +228,70 @@ class HostTest {
         fixture.given(REGISTERED, WENT_DOWN)
                 .when(new RecordDriftCommand(HOST, DESKTOP, "GHOST", "its VM stopped behind the broker's back"))
                 .expectEvents(new HostDriftDetectedEvent(HOST, DESKTOP, "GHOST", "its VM stopped behind the broker's back"));
+    }
+
+    // --- acceleration probe ---
+
+    @Test
+    void givenAutoHostAwaitingItsFirstProbe_whenProbeResultRecorded_thenHostAccelerationProbed() {
+        fixture.given(REGISTERED_AUTO)
+                .when(new RecordAccelerationProbeCommand(HOST, EffectiveVirtType.QEMU, SLOW_KVM, 3900))
+                .expectEvents(PROBED_QEMU);
+    }
+
+    @Test
+    void givenProbedAutoHost_whenProbeRequested_thenProbeRequestedByTheActingUser() {
+        fixture.given(REGISTERED_AUTO, PROBED_QEMU)
+                .when(new RequestAccelerationProbeCommand(HOST), ADMIN)
+                .expectEvents(PROBE_REQUESTED);
+    }
+
+    @Test
+    void givenAutoHostAwaitingItsFirstProbe_whenProbeRequested_thenNoEventsBecauseOneIsDueAlready() {
+        fixture.given(REGISTERED_AUTO)
+                .when(new RequestAccelerationProbeCommand(HOST), ADMIN)
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenProbeRequested_whenRequestedAgain_thenNoEvents() {
+        fixture.given(REGISTERED_AUTO, PROBED_QEMU, PROBE_REQUESTED)
+                .when(new RequestAccelerationProbeCommand(HOST), Map.of("user", "ops"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenProbeRequested_whenProbeResultRecorded_thenHostAccelerationProbedAndAnotherRequestIsHeard() {
+        HostAccelerationProbedEvent probedKvm = new HostAccelerationProbedEvent(HOST, EffectiveVirtType.KVM,
+                "a kvm guest ran its firmware in 120 ms; software emulation took 300 ms", 900);
+        fixture.given(REGISTERED_AUTO, PROBED_QEMU, PROBE_REQUESTED, probedKvm)
+                .when(new RequestAccelerationProbeCommand(HOST), ADMIN)
+                .expectEvents(PROBE_REQUESTED);
+    }
+
+    @Test
+    void givenHostSetToKvm_whenProbeRequested_thenRejectedAsNotAuto() {
+        fixture.given(REGISTERED)
+                .when(new RequestAccelerationProbeCommand(HOST), ADMIN)
+                .expectException(rejectedWith(ErrorCode.HOST_NOT_AUTO))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenHostSetToKvm_whenProbeResultRecorded_thenRejectedAsNotAuto() {
+        fixture.given(REGISTERED)
+                .when(new RecordAccelerationProbeCommand(HOST, EffectiveVirtType.QEMU, SLOW_KVM, 3900))
+                .expectException(rejectedWith(ErrorCode.HOST_NOT_AUTO))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenNoHost_whenProbeRequested_thenAggregateNotFound() {
+        fixture.givenNoPriorActivity()
+                .when(new RequestAccelerationProbeCommand(HOST), ADMIN)
+                .expectException(AggregateNotFoundException.class)
+                .expectNoEvents();
     }
 }

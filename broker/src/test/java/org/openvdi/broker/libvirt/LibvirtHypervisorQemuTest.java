@@ -43,7 +43,9 @@ class LibvirtHypervisorQemuTest {
 
     private static final String URI = "qemu:///system";
     private static final String POOL = "openvdi-test-" + UUID.randomUUID().toString().substring(0, 8);
-    private static final HostTarget HOST = new HostTarget("qemu-it", URI, VirtType.AUTO, POOL, "127.0.0.1");
+    /** Software emulation: what the acceleration probe decides on the machines this project is tested on. */
+    private static final HostTarget HOST = new HostTarget("qemu-it", URI, VirtType.QEMU, POOL, "127.0.0.1");
+    private static final HostTarget UNPROBED = new HostTarget("qemu-it", URI, VirtType.AUTO, POOL, "127.0.0.1");
     private static final long IMAGE_SIZE = 64L << 20;
 
     @TempDir
@@ -61,7 +63,7 @@ class LibvirtHypervisorQemuTest {
             raf.setLength(IMAGE_SIZE);
         }
         image = new ImageSpec(file.toString(), VolumeStreams.sha256(file), "raw", IMAGE_SIZE);
-        hypervisor = new LibvirtHypervisor(new LibvirtSettings(false, LibvirtSettings.DEFAULT_POOL_ROOT));
+        hypervisor = new LibvirtHypervisor(new LibvirtSettings(LibvirtSettings.DEFAULT_POOL_ROOT, Duration.ofSeconds(15)));
         direct = new Connect(URI);
     }
 
@@ -92,12 +94,26 @@ class LibvirtHypervisorQemuTest {
     }
 
     @Test
-    void givenQemuHostOnAuto_whenProbed_thenSoftwareEmulationIsChosen() {
+    void givenQemuHost_whenProbed_thenSoftwareEmulationIsReported() {
         HostFacts facts = hypervisor.probe(HOST);
 
         assertThat(facts.driver()).isEqualTo("QEMU");
         assertThat(facts.effectiveVirtType()).isEqualTo("qemu");
         assertThat(facts.cpus()).isPositive();
+    }
+
+    @Test
+    void givenAutoHostNotProbedYet_whenProbedAndDefined_thenAutoIsReportedAndNoDomainIsDefined() throws Exception {
+        String id = UUID.randomUUID().toString();
+        desktops.add(id);
+        hypervisor.ensureImage(HOST, image);
+        hypervisor.cloneVolume(HOST, id, image);
+
+        assertThat(hypervisor.probe(UNPROBED).effectiveVirtType()).isEqualTo("auto");
+        assertThatThrownBy(() -> hypervisor.defineDomain(UNPROBED, new MachineSpec(id, "d", 1, 128, "pw", image)))
+                .isInstanceOfSatisfying(HypervisorException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("acceleration probe");
+        assertThat(virsh("dominfo", "vdi-" + id).exitCode()).isNotZero();
     }
 
     @Test
@@ -153,7 +169,7 @@ class LibvirtHypervisorQemuTest {
         String path = volume("img-" + small.sha256().substring(0, 16) + ".raw").getPath();
         Files.writeString(Path.of(path), "tampered");
 
-        try (LibvirtHypervisor fresh = new LibvirtHypervisor(new LibvirtSettings(false, LibvirtSettings.DEFAULT_POOL_ROOT))) {
+        try (LibvirtHypervisor fresh = new LibvirtHypervisor(new LibvirtSettings(LibvirtSettings.DEFAULT_POOL_ROOT, Duration.ofSeconds(15)))) {
             assertThatThrownBy(() -> fresh.ensureImage(HOST, small))
                     .isInstanceOfSatisfying(HypervisorException.class, e -> assertThat(e.retryable()).isTrue())
                     .hasMessageContaining("deleted");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.libvirt.Connect;
+import org.openvdi.broker.hypervisor.AccelerationVerdict;
 import org.openvdi.broker.hypervisor.DisplayEndpoint;
+import org.openvdi.broker.hypervisor.EffectiveVirtType;
 import org.openvdi.broker.hypervisor.HostFacts;
 import org.openvdi.broker.hypervisor.HostTarget;
 import org.openvdi.broker.hypervisor.HypervisorException;
@@ -44,7 +47,7 @@ class LibvirtHypervisorTest {
     @BeforeAll
     static void createImageAndAdapter() throws Exception {
         image = writeImage(tempDir.resolve("tiny.raw"), 1 << 20, 42);
-        hypervisor = new LibvirtHypervisor(new LibvirtSettings(false, tempDir));
+        hypervisor = new LibvirtHypervisor(new LibvirtSettings(tempDir, Duration.ofSeconds(15)));
     }
 
     @AfterAll
@@ -61,6 +64,15 @@ class LibvirtHypervisorTest {
         assertThat(facts.memoryMiB()).isPositive();
         assertThat(facts.hostname()).isNotBlank();
         assertThat(facts.effectiveVirtType()).isEqualTo("test");
+    }
+
+    @Test
+    void givenTestDriverHostOnAuto_whenAccelerationProbed_thenTestIsTheVerdictWithoutBootingAnything() {
+        AccelerationVerdict verdict = hypervisor.probeAcceleration(HOST);
+
+        assertThat(verdict.effectiveType()).isEqualTo(EffectiveVirtType.TEST);
+        assertThat(verdict.reason()).contains("test driver");
+        assertThat(verdict.millis()).isLessThan(1000);
     }
 
     @Test

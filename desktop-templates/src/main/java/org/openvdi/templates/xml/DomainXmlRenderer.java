@@ -47,14 +47,11 @@ public class DomainXmlRenderer {
     }
 
     private static void writeMetadata(XMLStreamWriter xml, DomainDefinition domain) throws XMLStreamException {
-        xml.writeStartElement("metadata");
-        xml.writeStartElement(LibvirtNames.METADATA_PREFIX, LibvirtNames.METADATA_ELEMENT, LibvirtNames.METADATA_NAMESPACE);
-        xml.writeNamespace(LibvirtNames.METADATA_PREFIX, LibvirtNames.METADATA_NAMESPACE);
-        xml.writeAttribute("id", domain.desktopId());
-        xml.writeAttribute("host", domain.hostId());
-        xml.writeAttribute("image-sha256", domain.imageSha256());
-        xml.writeEndElement();
-        xml.writeEndElement();
+        XmlDocument.ourMetadata(xml, LibvirtNames.METADATA_ELEMENT, desktop -> {
+            desktop.writeAttribute("id", domain.desktopId());
+            desktop.writeAttribute("host", domain.hostId());
+            desktop.writeAttribute("image-sha256", domain.imageSha256());
+        });
     }
 
     private static void writeOs(XMLStreamWriter xml) throws XMLStreamException {

@@ -15,11 +15,13 @@ public final class LibvirtNames {
     public static final String METADATA_NAMESPACE = "http://openvdi.org/xmlns/desktop/1";
     /** Prefix bound to {@link #METADATA_NAMESPACE}. */
     public static final String METADATA_PREFIX = "openvdi";
-    /** Local name of our metadata element. */
+    /** Local name of our metadata element in a desktop's domain. */
     public static final String METADATA_ELEMENT = "desktop";
+    /** Local name of our metadata element in an acceleration probe's domain. */
+    public static final String PROBE_METADATA_ELEMENT = "probe";
 
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-    private static final Pattern DESKTOP_ID = Pattern.compile(UUID);
+    private static final Pattern OUR_ID = Pattern.compile(UUID);
     private static final Pattern DOMAIN_NAME = Pattern.compile("vdi-(" + UUID + ")");
     private static final Pattern CLONE_VOLUME_NAME = Pattern.compile("vdi-(" + UUID + ")\\.qcow2");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -30,9 +32,18 @@ public final class LibvirtNames {
 
     /** Returns the desktop id in canonical lower-case form; throws if it is not a UUID. */
     public static String requireDesktopId(String desktopId) {
-        String canonical = desktopId == null ? "" : desktopId.toLowerCase(Locale.ROOT);
-        if (!DESKTOP_ID.matcher(canonical).matches()) {
-            throw new IllegalArgumentException("desktop id must be a UUID");
+        return requireUuid("desktop id", desktopId);
+    }
+
+    /** Returns the broker's host id in canonical lower-case form; throws if it is not a UUID. */
+    static String requireHostId(String hostId) {
+        return requireUuid("host id", hostId);
+    }
+
+    private static String requireUuid(String field, String value) {
+        String canonical = value == null ? "" : value.toLowerCase(Locale.ROOT);
+        if (!OUR_ID.matcher(canonical).matches()) {
+            throw new IllegalArgumentException(field + " must be a UUID");
         }
         return canonical;
     }
@@ -57,6 +68,14 @@ public final class LibvirtNames {
     /** {@code vdi-<desktopId>}. */
     public static String domainName(String desktopId) {
         return "vdi-" + requireDesktopId(desktopId);
+    }
+
+    /**
+     * {@code vdi-probe-<hostId>}: the short-lived domain that finds out which virtualization type
+     * runs guests on a host. Never mistaken for a desktop: it does not match {@code vdi-<uuid>}.
+     */
+    public static String probeDomainName(String hostId) {
+        return "vdi-probe-" + requireHostId(hostId);
     }
 
     /** {@code vdi-<desktopId>.qcow2}. */

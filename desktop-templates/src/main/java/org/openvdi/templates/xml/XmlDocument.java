@@ -36,6 +36,19 @@ final class XmlDocument {
         return out.toString();
     }
 
+    /**
+     * Writes {@code <metadata>} holding one element of ours ({@link LibvirtNames#METADATA_NAMESPACE});
+     * {@code attributes} writes that element's attributes.
+     */
+    static void ourMetadata(XMLStreamWriter xml, String element, Body attributes) throws XMLStreamException {
+        xml.writeStartElement("metadata");
+        xml.writeStartElement(LibvirtNames.METADATA_PREFIX, element, LibvirtNames.METADATA_NAMESPACE);
+        xml.writeNamespace(LibvirtNames.METADATA_PREFIX, LibvirtNames.METADATA_NAMESPACE);
+        attributes.write(xml);
+        xml.writeEndElement();
+        xml.writeEndElement();
+    }
+
     /** Writes {@code <name>text</name>}; the writer escapes the text. */
     static void textElement(XMLStreamWriter xml, String name, String text) throws XMLStreamException {
         xml.writeStartElement(name);

@@ -25,6 +25,12 @@ class LibvirtNamesTest {
     }
 
     @Test
+    void givenHostId_whenProbeDomainNamed_thenNamedAfterItAndNeverTakenForADesktop() {
+        assertThat(LibvirtNames.probeDomainName(ID.toUpperCase())).isEqualTo("vdi-probe-" + ID);
+        assertThat(LibvirtNames.desktopIdOfDomain(LibvirtNames.probeDomainName(ID))).isEmpty();
+    }
+
+    @Test
     void givenImageChecksum_whenNamed_thenFirstSixteenHexDigitsAndFormatExtensionAreUsed() {
         assertThat(LibvirtNames.imageVolumeName("ABCDEF0123456789" + "0".repeat(48), ImageFormat.RAW))
                 .isEqualTo("img-abcdef0123456789.raw");

@@ -1,0 +1,68 @@
+package org.openvdi.broker.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openvdi.broker.AdminScenario;
+import org.openvdi.broker.AppProcess;
+
+/**
+ * libvirt's test driver keeps its VMs in the memory of the process that opened it, so a broker that
+ * restarts finds its test host empty. The broker must notice: every desktop it believed ready is
+ * recorded as a GHOST drift and lost, is never counted as ready again, and the pool is refilled with
+ * new desktops. Both after a clean stop and after SIGKILL, on the same data.
+ */
+class TestDriverRestartIT {
+
+    private static final Duration READY = Duration.ofSeconds(60);
+
+    private final Path work = Path.of("target/it/test-driver-restart-" + UUID.randomUUID().toString().substring(0, 8))
+            .toAbsolutePath();
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"stopped", "killed"})
+    void givenReadyDesktopsOnTestHost_whenBrokerRestarts_thenTheyAreRecordedLostAndThePoolRefills(String howItEnds)
+            throws Exception {
+        AdminScenario before;
+        String host;
+        String pool;
+        List<String> believed;
+        List<String> args = List.of("--openvdi.images.directories=" + Path.of("target/test-images").toAbsolutePath(),
+                "--openvdi.reconcile.interval=1000", "--openvdi.kafka.enabled=false", "--openvdi.kafka.embedded=false");
+        try (AppProcess broker = AppProcess.broker(work, args)) {
+            broker.start();
+            before = new AdminScenario(broker.port());
+            host = before.host("memory", "test:///default", 4);
+            pool = before.pool("p", before.template("t"), "FLOATING", "KEEP_RUNNING", 2, 4);
+            await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> before.inState(pool, "READY").size() == 2);
+            believed = before.inState(pool, "READY");
+            if (howItEnds.equals("killed")) {
+                broker.kill();
+            }
+        }
+
+        try (AppProcess broker = AppProcess.broker(work, args)) {
+            broker.start();
+            AdminScenario after = new AdminScenario(broker.port());
+
+            await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> believed.stream()
+                    .allMatch(id -> after.desktop(id).get("state").asText().equals("DESTROYED")));
+            await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> after.inState(pool, "READY").size() == 2);
+
+            assertThat(after.inState(pool, "READY")).doesNotContainAnyElementsOf(believed);
+            assertThat(believed).allSatisfy(id -> assertThat(after.eventTypes(id))
+                    .containsSubsequence("DesktopBecameReadyEvent", "DesktopLostEvent", "DesktopDestroyedEvent"));
+            assertThat(after.events(host, "HostDriftDetectedEvent")).map(JsonNode.class::cast)
+                    .filteredOn(e -> e.at("/payload/kind").asText().equals("GHOST"))
+                    .extracting(e -> e.at("/payload/desktopId").asText())
+                    .containsExactlyInAnyOrderElementsOf(believed);
+        }
+    }
+}
