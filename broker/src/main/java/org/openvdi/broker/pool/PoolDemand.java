@@ -29,7 +29,10 @@ class PoolDemand {
         int available = count("""
                 SELECT count(*) FROM desktop_view WHERE pool_id = ? AND owner IS NULL
                   AND state IN ('REQUESTED', 'CLONED', 'DEFINED', 'STARTED', 'READY')""", poolId);
-        int waiting = count("SELECT count(*) FROM session_view WHERE pool_id = ? AND state = 'REQUESTED'", poolId);
+        // a session whose desktop is assigned but which has not recorded it yet waits for nothing
+        int waiting = count("""
+                SELECT count(*) FROM session_view s WHERE s.pool_id = ? AND s.state = 'REQUESTED'
+                  AND NOT EXISTS (SELECT 1 FROM desktop_view d WHERE d.session_id = s.id)""", poolId);
         List<String> withoutDesktop = jdbc.sql("""
                 SELECT DISTINCT s.user_name FROM session_view s WHERE s.pool_id = ? AND s.state = 'REQUESTED'
                   AND NOT EXISTS (SELECT 1 FROM desktop_view d WHERE d.pool_id = s.pool_id AND d.owner = s.user_name

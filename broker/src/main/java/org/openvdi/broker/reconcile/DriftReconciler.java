@@ -56,6 +56,7 @@ class DriftReconciler {
     private final AuditedCommands commands;
     private final ClusterLock lock;
     private final ReconcileProperties properties;
+    private final TrustedDesktops trusted;
     private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
     private final Set<String> foreign = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -65,7 +66,7 @@ class DriftReconciler {
     });
 
     DriftReconciler(HostQueries hosts, DesktopQueries desktops, Hypervisor hypervisor, GhostRecorder ghosts,
-                    AuditedCommands commands, ClusterLock lock, ReconcileProperties properties) {
+                    AuditedCommands commands, ClusterLock lock, ReconcileProperties properties, TrustedDesktops trusted) {
         this.hosts = hosts;
         this.desktops = desktops;
         this.hypervisor = hypervisor;
@@ -73,6 +74,7 @@ class DriftReconciler {
         this.commands = commands;
         this.lock = lock;
         this.properties = properties;
+        this.trusted = trusted;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -134,6 +136,7 @@ class DriftReconciler {
                 unaccounted(host, machine);
             }
         }
+        trusted.inventoried(host.id());
     }
 
     private void failed(HostView host, RuntimeException e) {

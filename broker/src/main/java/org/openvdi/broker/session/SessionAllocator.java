@@ -17,6 +17,7 @@ import org.openvdi.broker.pool.PoolQueries;
 import org.openvdi.broker.pool.PoolView;
 import org.openvdi.broker.pool.SpareCapacityPolicy;
 import org.openvdi.broker.pool.api.PoolType;
+import org.openvdi.broker.reconcile.TrustedDesktops;
 import org.openvdi.broker.session.api.AssignDesktopToSessionCommand;
 import org.openvdi.broker.session.api.FailSessionCommand;
 import org.openvdi.broker.session.api.SessionState;
@@ -28,7 +29,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gives requested sessions a desktop: the user's own one in a persistent pool, else the oldest
- * ready spare. When none is ready it waits for the capacity process, unless nothing can ever
+ * ready spare; after a restart, only desktops whose host has been checked since (see {@link TrustedDesktops}). When none is ready it waits for the capacity process, unless nothing can ever
  * serve the request (pool full, no host), which fails the session at once with a clear code.
  */
 @Component
@@ -41,15 +42,17 @@ public class SessionAllocator {
     private final PoolQueries pools;
     private final DesktopQueries desktops;
     private final SpareCapacityPolicy capacity;
+    private final TrustedDesktops trusted;
     private final Duration allocationTimeout;
 
     SessionAllocator(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, DesktopQueries desktops,
-                     SpareCapacityPolicy capacity, @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout) {
+                     SpareCapacityPolicy capacity, TrustedDesktops trusted, @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout) {
         this.commands = commands;
         this.sessions = sessions;
         this.pools = pools;
         this.desktops = desktops;
         this.capacity = capacity;
+        this.trusted = trusted;
         this.allocationTimeout = allocationTimeout;
     }
 
@@ -102,11 +105,11 @@ public class SessionAllocator {
                     }
                     commands.system(new RequestDesktopPowerOnCommand(desktop.id()));
                 }
-                return desktop.state() == DesktopState.READY && tryAssign(session, desktop, false);
+                return desktop.state() == DesktopState.READY && trusted.trusted(desktop) && tryAssign(session, desktop, false);
             }
         }
         for (DesktopView spare : desktops.readySpares(pool.id())) {
-            if (tryAssign(session, spare, persistent)) {
+            if (trusted.trusted(spare) && tryAssign(session, spare, persistent)) {
                 return true;
             }
         }
