@@ -1,17 +1,23 @@
 package org.openvdi.gateway.telemetry;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.annotation.PreDestroy;
 import org.openvdi.gateway.GatewaySettings;
-import org.slf4j.Logger;
 import org.openvdi.gateway.telemetry.api.ConnectionEvent;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
@@ -21,10 +27,19 @@ import org.springframework.stereotype.Component;
  * one background thread with a bounded queue, sent asynchronously, and failures are logged.
  * When Kafka is down the producer waits at most {@code max.block.ms} per record on that thread;
  * when the queue is full, records are dropped with an error log rather than blocking tunnels.
+ * When the gateway stops, what was published goes out and the producer is flushed, for at most
+ * {@link #FLUSH_TIMEOUT}, before the producer is closed.
  */
 @Component
-public class ConnectionTelemetry {
+public class ConnectionTelemetry implements SmartLifecycle {
 
+    /**
+     * Stops after the tunnels, which publish their CLOSED records as they end, and just before the Kafka
+     * producer factory, which stops in the last phase ({@code Integer.MIN_VALUE}) by closing its producer.
+     */
+    static final int PHASE = Integer.MIN_VALUE + 1;
+    /** How long stopping may wait for Kafka to take the records; the gateway stops without them after that. */
+    static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(3);
     private static final Logger log = LoggerFactory.getLogger(ConnectionTelemetry.class);
     private static final int QUEUE_CAPACITY = 10_000;
 
@@ -33,6 +48,7 @@ public class ConnectionTelemetry {
     private final String topic;
     private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(QUEUE_CAPACITY), new CustomizableThreadFactory("telemetry-"));
+    private volatile boolean running;
 
     public ConnectionTelemetry(KafkaTemplate<String, String> kafkaTemplate, ObjectMapper objectMapper,
                                GatewaySettings settings) {
@@ -72,13 +88,52 @@ public class ConnectionTelemetry {
         }
     }
 
-    /** Lets queued records go out (bounded by the producer's own timeouts) before the producer closes. */
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /**
+     * Flushes the producer behind every record queued so far and waits for it, for at most
+     * {@link #FLUSH_TIMEOUT}: with Kafka down the sender thread may be blocked for {@code max.block.ms} on each
+     * record, and the gateway does not wait for that.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        FutureTask<Void> flush = new FutureTask<>(kafkaTemplate::flush, null);
+        try {
+            sender.execute(flush);
+            flush.get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            log.debug("Telemetry flushed to {}", topic);
+        } catch (TimeoutException e) {
+            sender.remove(flush);
+            log.error("Telemetry not flushed to {} within {}; {} queued records and those in the producer may be lost",
+                    topic, FLUSH_TIMEOUT, sender.getQueue().size());
+        } catch (RejectedExecutionException | ExecutionException e) {
+            log.error("Telemetry could not be flushed to {}", topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("Interrupted while flushing telemetry to {}", topic, e);
+        }
+    }
+
+    /** Ends the sender thread, even one blocked on Kafka; what is still queued then is dropped. */
     @PreDestroy
-    void drain() throws InterruptedException {
-        sender.shutdown();
-        if (!sender.awaitTermination(10, TimeUnit.SECONDS)) {
-            log.warn("Telemetry sender did not drain within 10 s; {} records not sent", sender.getQueue().size());
-            sender.shutdownNow();
+    void shutdown() {
+        List<Runnable> unsent = sender.shutdownNow();
+        if (!unsent.isEmpty()) {
+            log.error("Telemetry sender stopped; dropped {} records not sent to {}", unsent.size(), topic);
         }
     }
 }

@@ -1,8 +1,5 @@
 package org.openvdi.gateway.tunnel;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -12,7 +9,6 @@ import org.openvdi.gateway.GatewaySettings;
 import org.openvdi.gateway.telemetry.ConnectionTelemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,16 +28,13 @@ class TunnelEndpoint extends Endpoint {
     private final TunnelOpener opener;
     private final ConnectionTelemetry telemetry;
     private final TunnelRegistry registry;
-    private final ExecutorService tunnelThreads;
     private final GatewaySettings settings;
 
     TunnelEndpoint(TunnelOpener opener, ConnectionTelemetry telemetry, TunnelRegistry registry,
-                   @Qualifier(TunnelThreadsConfiguration.TUNNEL_THREADS) ExecutorService tunnelThreads,
                    GatewaySettings settings) {
         this.opener = opener;
         this.telemetry = telemetry;
         this.registry = registry;
-        this.tunnelThreads = tunnelThreads;
         this.settings = settings;
     }
 
@@ -56,14 +49,7 @@ class TunnelEndpoint extends Endpoint {
                 settings.gatewayId(), registry::remove);
         session.getUserProperties().put(TUNNEL, tunnel);
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) tunnel::onBrowserMessage);
-        registry.add(tunnel);
-        try {
-            tunnelThreads.execute(tunnel);
-        } catch (RejectedExecutionException e) {
-            log.info("Refused a tunnel for {}: the gateway is stopping", request, e);
-            tunnel.stop();
-            registry.remove(tunnel);
-        }
+        registry.run(tunnel);
     }
 
     @Override

@@ -8,7 +8,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
-/** One thread per open tunnel, which reads guacd and writes to the browser; idle threads are reused. */
+/**
+ * One thread per open tunnel, which reads guacd and writes to the browser, and one per tunnel being ended when
+ * the gateway stops; idle threads are reused.
+ */
 @Configuration(proxyBeanMethods = false)
 class TunnelThreadsConfiguration {
 
