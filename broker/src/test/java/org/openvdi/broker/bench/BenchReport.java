@@ -13,7 +13,7 @@ final class BenchReport {
     record Timer(long count, double sumSeconds, double maxSeconds) {
     }
 
-    private final Map<String, List<Long>> samples = new LinkedHashMap<>();
+    private final Map<String, Samples> samples = new LinkedHashMap<>();
     private final Map<String, Timer> timers = new LinkedHashMap<>();
     private final Map<String, String> machine = new LinkedHashMap<>();
     private final List<String> settings = new ArrayList<>();
@@ -22,15 +22,15 @@ final class BenchReport {
     private double wallSeconds;
 
     void sample(String row, long millis) {
-        samples.computeIfAbsent(row, key -> new ArrayList<>()).add(millis);
+        samples.computeIfAbsent(row, key -> new Samples()).add(millis);
     }
 
     void timer(String step, Timer timer) {
         timers.put(step, timer);
     }
 
-    void machine(String key, String value) {
-        machine.put(key, value);
+    void machine(Map<String, String> facts) {
+        machine.putAll(facts);
     }
 
     void setting(String line) {
@@ -51,33 +51,24 @@ final class BenchReport {
         return desktops * 60.0 / wallSeconds;
     }
 
-    /** Nearest-rank percentile of the samples of one row. */
-    static long percentile(List<Long> values, double p) {
-        List<Long> sorted = values.stream().sorted().toList();
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
-    }
-
-    String markdown() {
-        StringBuilder md = new StringBuilder("# Provisioning benchmark\n\n");
-        settings.forEach(line -> md.append("- ").append(line).append('\n'));
-        md.append("\n## Machine\n\n| | |\n|---|---|\n");
-        machine.forEach((key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
-        md.append("\n## Time per provisioning step (from the events' `millis`)\n\n")
-                .append("| step | n | p50 ms | p95 ms | max ms | Prometheus count | Prometheus mean ms |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|\n");
+    BenchDocument document() {
+        BenchDocument document = new BenchDocument("Provisioning benchmark").machine(machine);
+        settings.forEach(document::setting);
+        List<List<String>> rows = new ArrayList<>();
         samples.forEach((row, values) -> {
             Timer timer = timers.get(row);
-            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s |%n", row, values.size(),
-                    percentile(values, 50), percentile(values, 95), percentile(values, 100),
+            rows.add(List.of(row, Integer.toString(values.size()), Long.toString(values.percentile(50)),
+                    Long.toString(values.percentile(95)), Long.toString(values.max()),
                     timer == null ? "" : Long.toString(timer.count()),
                     timer == null || timer.count() == 0 ? "" : String.format(Locale.ROOT, "%.0f",
                             timer.sumSeconds() * 1000 / timer.count())));
         });
-        md.append(String.format(Locale.ROOT, "%n## Throughput%n%n%d desktops ready in %.1f s (first request to last ready): "
-                + "**%.1f desktops ready per minute**%n", desktops, wallSeconds, readyPerMinute()));
-        md.append(String.format(Locale.ROOT, "%nDesktops that failed on the way and were replaced: %d%n", failures.size()));
-        failures.forEach(reason -> md.append("- ").append(reason).append('\n'));
-        return md.toString();
+        document.table("Time per provisioning step (from the events' `millis`)", List.of("step", "n", "p50 ms", "p95 ms",
+                "max ms", "Prometheus count", "Prometheus mean ms"), rows);
+        document.section("Throughput", String.format(Locale.ROOT, "%d desktops ready in %.1f s (first request to last "
+                + "ready): **%.1f desktops ready per minute**", desktops, wallSeconds, readyPerMinute()));
+        StringBuilder failed = new StringBuilder("Desktops that failed on the way and were replaced: " + failures.size());
+        failures.forEach(reason -> failed.append("\n- ").append(reason));
+        return document.text(failed.toString());
     }
 }

@@ -59,12 +59,7 @@ class ProvisioningBench {
                 all.stream().map(d -> d.get("id").asText()).filter(id -> !ids.contains(id)).forEach(ids::add);
                 return all.stream().filter(d -> d.get("state").asText().equals("READY")).count() == desktops;
             });
-            BenchReport report = report(scenario, pool, broker.port());
-            String markdown = report.markdown();
-            Path out = Path.of("target/bench/provisioning.md");
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, markdown);
-            System.out.println("\n" + markdown + "\nWritten to " + out.toAbsolutePath() + "\n");
+            report(scenario, pool, broker.port()).document().publish("provisioning.md");
         } finally {
             broker.close();
             Virsh.removeDesktopsAndPool(ids, storagePool);
@@ -101,7 +96,7 @@ class ProvisioningBench {
         }
         report.throughput(desktops, Duration.between(first, last).toMillis() / 1000.0);
         timers(new org.openvdi.broker.ApiClient(port, "admin", "demo").get("/actuator/prometheus").body(), report);
-        MachineFacts.describe(report);
+        report.machine(MachineFacts.basics());
         return report;
     }
 

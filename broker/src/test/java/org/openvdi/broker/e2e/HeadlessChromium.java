@@ -15,12 +15,12 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * Debian's Chromium and ChromeDriver, headless, with a fresh profile and no background traffic. Its
  * performance log records the DevTools network events, so a test can see which WebSocket URLs a page opened.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
     private HeadlessChromium() {
     }
 
-    static ChromeDriver start(Path profileParent) throws IOException {
+    public static ChromeDriver start(Path profileParent) throws IOException {
         Path profile = Files.createTempDirectory(Files.createDirectories(profileParent), "chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");

@@ -1,0 +1,115 @@
+package org.openvdi.broker;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The whole product on this machine, every part real and each application its own process: the broker
+ * (embedded PostgreSQL, in-process KRaft Kafka, demo logins), the gateway, guacd on 127.0.0.1:4822 (started
+ * by scripts/host-setup.sh) and the local KVM host qemu:///system (software emulation) with the template
+ * "Tiny desktop" (the tiny image, 1 vCPU, 256 MiB) in a storage pool of its own. Closing it stops both
+ * applications and removes the pool's VMs and volumes.
+ */
+public final class ProductStack implements AutoCloseable {
+
+    public static final String GUACD_HOST = "127.0.0.1";
+    public static final int GUACD_PORT = 4822;
+
+    private final String storagePool;
+    private final Path images;
+    private final int kafkaPort;
+    private final String gatewaySecret = UUID.randomUUID().toString();
+    private final AppProcess broker;
+    private final AppProcess gateway;
+    private AdminScenario admin;
+    private String template;
+
+    private ProductStack(Path work, String storagePool) throws IOException {
+        this.storagePool = storagePool;
+        this.images = Files.createDirectories(work.resolve("images"));
+        this.kafkaPort = AppProcess.freePort();
+        this.gateway = AppProcess.gateway(work.resolve("gateway"), List.of("--openvdi.gateway.broker-secret=" + gatewaySecret,
+                "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort));
+        this.broker = AppProcess.broker(work.resolve("broker"), List.of("--openvdi.images.directories=" + images,
+                "--openvdi.kafka.embedded-port=" + kafkaPort, "--openvdi.kafka.embedded-directory=" + work.resolve("kafka"),
+                "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort, "--openvdi.security.gateway-secret=" + gatewaySecret,
+                "--openvdi.gateway-url=http://localhost:" + gateway.port()));
+    }
+
+    /** Starts the broker, then the gateway, and registers the host (up to {@code maxDesktops}) and the template. */
+    public static ProductStack start(Path work, String storagePool, int maxDesktops) throws Exception {
+        requireGuacd();
+        ProductStack stack = new ProductStack(work, storagePool);
+        try {
+            stack.boot(maxDesktops);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private static void requireGuacd() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(GUACD_HOST, GUACD_PORT), 2000);
+        } catch (IOException e) {
+            throw new IllegalStateException("guacd does not listen on " + GUACD_HOST + ":" + GUACD_PORT
+                    + ": run scripts/host-setup.sh daemons", e);
+        }
+    }
+
+    private void boot(int maxDesktops) throws IOException, InterruptedException {
+        Path image = Files.copy(AppProcess.tinyImage(), images.resolve("tiny-desktop.img"));
+        broker.start();
+        gateway.arg("--openvdi.gateway.broker-url=http://localhost:" + broker.port())
+                .arg("--openvdi.gateway.portal-url=http://localhost:" + broker.port() + "/");
+        gateway.start();
+        admin = new AdminScenario(broker.port());
+        admin.host(Map.of("name", "local", "uri", "qemu:///system", "virtType", "qemu", "maxDesktops", maxDesktops,
+                "storagePool", storagePool));
+        template = admin.template("Tiny desktop", image, 256);
+    }
+
+    public int brokerPort() {
+        return broker.port();
+    }
+
+    public int gatewayPort() {
+        return gateway.port();
+    }
+
+    /** The id of the template "Tiny desktop". */
+    public String template() {
+        return template;
+    }
+
+    public AdminScenario admin() {
+        return admin;
+    }
+
+    /** The REST API as one of the demo logins (password {@code demo}). */
+    public ApiClient as(String user) {
+        return new ApiClient(broker.port(), user, "demo");
+    }
+
+    /** The broker's internal API as the gateway signs in to it (HTTP Basic user {@code gateway}). */
+    public ApiClient asGateway() {
+        return new ApiClient(broker.port(), "gateway", gatewaySecret);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            gateway.close();
+            broker.close();
+        } finally {
+            Virsh.removeDesktopsAndPool(storagePool);
+        }
+    }
+}
