@@ -197,6 +197,7 @@ class Desktop {
     @EventSourcingHandler
     void on(DesktopLostEvent e) {
         state = DesktopState.LOST;
+        poweringOn = false;
     }
 
     @EventSourcingHandler

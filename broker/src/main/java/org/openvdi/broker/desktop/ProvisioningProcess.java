@@ -13,6 +13,7 @@ import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.FailDesktopCommand;
 import org.openvdi.broker.desktop.api.RecordDesktopDestroyedCommand;
+import org.openvdi.broker.desktop.api.RecordDesktopLostCommand;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.hypervisor.Hypervisor;
@@ -117,6 +118,12 @@ class ProvisioningProcess {
         if (Instant.now().isAfter(since.plus(properties.deadline()))) {
             commands.system(new FailDesktopCommand(desktop.id(), desktop.state().name(),
                     "provisioning took longer than " + properties.deadline()));
+            return;
+        }
+        if (poweringOn && !hypervisor.hasVolume(host.target(), desktop.id().toString())) {
+            // the user's data is gone with it: the desktop is lost, and the user's next request gets a new one
+            commands.system(new RecordDesktopLostCommand(desktop.id(), "its disk is gone from the host"));
+            log.warn("Desktop {} of {} cannot power on: its disk is gone from host {}", desktop.id(), desktop.owner(), host.name());
             return;
         }
         TemplateView template = templates.find(desktop.templateId()).orElseThrow();

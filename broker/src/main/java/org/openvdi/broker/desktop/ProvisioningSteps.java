@@ -49,7 +49,7 @@ class ProvisioningSteps {
 
     /**
      * What a desktop is built from. {@code poweringOn}: a persistent desktop that was ready before and
-     * starts again on its existing disk, which must never be replaced by a fresh clone.
+     * starts again on its existing disk, which is never cloned afresh (its presence is checked first).
      */
     record Plan(UUID desktopId, DesktopState state, boolean poweringOn, HostTarget host, ImageSpec image,
                 String displayName, int vcpus, int memoryMiB) {
@@ -57,20 +57,18 @@ class ProvisioningSteps {
 
     void run(Plan plan, Duration displayTimeout) {
         String id = plan.desktopId().toString();
-        long millis = timed("clone", () -> {
-            if (plan.poweringOn()) {
-                hypervisor.requireVolume(plan.host(), id);
-            } else {
+        if (!plan.poweringOn()) {
+            long cloned = timed("clone", () -> {
                 // brokers sharing a host place each image once: one uploads, the others wait, then verify
                 images.runWhenFree("image " + plan.image().sha256() + " on host " + plan.host().hostId(),
                         () -> hypervisor.ensureImage(plan.host(), plan.image()));
                 hypervisor.cloneVolume(plan.host(), id, plan.image());
+            });
+            if (plan.state().before(DesktopState.CLONED)) {
+                commands.system(new RecordVolumeClonedCommand(plan.desktopId(), cloned));
             }
-        });
-        if (plan.state().before(DesktopState.CLONED)) {
-            commands.system(new RecordVolumeClonedCommand(plan.desktopId(), millis));
         }
-        millis = timed("define", () -> hypervisor.defineDomain(plan.host(), new MachineSpec(id, plan.displayName(),
+        long millis = timed("define", () -> hypervisor.defineDomain(plan.host(), new MachineSpec(id, plan.displayName(),
                 plan.vcpus(), plan.memoryMiB(), password(), plan.image())));
         if (plan.state().before(DesktopState.DEFINED)) {
             commands.system(new RecordDomainDefinedCommand(plan.desktopId(), millis));

@@ -72,7 +72,8 @@ class AccelerationProbeProcess {
                     lock.runExclusively("acceleration-probe", () -> hosts.find(host.id())
                             .filter(HostView::accelerationProbeDue).ifPresent(this::probe));
                 } catch (RuntimeException e) {
-                    log.error("Probing the acceleration of host {} failed", host.name(), e);
+                    retryAfterNanos.put(host.id(), System.nanoTime() + RETRY_PAUSE.toNanos());
+                    log.error("Probing the acceleration of host {} failed; trying again in {}", host.name(), RETRY_PAUSE, e);
                 }
             }
         }

@@ -27,11 +27,8 @@ public interface Hypervisor {
     /** Creates the desktop's linked clone (qcow2 backed by the image volume) unless it exists. */
     void cloneVolume(HostTarget host, String desktopId, ImageSpec image);
 
-    /**
-     * Checks that the desktop's clone volume is still there, for a desktop that must keep its disk;
-     * throws a non-retryable {@link HypervisorException} when it is gone.
-     */
-    void requireVolume(HostTarget host, String desktopId);
+    /** Whether the desktop's clone volume (its disk) is in the host's storage pool. */
+    boolean hasVolume(HostTarget host, String desktopId);
 
     /** Defines the desktop's domain unless it is already defined. */
     void defineDomain(HostTarget host, MachineSpec machine);

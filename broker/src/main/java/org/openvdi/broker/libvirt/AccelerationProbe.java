@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * reports as a guest shutdown and turns into the end of the domain. The time from start to that request
  * is how fast the host executes that guest code.
  *
- * <p>That the kvm guest gets there at all proves little. On the nested hosts this project is built
- * on, /dev/kvm exists and libvirt offers kvm, yet a Linux guest seems to hang: that "KVM" executes a
+ * <p>That the kvm guest gets there at all proves little. On some nested-virtualization hosts (kvm_pvm),
+ * /dev/kvm exists and libvirt offers kvm, yet a Linux guest seems to hang: that "KVM" executes a
  * guest not made for it one instruction at a time. The firmware still reaches its reboot, but in 4 to
  * 11 s (with the machine's load) where software emulation takes 0.1 to 0.3 s; a plain loop in the guest
  * runs thousands of times slower than emulated, and a Linux kernel takes many minutes to print its

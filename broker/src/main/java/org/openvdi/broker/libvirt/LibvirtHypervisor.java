@@ -2,6 +2,7 @@ package org.openvdi.broker.libvirt;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -107,13 +108,12 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
     }
 
     @Override
-    public void requireVolume(HostTarget host, String desktopId) {
+    public boolean hasVolume(HostTarget host, String desktopId) {
         String id = LibvirtNames.requireDesktopId(desktopId);
-        boolean present = call(host, "looking for the disk of desktop " + id,
-                connect -> clones.find(storage.ensure(connect, host), id).isPresent());
-        if (!present) {
-            throw new HypervisorException("the disk of desktop " + id + " is gone from host " + host.hostId(), false);
-        }
+        return call(host, "looking for the disk of desktop " + id, connect -> {
+            Optional<StoragePool> pool = storage.find(connect, host);
+            return pool.isPresent() && clones.find(pool.get(), id).isPresent();
+        });
     }
 
     @Override

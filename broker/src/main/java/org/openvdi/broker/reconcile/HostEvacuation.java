@@ -10,6 +10,7 @@ import org.openvdi.broker.desktop.api.DesktopDestroyedEvent;
 import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.RecycleDesktopCommand;
 import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.host.api.HostDrainStartedEvent;
@@ -66,8 +67,11 @@ class HostEvacuation {
                 try {
                     commands.system(new RecycleDesktopCommand(desktop.id(), reason));
                     moved++;
-                } catch (BrokerException inUse) {
-                    log.debug("Desktop {} was taken into use meanwhile; it stays: {}", desktop.id(), inUse.getMessage());
+                } catch (BrokerException e) {
+                    if (e.code() != ErrorCode.DESKTOP_IN_USE) {
+                        throw e;
+                    }
+                    log.debug("Desktop {} was taken into use meanwhile; it stays: {}", desktop.id(), e.getMessage());
                 }
             }
         }

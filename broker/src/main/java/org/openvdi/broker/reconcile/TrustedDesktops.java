@@ -24,6 +24,6 @@ public class TrustedDesktops {
     }
 
     public boolean trusted(DesktopView desktop) {
-        return desktop.readyAt() != null && desktop.readyAt().isAfter(startedAt) || inventoried.contains(desktop.hostId());
+        return (desktop.readyAt() != null && desktop.readyAt().isAfter(startedAt)) || inventoried.contains(desktop.hostId());
     }
 }

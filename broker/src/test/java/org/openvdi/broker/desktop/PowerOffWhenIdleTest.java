@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.libvirt.Connect;
@@ -19,8 +20,8 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * A persistent pool that powers its desktops off when idle, on libvirt's test driver: the desktop
  * is powered off after its session (and neither the lifecycle watch nor reconciliation takes that
- * for a lost VM), and its user's next request powers the same desktop on again. A desktop that
- * cannot be powered on keeps its disk and its user is told so.
+ * for a lost VM), and its user's next request powers the same desktop on again. A desktop whose disk
+ * vanished meanwhile is lost, never started on a fresh empty clone.
  */
 @BrokerTest
 @TestPropertySource(properties = {"openvdi.reconcile.interval=300", "openvdi.test.scenario=power-off-when-idle",
@@ -65,7 +66,7 @@ class PowerOffWhenIdleTest {
     }
 
     @Test
-    void givenPoweredOffDesktopWhoseDiskVanished_whenItsUserComesBack_thenTheSessionFailsClearlyAndNoEmptyDiskReplacesIt()
+    void givenPoweredOffDesktopWhoseDiskVanished_whenItsUserComesBack_thenItIsLostAndTheUserGetsANewDesktopNotAnEmptyDisk()
             throws LibvirtException {
         AdminScenario scenario = new AdminScenario(port);
         ApiClient alice = new ApiClient(port, "alice", "demo");
@@ -83,16 +84,18 @@ class PowerOffWhenIdleTest {
         String second = alice.post("/api/sessions", "{\"poolId\":\"" + pool + "\"}").json().get("id").asText();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> alice.get("/api/sessions/" + second).json()
-                .get("state").asText().equals("FAILED"));
-        assertThat(alice.get("/api/sessions/" + second).json().get("reason").asText())
-                .startsWith("DESKTOP_POWER_ON_FAILED").contains("is gone");
-        JsonNode view = scenario.desktop(desktop);
-        assertThat(view.get("state").asText()).isEqualTo("POWERED_OFF");
-        assertThat(view.get("owner").asText()).isEqualTo("alice");
-        assertThat(scenario.eventTypes(desktop)).containsSubsequence("DesktopPowerOnRequestedEvent", "DesktopPowerOnFailedEvent")
-                .doesNotContain("DesktopFailedEvent", "DesktopRecycledEvent", "DesktopDestroyedEvent");
+                .get("state").asText().equals("READY"));
+        String replacement = alice.get("/api/sessions/" + second).json().get("desktopId").asText();
+        assertThat(replacement).isNotEqualTo(desktop);
+        assertThat(scenario.desktop(replacement).get("owner").asText()).isEqualTo("alice");
+        assertThat(scenario.events(desktop, "DesktopLostEvent")).singleElement()
+                .satisfies(e -> assertThat(e.at("/payload/reason").asText()).contains("disk is gone"));
+        List<String> history = scenario.eventTypes(desktop);
+        assertThat(history.subList(history.lastIndexOf("DesktopPowerOnRequestedEvent"), history.size()))
+                .startsWith("DesktopPowerOnRequestedEvent", "DesktopLostEvent")
+                .doesNotContain("DesktopVolumeClonedEvent", "DesktopStartedEvent", "DesktopPowerOnFailedEvent");
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(scenario, desktop).equals("DESTROYED"));
         assertThat(hasDisk(desktop)).isFalse();
-        assertThat(running(desktop)).isFalse();
     }
 
     private static String state(AdminScenario scenario, String desktop) {

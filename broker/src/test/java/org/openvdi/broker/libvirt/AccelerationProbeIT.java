@@ -24,7 +24,7 @@ import org.openvdi.templates.xml.ProbeDomainXmlRenderer;
 /**
  * The acceleration probe against this machine's libvirtd: the software-emulated probe guest runs its
  * firmware to the end, a host set to auto gets the verdict that the kvm guest's real speed calls for
- * (on the nested machines this project is tested on: qemu), within bounded time, and no probe domain
+ * (qemu on a nested-virtualization host whose KVM crawls), within bounded time, and no probe domain
  * is left behind, even when an earlier one was.
  */
 class AccelerationProbeIT {
@@ -77,8 +77,8 @@ class AccelerationProbeIT {
             AccelerationVerdict verdict = hypervisor.probeAcceleration(host);
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
-            System.out.printf("emulated firmware %s, kvm firmware %s -> %s in %d ms%n", emulated, kvm, verdict, tookMillis);
-            assertThat(verdict.effectiveType()).as(verdict.reason())
+            assertThat(verdict.effectiveType())
+                    .as("emulated firmware %s, kvm firmware %s -> %s in %d ms", emulated, kvm, verdict, tookMillis)
                     .isEqualTo(kvmRunsGuests ? EffectiveVirtType.KVM : EffectiveVirtType.QEMU);
             // two probe guests, each at most the timeout, plus starting and destroying them
             assertThat(tookMillis).isLessThan(2 * TIMEOUT.toMillis() + 15_000);

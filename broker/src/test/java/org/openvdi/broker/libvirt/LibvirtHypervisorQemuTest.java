@@ -43,7 +43,7 @@ class LibvirtHypervisorQemuTest {
 
     private static final String URI = "qemu:///system";
     private static final String POOL = "openvdi-test-" + UUID.randomUUID().toString().substring(0, 8);
-    /** Software emulation: what the acceleration probe decides on the machines this project is tested on. */
+    /** Software emulation: what the acceleration probe decides on a host whose KVM does not really run guests. */
     private static final HostTarget HOST = new HostTarget("qemu-it", URI, VirtType.QEMU, POOL, "127.0.0.1");
     private static final HostTarget UNPROBED = new HostTarget("qemu-it", URI, VirtType.AUTO, POOL, "127.0.0.1");
     private static final long IMAGE_SIZE = 64L << 20;

@@ -22,7 +22,7 @@ import org.openvdi.broker.AppProcess;
  * desktop right after the restart, before the broker has checked the host, never gets one of the
  * forgotten ones.
  */
-class TestDriverRestartIT {
+class RestartOnTestDriverIT {
 
     private static final Duration READY = Duration.ofSeconds(60);
 
