@@ -84,20 +84,19 @@ public final class AdminScenario {
         return admin.get("/api/hosts/" + hostId).json();
     }
 
+    /** The aggregate's events, oldest first. */
+    public List<JsonNode> events(String aggregateId) {
+        List<JsonNode> events = new ArrayList<>();
+        admin.get("/api/events?aggregateId=" + aggregateId).json().forEach(events::add);
+        return events;
+    }
+
     public List<String> eventTypes(String aggregateId) {
-        List<String> types = new ArrayList<>();
-        admin.get("/api/events?aggregateId=" + aggregateId).json().forEach(e -> types.add(e.get("type").asText()));
-        return types;
+        return events(aggregateId).stream().map(e -> e.get("type").asText()).toList();
     }
 
     public List<JsonNode> events(String aggregateId, String type) {
-        List<JsonNode> found = new ArrayList<>();
-        admin.get("/api/events?aggregateId=" + aggregateId).json().forEach(e -> {
-            if (e.get("type").asText().equals(type)) {
-                found.add(e);
-            }
-        });
-        return found;
+        return events(aggregateId).stream().filter(e -> e.get("type").asText().equals(type)).toList();
     }
 
     private static Path randomImage() {

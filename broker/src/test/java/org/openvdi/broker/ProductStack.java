@@ -13,8 +13,9 @@ import java.util.UUID;
  * The whole product on this machine, every part real and each application its own process: the broker
  * (embedded PostgreSQL, in-process KRaft Kafka, demo logins), the gateway, guacd on 127.0.0.1:4822 (started
  * by scripts/host-setup.sh) and the local KVM host qemu:///system (software emulation) with the template
- * "Tiny desktop" (the tiny image, 1 vCPU, 256 MiB) in a storage pool of its own. Closing it stops both
- * applications and removes the pool's VMs and volumes.
+ * "Tiny desktop" (the tiny image, 1 vCPU, 256 MiB) in a storage pool of its own. Browsers reach the gateway
+ * directly, or through a {@link TcpProxy} a test can cut ({@link #startWithCuttableGatewayPath}). Closing it
+ * stops both applications and removes the pool's VMs and volumes.
  */
 public final class ProductStack implements AutoCloseable {
 
@@ -27,25 +28,38 @@ public final class ProductStack implements AutoCloseable {
     private final String gatewaySecret = UUID.randomUUID().toString();
     private final AppProcess broker;
     private final AppProcess gateway;
+    private final TcpProxy gatewayPath;
     private AdminScenario admin;
     private String template;
 
-    private ProductStack(Path work, String storagePool) throws IOException {
+    private ProductStack(Path work, String storagePool, boolean cuttableGatewayPath) throws IOException {
         this.storagePool = storagePool;
         this.images = Files.createDirectories(work.resolve("images"));
         this.kafkaPort = AppProcess.freePort();
         this.gateway = AppProcess.gateway(work.resolve("gateway"), List.of("--openvdi.gateway.broker-secret=" + gatewaySecret,
                 "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort));
+        this.gatewayPath = cuttableGatewayPath ? new TcpProxy(new InetSocketAddress("127.0.0.1", gateway.port())) : null;
         this.broker = AppProcess.broker(work.resolve("broker"), List.of("--openvdi.images.directories=" + images,
                 "--openvdi.kafka.embedded-port=" + kafkaPort, "--openvdi.kafka.embedded-directory=" + work.resolve("kafka"),
                 "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort, "--openvdi.security.gateway-secret=" + gatewaySecret,
-                "--openvdi.gateway-url=http://localhost:" + gateway.port()));
+                "--openvdi.gateway-url=" + gatewayUrl()));
     }
 
     /** Starts the broker, then the gateway, and registers the host (up to {@code maxDesktops}) and the template. */
     public static ProductStack start(Path work, String storagePool, int maxDesktops) throws Exception {
+        return start(work, storagePool, maxDesktops, false);
+    }
+
+    /** As {@link #start}, with browsers reaching the gateway through {@link #gatewayPath()}. */
+    public static ProductStack startWithCuttableGatewayPath(Path work, String storagePool, int maxDesktops)
+            throws Exception {
+        return start(work, storagePool, maxDesktops, true);
+    }
+
+    private static ProductStack start(Path work, String storagePool, int maxDesktops, boolean cuttableGatewayPath)
+            throws Exception {
         requireGuacd();
-        ProductStack stack = new ProductStack(work, storagePool);
+        ProductStack stack = new ProductStack(work, storagePool, cuttableGatewayPath);
         try {
             stack.boot(maxDesktops);
             return stack;
@@ -70,6 +84,9 @@ public final class ProductStack implements AutoCloseable {
         gateway.arg("--openvdi.gateway.broker-url=http://localhost:" + broker.port())
                 .arg("--openvdi.gateway.portal-url=http://localhost:" + broker.port() + "/");
         gateway.start();
+        if (gatewayPath != null) {
+            gatewayPath.start();
+        }
         admin = new AdminScenario(broker.port());
         admin.host(Map.of("name", "local", "uri", "qemu:///system", "virtType", "qemu", "maxDesktops", maxDesktops,
                 "storagePool", storagePool));
@@ -82,6 +99,25 @@ public final class ProductStack implements AutoCloseable {
 
     public int gatewayPort() {
         return gateway.port();
+    }
+
+    /** The gateway as browsers reach it: the address the portal sends them to. */
+    public String gatewayUrl() {
+        return "http://localhost:" + (gatewayPath == null ? gateway.port() : gatewayPath.port());
+    }
+
+    /** The network path from browsers to the gateway, when started with {@link #startWithCuttableGatewayPath}. */
+    public TcpProxy gatewayPath() {
+        return gatewayPath;
+    }
+
+    /** Stops the gateway process; {@link #startGateway()} starts it again on the same port. */
+    public void stopGateway() throws InterruptedException {
+        gateway.close();
+    }
+
+    public void startGateway() throws IOException, InterruptedException {
+        gateway.start();
     }
 
     /** The id of the template "Tiny desktop". */
@@ -106,6 +142,9 @@ public final class ProductStack implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         try {
+            if (gatewayPath != null) {
+                gatewayPath.close();
+            }
             gateway.close();
             broker.close();
         } finally {
