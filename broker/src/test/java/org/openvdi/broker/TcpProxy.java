@@ -69,8 +69,9 @@ public final class TcpProxy implements AutoCloseable {
             }
             try {
                 SocketChannel upstream = SocketChannel.open(target);
-                open.add(client);
-                open.add(upstream);
+                if (!keep(channel, client, upstream)) {
+                    return;
+                }
                 daemon("tcp-proxy-up", () -> pump(client, upstream));
                 daemon("tcp-proxy-down", () -> pump(upstream, client));
             } catch (IOException targetDown) {
@@ -79,7 +80,22 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private static void pump(SocketChannel from, SocketChannel to) {
+    /**
+     * Keeps a connection accepted on {@code listener}, unless the path was cut meanwhile: a connection
+     * accepted just before {@link #stop()} must not slip past it.
+     */
+    private synchronized boolean keep(ServerSocketChannel listener, SocketChannel client, SocketChannel upstream) {
+        if (server != listener) {
+            closeQuietly(client);
+            closeQuietly(upstream);
+            return false;
+        }
+        open.add(client);
+        open.add(upstream);
+        return true;
+    }
+
+    private void pump(SocketChannel from, SocketChannel to) {
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         try {
             while (from.read(buffer) >= 0) {
@@ -94,6 +110,8 @@ public final class TcpProxy implements AutoCloseable {
         } finally {
             closeQuietly(from);
             closeQuietly(to);
+            open.remove(from);
+            open.remove(to);
         }
     }
 
