@@ -2,6 +2,7 @@ package org.openvdi.broker.host;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,7 +40,7 @@ public class HostQueries {
     /** The host that takes the next desktop: up, not cordoned, below capacity, most free capacity first. */
     public Optional<HostView> placement() {
         return all().stream().filter(HostView::acceptsDesktops)
-                .max(java.util.Comparator.comparingInt(HostView::freeCapacity).thenComparing(HostView::name));
+                .max(Comparator.comparingInt(HostView::freeCapacity).thenComparing(HostView::name));
     }
 
     /** Whether some host takes desktops now or will once its acceleration probe has decided. */

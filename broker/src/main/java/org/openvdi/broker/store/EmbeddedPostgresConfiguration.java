@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -27,7 +28,7 @@ class EmbeddedPostgresConfiguration {
         Path dataDirectory = Path.of(properties.dataDirectory()).toAbsolutePath();
         try {
             Files.createDirectories(dataDirectory);
-            StalePostmaster.stopIfRunning(dataDirectory, java.time.Duration.ofSeconds(30));
+            StalePostmaster.stopIfRunning(dataDirectory, Duration.ofSeconds(30));
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.AdminScenario;
+import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.AppProcess;
 import org.openvdi.broker.Virsh;
 
@@ -95,7 +96,7 @@ class ProvisioningBench {
             report.sample("request to ready (end to end)", Duration.between(requested, ready).toMillis());
         }
         report.throughput(desktops, Duration.between(first, last).toMillis() / 1000.0);
-        timers(new org.openvdi.broker.ApiClient(port, "admin", "demo").get("/actuator/prometheus").body(), report);
+        timers(new ApiClient(port, "admin", "demo").get("/actuator/prometheus").body(), report);
         report.machine(MachineFacts.basics());
         return report;
     }
