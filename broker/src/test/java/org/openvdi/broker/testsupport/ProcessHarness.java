@@ -20,7 +20,6 @@ import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -126,8 +125,10 @@ public final class ProcessHarness implements AutoCloseable {
         context.close();
     }
 
-    /** The read models (projections and queries of every feature) and the parts every process uses. */
-    @Configuration(proxyBeanMethods = false)
+    /**
+     * The read models (projections and queries of every feature) and the parts every process uses. Not
+     * a {@code @Configuration}, so that the whole broker's component scan in other tests never finds it.
+     */
     @ComponentScan(basePackages = "org.openvdi.broker", useDefaultFilters = false, includeFilters = @ComponentScan.Filter(
             type = FilterType.REGEX, pattern = "org\\.openvdi\\.broker\\.\\w+\\.(\\w+Projection|\\w+Queries|PoolDemand"
                     + "|SpareCapacityPolicy|TrustedDesktops|AuditedCommands|ClusterLock)"))
