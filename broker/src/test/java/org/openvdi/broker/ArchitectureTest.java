@@ -5,6 +5,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.ENUMS;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -55,5 +56,10 @@ class ArchitectureTest {
         classes().that().resideInAPackage("..api..").and().haveSimpleNameEndingWith("Command")
                 .or().resideInAPackage("..api..").and().haveSimpleNameEndingWith("Event")
                 .should().beRecords().check(BROKER);
+    }
+
+    @Test
+    void givenFeaturePackages_whenTheyDependOnEachOther_thenNoCycles() {
+        slices().matching("org.openvdi.broker.(*)..").should().beFreeOfCycles().check(BROKER);
     }
 }

@@ -1,7 +1,8 @@
 package org.openvdi.broker.desktop;
 
+import static org.openvdi.broker.store.SqlTimes.utc;
+
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -110,10 +111,6 @@ class DesktopProjection {
     private void state(UUID desktopId, DesktopState state, Instant at) {
         jdbc.sql("UPDATE desktop_view SET state = ?, updated_at = ? WHERE id = ?")
                 .params(state.name(), utc(at), desktopId).update();
-    }
-
-    private static java.time.OffsetDateTime utc(Instant at) {
-        return at.atOffset(ZoneOffset.UTC);
     }
 
     @ResetHandler

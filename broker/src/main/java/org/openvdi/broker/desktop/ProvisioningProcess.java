@@ -21,6 +21,7 @@ import org.openvdi.broker.hypervisor.HypervisorException;
 import org.openvdi.broker.hypervisor.ImageSpec;
 import org.openvdi.broker.template.TemplateQueries;
 import org.openvdi.broker.template.TemplateView;
+import org.openvdi.broker.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -58,11 +59,7 @@ class ProvisioningProcess {
         this.steps = steps;
         this.commands = commands;
         this.properties = properties;
-        this.workers = Executors.newFixedThreadPool(properties.workers(), runnable -> {
-            Thread thread = new Thread(runnable, "provisioning");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers = Executors.newFixedThreadPool(properties.workers(), DaemonThreads.named("provisioning"));
     }
 
     @Scheduled(fixedDelayString = "${openvdi.provisioning.interval:500}", initialDelayString = "${openvdi.provisioning.initial-delay:1000}")

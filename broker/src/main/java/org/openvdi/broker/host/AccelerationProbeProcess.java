@@ -14,6 +14,7 @@ import org.openvdi.broker.hypervisor.AccelerationVerdict;
 import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.HypervisorException;
 import org.openvdi.broker.store.ClusterLock;
+import org.openvdi.broker.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -40,11 +41,7 @@ class AccelerationProbeProcess {
     private final AuditedCommands commands;
     private final ClusterLock lock;
     private final Map<UUID, Long> retryAfterNanos = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "acceleration-probe");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceleration-probe"));
 
     AccelerationProbeProcess(HostQueries hosts, Hypervisor hypervisor, AuditedCommands commands, ClusterLock lock) {
         this.hosts = hosts;

@@ -1,5 +1,7 @@
 package org.openvdi.broker.host;
 
+import static org.openvdi.broker.store.SqlTimes.utc;
+
 import java.time.Instant;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -83,10 +85,6 @@ class HostProjection {
     private void update(String assignment, java.util.UUID hostId, Instant at) {
         jdbc.sql("UPDATE host_view SET " + assignment + ", updated_at = ? WHERE id = ?")
                 .params(utc(at), hostId).update();
-    }
-
-    static java.time.OffsetDateTime utc(Instant at) {
-        return at.atOffset(java.time.ZoneOffset.UTC);
     }
 
     @ResetHandler

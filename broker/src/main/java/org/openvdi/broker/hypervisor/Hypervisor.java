@@ -39,6 +39,12 @@ public interface Hypervisor {
     /** Powers the desktop's domain off (keeps its definition and disk); no-op when already off. */
     void powerOff(HostTarget host, String desktopId);
 
+    /**
+     * Whether the host's running desktops show a display to wait for. A simulated hypervisor runs no
+     * guests, so its desktops have none: there, a desktop is ready as soon as it runs.
+     */
+    boolean showsDisplays(HostTarget host);
+
     /** Where the running desktop's VNC display listens, with its password. */
     DisplayEndpoint display(HostTarget host, String desktopId);
 

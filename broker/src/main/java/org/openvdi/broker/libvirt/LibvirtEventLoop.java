@@ -4,6 +4,7 @@ import org.libvirt.Connect;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
 import org.libvirt.jna.Libvirt;
+import org.openvdi.broker.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,7 @@ final class LibvirtEventLoop {
         }
         Connect.setErrorCallback(ERRORS_TO_DEBUG_LOG);
         Library.initEventLoop();
-        Thread thread = new Thread(LibvirtEventLoop::run, "libvirt-event-loop");
-        thread.setDaemon(true);
-        thread.start();
+        DaemonThreads.named("libvirt-event-loop").newThread(LibvirtEventLoop::run).start();
         running = true;
         log.info("libvirt event loop started");
     }

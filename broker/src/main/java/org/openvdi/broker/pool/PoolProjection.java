@@ -1,7 +1,8 @@
 package org.openvdi.broker.pool;
 
+import static org.openvdi.broker.store.SqlTimes.utc;
+
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -31,14 +32,14 @@ class PoolProjection {
                                        entitled_users, entitled_groups, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(e.poolId(), e.name(), e.templateId(), e.templateVersion(), e.type().name(), e.powerPolicy().name(),
-                        e.minSpare(), e.maxSize(), sorted(e.entitledUsers()), sorted(e.entitledGroups()), at.atOffset(ZoneOffset.UTC), at.atOffset(ZoneOffset.UTC))
+                        e.minSpare(), e.maxSize(), sorted(e.entitledUsers()), sorted(e.entitledGroups()), utc(at), utc(at))
                 .update();
     }
 
     @EventHandler
     void on(PoolReconfiguredEvent e, @Timestamp Instant at) {
         jdbc.sql("UPDATE pool_view SET name = ?, min_spare = ?, max_size = ?, power_policy = ?, updated_at = ? WHERE id = ?")
-                .params(e.name(), e.minSpare(), e.maxSize(), e.powerPolicy().name(), at.atOffset(ZoneOffset.UTC), e.poolId())
+                .params(e.name(), e.minSpare(), e.maxSize(), e.powerPolicy().name(), utc(at), e.poolId())
                 .update();
     }
 

@@ -24,6 +24,7 @@ import org.openvdi.broker.host.api.RecordDriftCommand;
 import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.ManagedMachine;
 import org.openvdi.broker.store.ClusterLock;
+import org.openvdi.broker.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -59,11 +60,7 @@ class DriftReconciler {
     private final TrustedDesktops trusted;
     private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
     private final Set<String> foreign = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "reconciler");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("reconciler"));
 
     DriftReconciler(HostQueries hosts, DesktopQueries desktops, Hypervisor hypervisor, GhostRecorder ghosts,
                     AuditedCommands commands, ClusterLock lock, ReconcileProperties properties, TrustedDesktops trusted) {

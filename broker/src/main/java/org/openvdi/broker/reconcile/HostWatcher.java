@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +16,7 @@ import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.MachineEventListener.MachineEvent;
+import org.openvdi.broker.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -53,9 +53,9 @@ class HostWatcher {
     private final Map<UUID, Retry> retries = new ConcurrentHashMap<>();
     private final AtomicLong generations = new AtomicLong();
     private volatile boolean stopping;
-    private final ScheduledExecutorService subscriber = Executors.newSingleThreadScheduledExecutor(daemon("host-watch"));
+    private final ScheduledExecutorService subscriber = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("host-watch"));
     private final ThreadPoolExecutor events = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUED_EVENTS), daemon("host-events"),
+            new ArrayBlockingQueue<>(QUEUED_EVENTS), DaemonThreads.named("host-events"),
             (task, executor) -> log.warn("Machine event queue full; an event is left to reconciliation"));
 
     HostWatcher(HostQueries hosts, Hypervisor hypervisor, GhostDetector detector, DriftReconciler reconciler,
@@ -183,13 +183,5 @@ class HostWatcher {
         } catch (Exception e) {
             log.debug("Closing the watch of host {} failed: {}", hostId, e.getMessage());
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

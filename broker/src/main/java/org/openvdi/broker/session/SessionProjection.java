@@ -1,8 +1,8 @@
 package org.openvdi.broker.session;
 
+import static org.openvdi.broker.store.SqlTimes.utc;
+
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -70,10 +70,6 @@ class SessionProjection {
     void on(SessionEndedEvent e, @Timestamp Instant at) {
         jdbc.sql("UPDATE session_view SET state = 'ENDED', reason = ?, ended_at = ?, updated_at = ? WHERE id = ?")
                 .params(e.reason(), utc(at), utc(at), e.sessionId()).update();
-    }
-
-    static OffsetDateTime utc(Instant at) {
-        return at.atOffset(ZoneOffset.UTC);
     }
 
     @ResetHandler

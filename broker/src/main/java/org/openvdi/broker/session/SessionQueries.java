@@ -1,5 +1,7 @@
 package org.openvdi.broker.session;
 
+import static org.openvdi.broker.store.SqlTimes.utc;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -51,7 +53,7 @@ public class SessionQueries {
     /** Sessions with no open connection since before the cutoff: candidates for the disconnect timeout. */
     public List<SessionView> disconnectedBefore(Instant cutoff) {
         return jdbc.sql("SELECT * FROM session_view WHERE state = 'DISCONNECTED' AND disconnected_at < ? ORDER BY disconnected_at")
-                .param(cutoff.atOffset(java.time.ZoneOffset.UTC)).query(SessionQueries::map).list();
+                .param(utc(cutoff)).query(SessionQueries::map).list();
     }
 
     private static SessionView map(ResultSet rs, int row) throws SQLException {

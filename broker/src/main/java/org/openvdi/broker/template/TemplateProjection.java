@@ -1,7 +1,8 @@
 package org.openvdi.broker.template;
 
+import static org.openvdi.broker.store.SqlTimes.utc;
+
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -26,7 +27,7 @@ class TemplateProjection {
     @EventHandler
     void on(TemplateRegisteredEvent e, @Timestamp Instant at) {
         jdbc.sql("INSERT INTO template_view (id, name, vcpus, memory_mib, registered_at) VALUES (?, ?, ?, ?, ?)")
-                .params(e.templateId(), e.name(), e.vcpus(), e.memoryMiB(), at.atOffset(ZoneOffset.UTC)).update();
+                .params(e.templateId(), e.name(), e.vcpus(), e.memoryMiB(), utc(at)).update();
     }
 
     @EventHandler
@@ -35,7 +36,7 @@ class TemplateProjection {
                 INSERT INTO template_version_view (template_id, version, image_path, sha256, format, size_bytes, published_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)""")
                 .params(e.templateId(), e.version(), e.imagePath(), e.sha256(), e.format(), e.sizeBytes(),
-                        at.atOffset(ZoneOffset.UTC)).update();
+                        utc(at)).update();
     }
 
     @EventHandler

@@ -67,6 +67,13 @@ class LibvirtHypervisorTest {
     }
 
     @Test
+    void givenTestDriverOrAQemuHost_whenAskedWhetherDesktopsShowDisplays_thenOnlyTheQemuHostsDo() {
+        assertThat(hypervisor.showsDisplays(HOST)).isFalse();
+        assertThat(hypervisor.showsDisplays(new HostTarget("qemu-host", "qemu:///system", VirtType.KVM, "openvdi",
+                "127.0.0.1"))).isTrue();
+    }
+
+    @Test
     void givenTestDriverHostOnAuto_whenAccelerationProbed_thenTestIsTheVerdictWithoutBootingAnything() {
         AccelerationVerdict verdict = hypervisor.probeAcceleration(HOST);
 

@@ -1,4 +1,4 @@
-package org.openvdi.broker.audit;
+package org.openvdi.broker.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

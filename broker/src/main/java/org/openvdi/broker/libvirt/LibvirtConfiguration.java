@@ -1,14 +1,15 @@
-package org.openvdi.broker.hypervisor;
+package org.openvdi.broker.libvirt;
 
-import org.openvdi.broker.libvirt.LibvirtHypervisor;
-import org.openvdi.broker.libvirt.LibvirtSettings;
-import org.openvdi.broker.libvirt.RfbProbe;
+import org.openvdi.broker.hypervisor.DisplayProbe;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Hypervisors are reached through libvirt; displays are checked with a real RFB handshake. */
+/**
+ * The hypervisor port's adapter: hypervisors are reached through libvirt; displays are checked with
+ * a real RFB handshake. The wiring lives next to the adapter, so the port does not know its adapter.
+ */
 @Configuration(proxyBeanMethods = false)
-class HypervisorConfiguration {
+class LibvirtConfiguration {
 
     @Bean(destroyMethod = "close")
     LibvirtHypervisor hypervisor(LibvirtSettings settings) {

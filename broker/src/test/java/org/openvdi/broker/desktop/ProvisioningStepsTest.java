@@ -1,0 +1,175 @@
+package org.openvdi.broker.desktop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openvdi.broker.desktop.api.DesktopState;
+import org.openvdi.broker.desktop.api.RecordDesktopReadyCommand;
+import org.openvdi.broker.desktop.api.RecordDesktopStartedCommand;
+import org.openvdi.broker.desktop.api.RecordDomainDefinedCommand;
+import org.openvdi.broker.desktop.api.RecordVolumeClonedCommand;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.hypervisor.DisplayProbe;
+import org.openvdi.broker.hypervisor.HostTarget;
+import org.openvdi.broker.hypervisor.HypervisorException;
+import org.openvdi.broker.hypervisor.ImageSpec;
+import org.openvdi.broker.hypervisor.MachineSpec;
+import org.openvdi.broker.hypervisor.ManagedMachine;
+import org.openvdi.broker.hypervisor.VirtType;
+import org.openvdi.broker.libvirt.LibvirtHypervisor;
+import org.openvdi.broker.libvirt.RfbProbe;
+import org.openvdi.broker.testsupport.Histories;
+import org.openvdi.broker.testsupport.ProcessHarness;
+import org.openvdi.broker.testsupport.RecordedCommands;
+
+/**
+ * The provisioning steps driven directly on libvirt's test driver through the real adapter: each step
+ * is recorded once, and a run resumed after a crash between steps neither repeats a recorded step nor
+ * leaves a second volume or domain behind.
+ */
+class ProvisioningStepsTest {
+
+    private static final HostTarget HOST = new HostTarget("process-test-host", Histories.TEST_DRIVER, VirtType.AUTO,
+            Histories.STORAGE_POOL, Histories.DISPLAY_ADDRESS);
+    private static final Duration DISPLAY_TIMEOUT = Duration.ofSeconds(5);
+
+    @TempDir
+    static Path images;
+    private static ImageSpec image;
+    private static ProcessHarness harness;
+    private static ProvisioningSteps steps;
+    private static LibvirtHypervisor hypervisor;
+    private final UUID desktop = UUID.randomUUID();
+    private RecordedCommands commands;
+
+    @BeforeAll
+    static void start() throws IOException, NoSuchAlgorithmException {
+        image = writeImage(images.resolve("tiny.raw"));
+        DisplayProbe rfb = (endpoint, timeout) -> new RfbProbe(timeout, timeout).answers(endpoint.host(), endpoint.port());
+        harness = ProcessHarness.start(Map.of(DisplayProbe.class, rfb), ProvisioningSteps.class);
+        steps = harness.bean(ProvisioningSteps.class);
+        hypervisor = harness.hypervisor();
+    }
+
+    @AfterAll
+    static void stop() {
+        harness.close();
+    }
+
+    @BeforeEach
+    void acceptRecords() {
+        commands = harness.reset().accept(RecordVolumeClonedCommand.class, RecordDomainDefinedCommand.class,
+                RecordDesktopStartedCommand.class, RecordDesktopReadyCommand.class);
+    }
+
+    @Test
+    void givenRequestedDesktop_whenStepsRun_thenEachStepIsRecordedAndTheVmRunsReadyAtOnceOnTheTestDriver() {
+        steps.run(plan(DesktopState.REQUESTED, false), DISPLAY_TIMEOUT);
+
+        assertThat(commands.all()).hasSize(4);
+        assertThat(commands.all().get(0)).isInstanceOf(RecordVolumeClonedCommand.class);
+        assertThat(commands.all().get(1)).isInstanceOf(RecordDomainDefinedCommand.class);
+        assertThat(commands.all().get(2)).isInstanceOf(RecordDesktopStartedCommand.class);
+        assertThat(commands.sent(RecordDesktopReadyCommand.class)).singleElement().satisfies(ready -> {
+            assertThat(ready.desktopId()).isEqualTo(desktop);
+            assertThat(ready.displayHost()).isEqualTo(Histories.DISPLAY_ADDRESS);
+            assertThat(ready.displayPort()).isZero();
+        });
+        assertThat(machines()).containsExactly(new ManagedMachine(desktop.toString(), true, true, true));
+    }
+
+    @Test
+    void givenCrashAfterDefiningBeforeRecordingIt_whenStepsRunAgain_thenOnlyTheUnrecordedStepsAreRecordedAndNothingIsOrphaned() {
+        // the first run cloned (recorded) and defined (not recorded) before the broker died
+        hypervisor.ensureImage(HOST, image);
+        hypervisor.cloneVolume(HOST, desktop.toString(), image);
+        hypervisor.defineDomain(HOST, new MachineSpec(desktop.toString(), "crashed", 1, 256,
+                "secret12", image));
+
+        steps.run(plan(DesktopState.CLONED, false), DISPLAY_TIMEOUT);
+
+        assertThat(commands.all()).hasSize(3);
+        assertThat(commands.sent(RecordVolumeClonedCommand.class)).isEmpty();
+        assertThat(commands.sent(RecordDomainDefinedCommand.class)).hasSize(1);
+        assertThat(machines()).containsExactly(new ManagedMachine(desktop.toString(), true, true, true));
+    }
+
+    @Test
+    void givenRecordingTheStartFailed_whenTheWholeRunIsRetried_thenItCompletesWithOneVolumeAndOneDomain() {
+        commands.answer(RecordDesktopStartedCommand.class, started -> {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "the store was unreachable");
+        });
+        assertThatThrownBy(() -> steps.run(plan(DesktopState.REQUESTED, false), DISPLAY_TIMEOUT))
+                .isInstanceOf(BrokerException.class);
+        commands.accept(RecordDesktopStartedCommand.class);
+
+        steps.run(plan(DesktopState.DEFINED, false), DISPLAY_TIMEOUT);
+
+        assertThat(commands.sent(RecordVolumeClonedCommand.class)).hasSize(1);
+        assertThat(commands.sent(RecordDomainDefinedCommand.class)).hasSize(1);
+        assertThat(commands.sent(RecordDesktopStartedCommand.class)).hasSize(2);
+        assertThat(commands.sent(RecordDesktopReadyCommand.class)).hasSize(1);
+        assertThat(machines()).containsExactly(new ManagedMachine(desktop.toString(), true, true, true));
+    }
+
+    @Test
+    void givenPoweredOffDesktopWithItsDisk_whenPoweredOn_thenItIsStartedOnItsOwnDiskWithoutCloningOrRecordingSteps() {
+        steps.run(plan(DesktopState.REQUESTED, false), DISPLAY_TIMEOUT);
+        hypervisor.powerOff(HOST, desktop.toString());
+        commands.reset();
+        commands.accept(RecordDesktopReadyCommand.class);
+
+        steps.run(plan(DesktopState.POWERED_OFF, true), DISPLAY_TIMEOUT);
+
+        assertThat(commands.all()).singleElement().isInstanceOf(RecordDesktopReadyCommand.class);
+        assertThat(machines()).containsExactly(new ManagedMachine(desktop.toString(), true, true, true));
+    }
+
+    @Test
+    void givenImageWhoseChecksumDoesNotMatch_whenStepsRun_thenNothingIsRecordedAndNoMachineIsLeft() {
+        ImageSpec wrong = new ImageSpec(image.sourcePath(), "0".repeat(64), image.format(), image.sizeBytes());
+
+        assertThatThrownBy(() -> steps.run(plan(DesktopState.REQUESTED, false, wrong), DISPLAY_TIMEOUT))
+                .isInstanceOf(HypervisorException.class);
+
+        assertThat(commands.all()).isEmpty();
+        assertThat(machines()).isEmpty();
+    }
+
+    private ProvisioningSteps.Plan plan(DesktopState state, boolean poweringOn) {
+        return plan(state, poweringOn, image);
+    }
+
+    private ProvisioningSteps.Plan plan(DesktopState state, boolean poweringOn, ImageSpec spec) {
+        return new ProvisioningSteps.Plan(desktop, state, poweringOn, HOST, spec, "desktop " + desktop, 1, 256);
+    }
+
+    private List<ManagedMachine> machines() {
+        return hypervisor.inventory(HOST).stream().filter(m -> m.desktopId().equals(desktop.toString())).toList();
+    }
+
+    private static ImageSpec writeImage(Path file) throws IOException, NoSuchAlgorithmException {
+        byte[] bytes = new byte[1 << 20];
+        new Random(7).nextBytes(bytes);
+        Files.write(file, bytes);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        return new ImageSpec(file.toString(), sha256, "raw", bytes.length);
+    }
+}

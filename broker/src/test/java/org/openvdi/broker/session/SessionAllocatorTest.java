@@ -1,0 +1,209 @@
+package org.openvdi.broker.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.openvdi.broker.testsupport.Histories.floatingPool;
+import static org.openvdi.broker.testsupport.Histories.pool;
+import static org.openvdi.broker.testsupport.Histories.readyDesktop;
+import static org.openvdi.broker.testsupport.Histories.testDriverHost;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openvdi.broker.desktop.api.AssignDesktopCommand;
+import org.openvdi.broker.desktop.api.DesktopAssignedEvent;
+import org.openvdi.broker.desktop.api.DesktopPoweredOffEvent;
+import org.openvdi.broker.desktop.api.ReleaseDesktopCommand;
+import org.openvdi.broker.desktop.api.RequestDesktopPowerOnCommand;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.host.api.HostWentDownEvent;
+import org.openvdi.broker.pool.PoolQueries;
+import org.openvdi.broker.pool.SpareCapacityPolicy;
+import org.openvdi.broker.pool.api.PoolType;
+import org.openvdi.broker.pool.api.PowerPolicy;
+import org.openvdi.broker.session.api.AssignDesktopToSessionCommand;
+import org.openvdi.broker.session.api.FailSessionCommand;
+import org.openvdi.broker.session.api.SessionRequestedEvent;
+import org.openvdi.broker.testsupport.ProcessHarness;
+import org.openvdi.broker.testsupport.RecordedCommands;
+
+/**
+ * The allocator driven directly, on the real read models in the shared embedded PostgreSQL: it
+ * gives a waiting session a ready spare, leaves it to capacity while none is ready, and fails it at
+ * once when nothing can ever serve it.
+ */
+class SessionAllocatorTest {
+
+    private static final UUID HOST = UUID.randomUUID();
+    private static final String ALICE = "alice";
+
+    private final UUID pool = UUID.randomUUID();
+    private final UUID session = UUID.randomUUID();
+    private static ProcessHarness harness;
+    private static SessionAllocator allocator;
+    private RecordedCommands commands;
+
+    @BeforeAll
+    static void start() {
+        harness = ProcessHarness.start(SessionAllocator.class);
+        allocator = harness.bean(SessionAllocator.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        harness.close();
+    }
+
+    @BeforeEach
+    void given() {
+        commands = harness.reset().accept(AssignDesktopCommand.class, AssignDesktopToSessionCommand.class,
+                FailSessionCommand.class, ReleaseDesktopCommand.class, RequestDesktopPowerOnCommand.class);
+        harness.given(testDriverHost(HOST, 5));
+    }
+
+    @Test
+    void givenReadySpare_whenSessionIsAllocated_thenTheSpareIsAssignedToIt() {
+        UUID spare = UUID.randomUUID();
+        harness.given(floatingPool(pool, 1, 3)).given(readyDesktop(spare, pool, HOST, null))
+                .given(new SessionRequestedEvent(session, pool, ALICE));
+
+        allocator.allocate(session);
+
+        assertThat(commands.all()).containsExactly(new AssignDesktopCommand(spare, session, ALICE, false),
+                new AssignDesktopToSessionCommand(session, spare));
+        assertThat(commands.actors()).containsOnly("system");
+    }
+
+    @Test
+    void givenTwoReadySpares_whenAllocated_thenTheOldestIsAssigned() {
+        UUID older = UUID.randomUUID();
+        UUID newer = UUID.randomUUID();
+        harness.given(floatingPool(pool, 2, 3)).given(readyDesktop(older, pool, HOST, null))
+                .given(readyDesktop(newer, pool, HOST, null)).given(new SessionRequestedEvent(session, pool, ALICE));
+
+        allocator.allocate(session);
+
+        assertThat(commands.sent(AssignDesktopCommand.class)).extracting(AssignDesktopCommand::desktopId).containsExactly(older);
+    }
+
+    @Test
+    void givenNoReadySpare_whenAllocated_thenSessionWaitsAndCapacityProvisionsOneForIt() {
+        harness.given(floatingPool(pool, 0, 3)).given(new SessionRequestedEvent(session, pool, ALICE));
+
+        allocator.allocate(session);
+
+        assertThat(commands.all()).isEmpty();
+        assertThat(harness.bean(SessionQueries.class).find(session).orElseThrow().state().name()).isEqualTo("REQUESTED");
+        assertThat(harness.bean(SpareCapacityPolicy.class).needs(harness.bean(PoolQueries.class).find(pool).orElseThrow()))
+                .hasSize(1);
+    }
+
+    @Test
+    void givenSpareWhoseHostIsDown_whenAllocated_thenItIsNotAssigned() {
+        UUID spare = UUID.randomUUID();
+        harness.given(floatingPool(pool, 1, 3)).given(readyDesktop(spare, pool, HOST, null))
+                .given(new HostWentDownEvent(HOST, "unreachable"), new SessionRequestedEvent(session, pool, ALICE));
+
+        allocator.allocate(session);
+
+        assertThat(commands.sent(AssignDesktopCommand.class)).isEmpty();
+    }
+
+    @Test
+    void givenSpareReadyBeforeTheBrokerStartedOnAHostNotYetInventoried_whenAllocated_thenItIsNotTrustedYet() {
+        UUID spare = UUID.randomUUID();
+        harness.given(floatingPool(pool, 1, 3)).givenAt(Instant.now().minusSeconds(60), readyDesktop(spare, pool, HOST, null))
+                .given(new SessionRequestedEvent(session, pool, ALICE));
+
+        allocator.allocate(session);
+
+        assertThat(commands.sent(AssignDesktopCommand.class)).isEmpty();
+    }
+
+    @Test
+    void givenFullPool_whenAllocated_thenSessionFailsAtOnceWithPoolFull() {
+        UUID taken = UUID.randomUUID();
+        harness.given(floatingPool(pool, 0, 1)).given(readyDesktop(taken, pool, HOST, null))
+                .given(new DesktopAssignedEvent(taken, UUID.randomUUID(), "bob", false))
+                .given(new SessionRequestedEvent(session, pool, ALICE));
+
+        allocator.allocate(session);
+
+        assertThat(commands.sent(FailSessionCommand.class)).singleElement().satisfies(fail -> {
+            assertThat(fail.sessionId()).isEqualTo(session);
+            assertThat(fail.code()).isEqualTo(ErrorCode.POOL_FULL.name());
+        });
+    }
+
+    @Test
+    void givenNoHostWithRoom_whenAllocated_thenSessionFailsWithNoHostAvailable() {
+        harness.given(floatingPool(pool, 0, 3)).given(new HostWentDownEvent(HOST, "unreachable"),
+                new SessionRequestedEvent(session, pool, ALICE));
+
+        allocator.allocate(session);
+
+        assertThat(commands.sent(FailSessionCommand.class)).extracting(FailSessionCommand::code)
+                .containsExactly(ErrorCode.NO_HOST_AVAILABLE.name());
+    }
+
+    @Test
+    void givenSessionWaitingLongerThanTheAllocationTimeout_whenAllocated_thenItFails() {
+        harness.given(floatingPool(pool, 0, 3)).givenAt(Instant.now().minus(Duration.ofMinutes(11)),
+                new SessionRequestedEvent(session, pool, ALICE));
+
+        allocator.allocate(session);
+
+        assertThat(commands.sent(FailSessionCommand.class)).singleElement().satisfies(fail -> {
+            assertThat(fail.code()).isEqualTo(ErrorCode.NO_HOST_AVAILABLE.name());
+            assertThat(fail.reason()).contains("No desktop became ready within");
+        });
+    }
+
+    @Test
+    void givenSpareTakenMeanwhile_whenAllocated_thenTheNextSpareIsAssigned() {
+        UUID taken = UUID.randomUUID();
+        UUID free = UUID.randomUUID();
+        harness.given(floatingPool(pool, 2, 3)).given(readyDesktop(taken, pool, HOST, null))
+                .given(readyDesktop(free, pool, HOST, null)).given(new SessionRequestedEvent(session, pool, ALICE));
+        commands.answer(AssignDesktopCommand.class, assign -> {
+            if (assign.desktopId().equals(taken)) {
+                throw new BrokerException(ErrorCode.DESKTOP_NOT_AVAILABLE, "already assigned");
+            }
+            return null;
+        });
+
+        allocator.allocate(session);
+
+        assertThat(commands.sent(AssignDesktopToSessionCommand.class)).containsExactly(new AssignDesktopToSessionCommand(session, free));
+    }
+
+    @Test
+    void givenSessionEndedWhileItsDesktopWasAssigned_whenAllocated_thenTheDesktopIsReleasedAgain() {
+        UUID spare = UUID.randomUUID();
+        harness.given(floatingPool(pool, 1, 3)).given(readyDesktop(spare, pool, HOST, null))
+                .given(new SessionRequestedEvent(session, pool, ALICE));
+        commands.answer(AssignDesktopToSessionCommand.class, assign -> {
+            throw new BrokerException(ErrorCode.SESSION_ENDED, "session ended");
+        });
+
+        allocator.allocate(session);
+
+        assertThat(commands.sent(ReleaseDesktopCommand.class)).containsExactly(new ReleaseDesktopCommand(spare, session));
+    }
+
+    @Test
+    void givenPersistentPoolAndTheUsersPoweredOffDesktop_whenAllocated_thenItIsPoweredOnNotReplaced() {
+        UUID own = UUID.randomUUID();
+        harness.given(pool(pool, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_WHEN_IDLE, 0, 3, ALICE))
+                .given(readyDesktop(own, pool, HOST, ALICE)).given(new DesktopPoweredOffEvent(own))
+                .given(new SessionRequestedEvent(session, pool, ALICE));
+
+        allocator.allocate(session);
+
+        assertThat(commands.all()).containsExactly(new RequestDesktopPowerOnCommand(own));
+    }
+}
