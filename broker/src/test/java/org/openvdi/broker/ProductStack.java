@@ -42,7 +42,10 @@ public final class ProductStack implements AutoCloseable {
         this.broker = AppProcess.broker(work.resolve("broker"), List.of("--openvdi.images.directories=" + images,
                 "--openvdi.kafka.embedded-port=" + kafkaPort, "--openvdi.kafka.embedded-directory=" + work.resolve("kafka"),
                 "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort, "--openvdi.security.gateway-secret=" + gatewaySecret,
-                "--openvdi.gateway-url=" + gatewayUrl()));
+                "--openvdi.gateway-url=" + gatewayUrl(),
+                // the benchmarks ask for a connect URL per connection, far more than a person's 20 a minute
+                "--openvdi.limits.connect-tokens-per-minute=100000",
+                "--openvdi.limits.session-requests-per-minute=100000"));
     }
 
     /** Starts the broker, then the gateway, and registers the host (up to {@code maxDesktops}) and the template. */

@@ -1,0 +1,13 @@
+package org.openvdi.broker.limits.api;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/**
+ * Records that a ban on a user name or a client address started; a ban that is already recorded (same or
+ * earlier end) is a no-op. The user name is the one tried, already cut and cleaned for the record.
+ */
+public record RecordSignInThrottledCommand(@TargetAggregateIdentifier UUID guardId, ThrottledSubject subject,
+                                           String userName, String clientAddress, int failures, Instant until) {
+}
