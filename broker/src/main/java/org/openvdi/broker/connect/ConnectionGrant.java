@@ -18,11 +18,14 @@ record ConnectionGrant(UUID sessionId, UUID desktopId, String userName,
                        @Schema(description = "a fresh one-time token that reconnects the same session for the "
                                + "same user, presented like a connect token; good while a tunnel of the session "
                                + "is open and for the disconnect timeout after the last one closed; each use "
-                               + "issues the next one") String resumeToken) {
+                               + "issues the next one") String resumeToken,
+                       @Schema(description = "a secret id of this connection, for the redeeming gateway only: its "
+                               + "OPENED and CLOSED records must carry it and the gateway id it redeemed with, or the "
+                               + "broker refuses them") String connectionId) {
 
     static final String VNC = "vnc";
 
-    /** Leaves the password and the resume token out, so that a grant can be logged. */
+    /** Leaves the password, the resume token and the connection id out, so that a grant can be logged. */
     @Override
     public String toString() {
         return "ConnectionGrant[sessionId=" + sessionId + ", desktopId=" + desktopId + ", userName=" + userName

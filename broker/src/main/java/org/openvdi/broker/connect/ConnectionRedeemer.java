@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  * Redeems a token a gateway presents (a connect token from the portal, or a resume token from an
  * earlier redemption): finds its session by the token's hash, checks that the desktop still shows a
  * display, and lets the session decide. An accepted token comes back with the next resume token, drawn
- * here and recorded by the session as its hash only. The session records a refusal as an event before
+ * here and recorded by the session as its hash only, and with a connection id, drawn likewise: the secret the
+ * redeeming gateway puts in its telemetry about this connection, so that nobody else can report it. The session records a refusal as an event before
  * it is answered; a token no session issued (forged, mistyped) is logged and counted.
  */
 @Component
@@ -54,14 +55,15 @@ class ConnectionRedeemer {
         SessionView session = sessions.find(token.sessionId()).orElseThrow(() -> new IllegalStateException(
                 "Token " + token.tokenId() + " belongs to session " + token.sessionId() + ", which has no view"));
         ConnectionToken resume = ConnectionToken.random();
+        ConnectionToken connection = ConnectionToken.random();
         DisplayEndpoint display;
         try {
             display = displays.of(session);
         } catch (DisplayUnavailableException e) {
-            RedemptionOutcome outcome = send(request, session, hash, false, resume, actor);
+            RedemptionOutcome outcome = send(request, session, hash, false, resume, connection, actor);
             throw refusal(request, session, (RedemptionRefused) outcome, e.getMessage());
         }
-        RedemptionOutcome outcome = send(request, session, hash, true, resume, actor);
+        RedemptionOutcome outcome = send(request, session, hash, true, resume, connection, actor);
         if (outcome instanceof RedemptionRefused refused) {
             throw refusal(request, session, refused, null);
         }
@@ -70,14 +72,14 @@ class ConnectionRedeemer {
         log.info("Gateway {} redeemed token {} of session {} ({}) for client {}", request.gatewayId(), token.tokenId(),
                 accepted.sessionId(), accepted.user(), request.clientAddress());
         return new ConnectionGrant(accepted.sessionId(), accepted.desktopId(), accepted.user(), ConnectionGrant.VNC,
-                display.host(), display.port(), display.password(), resume.value());
+                display.host(), display.port(), display.password(), resume.value(), connection.value());
     }
 
     private RedemptionOutcome send(RedeemRequest request, SessionView session, String hash, boolean desktopAvailable,
-                                   ConnectionToken resume, String actor) {
+                                   ConnectionToken resume, ConnectionToken connection, String actor) {
         return commands.send(new RedeemConnectionTokenCommand(session.id(), hash, Instant.now(), desktopAvailable,
                 request.gatewayId(), request.clientAddress(), UUID.randomUUID(), resume.hash(),
-                properties.disconnectTimeout()), actor);
+                properties.disconnectTimeout(), connection.hash()), actor);
     }
 
     private BrokerException refusal(RedeemRequest request, SessionView session, RedemptionRefused refused,

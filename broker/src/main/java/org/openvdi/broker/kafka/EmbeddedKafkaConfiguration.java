@@ -30,7 +30,7 @@ class EmbeddedKafkaConfiguration {
         LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
         SERVER_LOGGERS.stream().filter(name -> !environment.containsProperty("logging.level." + name))
                 .forEach(name -> logging.setLogLevel(name, LogLevel.WARN));
-        return EmbeddedKafkaServer.start(Path.of(settings.embeddedDirectory()), settings.embeddedPort());
+        return EmbeddedKafkaServer.start(Path.of(settings.embeddedDirectory()), settings.embeddedPort(), KafkaAccess.of(settings));
     }
 
     @Bean

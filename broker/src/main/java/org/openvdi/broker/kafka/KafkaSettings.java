@@ -1,6 +1,9 @@
 package org.openvdi.broker.kafka;
 
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,6 +21,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partitions         partitions of the topics the broker creates when they are missing
  * @param replicas           their replication factor
  * @param sendTimeout        how long publishing one event may take before the publisher retries
+ * @param username           the broker's SASL/SCRAM-SHA-512 user at Kafka
+ * @param password           its password ({@code OPENVDI_KAFKA_PASSWORD}); unset: the broker's clients use no SASL,
+ *                           unless Kafka is embedded, which then makes up a random one at each start
+ * @param gatewayUsername    the gateways' SCRAM user the embedded Kafka creates (may only write {@code connectionsTopic})
+ * @param gatewayPassword    its password ({@code OPENVDI_KAFKA_GATEWAY_PASSWORD}); unset: no gateway user
+ * @param auditUsername      the auditors' SCRAM user the embedded Kafka creates (may only read {@code eventsTopic})
+ * @param auditPassword      its password ({@code OPENVDI_KAFKA_AUDIT_PASSWORD}); unset: no audit user
  */
 @ConfigurationProperties("openvdi.kafka")
 public record KafkaSettings(@DefaultValue("true") boolean enabled,
@@ -29,5 +39,53 @@ public record KafkaSettings(@DefaultValue("true") boolean enabled,
                             @DefaultValue("openvdi-broker") String telemetryGroup,
                             @DefaultValue("3") int partitions,
                             @DefaultValue("1") short replicas,
-                            @DefaultValue("15s") Duration sendTimeout) {
+                            @DefaultValue("15s") Duration sendTimeout,
+                            @DefaultValue("openvdi-broker") String username,
+                            String password,
+                            @DefaultValue("openvdi-gateway") String gatewayUsername,
+                            String gatewayPassword,
+                            @DefaultValue("openvdi-audit") String auditUsername,
+                            String auditPassword) {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public KafkaSettings {
+        if (embedded && isBlank(password)) {
+            password = randomPassword();
+        }
+    }
+
+    /** The broker's own credentials, when its clients authenticate. */
+    Optional<KafkaCredentials> clientCredentials() {
+        return isBlank(password) ? Optional.empty() : Optional.of(new KafkaCredentials(username, password));
+    }
+
+    KafkaCredentials brokerCredentials() {
+        return clientCredentials().orElseThrow(() -> new IllegalStateException("openvdi.kafka.password is not set"));
+    }
+
+    Optional<KafkaCredentials> gatewayCredentials() {
+        return isBlank(gatewayPassword) ? Optional.empty() : Optional.of(new KafkaCredentials(gatewayUsername, gatewayPassword));
+    }
+
+    Optional<KafkaCredentials> auditCredentials() {
+        return isBlank(auditPassword) ? Optional.empty() : Optional.of(new KafkaCredentials(auditUsername, auditPassword));
+    }
+
+    static String randomPassword() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    /** Keeps the passwords out of logs. */
+    @Override
+    public String toString() {
+        return "KafkaSettings[enabled=" + enabled + ", embedded=" + embedded + ", embeddedPort=" + embeddedPort
+                + ", eventsTopic=" + eventsTopic + ", connectionsTopic=" + connectionsTopic + ", username=" + username + "]";
+    }
 }

@@ -96,7 +96,7 @@ class Session {
             return refusal.get();
         }
         apply(new ConnectionTokenRedeemedEvent(sessionId, tokenId, desktopId, user, command.gatewayId(),
-                command.clientAddress()));
+                command.clientAddress(), command.connectionHash()));
         apply(new ResumeTokenIssuedEvent(sessionId, command.resumeTokenId(), command.resumeTokenHash(),
                 command.presentedAt().plus(command.resumeTtl()), user));
         return new RedemptionAccepted(sessionId, desktopId, user);

@@ -1,9 +1,13 @@
 package org.openvdi.broker.telemetry;
 
+import java.util.Optional;
 import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.session.ConnectionToken;
 import org.openvdi.broker.session.SessionQueries;
 import org.openvdi.broker.session.api.RecordSessionConnectedCommand;
 import org.openvdi.broker.session.api.RecordSessionDisconnectedCommand;
+import org.openvdi.broker.telemetry.api.ConnectionEventType;
+import org.openvdi.broker.telemetry.api.TelemetryRefusalReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -15,6 +19,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Records a gateway's telemetry record on its session, once: the record's id goes into
  * {@code processed_telemetry} in the same transaction as the session's event, so a record
  * delivered again (at-least-once) finds its id and is dropped, and a failure leaves neither.
+ * <p>
+ * Only a record about a connection the broker handed out is recorded: its connection id must be one drawn at a
+ * redemption (a secret only the broker and the redeeming gateway know), of the session the record names, and the
+ * record must name the gateway that redeemed it. Anything else changes no session and is recorded as a
+ * refusal ({@link TelemetryRefusals}), so a forged OPENED cannot connect a session and a forged CLOSED cannot
+ * start someone else's disconnect timeout.
  */
 @Component
 class TelemetryRecorder {
@@ -25,13 +35,17 @@ class TelemetryRecorder {
     private final TransactionTemplate transactions;
     private final AuditedCommands commands;
     private final SessionQueries sessions;
+    private final RedeemedConnectionProjection connections;
+    private final TelemetryRefusals refusals;
 
     TelemetryRecorder(JdbcClient jdbc, PlatformTransactionManager transactionManager, AuditedCommands commands,
-                      SessionQueries sessions) {
+                      SessionQueries sessions, RedeemedConnectionProjection connections, TelemetryRefusals refusals) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.commands = commands;
         this.sessions = sessions;
+        this.connections = connections;
+        this.refusals = refusals;
     }
 
     /** @return false when the record had been processed before (a duplicate) */
@@ -44,6 +58,11 @@ class TelemetryRecorder {
             if (fresh == 0) {
                 log.debug("Telemetry {} of session {} was recorded before; dropped", record.eventId(), record.sessionId());
                 return false;
+            }
+            Optional<TelemetryRefusalReason> refusal = refusal(record);
+            if (refusal.isPresent()) {
+                refusals.refuse(record, refusal.get());
+                return true;
             }
             if (sessions.find(record.sessionId()).isEmpty()) {
                 log.warn("Telemetry {} ({}) names session {}, which this broker does not know; not recorded",
@@ -61,6 +80,23 @@ class TelemetryRecorder {
             }
             return true;
         }));
+    }
+
+    private Optional<TelemetryRefusalReason> refusal(ConnectionTelemetryRecord record) {
+        if (record.connectionId() == null || record.connectionId().isBlank() || record.connectionId().length() > 200) {
+            return Optional.of(TelemetryRefusalReason.UNKNOWN_CONNECTION);
+        }
+        Optional<RedeemedConnection> connection = connections.find(ConnectionToken.hashOf(record.connectionId()));
+        if (connection.isEmpty()) {
+            return Optional.of(TelemetryRefusalReason.UNKNOWN_CONNECTION);
+        }
+        if (!connection.get().sessionId().equals(record.sessionId())) {
+            return Optional.of(TelemetryRefusalReason.WRONG_SESSION);
+        }
+        if (!connection.get().gatewayId().equals(record.gatewayId())) {
+            return Optional.of(TelemetryRefusalReason.WRONG_GATEWAY);
+        }
+        return Optional.empty();
     }
 
     private static Object command(ConnectionTelemetryRecord r) {

@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.testsupport.BrokerHttp;
 import org.openvdi.broker.testsupport.DemoBrokerTest;
 import org.openvdi.broker.testsupport.GatewayTelemetry;
@@ -38,6 +39,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "openvdi.demo.virt-type=AUTO",
         "openvdi.kafka.embedded=false",
         "openvdi.security.gateway-secret=outage-secret",
+        "openvdi.kafka.password=outage-broker-pw",
+        "openvdi.kafka.gateway-password=outage-gateway-pw",
+        "openvdi.kafka.audit-password=outage-audit-pw",
         "openvdi.reconcile.initial-delay=86400000",
         "server.shutdown=immediate",
         "spring.lifecycle.timeout-per-shutdown-phase=5s"})
@@ -57,6 +61,10 @@ class KafkaOutageTest {
     KafkaListenerEndpointRegistry listeners;
     @Autowired
     EventProcessingConfiguration processors;
+    @Autowired
+    KafkaSettings settings;
+    @Autowired
+    AuditedCommands commands;
 
     @DynamicPropertySource
     static void storageAndAbsentKafka(DynamicPropertyRegistry registry) {
@@ -78,9 +86,11 @@ class KafkaOutageTest {
         JsonNode ready = await().atMost(Duration.ofMinutes(2)).until(() -> alice.get("/api/sessions/" + session).body(),
                 s -> s.path("state").asText().equals("READY"));
 
-        try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.start(kafkaDirectory, KAFKA_PORT);
-             KafkaTopic events = new KafkaTopic(kafka.bootstrapServers(), "openvdi.events");
-             GatewayTelemetry gateway = new GatewayTelemetry(kafka.bootstrapServers())) {
+        try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.start(kafkaDirectory, KAFKA_PORT, KafkaAccess.of(settings));
+             KafkaTopic events = new KafkaTopic(kafka.bootstrapServers(), "openvdi.events",
+                     KafkaTopic.scram("openvdi-audit", "outage-audit-pw"), "openvdi-audit-outage");
+             GatewayTelemetry gateway = new GatewayTelemetry(new KafkaTopic(kafka.bootstrapServers(), "openvdi.connections",
+                     KafkaTopic.scram("openvdi-gateway", "outage-gateway-pw"), "none"), new BrokerHttp(port, json), commands)) {
             List<JsonNode> poolEvents = events.awaitRecords(pool.path("id").asText(), r -> !r.isEmpty(), Duration.ofMinutes(3));
             List<JsonNode> sessionEvents = events.awaitRecords(session.toString(), r -> r.size() >= 2, Duration.ofMinutes(1));
             gateway.opened(ready);

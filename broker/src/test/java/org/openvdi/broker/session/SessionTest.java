@@ -28,12 +28,14 @@ class SessionTest {
     private static final String RESUME_HASH = ConnectionToken.hashOf("the-resume-token");
     private static final UUID NEXT_RESUME = UUID.randomUUID();
     private static final String NEXT_RESUME_HASH = ConnectionToken.hashOf("the-next-resume-token");
+    private static final String CONNECTION_HASH = ConnectionToken.hashOf("the-connection-id");
+    private static final String NEXT_CONNECTION_HASH = ConnectionToken.hashOf("the-next-connection-id");
 
     private final SessionRequestedEvent requested = new SessionRequestedEvent(SESSION, POOL, "alice");
     private final DesktopAssignedToSessionEvent assigned = new DesktopAssignedToSessionEvent(SESSION, DESKTOP, "alice");
     private final ConnectionTokenIssuedEvent issued = new ConnectionTokenIssuedEvent(SESSION, TOKEN, HASH, EXPIRES, "alice");
     private final ConnectionTokenRedeemedEvent redeemed =
-            new ConnectionTokenRedeemedEvent(SESSION, TOKEN, DESKTOP, "alice", "gw-1", "10.1.2.3");
+            new ConnectionTokenRedeemedEvent(SESSION, TOKEN, DESKTOP, "alice", "gw-1", "10.1.2.3", CONNECTION_HASH);
     private final ResumeTokenIssuedEvent resumeIssued =
             new ResumeTokenIssuedEvent(SESSION, RESUME, RESUME_HASH, ISSUED.plus(RESUME_TTL), "alice");
     private AggregateTestFixture<Session> fixture;
@@ -46,13 +48,13 @@ class SessionTest {
     /** The gateway presents a token; were it accepted, the resume token drawn for it would be {@link #RESUME}. */
     private RedeemConnectionTokenCommand redeem(String hash, Instant at, boolean desktopAvailable) {
         return new RedeemConnectionTokenCommand(SESSION, hash, at, desktopAvailable, "gw-1", "10.1.2.3", RESUME,
-                RESUME_HASH, RESUME_TTL);
+                RESUME_HASH, RESUME_TTL, CONNECTION_HASH);
     }
 
     /** The gateway presents the resume token {@link #RESUME}; the next one drawn for it is {@link #NEXT_RESUME}. */
     private RedeemConnectionTokenCommand resume(Instant at) {
         return new RedeemConnectionTokenCommand(SESSION, RESUME_HASH, at, true, "gw-2", "10.9.8.7", NEXT_RESUME,
-                NEXT_RESUME_HASH, RESUME_TTL);
+                NEXT_RESUME_HASH, RESUME_TTL, NEXT_CONNECTION_HASH);
     }
 
     private ConnectionTokenRejectedEvent resumeRejected(ErrorCode code) {
@@ -211,7 +213,8 @@ class SessionTest {
         Instant lost = ISSUED.plusSeconds(30);
         fixture.given(requested, assigned, issued, redeemed, resumeIssued, connected(ISSUED), disconnected(lost))
                 .when(resume(lost.plusSeconds(2)))
-                .expectEvents(new ConnectionTokenRedeemedEvent(SESSION, RESUME, DESKTOP, "alice", "gw-2", "10.9.8.7"),
+                .expectEvents(new ConnectionTokenRedeemedEvent(SESSION, RESUME, DESKTOP, "alice", "gw-2", "10.9.8.7",
+                                NEXT_CONNECTION_HASH),
                         new ResumeTokenIssuedEvent(SESSION, NEXT_RESUME, NEXT_RESUME_HASH,
                                 lost.plusSeconds(2).plus(RESUME_TTL), "alice"))
                 .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "alice"));
@@ -221,7 +224,8 @@ class SessionTest {
     void givenAResumeTokenUsedOnce_whenReplayed_thenAlreadyUsedRecordedAndAnswered() {
         Instant lost = ISSUED.plusSeconds(30);
         fixture.given(requested, assigned, issued, redeemed, resumeIssued, connected(ISSUED), disconnected(lost),
-                        new ConnectionTokenRedeemedEvent(SESSION, RESUME, DESKTOP, "alice", "gw-2", "10.9.8.7"),
+                        new ConnectionTokenRedeemedEvent(SESSION, RESUME, DESKTOP, "alice", "gw-2", "10.9.8.7",
+                                NEXT_CONNECTION_HASH),
                         new ResumeTokenIssuedEvent(SESSION, NEXT_RESUME, NEXT_RESUME_HASH, lost.plus(RESUME_TTL), "alice"))
                 .when(resume(lost.plusSeconds(3)))
                 .expectEvents(resumeRejected(ErrorCode.TOKEN_ALREADY_USED))
@@ -270,7 +274,7 @@ class SessionTest {
         fixture.given(requested, assigned, issued, redeemed, resumeIssued, connected(ISSUED), disconnected(lost),
                         new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice"))
                 .when(new RedeemConnectionTokenCommand(SESSION, RESUME_HASH, lost.plusSeconds(1), false, "gw-2",
-                        "10.9.8.7", NEXT_RESUME, NEXT_RESUME_HASH, RESUME_TTL))
+                        "10.9.8.7", NEXT_RESUME, NEXT_RESUME_HASH, RESUME_TTL, NEXT_CONNECTION_HASH))
                 .expectEvents(resumeRejected(ErrorCode.SESSION_ENDED))
                 .expectResultMessagePayloadMatching(refusedWith(ErrorCode.SESSION_ENDED));
     }

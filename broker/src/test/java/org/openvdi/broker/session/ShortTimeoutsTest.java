@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.testsupport.BrokerHttp.Reply;
 import org.openvdi.broker.testsupport.DemoBrokerTest;
 import org.openvdi.broker.testsupport.GatewayTelemetry;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /** Token expiry and the disconnect timeout, with both shortened to seconds. */
@@ -21,6 +23,9 @@ import org.springframework.test.context.TestPropertySource;
         "openvdi.connect.disconnect-timeout=2s",
         "openvdi.connect.disconnect-check-interval=500ms"})
 class ShortTimeoutsTest extends DemoBrokerTest {
+
+    @Autowired
+    AuditedCommands commands;
 
     @Test
     void givenTokenPastItsTtl_whenRedeemed_thenExpiredIsRecordedThenAnswered() throws InterruptedException {
@@ -43,7 +48,7 @@ class ShortTimeoutsTest extends DemoBrokerTest {
         JsonNode session = readySession("bob");
         UUID id = UUID.fromString(session.path("id").asText());
         String desktop = session.path("desktopId").asText();
-        try (GatewayTelemetry gateway = new GatewayTelemetry(kafka.getBrokersAsString())) {
+        try (GatewayTelemetry gateway = new GatewayTelemetry(kafka.getBrokersAsString(), http, commands)) {
             gateway.opened(session);
             gateway.closed(session, "tab closed", 100, 1, 1);
         }

@@ -80,7 +80,7 @@ final class TunnelSession implements Runnable {
                 return;
             }
             subject = new ConnectionSubject(grant.sessionId(), grant.desktopId(), grant.userName(), gatewayId,
-                    request.clientAddress());
+                    request.clientAddress(), grant.connectionId());
             openedAt = Instant.now();
             telemetry.publish(ConnectionEvent.opened(subject, openedAt));
             log.info("Tunnel {} opened for {} on {}", tunnel.getUUID(), subject, request);

@@ -37,8 +37,9 @@ class BrokerRedeemClientTest {
         ConnectionGrant grant = client(broker.url(), SECRET).redeem(granted.token(), "192.0.2.10");
 
         assertThat(grant).isEqualTo(new ConnectionGrant(granted.sessionId(), granted.desktopId(), "alice", "vnc",
-                "10.0.0.7", 5901, "pw", granted.resumeToken()));
-        assertThat(grant.toString()).doesNotContain("pw").doesNotContain(granted.resumeToken());
+                "10.0.0.7", 5901, "pw", granted.resumeToken(), granted.connectionId()));
+        assertThat(grant.toString()).doesNotContain("pw").doesNotContain(granted.resumeToken())
+                .doesNotContain(granted.connectionId());
         assertThat(broker.requests()).last().satisfies(body -> {
             assertThat(body).containsEntry("token", granted.token());
             assertThat(body).containsEntry("gatewayId", "gw-1");

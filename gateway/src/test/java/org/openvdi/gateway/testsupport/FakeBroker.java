@@ -35,11 +35,12 @@ public final class FakeBroker implements AutoCloseable {
     }
 
     public record Grant(String token, UUID sessionId, UUID desktopId, String userName, String hostname, int port,
-                        String password, String resumeToken) implements Answer {
+                        String password, String resumeToken, String connectionId) implements Answer {
 
-        /** What presenting this grant's resume token is granted. */
+        /** What presenting this grant's resume token is granted: a new connection. */
         Grant resumed() {
-            return new Grant(resumeToken, sessionId, desktopId, userName, hostname, port, password, newToken());
+            return new Grant(resumeToken, sessionId, desktopId, userName, hostname, port, password, newToken(),
+                    newToken());
         }
     }
 
@@ -81,7 +82,7 @@ public final class FakeBroker implements AutoCloseable {
     /** A fresh token (in the returned grant) that the broker will redeem once for the given display. */
     public Grant grant(String hostname, int port, String password) {
         Grant grant = new Grant(newToken(), UUID.randomUUID(), UUID.randomUUID(), "alice", hostname, port, password,
-                newToken());
+                newToken(), newToken());
         answers.put(grant.token(), grant);
         return grant;
     }
@@ -137,7 +138,8 @@ public final class FakeBroker implements AutoCloseable {
             respond(exchange, 200, "application/json", Map.of(
                     "sessionId", grant.sessionId().toString(), "desktopId", grant.desktopId().toString(),
                     "userName", grant.userName(), "protocol", "vnc", "hostname", grant.hostname(),
-                    "port", grant.port(), "password", grant.password(), "resumeToken", grant.resumeToken()));
+                    "port", grant.port(), "password", grant.password(), "resumeToken", grant.resumeToken(),
+                    "connectionId", grant.connectionId()));
         } else if (answer instanceof Problem problem) {
             respond(exchange, problem.status(), "application/problem+json", Map.of(
                     "type", "about:blank", "title", problem.code(), "status", problem.status(),

@@ -121,6 +121,7 @@ class TunnelEndToEndTest {
                 assertThat(record.path("desktopId").asText()).isEqualTo(grant.desktopId().toString());
                 assertThat(record.path("userName").asText()).isEqualTo("alice");
                 assertThat(record.path("gatewayId").asText()).isEqualTo("gateway-test");
+                assertThat(record.path("connectionId").asText()).isEqualTo(grant.connectionId());
                 assertThat(record.path("clientAddress").asText()).isEqualTo("127.0.0.1");
                 assertThat(Instant.parse(record.path("occurredAt").asText())).isAfter(before);
             }

@@ -20,8 +20,11 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param resumeTokenHash  SHA-256 (hex) of that resume token; the token itself goes to the gateway only
  * @param resumeTtl        how long resume tokens stay good once no tunnel of the session is open
  *                         (the disconnect timeout)
+ * @param connectionHash   SHA-256 (hex) of the connection id handed to the gateway when the session accepts; the
+ *                         gateway's telemetry is accepted only with that id
  */
 public record RedeemConnectionTokenCommand(@TargetAggregateIdentifier UUID sessionId, String tokenHash, Instant presentedAt,
                                            boolean desktopAvailable, String gatewayId, String clientAddress,
-                                           UUID resumeTokenId, String resumeTokenHash, Duration resumeTtl) {
+                                           UUID resumeTokenId, String resumeTokenHash, Duration resumeTtl,
+                                           String connectionHash) {
 }

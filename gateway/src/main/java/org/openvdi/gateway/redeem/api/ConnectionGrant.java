@@ -16,9 +16,11 @@ import java.util.UUID;
  * @param port        port of the display server
  * @param password    display password, may be {@code null} when the display has none
  * @param resumeToken one-time token that reconnects the same session for the same user
+ * @param connectionId secret id of this connection, known only to the broker and this gateway: the telemetry
+ *                     records about the connection carry it, or the broker refuses them
  */
 public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, String protocol,
-                              String hostname, int port, String password, String resumeToken) {
+                              String hostname, int port, String password, String resumeToken, String connectionId) {
 
     public ConnectionGrant {
         Objects.requireNonNull(sessionId, "sessionId");
@@ -27,12 +29,13 @@ public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, S
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(resumeToken, "resumeToken");
+        Objects.requireNonNull(connectionId, "connectionId");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
     }
 
-    /** Leaves the password and the resume token out, so that a grant can be logged. */
+    /** Leaves the password, the resume token and the connection id out, so that a grant can be logged. */
     @Override
     public String toString() {
         return "ConnectionGrant[sessionId=" + sessionId + ", desktopId=" + desktopId + ", userName=" + userName

@@ -19,21 +19,31 @@ import java.util.UUID;
  * @param durationMillis  how long the tunnel was open (0 when opened)
  * @param bytesToClient   bytes sent to the browser (0 when opened)
  * @param bytesFromClient bytes received from the browser (0 when opened)
+ * @param connectionId    the secret id of the connection from the broker's grant: the broker records only records
+ *                        that carry it together with the gateway id that redeemed it
  */
 public record ConnectionEvent(UUID eventId, ConnectionEventType type, UUID sessionId, UUID desktopId,
                               String userName, String gatewayId, String clientAddress, Instant occurredAt,
-                              String reason, long durationMillis, long bytesToClient, long bytesFromClient) {
+                              String reason, long durationMillis, long bytesToClient, long bytesFromClient,
+                              String connectionId) {
+
+    /** Keeps the connection id out of logs. */
+    @Override
+    public String toString() {
+        return "ConnectionEvent[eventId=" + eventId + ", type=" + type + ", sessionId=" + sessionId + ", gatewayId="
+                + gatewayId + "]";
+    }
 
     public static ConnectionEvent opened(ConnectionSubject subject, Instant at) {
         return new ConnectionEvent(UUID.randomUUID(), ConnectionEventType.OPENED, subject.sessionId(),
                 subject.desktopId(), subject.userName(), subject.gatewayId(), subject.clientAddress(), at,
-                null, 0, 0, 0);
+                null, 0, 0, 0, subject.connectionId());
     }
 
     public static ConnectionEvent closed(ConnectionSubject subject, Instant openedAt, Instant at, String reason,
                                          long bytesToClient, long bytesFromClient) {
         return new ConnectionEvent(UUID.randomUUID(), ConnectionEventType.CLOSED, subject.sessionId(),
                 subject.desktopId(), subject.userName(), subject.gatewayId(), subject.clientAddress(), at,
-                reason, Duration.between(openedAt, at).toMillis(), bytesToClient, bytesFromClient);
+                reason, Duration.between(openedAt, at).toMillis(), bytesToClient, bytesFromClient, subject.connectionId());
     }
 }

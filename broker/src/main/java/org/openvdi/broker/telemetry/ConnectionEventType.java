@@ -1,6 +1,0 @@
-package org.openvdi.broker.telemetry;
-
-/** What happened to a gateway's tunnel. */
-enum ConnectionEventType {
-    OPENED, CLOSED
-}

@@ -1,0 +1,6 @@
+package org.openvdi.broker.telemetry.api;
+
+/** What happened to a gateway's tunnel. */
+public enum ConnectionEventType {
+    OPENED, CLOSED
+}

@@ -1,0 +1,94 @@
+package org.openvdi.broker.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.SimpleEventBus;
+import org.axonframework.eventhandling.gateway.DefaultEventGateway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openvdi.broker.telemetry.api.ConnectionEventType;
+import org.openvdi.broker.telemetry.api.ConnectionTelemetryRefusedEvent;
+import org.openvdi.broker.telemetry.api.TelemetryRefusalReason;
+
+/** Refused telemetry is recorded as events within a budget per minute; the rest is counted, not stored. */
+class TelemetryRefusalsTest {
+
+    private static final Instant START = Instant.parse("2025-03-01T10:00:00Z");
+    private final List<EventMessage<?>> published = new ArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private Instant now = START;
+    private TelemetryRefusals refusals;
+
+    @BeforeEach
+    void createRefusals() {
+        SimpleEventBus bus = SimpleEventBus.builder().build();
+        bus.subscribe(published::addAll);
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now;
+            }
+        };
+        refusals = new TelemetryRefusals(DefaultEventGateway.builder().eventBus(bus).build(), meters,
+                new TelemetrySettings(2), clock);
+    }
+
+    private static ConnectionTelemetryRecord forged(String gatewayId) {
+        return new ConnectionTelemetryRecord(UUID.randomUUID(), ConnectionEventType.CLOSED, UUID.randomUUID(), null, null,
+                gatewayId, null, START, "forged", 0, 0, 0, "guessed");
+    }
+
+    private List<ConnectionTelemetryRefusedEvent> events() {
+        return published.stream().map(e -> (ConnectionTelemetryRefusedEvent) e.getPayload()).toList();
+    }
+
+    @Test
+    void givenABudgetOfTwo_whenFiveRecordsAreRefusedInAMinute_thenTwoEventsAndAllFiveCounted() {
+        for (int i = 0; i < 5; i++) {
+            refusals.refuse(forged("gw"), TelemetryRefusalReason.UNKNOWN_CONNECTION);
+        }
+
+        assertThat(events()).hasSize(2).allSatisfy(e -> assertThat(e.suppressedBefore()).isZero());
+        assertThat(meters.counter("openvdi.telemetry.refused", "reason", "UNKNOWN_CONNECTION").count()).isEqualTo(5);
+    }
+
+    @Test
+    void givenRefusalsSuppressed_whenTheNextMinuteStarts_thenTheNextEventCountsThem() {
+        for (int i = 0; i < 5; i++) {
+            refusals.refuse(forged("gw"), TelemetryRefusalReason.WRONG_GATEWAY);
+        }
+        now = START.plusSeconds(61);
+
+        refusals.refuse(forged("gw"), TelemetryRefusalReason.WRONG_GATEWAY);
+
+        assertThat(events()).hasSize(3);
+        assertThat(events().get(2).suppressedBefore()).isEqualTo(3);
+        assertThat(published.get(2).getMetaData()).containsEntry("user", "system");
+    }
+
+    @Test
+    void givenAnOverlongGatewayIdWithControlCharacters_whenRefused_thenTheEventKeepsABoundedPrintableId() {
+        refusals.refuse(forged("evil\n" + "x".repeat(10_000)), TelemetryRefusalReason.UNKNOWN_CONNECTION);
+
+        String claimed = events().get(0).claimedGatewayId();
+        assertThat(claimed).hasSize(100).startsWith("evil?x").doesNotContain("\n");
+    }
+}
