@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A packaged application jar (the broker, or the gateway) started as a real operating-system
@@ -23,6 +25,7 @@ public final class AppProcess implements AutoCloseable {
     private final Path jarDirectory;
     private final String jarPattern;
     private final List<String> args;
+    private final Map<String, String> env;
     private final int port;
     private Process process;
 
@@ -32,6 +35,7 @@ public final class AppProcess implements AutoCloseable {
         this.jarPattern = jarPattern;
         this.port = freePort();
         this.args = new ArrayList<>(args);
+        this.env = new HashMap<>();
         Files.createDirectories(workDir);
     }
 
@@ -71,6 +75,12 @@ public final class AppProcess implements AutoCloseable {
         return port;
     }
 
+    /** Sets an environment variable for the next start: how secrets reach the product, never as arguments. */
+    public AppProcess env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
     /** Adds a command-line argument for the next start. */
     public AppProcess arg(String argument) {
         args.add(argument);
@@ -95,8 +105,9 @@ public final class AppProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-Djna.tmpdir=" + workDir.resolve("jna"), "-jar", jars[0].getAbsolutePath(), "--server.port=" + port));
         command.addAll(args);
-        process = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().putAll(env);
+        process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();

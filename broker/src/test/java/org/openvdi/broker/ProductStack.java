@@ -26,6 +26,7 @@ public final class ProductStack implements AutoCloseable {
     private final Path images;
     private final int kafkaPort;
     private final String gatewaySecret = UUID.randomUUID().toString();
+    private final String kafkaGatewayPassword = UUID.randomUUID().toString();
     private final AppProcess broker;
     private final AppProcess gateway;
     private final TcpProxy gatewayPath;
@@ -36,16 +37,18 @@ public final class ProductStack implements AutoCloseable {
         this.storagePool = storagePool;
         this.images = Files.createDirectories(work.resolve("images"));
         this.kafkaPort = AppProcess.freePort();
-        this.gateway = AppProcess.gateway(work.resolve("gateway"), List.of("--openvdi.gateway.broker-secret=" + gatewaySecret,
-                "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort));
+        this.gateway = AppProcess.gateway(work.resolve("gateway"), List.of("--spring.kafka.bootstrap-servers=localhost:" + kafkaPort))
+                .env("OPENVDI_GATEWAY_BROKER_SECRET", gatewaySecret)
+                .env("OPENVDI_GATEWAY_KAFKA_PASSWORD", kafkaGatewayPassword);
         this.gatewayPath = cuttableGatewayPath ? new TcpProxy(new InetSocketAddress("127.0.0.1", gateway.port())) : null;
         this.broker = AppProcess.broker(work.resolve("broker"), List.of("--openvdi.images.directories=" + images,
                 "--openvdi.kafka.embedded-port=" + kafkaPort, "--openvdi.kafka.embedded-directory=" + work.resolve("kafka"),
-                "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort, "--openvdi.security.gateway-secret=" + gatewaySecret,
-                "--openvdi.gateway-url=" + gatewayUrl(),
+                "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort, "--openvdi.gateway-url=" + gatewayUrl(),
                 // the benchmarks ask for a connect URL per connection, far more than a person's 20 a minute
                 "--openvdi.limits.connect-tokens-per-minute=100000",
-                "--openvdi.limits.session-requests-per-minute=100000"));
+                "--openvdi.limits.session-requests-per-minute=100000"))
+                .env("OPENVDI_GATEWAY_SECRET", gatewaySecret)
+                .env("OPENVDI_KAFKA_GATEWAY_PASSWORD", kafkaGatewayPassword);
     }
 
     /** Starts the broker, then the gateway, and registers the host (up to {@code maxDesktops}) and the template. */
