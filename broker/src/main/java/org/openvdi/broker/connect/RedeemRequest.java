@@ -2,6 +2,7 @@ package org.openvdi.broker.connect;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import org.openvdi.broker.web.DisplayText;
 
 /**
  * Body of {@code POST /internal/connections/redeem}.
@@ -10,8 +11,8 @@ import jakarta.validation.constraints.Size;
  * @param gatewayId     which gateway redeems it
  * @param clientAddress the browser's address as that gateway sees it
  */
-record RedeemRequest(@NotBlank @Size(max = 200) String token, @NotBlank @Size(max = 200) String gatewayId,
-                     @Size(max = 200) String clientAddress) {
+record RedeemRequest(@NotBlank @Size(max = 200) String token, @NotBlank @DisplayText(max = 200) String gatewayId,
+                     @DisplayText(max = 200) String clientAddress) {
 
     /** Keeps the token out of logs. */
     @Override

@@ -19,7 +19,7 @@ import org.openvdi.broker.host.api.RegisterHostCommand;
 import org.openvdi.broker.host.api.RequestAccelerationProbeCommand;
 import org.openvdi.broker.host.api.UncordonHostCommand;
 import org.openvdi.broker.hypervisor.VirtType;
-import org.openvdi.broker.web.Names;
+import org.openvdi.broker.web.DisplayText;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -43,8 +43,8 @@ class HostController {
     }
 
     record RegisterHostRequest(
-            @NotBlank @Pattern(regexp = Names.DISPLAY_NAME) String name,
-            @NotBlank @Pattern(regexp = "(test|qemu|qemu\\+ssh|qemu\\+tls|qemu\\+tcp)://[^\\s\\p{Cntrl}]{0,480}",
+            @NotBlank @DisplayText String name,
+            @NotBlank @DisplayText(max = 500) @Pattern(regexp = "(test|qemu|qemu\\+ssh|qemu\\+tls|qemu\\+tcp)://[^\\s\\p{Cntrl}]{0,480}",
                     message = "must be a libvirt URI (test://, qemu://, qemu+ssh://, qemu+tls://, qemu+tcp://)") String uri,
             @NotNull VirtType virtType,
             @Min(1) @Max(10000) int maxDesktops,
@@ -52,7 +52,7 @@ class HostController {
             @Pattern(regexp = "[A-Za-z0-9.:-]{1,100}") String displayAddress) {
     }
 
-    record CordonRequest(@Pattern(regexp = "[^\\p{Cntrl}]{0,500}") String reason) {
+    record CordonRequest(@DisplayText(max = 500) String reason) {
     }
 
     @PostMapping

@@ -22,6 +22,7 @@ import org.openvdi.broker.security.CurrentUser;
 import org.openvdi.broker.security.UserDirectory;
 import org.openvdi.broker.template.TemplateQueries;
 import org.openvdi.broker.template.TemplateView;
+import org.openvdi.broker.web.DisplayText;
 import org.openvdi.broker.web.Names;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -51,23 +52,23 @@ class PoolController {
         this.users = users;
     }
 
-    record CreatePoolRequest(@NotBlank @Pattern(regexp = Names.DISPLAY_NAME) String name,
+    record CreatePoolRequest(@NotBlank @DisplayText String name,
                              @NotNull UUID templateId,
                              @Min(1) Integer templateVersion,
                              @NotNull PoolType type,
                              PowerPolicy powerPolicy,
                              @Min(0) @Max(10000) int minSpare,
                              @Min(1) @Max(10000) int maxSize,
-                             @Size(max = 1000) Set<@Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
-                             @Size(max = 1000) Set<@Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
+                             @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
+                             @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
     }
 
-    record ReconfigurePoolRequest(@NotBlank @Pattern(regexp = Names.DISPLAY_NAME) String name,
+    record ReconfigurePoolRequest(@NotBlank @DisplayText String name,
                                   PowerPolicy powerPolicy,
                                   @Min(0) @Max(10000) int minSpare,
                                   @Min(1) @Max(10000) int maxSize,
-                                  @Size(max = 1000) Set<@Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
-                                  @Size(max = 1000) Set<@Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
+                                  @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
+                                  @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
     }
 
     @PostMapping

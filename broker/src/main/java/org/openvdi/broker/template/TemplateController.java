@@ -5,8 +5,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
@@ -14,7 +12,7 @@ import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.template.api.RetireTemplateVersionCommand;
-import org.openvdi.broker.web.Names;
+import org.openvdi.broker.web.DisplayText;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -39,12 +37,12 @@ class TemplateController {
         this.publisher = publisher;
     }
 
-    record RegisterTemplateRequest(@NotBlank @Pattern(regexp = Names.DISPLAY_NAME) String name,
+    record RegisterTemplateRequest(@NotBlank @DisplayText String name,
                                    @Min(1) @Max(64) int vcpus,
                                    @Min(64) @Max(1048576) int memoryMiB) {
     }
 
-    record PublishVersionRequest(@NotBlank @Size(max = 1000) String imagePath) {
+    record PublishVersionRequest(@NotBlank @DisplayText(max = 1000) String imagePath) {
     }
 
     @PostMapping

@@ -1,36 +1,49 @@
 package org.openvdi.broker.web;
 
-import java.net.URI;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-/** The one place where failures become {@code application/problem+json}. */
+/**
+ * The one place where failures in controllers become {@code application/problem+json} (the servlet
+ * container's own refusals take the same shape in {@link ProblemErrorController} and {@link ProblemReportValve}).
+ * Details name the field or parameter at fault; they never carry an exception message or echo the input.
+ */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+    /** A JSON field name we may repeat in a detail; anything else (the client's own keys) is not echoed. */
+    private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,39}");
 
     @ExceptionHandler({BrokerException.class, CommandExecutionException.class, DuplicateKeyException.class})
     ResponseEntity<ProblemDetail> business(RuntimeException exception) {
@@ -40,8 +53,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 return problem(ErrorCode.NAME_TAKEN, "A resource with that name already exists");
             }
             log.error("Command failed", exception);
-            ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "The command failed");
-            return ResponseEntity.internalServerError().body(detail);
+            return Problems.answer(Problems.forStatus(500, "The command failed"));
         }
         log.debug("Rejected: {} {}", business.code(), business.getMessage());
         return problem(business.code(), business.getMessage());
@@ -52,9 +64,19 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return problem(ErrorCode.FORBIDDEN, "You are not allowed to do this");
     }
 
+    /** Thrown by libraries with messages that may repeat the input: logged, never answered. */
     @ExceptionHandler(IllegalArgumentException.class)
     ResponseEntity<ProblemDetail> badArgument(IllegalArgumentException exception) {
-        return problem(ErrorCode.VALIDATION_FAILED, exception.getMessage());
+        log.debug("Invalid argument", exception);
+        return problem(ErrorCode.VALIDATION_FAILED, "The request has an invalid value");
+    }
+
+    /** Method validation of a {@code @Validated} bean. */
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<ProblemDetail> invalidParameters(ConstraintViolationException exception) {
+        String names = exception.getConstraintViolations().stream().map(v -> lastName(v.getPropertyPath()))
+                .distinct().sorted().collect(Collectors.joining(", "));
+        return problem(ErrorCode.VALIDATION_FAILED, "Invalid parameters: " + names);
     }
 
     @Override
@@ -62,75 +84,99 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                                                                   HttpStatusCode status, WebRequest request) {
         List<Map<String, String>> errors = ex.getBindingResult().getFieldErrors().stream()
                 .map(ProblemDetailsAdvice::fieldError).toList();
-        ProblemDetail detail = detail(ErrorCode.VALIDATION_FAILED, "The request has invalid fields");
+        ProblemDetail detail = Problems.of(ErrorCode.VALIDATION_FAILED, "The request has invalid fields: "
+                + errors.stream().map(e -> e.get("field")).distinct().collect(Collectors.joining(", ")));
         detail.setProperty("errors", errors);
-        return ResponseEntity.status(400).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(detail);
+        return body(detail);
     }
 
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
                                                                             HttpHeaders headers, HttpStatusCode status,
                                                                             WebRequest request) {
-        ProblemDetail detail = detail(ErrorCode.VALIDATION_FAILED, "The request has invalid parameters");
-        return ResponseEntity.status(400).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(detail);
+        String names = ex.getParameterValidationResults().stream()
+                .map(r -> r.getMethodParameter().getParameterName()).distinct().collect(Collectors.joining(", "));
+        return body(Problems.of(ErrorCode.VALIDATION_FAILED, "The request has invalid parameters: " + names));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+                                                        HttpStatusCode status, WebRequest request) {
+        return body(Problems.of(ErrorCode.VALIDATION_FAILED, "Invalid value for " + ex.getPropertyName()));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException ex,
+                                                                          HttpHeaders headers, HttpStatusCode status,
+                                                                          WebRequest request) {
+        return body(Problems.of(ErrorCode.VALIDATION_FAILED, "Missing parameter " + ex.getParameterName()));
     }
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
-        boolean tooLarge = false;
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            tooLarge |= t instanceof RequestSizeLimitFilter.PayloadTooLargeException;
+            if (t instanceof RequestSizeLimitFilter.PayloadTooLargeException) {
+                return body(Problems.forStatus(413));
+            }
         }
-        if (tooLarge) {
-            return ResponseEntity.status(413).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .body(detail(ErrorCode.VALIDATION_FAILED, "The request body is too large"));
-        }
-        String why = ex.getCause() instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException invalid
-                ? "Invalid value " + invalid.getValue() + " for " + path(invalid)
-                : ex.getCause() instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown
-                ? "Unknown field " + unknown.getPropertyName()
-                : "The request body is not valid JSON of the expected shape";
-        return ResponseEntity.status(400).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(detail(ErrorCode.VALIDATION_FAILED, why));
+        String why = ex.getCause() instanceof UnrecognizedPropertyException unknown
+                ? "Unknown field " + path(unknown)
+                : ex.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
+                ? "Invalid value for " + path(mapping)
+                : ex.getCause() instanceof JsonProcessingException
+                ? "The request body is not valid JSON of the expected shape"
+                : "The request body is missing or unreadable";
+        log.debug("Unreadable body: {}", why, ex);
+        return body(Problems.of(ErrorCode.VALIDATION_FAILED, why));
     }
 
-    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
-                .reduce((a, b) -> a + "." + b).orElse("the body");
-    }
-
-    /** Spring's own 4xx answers get a code too, so every problem carries one. */
+    /** Spring's own refusals (404, 405, 406, 415, ...): our type and code, our detail, their headers (Allow, Accept). */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode statusCode, WebRequest request) {
-        if (body == null && ex instanceof org.springframework.web.ErrorResponse errorResponse) {
-            body = errorResponse.getBody();
+        if (statusCode.is5xxServerError()) {
+            log.error("Request failed", ex);
         }
-        if (body instanceof ProblemDetail problem
-                && (problem.getProperties() == null || !problem.getProperties().containsKey("code"))) {
-            HttpStatus status = HttpStatus.resolve(statusCode.value());
-            problem.setProperty("code", status != null ? status.name() : "HTTP_" + statusCode.value());
+        HttpHeaders answered = new HttpHeaders();
+        if (headers != null) {
+            answered.putAll(headers);
         }
-        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        answered.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return super.handleExceptionInternal(ex, Problems.forStatus(statusCode.value()), answered, statusCode, request);
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            String name = reference.getFieldName();
+            if (name == null) {
+                path.append('[').append(Math.max(reference.getIndex(), 0)).append(']');
+            } else {
+                path.append(path.isEmpty() ? "" : ".").append(FIELD_NAME.matcher(name).matches() ? name : "?");
+            }
+        }
+        return path.isEmpty() ? "the body" : path.toString();
+    }
+
+    private static String lastName(Path path) {
+        String name = "?";
+        for (Path.Node node : path) {
+            name = node.getName();
+        }
+        return name;
     }
 
     private static Map<String, String> fieldError(FieldError error) {
         return Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage()));
     }
 
-    static ResponseEntity<ProblemDetail> problem(ErrorCode code, String message) {
-        return ResponseEntity.status(code.httpStatus())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(detail(code, message));
+    private static ResponseEntity<Object> body(ProblemDetail problem) {
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
-    static ProblemDetail detail(ErrorCode code, String message) {
-        ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(code.httpStatus()), message);
-        detail.setType(URI.create("urn:openvdi:problem:" + code.name().toLowerCase().replace('_', '-')));
-        detail.setTitle(code.name());
-        detail.setProperty("code", code.name());
-        return detail;
+    static ResponseEntity<ProblemDetail> problem(ErrorCode code, String message) {
+        return Problems.answer(Problems.of(code, message));
     }
 
     private static BrokerException businessCause(Throwable failure) {

@@ -1,5 +1,6 @@
 package org.openvdi.broker.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -8,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.openvdi.broker.error.ErrorCode;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -17,17 +17,19 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies above a limit with 413 before anything reads them; a body without a
- * declared length is cut off at the same limit while it is read.
+ * Refuses request bodies above a limit with 413 PAYLOAD_TOO_LARGE before anything reads them; a body without a
+ * declared length is cut off at the same limit while it is read ({@link ProblemDetailsAdvice} answers 413 too).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     private final long maxBytes;
+    private final ObjectMapper json;
 
-    RequestSizeLimitFilter(@Value("${openvdi.web.max-request-bytes:262144}") long maxBytes) {
+    RequestSizeLimitFilter(@Value("${openvdi.web.max-request-bytes:262144}") long maxBytes, ObjectMapper json) {
         this.maxBytes = maxBytes;
+        this.json = json;
     }
 
     @Override
@@ -40,12 +42,17 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         chain.doFilter(new LimitedRequest(request, maxBytes), response);
     }
 
+    /**
+     * Answers at once, with a length and without reading the body: the connection is closed after the answer,
+     * so the client is not left sending the rest.
+     */
     private void reject(HttpServletResponse response) throws IOException {
-        response.setStatus(413);
+        byte[] body = json.writeValueAsBytes(Problems.forStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE));
+        response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+        response.setHeader("Connection", "close");
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"type\":\"urn:openvdi:problem:payload-too-large\",\"title\":\"PAYLOAD_TOO_LARGE\","
-                + "\"status\":413,\"code\":\"" + ErrorCode.VALIDATION_FAILED.name()
-                + "\",\"detail\":\"The request body is larger than " + maxBytes + " bytes\"}");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {
@@ -98,7 +105,7 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         }
     }
 
-    /** Thrown while reading a body that grew past the limit; surfaces as unreadable JSON (400). */
+    /** Thrown while reading a body that grew past the limit; {@link ProblemDetailsAdvice} answers 413. */
     static final class PayloadTooLargeException extends IOException {
         PayloadTooLargeException(long maxBytes) {
             super("The request body is larger than " + maxBytes + " bytes");

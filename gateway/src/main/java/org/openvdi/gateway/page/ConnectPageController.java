@@ -13,13 +13,13 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The page the broker links to, {@code /connect?token=..}, and the one setting it needs from the server.
- * The page is never cached and sends no referrer, so its one-time token does not leak into other requests.
+ * The page is never cached and sends no referrer, so its one-time token does not leak into other requests
+ * (the Referrer-Policy, Content-Security-Policy and frame headers of every answer come from the web package).
  */
 @RestController
 class ConnectPageController {
 
     private static final Resource PAGE = new ClassPathResource("static/connect.html");
-    private static final String NO_REFERRER = "no-referrer";
 
     private final GatewaySettings settings;
 
@@ -31,7 +31,6 @@ class ConnectPageController {
     ResponseEntity<Resource> page() {
         return ResponseEntity.ok()
                 .cacheControl(CacheControl.noStore())
-                .header("Referrer-Policy", NO_REFERRER)
                 .contentType(MediaType.TEXT_HTML)
                 .body(PAGE);
     }

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
+import org.openvdi.gateway.web.OriginCheck;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,7 +20,8 @@ import org.springframework.web.bind.annotation.GetMapping;
  * {@link ServerContainer#upgradeHttpToWebSocket} so that each connection gets its own endpoint
  * configuration carrying the browser's address (the WebSocket API does not expose it otherwise).
  * The address is the servlet request's, so behind a reverse proxy it honours {@code X-Forwarded-For}
- * from trusted proxies ({@code server.forward-headers-strategy}).
+ * from trusted proxies ({@code server.forward-headers-strategy}). A handshake from a page of another origin
+ * is refused with 403 before the endpoint runs, so its token is never redeemed ({@link OriginCheck}).
  */
 @Controller
 class TunnelUpgradeController {
@@ -29,14 +31,20 @@ class TunnelUpgradeController {
 
     private final ServletContext servletContext;
     private final TunnelEndpoint endpoint;
+    private final OriginCheck origins;
 
-    TunnelUpgradeController(ServletContext servletContext, TunnelEndpoint endpoint) {
+    TunnelUpgradeController(ServletContext servletContext, TunnelEndpoint endpoint, OriginCheck origins) {
         this.servletContext = servletContext;
         this.endpoint = endpoint;
+        this.origins = origins;
     }
 
     @GetMapping(PATH)
     void upgrade(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!origins.allows(request)) {
+            response.sendError(HttpStatus.FORBIDDEN.value());
+            return;
+        }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             response.sendError(HttpStatus.UPGRADE_REQUIRED.value(), "This is a WebSocket endpoint");
             return;

@@ -41,13 +41,21 @@ public final class GuacamoleTestClient implements AutoCloseable {
 
     /** Opens {@code ws://127.0.0.1:<port>/tunnel?token=..&width=1024&height=768&dpi=96}. */
     public static GuacamoleTestClient open(int gatewayPort, String token, boolean answerSyncs) {
+        return open(gatewayPort, token, answerSyncs, null);
+    }
+
+    /** Opens the tunnel as a page of {@code origin} would (null: no Origin header, like a non-browser client). */
+    public static GuacamoleTestClient open(int gatewayPort, String token, boolean answerSyncs, String origin) {
         String query = token == null ? "width=1024&height=768&dpi=96"
                 : "token=" + token + "&width=1024&height=768&dpi=96";
         GuacamoleTestClient client = new GuacamoleTestClient(answerSyncs);
-        HttpClient.newHttpClient().newWebSocketBuilder()
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
                 .subprotocols("guacamole")
-                .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + gatewayPort + "/tunnel?" + query), client.new Listener())
+                .connectTimeout(Duration.ofSeconds(5));
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        builder.buildAsync(URI.create("ws://127.0.0.1:" + gatewayPort + "/tunnel?" + query), client.new Listener())
                 .orTimeout(10, TimeUnit.SECONDS)
                 .join();
         return client;

@@ -1,0 +1,32 @@
+package org.openvdi.broker.web;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.web.servlet.error.ErrorController;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /error}, where the servlet container sends every {@code sendError} and every exception that left a
+ * filter or servlet (a body refused by {@link RequestSizeLimitFilter}, a failure outside Spring MVC). Answers
+ * problem+json whatever the client accepts, never Spring's Whitelabel page, never the exception's message.
+ * Asked for directly, {@code /error} is a page that does not exist.
+ */
+@RestController
+class ProblemErrorController implements ErrorController {
+
+    @RequestMapping("/error")
+    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        return Problems.answer(Problems.forStatus(status(request)));
+    }
+
+    private static int status(HttpServletRequest request) {
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) != null) {
+            return 500;
+        }
+        Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        return status instanceof Integer code && code >= 400 && code <= 599 ? code : 404;
+    }
+}
