@@ -16,6 +16,8 @@ import org.springframework.test.context.ActiveProfiles;
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "openvdi.embedded-postgres.data-directory=target/test-pg/${random.uuid}",
+        // throwaway databases: commits need not reach the disk (the product's default is durable)
+        "openvdi.embedded-postgres.durable=false",
         "openvdi.images.directories=target/test-images",
         "openvdi.demo.enabled=false",
         "openvdi.capacity.initial-delay=0",

@@ -106,16 +106,19 @@ class PoolController {
         return pools.find(id).orElseThrow();
     }
 
+    /** Admins and auditors see every pool with its entitlements; employees the pools they may use, with only their own. */
     @GetMapping
     List<PoolView> list(Authentication who) {
         CurrentUser user = users.current(who);
-        return pools.all().stream().filter(p -> user.canReadEverything() || p.entitles(user)).toList();
+        return pools.all().stream().filter(p -> user.canReadEverything() || p.entitles(user)).map(p -> p.seenBy(user))
+                .toList();
     }
 
+    /** A pool the caller is not entitled to answers 404 POOL_NOT_FOUND (admins and auditors see every pool). */
     @GetMapping("/{id}")
     PoolView get(@PathVariable UUID id, Authentication who) {
         CurrentUser user = users.current(who);
-        return pools.find(id).filter(p -> user.canReadEverything() || p.entitles(user))
+        return pools.find(id).filter(p -> user.canReadEverything() || p.entitles(user)).map(p -> p.seenBy(user))
                 .orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + id));
     }
 

@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.error.BrokerException;
@@ -56,22 +57,15 @@ class SessionController {
     /**
      * Asks for a desktop of an entitled pool; answers at once with the session, which becomes READY when it
      * has one. A session that has its desktop already comes with a {@code connectUrl} (a fresh one-time token).
+     * A user has at most one open session per pool: asking again, even many times at once, answers with that one.
+     * A pool the caller is not entitled to answers 404 POOL_NOT_FOUND, as reading it does.
      */
     @PostMapping
     ResponseEntity<SessionView> request(@Valid @RequestBody RequestSessionRequest request, Authentication who) {
         CurrentUser user = users.current(who);
-        PoolView pool = pools.find(request.poolId())
+        PoolView pool = pools.find(request.poolId()).filter(p -> p.entitles(user))
                 .orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + request.poolId()));
-        if (!pool.entitles(user)) {
-            throw new BrokerException(ErrorCode.NOT_ENTITLED, "You are not entitled to pool " + pool.name());
-        }
-        UUID id = sessions.openFor(pool.id(), user.name()).map(SessionView::id).orElse(null);
-        if (id == null) {
-            id = UUID.randomUUID();
-            commands.send(new RequestSessionCommand(id, pool.id(), user.name()), user.name());
-            allocator.allocate(id);
-        }
-        SessionView session = sessions.find(id).orElseThrow();
+        SessionView session = sessions.find(openSession(pool, user)).orElseThrow();
         if (takesTokens(session.state())) {
             session = session.withConnectUrl(tokens.issue(session.id(), user.name()).connectUrl());
         }
@@ -95,6 +89,40 @@ class SessionController {
         SessionView session = sessions.find(id).filter(s -> s.user().equals(user.name()))
                 .orElseThrow(() -> new BrokerException(ErrorCode.SESSION_NOT_FOUND, "No session " + id));
         return tokens.issue(session.id(), user.name());
+    }
+
+    /**
+     * The user's open session in the pool: the one there is, or a new one. Two requests that race both miss the
+     * first look; the session claim lets only one of them record its session, and the other answers with it.
+     */
+    private UUID openSession(PoolView pool, CurrentUser user) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<UUID> open = sessions.openFor(pool.id(), user.name()).map(SessionView::id);
+            if (open.isPresent()) {
+                return open.get();
+            }
+            UUID id = UUID.randomUUID();
+            try {
+                commands.send(new RequestSessionCommand(id, pool.id(), user.name()), user.name());
+            } catch (RuntimeException e) {
+                SessionAlreadyOpenException taken = alreadyOpen(e).orElseThrow(() -> e);
+                if (taken.openSession() != null || attempt == 3) {
+                    return Optional.ofNullable(taken.openSession()).orElseThrow(() -> e);
+                }
+                continue; // it ended in the meantime: ask again
+            }
+            allocator.allocate(id);
+            return id;
+        }
+    }
+
+    private static Optional<SessionAlreadyOpenException> alreadyOpen(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SessionAlreadyOpenException taken) {
+                return Optional.of(taken);
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean takesTokens(SessionState state) {

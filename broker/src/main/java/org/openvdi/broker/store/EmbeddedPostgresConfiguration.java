@@ -29,7 +29,7 @@ class EmbeddedPostgresConfiguration {
         try {
             Files.createDirectories(dataDirectory);
             StalePostmaster.stopIfRunning(dataDirectory, Duration.ofSeconds(30));
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres postgres = durability(EmbeddedPostgres.builder(), properties.durable())
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setPort(properties.port())
@@ -37,11 +37,24 @@ class EmbeddedPostgresConfiguration {
                     // would stop it while the application is still shutting down on it
                     .setRegisterShutdownHook(false)
                     .start();
-            log.info("Embedded PostgreSQL on port {} with data in {}", postgres.getPort(), dataDirectory);
+            log.info("Embedded PostgreSQL on port {} with data in {} ({})", postgres.getPort(), dataDirectory,
+                    properties.durable() ? "durable" : "NOT durable: commits are not synced to disk");
             return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start embedded PostgreSQL in " + dataDirectory, e);
         }
+    }
+
+    /**
+     * The embedded server's builder starts PostgreSQL with {@code -F} (no fsync) and {@code synchronous_commit=off},
+     * settings for throwaway test databases. Options given with {@code -c} come after {@code -F} on the command line
+     * and win, so a durable server states all three settings explicitly.
+     */
+    static EmbeddedPostgres.Builder durability(EmbeddedPostgres.Builder builder, boolean durable) {
+        String on = durable ? "on" : "off";
+        return builder.setServerConfig("fsync", on)
+                .setServerConfig("synchronous_commit", on)
+                .setServerConfig("full_page_writes", on);
     }
 
     @Bean(destroyMethod = "close")

@@ -72,7 +72,7 @@ public abstract class DemoBrokerTest {
         freshStorage(registry);
     }
 
-    /** A fresh embedded PostgreSQL directory, image directory with a 1 MiB demo image, and libvirt pool root. */
+    /** A fresh embedded PostgreSQL directory (not durable), image directory with a 1 MiB demo image, and libvirt pool root. */
     public static void freshStorage(DynamicPropertyRegistry registry) {
         Path root = Path.of("target", "it", "broker-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
         Path image = root.resolve("images").resolve("tiny.raw");
@@ -85,6 +85,8 @@ public abstract class DemoBrokerTest {
             throw new UncheckedIOException(e);
         }
         registry.add("openvdi.embedded-postgres.data-directory", () -> root.resolve("postgres").toString());
+        // a throwaway database: commits need not reach the disk (the product's default is durable)
+        registry.add("openvdi.embedded-postgres.durable", () -> "false");
         registry.add("openvdi.images.directories", () -> image.getParent().toString());
         registry.add("openvdi.demo.image", image::toString);
         registry.add("openvdi.libvirt.pool-root", () -> root.resolve("pools").toString());

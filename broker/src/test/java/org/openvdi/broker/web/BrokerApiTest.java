@@ -80,7 +80,7 @@ class BrokerApiTest {
     }
 
     @Test
-    void givenPoolWithTwoSpares_whenEntitledAliceRequests_thenSheGetsAReadyDesktopAndBobIsRefused() throws IOException {
+    void givenPoolWithTwoSpares_whenEntitledAliceRequests_thenSheGetsAReadyDesktopAndBobFindsNoSuchPool() throws IOException {
         host("sim-" + UUID.randomUUID(), 10);
         String pool = pool("spares-" + UUID.randomUUID(), templateWithVersion("t-" + UUID.randomUUID()), 2, 4, "alice");
 
@@ -92,10 +92,11 @@ class BrokerApiTest {
         String desktop = session.json().get("desktopId").asText();
         assertThat(admin.get("/api/desktops/" + desktop).json().get("state").asText()).isEqualTo("ASSIGNED");
 
+        // to bob the pool does not exist, as when he reads it
         var refused = bob.post("/api/sessions", "{\"poolId\":\"" + pool + "\"}");
-        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.status()).isEqualTo(404);
         assertThat(refused.contentType()).startsWith("application/problem+json");
-        assertThat(refused.code()).isEqualTo("NOT_ENTITLED");
+        assertThat(refused.code()).isEqualTo("POOL_NOT_FOUND");
 
         // the pool refills to two spares beside alice's desktop
         await().atMost(Duration.ofSeconds(30)).until(() -> ready(pool) == 2);
