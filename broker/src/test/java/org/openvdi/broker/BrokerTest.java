@@ -24,6 +24,9 @@ import org.springframework.test.context.ActiveProfiles;
         "openvdi.provisioning.initial-delay=0",
         "openvdi.security.gateway-secret=test-gateway-secret",
         "openvdi.kafka.enabled=false",
+        // these tests race many requests of one user on purpose; UserRateLimitTest keeps the real limits
+        "openvdi.limits.session-requests-per-minute=100000",
+        "openvdi.limits.connect-tokens-per-minute=100000",
         "server.shutdown=immediate",
         "spring.lifecycle.timeout-per-shutdown-phase=5s"
 })
