@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import org.openvdi.broker.hosturi.HostUri.Scheme;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,6 +33,7 @@ public final class HostUriPolicy {
     private final HostUriSettings settings;
     private final boolean syntaxOnly;
 
+    @Autowired
     public HostUriPolicy(HostUriSettings settings) {
         this(settings, false);
     }
