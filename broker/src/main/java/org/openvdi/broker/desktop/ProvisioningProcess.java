@@ -19,6 +19,7 @@ import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.HypervisorException;
 import org.openvdi.broker.hypervisor.ImageSpec;
+import org.openvdi.broker.hypervisor.ReasonText;
 import org.openvdi.broker.template.TemplateQueries;
 import org.openvdi.broker.template.TemplateView;
 import org.openvdi.broker.threads.DaemonThreads;
@@ -103,7 +104,7 @@ class ProvisioningProcess {
         } catch (RuntimeException e) {
             log.error("Desktop {} on host {} failed unexpectedly", desktop.id(), host.name(), e);
             if (desktop.state().provisioning()) {
-                commands.system(new FailDesktopCommand(desktop.id(), desktop.state().name(), "internal error: " + e.getMessage()));
+                commands.system(new FailDesktopCommand(desktop.id(), desktop.state().name(), "internal error: " + ReasonText.clean(e.getMessage())));
             }
         }
     }

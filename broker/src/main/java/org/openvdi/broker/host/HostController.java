@@ -18,6 +18,8 @@ import org.openvdi.broker.host.api.DrainHostCommand;
 import org.openvdi.broker.host.api.RegisterHostCommand;
 import org.openvdi.broker.host.api.RequestAccelerationProbeCommand;
 import org.openvdi.broker.host.api.UncordonHostCommand;
+import org.openvdi.broker.hosturi.HostUriNotAllowedException;
+import org.openvdi.broker.hosturi.HostUriPolicy;
 import org.openvdi.broker.hypervisor.VirtType;
 import org.openvdi.broker.web.DisplayText;
 import org.springframework.http.HttpStatus;
@@ -36,16 +38,18 @@ class HostController {
 
     private final AuditedCommands commands;
     private final HostQueries hosts;
+    private final HostUriPolicy uris;
 
-    HostController(AuditedCommands commands, HostQueries hosts) {
+    HostController(AuditedCommands commands, HostQueries hosts, HostUriPolicy uris) {
         this.commands = commands;
         this.hosts = hosts;
+        this.uris = uris;
     }
 
+    /** {@code uri} is checked by the {@link HostUriPolicy}: a refused one is answered with HOST_URI_NOT_ALLOWED. */
     record RegisterHostRequest(
             @NotBlank @DisplayText String name,
-            @NotBlank @DisplayText(max = 500) @Pattern(regexp = "(test|qemu|qemu\\+ssh|qemu\\+tls|qemu\\+tcp)://[^\\s\\p{Cntrl}]{0,480}",
-                    message = "must be a libvirt URI (test://, qemu://, qemu+ssh://, qemu+tls://, qemu+tcp://)") String uri,
+            @NotBlank String uri,
             @NotNull VirtType virtType,
             @Min(1) @Max(10000) int maxDesktops,
             @Pattern(regexp = "[A-Za-z0-9_.-]{1,50}") String storagePool,
@@ -58,6 +62,11 @@ class HostController {
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     HostView register(@Valid @RequestBody RegisterHostRequest request, Principal principal) {
+        try {
+            uris.check(request.uri());
+        } catch (HostUriNotAllowedException e) {
+            throw new BrokerException(ErrorCode.HOST_URI_NOT_ALLOWED, e.getMessage());
+        }
         if (hosts.nameTaken(request.name())) {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A host with that name exists");
         }

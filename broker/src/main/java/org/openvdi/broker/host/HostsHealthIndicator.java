@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openvdi.broker.hypervisor.HostFacts;
 import org.openvdi.broker.hypervisor.Hypervisor;
+import org.openvdi.broker.hypervisor.ReasonText;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -34,7 +35,7 @@ class HostsHealthIndicator implements HealthIndicator {
                         "desktops", host.activeDesktops(), "maxDesktops", host.maxDesktops(), "cordoned", host.cordoned()));
                 reachable++;
             } catch (RuntimeException e) {
-                details.put(host.name(), Map.of("status", "DOWN", "error", String.valueOf(e.getMessage())));
+                details.put(host.name(), Map.of("status", "DOWN", "error", ReasonText.clean(e.getMessage())));
             }
         }
         return (details.isEmpty() || reachable > 0 ? Health.up() : Health.down()).withDetails(details).build();

@@ -127,7 +127,9 @@ final class AccelerationProbe {
                 if (LibvirtErrors.isConnectionFailure(e)) {
                     throw e;
                 }
-                return FirmwareRun.failed(0, "could not start: " + e.getMessage());
+                log.debug("the probe guest could not start; libvirt said: {}", e.getMessage());
+                return FirmwareRun.failed(0, "could not start: " + LibvirtErrors.classify(e).description() + " ("
+                        + LibvirtErrors.errorNumber(e) + ")");
             }
             return await(end, System.nanoTime(), deadline);
         } finally {

@@ -80,7 +80,8 @@ final class DomainLifecycle {
                     throw e;
                 }
                 log.warn("domain {} did not come up (attempt {}): {}; starting it again",
-                        LibvirtNames.domainName(desktopId), attempt, e.getMessage());
+                        LibvirtNames.domainName(desktopId), attempt, LibvirtErrors.summary(e));
+                log.debug("libvirt said: {}", e.getMessage());
             }
         }
     }

@@ -12,6 +12,7 @@ import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
 import org.openvdi.broker.hypervisor.HostTarget;
 import org.openvdi.broker.hypervisor.HypervisorException;
+import org.openvdi.broker.hypervisor.HypervisorFailure;
 import org.openvdi.broker.hypervisor.ImageSpec;
 import org.openvdi.templates.xml.ImageFormat;
 import org.openvdi.templates.xml.ImageVolumeDefinition;
@@ -123,9 +124,18 @@ final class ImageInstaller {
         }
     }
 
+    /**
+     * The published image file, refused if its path now passes through a symbolic link: the broker published
+     * it by a path without links ({@code ImageInspector}), and a link put there since could lead anywhere.
+     * The file is then read with {@code O_NOFOLLOW}, and its checksum proves that the bytes are the ones published.
+     */
     private static Path sourceOf(ImageSpec image) {
         Path source = Path.of(image.sourcePath());
         try {
+            if (!source.isAbsolute() || !source.toRealPath().equals(source)) {
+                throw new HypervisorException(HypervisorFailure.IMAGE_INVALID, "image " + source
+                        + " is now reached through a symbolic link", false);
+            }
             long size = Files.size(source);
             if (size != image.sizeBytes()) {
                 throw new HypervisorException("image " + source + " has " + size + " bytes, published with " + image.sizeBytes(), false);

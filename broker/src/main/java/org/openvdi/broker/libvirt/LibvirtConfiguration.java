@@ -1,5 +1,6 @@
 package org.openvdi.broker.libvirt;
 
+import org.openvdi.broker.hosturi.HostUriPolicy;
 import org.openvdi.broker.hypervisor.DisplayProbe;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,8 +13,8 @@ import org.springframework.context.annotation.Configuration;
 class LibvirtConfiguration {
 
     @Bean(destroyMethod = "close")
-    LibvirtHypervisor hypervisor(LibvirtSettings settings) {
-        return new LibvirtHypervisor(settings);
+    LibvirtHypervisor hypervisor(LibvirtSettings settings, HostUriPolicy uris) {
+        return new LibvirtHypervisor(settings, uris);
     }
 
     @Bean

@@ -8,7 +8,10 @@ import java.util.function.Consumer;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.libvirt.event.ConnectionCloseReason;
+import org.openvdi.broker.hosturi.HostUriNotAllowedException;
+import org.openvdi.broker.hosturi.HostUriPolicy;
 import org.openvdi.broker.hypervisor.HypervisorException;
+import org.openvdi.broker.hypervisor.HypervisorFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * One libvirt connection per URI, opened on first use and reused while it is alive. A dead
  * connection (failed health check, or libvirt's close callback) is dropped and the next call opens
  * a fresh one. Close observers hear when a connection of their URI is lost.
+ *
+ * <p>Every URI passes the {@link HostUriPolicy} again before a connection to it is opened (it was checked
+ * when the host was registered, but files it names may have changed since). libvirt's own error messages
+ * are logged at debug level only (see {@link LibvirtErrors}).
  */
 final class LibvirtConnections implements AutoCloseable {
 
@@ -26,6 +33,16 @@ final class LibvirtConnections implements AutoCloseable {
     private final Map<String, Connect> open = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<ConnectionCloseReason>>> closeObservers = new ConcurrentHashMap<>();
+    private final HostUriPolicy uris;
+
+    LibvirtConnections(HostUriPolicy uris) {
+        this.uris = uris;
+    }
+
+    /** Connections whose URIs are only checked against the grammar of host URIs. */
+    LibvirtConnections() {
+        this(HostUriPolicy.syntaxOnly());
+    }
 
     /** The live connection to {@code uri}, opening one if needed; throws a retryable exception if that fails. */
     Connect connect(String uri) {
@@ -75,12 +92,18 @@ final class LibvirtConnections implements AutoCloseable {
     }
 
     private Connect openConnection(String uri) {
+        try {
+            uris.check(uri);
+        } catch (HostUriNotAllowedException e) {
+            throw new HypervisorException(HypervisorFailure.URI_NOT_ALLOWED, "cannot connect to libvirt: "
+                    + e.getMessage(), false);
+        }
         Connect connect;
         try {
             LibvirtEventLoop.ensureRunning();
             connect = new Connect(uri, false);
         } catch (LibvirtException e) {
-            throw new HypervisorException("cannot connect to libvirt at " + uri + ": " + e.getMessage(), true, e);
+            throw LibvirtErrors.toHypervisorException("connecting to libvirt", e, true);
         }
         try {
             if (!VirtTypePolicy.isTestDriver(uri)) {
@@ -89,7 +112,7 @@ final class LibvirtConnections implements AutoCloseable {
             connect.registerCloseListener((closed, reason) -> onConnectionClosed(uri, closed, reason));
         } catch (LibvirtException e) {
             closeAfterFailure(connect, e);
-            throw new HypervisorException("cannot set up the libvirt connection to " + uri + ": " + e.getMessage(), true, e);
+            throw LibvirtErrors.toHypervisorException("setting up the libvirt connection", e, true);
         }
         log.info("connected to libvirt at {}", uri);
         return connect;
@@ -108,7 +131,8 @@ final class LibvirtConnections implements AutoCloseable {
         try {
             return connect.isAlive();
         } catch (LibvirtException e) {
-            log.info("libvirt connection to {} failed its health check: {}", uri, e.getMessage());
+            log.info("libvirt connection to {} failed its health check: {}", uri, LibvirtErrors.summary(e));
+            log.debug("libvirt said: {}", e.getMessage());
             return false;
         }
     }

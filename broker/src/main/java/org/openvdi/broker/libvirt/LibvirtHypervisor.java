@@ -9,6 +9,7 @@ import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
+import org.openvdi.broker.hosturi.HostUriPolicy;
 import org.openvdi.broker.hypervisor.AccelerationVerdict;
 import org.openvdi.broker.hypervisor.DisplayEndpoint;
 import org.openvdi.broker.hypervisor.HostFacts;
@@ -43,7 +44,7 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
         T apply(Connect connect) throws LibvirtException;
     }
 
-    private final LibvirtConnections connections = new LibvirtConnections();
+    private final LibvirtConnections connections;
     private final VirtTypePolicy virtTypes = new VirtTypePolicy();
     private final AccelerationProbe acceleration;
     private final HostStoragePool storage;
@@ -51,9 +52,20 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
     private final CloneVolumes clones;
     private final DomainLifecycle domains;
     private final MachineInventory inventory = new MachineInventory();
-    private final LifecycleWatch watch = new LifecycleWatch(connections);
+    private final LifecycleWatch watch;
 
+    /**
+     * An adapter that checks host URIs only against their grammar before connecting; pass the configured
+     * {@link HostUriPolicy} to the other constructor to have the files they name checked as well.
+     */
     public LibvirtHypervisor(LibvirtSettings settings) {
+        this(settings, HostUriPolicy.syntaxOnly());
+    }
+
+    /** An adapter that checks every host URI against {@code uris} before it opens a connection. */
+    public LibvirtHypervisor(LibvirtSettings settings, HostUriPolicy uris) {
+        this.connections = new LibvirtConnections(uris);
+        this.watch = new LifecycleWatch(connections);
         VolumeXmlRenderer volumeRenderer = new VolumeXmlRenderer();
         this.acceleration = new AccelerationProbe(new ProbeDomainXmlRenderer(), settings.probeTimeout());
         this.storage = new HostStoragePool(new StoragePoolXmlRenderer(), settings.poolRoot());

@@ -3,6 +3,7 @@ package org.openvdi.broker.libvirt;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,7 +32,7 @@ final class VolumeStreams {
         try {
             volume.upload(stream, 0, length, 0);
             long sent = 0;
-            try (InputStream in = Files.newInputStream(source)) {
+            try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS)) {
                 byte[] buffer = new byte[CHUNK];
                 for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
                     digest.update(buffer, 0, read);
@@ -75,7 +76,7 @@ final class VolumeStreams {
     /** SHA-256 of a local file. */
     static String sha256(Path file) throws IOException {
         MessageDigest digest = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             byte[] buffer = new byte[CHUNK];
             for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
                 digest.update(buffer, 0, read);

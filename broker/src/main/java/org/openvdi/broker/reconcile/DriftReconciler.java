@@ -23,6 +23,7 @@ import org.openvdi.broker.host.api.MarkHostUpCommand;
 import org.openvdi.broker.host.api.RecordDriftCommand;
 import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.ManagedMachine;
+import org.openvdi.broker.hypervisor.ReasonText;
 import org.openvdi.broker.store.ClusterLock;
 import org.openvdi.broker.threads.DaemonThreads;
 import org.slf4j.Logger;
@@ -138,9 +139,10 @@ class DriftReconciler {
 
     private void failed(HostView host, RuntimeException e) {
         int failed = failures.merge(host.id(), 1, Integer::sum);
-        log.warn("Host {} did not answer ({} in a row): {}", host.name(), failed, e.getMessage());
+        String reason = ReasonText.clean(e.getMessage());
+        log.warn("Host {} did not answer ({} in a row): {}", host.name(), failed, reason);
         if (failed >= properties.failuresBeforeDown() && "UP".equals(host.state())) {
-            commands.system(new MarkHostDownCommand(host.id(), e.getMessage()));
+            commands.system(new MarkHostDownCommand(host.id(), reason));
         }
     }
 

@@ -2,13 +2,14 @@ package org.openvdi.broker.template;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.openvdi.broker.error.BrokerException;
@@ -16,8 +17,9 @@ import org.openvdi.broker.error.ErrorCode;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks that an image path lies inside a configured image directory, then computes its SHA-256
- * and format itself: a caller's checksum is never trusted.
+ * Checks that an image path lies inside a configured image directory, opens it there without following
+ * any symbolic link below that directory ({@link ImageFiles}), then computes the SHA-256 and format of the
+ * file it opened: a caller's checksum is never trusted. The version records the path without links.
  */
 @Component
 class ImageInspector {
@@ -34,18 +36,21 @@ class ImageInspector {
     }
 
     Inspection inspect(String imagePath) {
-        Path path = allowedPath(imagePath);
-        try (InputStream in = Files.newInputStream(path)) {
+        Path absolute = allowedPath(imagePath);
+        Path directory = directories.stream().filter(d -> absolute.startsWith(d) && !absolute.equals(d)).findFirst()
+                .orElseThrow(ImageInspector::outside);
+        ImageFiles.Opened opened = ImageFiles.open(directory, directory.relativize(absolute));
+        try (InputStream in = Channels.newInputStream(opened.channel())) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] head = new byte[4];
             int headLength;
             long size;
             try (DigestInputStream digesting = new DigestInputStream(in, digest)) {
                 headLength = digesting.readNBytes(head, 0, 4);
-                size = headLength + digesting.transferTo(java.io.OutputStream.nullOutputStream());
+                size = headLength + digesting.transferTo(OutputStream.nullOutputStream());
             }
-            String format = headLength == 4 && java.util.Arrays.equals(head, QCOW2_MAGIC) ? "qcow2" : "raw";
-            return new Inspection(path, HexFormat.of().formatHex(digest.digest()), format, size);
+            String format = headLength == 4 && Arrays.equals(head, QCOW2_MAGIC) ? "qcow2" : "raw";
+            return new Inspection(opened.realPath(), HexFormat.of().formatHex(digest.digest()), format, size);
         } catch (IOException e) {
             throw new BrokerException(ErrorCode.IMAGE_UNREADABLE, "The image cannot be read");
         } catch (NoSuchAlgorithmException e) {
@@ -68,14 +73,11 @@ class ImageInspector {
                 throw new BrokerException(ErrorCode.IMAGE_PATH_NOT_ALLOWED, "The image path must not contain '..'");
             }
         }
-        Path absolute = requested.toAbsolutePath().normalize();
-        if (directories.stream().noneMatch(absolute::startsWith)) {
-            throw new BrokerException(ErrorCode.IMAGE_PATH_NOT_ALLOWED,
-                    "Images may only be published from the configured image directories");
-        }
-        if (!Files.isRegularFile(absolute, LinkOption.NOFOLLOW_LINKS) || !Files.isReadable(absolute)) {
-            throw new BrokerException(ErrorCode.IMAGE_UNREADABLE, "No readable image file at that path");
-        }
-        return absolute;
+        return requested.toAbsolutePath().normalize();
+    }
+
+    private static BrokerException outside() {
+        return new BrokerException(ErrorCode.IMAGE_PATH_NOT_ALLOWED,
+                "Images may only be published from the configured image directories");
     }
 }

@@ -46,7 +46,7 @@ class HostLossIT {
         proxy.start();
         try (AppProcess broker = AppProcess.broker(work, List.of("--openvdi.images.directories=" + images,
                 "--openvdi.reconcile.interval=1000", "--openvdi.reconcile.failures-before-down=2",
-                "--openvdi.kafka.enabled=false"))) {
+                "--openvdi.kafka.enabled=false", "--openvdi.host-uris.allow-tcp=true"))) {
             broker.start();
             AdminScenario scenario = new AdminScenario(broker.port());
             String remote = scenario.host(Map.of("name", "remote", "uri", proxy.uri(), "virtType", "qemu",

@@ -82,7 +82,7 @@ class HostileInputTest {
         assertRejected(admin.post("/api/hosts", admin.write(Map.of("name", "h", "uri", "test:///default", "virtType", "qemu",
                 "maxDesktops", -3))), 400, "VALIDATION_FAILED");
         assertRejected(admin.post("/api/hosts", admin.write(Map.of("name", "h", "uri", "file:///etc/passwd", "virtType", "qemu",
-                "maxDesktops", 3))), 400, "VALIDATION_FAILED");
+                "maxDesktops", 3))), 400, "HOST_URI_NOT_ALLOWED");
         assertRejected(admin.post("/api/hosts", admin.write(Map.of("name", "h", "uri", "test:///default", "virtType", "xen",
                 "maxDesktops", 3))), 400, "VALIDATION_FAILED");
         assertRejected(admin.post("/api/templates/" + template + "/versions",
