@@ -52,6 +52,14 @@ class PageHeadersTest {
     }
 
     @Test
+    void givenSwaggerUi_whenLoaded_thenOnlyItsInjectedStylesAreAllowedInline() {
+        Answer ui = new WebClient(port).send("GET", "/swagger-ui/index.html", Map.of(), null, null);
+        assertThat(ui.status()).isEqualTo(200);
+        assertThat(ui.headers().firstValue("Content-Security-Policy"))
+                .hasValue(CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+    }
+
+    @Test
     void givenThePagesSources_whenRead_thenNoInlineScriptHandlerOrStyleAttribute() throws IOException {
         Pattern inline = Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>|\\son[a-z]+\\s*=|\\sstyle\\s*=|javascript:",
                 Pattern.CASE_INSENSITIVE);
