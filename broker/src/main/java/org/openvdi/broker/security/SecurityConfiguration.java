@@ -1,44 +1,71 @@
 package org.openvdi.broker.security;
 
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.openvdi.broker.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Who may do what. API clients use HTTP Basic; people use the sign-in form and a session cookie
- * (with a CSRF token). Admins manage, auditors read, employees use their own sessions.
+ * Who may do what. API clients use HTTP Basic, sent with every request (the broker never challenges, so
+ * browsers never prompt for or cache a password); people use the sign-in form and a session cookie
+ * with a CSRF token. Only a request with Basic credentials and no session may skip the token, and
+ * {@link CrossSiteWriteFilter} keeps other sites' writes out even then. Admins manage, auditors read,
+ * employees use their own sessions.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+    /** No inline script or style; the pages talk to the broker only and open the gateway as a new page. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+            + "form-action 'self'; object-src 'none'";
+    /** Swagger UI injects its own style element: it alone may apply inline styles (never inline script). */
+    static final String SWAGGER_UI_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'",
+            "style-src 'self' 'unsafe-inline'");
+    private static final RequestMatcher SWAGGER_UI = new OrRequestMatcher(new AntPathRequestMatcher("/swagger-ui/**"),
+            new AntPathRequestMatcher("/swagger-ui.html"));
     private static final RequestMatcher API = request -> {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         return path.startsWith("/api/") || path.startsWith("/internal/") || path.startsWith("/actuator/");
     };
 
     private final SecurityProperties properties;
+    private final SecurityProblems problems;
 
-    SecurityConfiguration(SecurityProperties properties) {
+    SecurityConfiguration(SecurityProperties properties, SecurityProblems problems) {
         this.properties = properties;
+        this.problems = problems;
     }
 
     @Bean
@@ -47,12 +74,43 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+    PublicUrl publicUrl(@Value("${openvdi.public-url:}") String url) {
+        return PublicUrl.of(url);
+    }
+
+    /** URLs the firewall refuses (double slashes, encoded dots, semicolons) get a 400 problem, never an exception text. */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        return (request, response, rejected) ->
+                problems.write(response, ErrorCode.VALIDATION_FAILED, "The request URL is not allowed");
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, PublicUrl publicUrl, SessionCookiePolicy cookies)
+            throws Exception {
         CsrfTokenRequestAttributeHandler csrfHandler = new CsrfTokenRequestAttributeHandler();
         csrfHandler.setCsrfRequestAttributeName(null);
-        http.csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+        CookieCsrfTokenRepository csrfCookie = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        csrfCookie.setCookieCustomizer(cookie -> {
+            cookie.sameSite(SessionCookiePolicy.SAME_SITE);
+            if (cookies.secure()) {
+                cookie.secure(true);
+            }
+        });
+        AuthenticationEntryPoint unauthenticated = (request, response, e) ->
+                problems.write(response, ErrorCode.UNAUTHENTICATED, "Sign in first");
+        AccessDeniedHandler denied = (request, response, e) -> {
+            if (e instanceof CsrfException && !signedIn()) {
+                problems.write(response, ErrorCode.UNAUTHENTICATED, "Sign in first");
+            } else if (e instanceof CsrfException) {
+                problems.write(response, ErrorCode.FORBIDDEN, "The request lacks a valid CSRF token (X-XSRF-TOKEN)");
+            } else {
+                problems.write(response, ErrorCode.FORBIDDEN, "You are not allowed to do this");
+            }
+        };
+        http.csrf(csrf -> csrf.csrfTokenRepository(csrfCookie)
                         .csrfTokenRequestHandler(csrfHandler)
-                        .ignoringRequestMatchers(request -> request.getHeader("Authorization") != null))
+                        .ignoringRequestMatchers(SecurityConfiguration::basicWithoutSession))
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
@@ -69,30 +127,35 @@ class SecurityConfiguration {
                         .requestMatchers("/api/**").hasRole("ADMIN")
                         .requestMatchers("/admin", "/admin.html", "/admin/**").hasAnyRole("ADMIN", "AUDITOR")
                         .anyRequest().authenticated())
-                .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> {
-                    response.setHeader("WWW-Authenticate", "Basic realm=\"openvdi\"");
-                    problem(response, 401, "UNAUTHENTICATED", "Sign in first");
-                }))
+                .httpBasic(basic -> basic.authenticationEntryPoint(unauthenticated))
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
                 .logout(logout -> logout.logoutRequestMatcher(new AntPathRequestMatcher("/logout", "POST"))
                         .logoutSuccessUrl("/login?logout"))
+                .headers(headers -> headers
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(SWAGGER_UI,
+                                new StaticHeadersWriter("Content-Security-Policy", SWAGGER_UI_POLICY)))
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(new NegatedRequestMatcher(SWAGGER_UI),
+                                new StaticHeadersWriter("Content-Security-Policy", CONTENT_SECURITY_POLICY)))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+                        .frameOptions(frame -> frame.deny()))
                 .exceptionHandling(ex -> ex
-                        .defaultAuthenticationEntryPointFor((request, response, e) -> {
-                            response.setHeader("WWW-Authenticate", "Basic realm=\"openvdi\"");
-                            problem(response, 401, "UNAUTHENTICATED", "Sign in first");
-                        }, API)
-                        .defaultAccessDeniedHandlerFor((request, response, e) ->
-                                problem(response, 403, "FORBIDDEN", "You are not allowed to do this"), API));
+                        .defaultAuthenticationEntryPointFor(unauthenticated, API)
+                        .defaultAccessDeniedHandlerFor(denied, API));
         http.addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class);
+        http.addFilterBefore(new CrossSiteWriteFilter(problems, publicUrl), AuthorizationFilter.class);
         return http.build();
     }
 
-    private static void problem(HttpServletResponse response, int status, String code, String detail) throws IOException {
-        response.setStatus(status);
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"type\":\"urn:openvdi:problem:" + code.toLowerCase().replace('_', '-')
-                + "\",\"title\":\"" + code + "\",\"status\":" + status + ",\"code\":\"" + code
-                + "\",\"detail\":\"" + detail + "\"}");
+    /** Basic credentials and no session: an API client, which may write without a CSRF token. */
+    private static boolean basicWithoutSession(HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
+                && request.getRequestedSessionId() == null;
+    }
+
+    private static boolean signedIn() {
+        Authentication who = SecurityContextHolder.getContext().getAuthentication();
+        return who != null && who.isAuthenticated() && !(who instanceof AnonymousAuthenticationToken);
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -13,7 +13,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's Chromium and ChromeDriver, headless, with a fresh profile and no background traffic. Its
- * performance log records the DevTools network events, so a test can see which WebSocket URLs a page opened.
+ * performance log records the DevTools network events, so a test can see which WebSocket URLs a page opened;
+ * its browser log holds the pages' console messages, Content-Security-Policy violations among them.
  */
 public final class HeadlessChromium {
 
@@ -29,6 +30,7 @@ public final class HeadlessChromium {
                 "--disable-popup-blocking", "--window-size=1280,900", "--user-data-dir=" + profile);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.PERFORMANCE, Level.ALL);
+        logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();

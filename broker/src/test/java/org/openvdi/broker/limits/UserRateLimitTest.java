@@ -104,8 +104,7 @@ class UserRateLimitTest extends DemoBrokerTest {
         assertThat(admin.subList(20, 25)).containsOnly(429);
         assertThat(auditor).containsOnly(403);
         assertThat(gateway).containsOnly(403);
-        assertThat(anonymous).as("refused before anything counts: no credentials, and no CSRF token either")
-                .containsOnly(403);
+        assertThat(anonymous).as("refused before anything counts: no credentials").containsOnly(401);
         assertThat(stored("SessionRequestedEvent")).isEqualTo(requestedBefore);
     }
 

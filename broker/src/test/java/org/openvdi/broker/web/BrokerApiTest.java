@@ -153,7 +153,8 @@ class BrokerApiTest {
         String pool = pool("metrics-" + UUID.randomUUID(), templateWithVersion("t-" + UUID.randomUUID()), 1, 1, "alice");
         await().atMost(Duration.ofSeconds(30)).until(() -> ready(pool) == 1);
 
-        var health = new ApiClient(port, null, null).get("/actuator/health");
+        assertThat(new ApiClient(port, null, null).get("/actuator/health").json().get("status").asText()).isEqualTo("UP");
+        var health = admin.get("/actuator/health");
         assertThat(health.json().get("status").asText()).isEqualTo("UP");
         assertThat(health.json().at("/components/db/status").asText()).isEqualTo("UP");
         assertThat(health.json().at("/components/hosts/details").get(hostName).get("status").asText()).isEqualTo("UP");
