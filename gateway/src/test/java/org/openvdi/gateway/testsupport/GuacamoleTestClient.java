@@ -6,6 +6,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -41,20 +42,23 @@ public final class GuacamoleTestClient implements AutoCloseable {
 
     /** Opens {@code ws://127.0.0.1:<port>/tunnel?token=..&width=1024&height=768&dpi=96}. */
     public static GuacamoleTestClient open(int gatewayPort, String token, boolean answerSyncs) {
-        return open(gatewayPort, token, answerSyncs, null);
+        return open(gatewayPort, token, answerSyncs, Map.of());
     }
 
     /** Opens the tunnel as a page of {@code origin} would (null: no Origin header, like a non-browser client). */
     public static GuacamoleTestClient open(int gatewayPort, String token, boolean answerSyncs, String origin) {
+        return open(gatewayPort, token, answerSyncs, origin == null ? Map.of() : Map.of("Origin", origin));
+    }
+
+    /** Opens the tunnel with these extra handshake headers. */
+    public static GuacamoleTestClient open(int gatewayPort, String token, boolean answerSyncs, Map<String, String> headers) {
         String query = token == null ? "width=1024&height=768&dpi=96"
                 : "token=" + token + "&width=1024&height=768&dpi=96";
         GuacamoleTestClient client = new GuacamoleTestClient(answerSyncs);
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
                 .subprotocols("guacamole")
                 .connectTimeout(Duration.ofSeconds(5));
-        if (origin != null) {
-            builder.header("Origin", origin);
-        }
+        headers.forEach(builder::header);
         builder.buildAsync(URI.create("ws://127.0.0.1:" + gatewayPort + "/tunnel?" + query), client.new Listener())
                 .orTimeout(10, TimeUnit.SECONDS)
                 .join();
