@@ -3,16 +3,10 @@ package org.openvdi.broker.desktop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +31,7 @@ import org.openvdi.broker.libvirt.LibvirtHypervisor;
 import org.openvdi.broker.libvirt.RfbProbe;
 import org.openvdi.broker.testsupport.Histories;
 import org.openvdi.broker.testsupport.ProcessHarness;
+import org.openvdi.broker.testsupport.RawImages;
 import org.openvdi.broker.testsupport.RecordedCommands;
 
 /**
@@ -60,8 +55,8 @@ class ProvisioningStepsTest {
     private RecordedCommands commands;
 
     @BeforeAll
-    static void start() throws IOException, NoSuchAlgorithmException {
-        image = writeImage(images.resolve("tiny.raw"));
+    static void start() {
+        image = RawImages.write(images.resolve("tiny.raw"));
         DisplayProbe rfb = (endpoint, timeout) -> new RfbProbe(timeout, timeout).answers(endpoint.host(), endpoint.port());
         harness = ProcessHarness.start(Map.of(DisplayProbe.class, rfb), ProvisioningSteps.class);
         steps = harness.bean(ProvisioningSteps.class);
@@ -163,13 +158,5 @@ class ProvisioningStepsTest {
 
     private List<ManagedMachine> machines() {
         return hypervisor.inventory(HOST).stream().filter(m -> m.desktopId().equals(desktop.toString())).toList();
-    }
-
-    private static ImageSpec writeImage(Path file) throws IOException, NoSuchAlgorithmException {
-        byte[] bytes = new byte[1 << 20];
-        new Random(7).nextBytes(bytes);
-        Files.write(file, bytes);
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        return new ImageSpec(file.toString(), sha256, "raw", bytes.length);
     }
 }

@@ -10,10 +10,13 @@ import org.openvdi.broker.desktop.api.DesktopVolumeClonedEvent;
 import org.openvdi.broker.host.api.HostAccelerationProbedEvent;
 import org.openvdi.broker.host.api.HostRegisteredEvent;
 import org.openvdi.broker.hypervisor.EffectiveVirtType;
+import org.openvdi.broker.hypervisor.ImageSpec;
 import org.openvdi.broker.hypervisor.VirtType;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
+import org.openvdi.broker.template.api.TemplateRegisteredEvent;
+import org.openvdi.broker.template.api.TemplateVersionPublishedEvent;
 
 /** Event histories that put hosts, pools and desktops into the read models of a process test. */
 public final class Histories {
@@ -22,6 +25,8 @@ public final class Histories {
     public static final String STORAGE_POOL = "openvdi-process-tests";
     public static final String DISPLAY_ADDRESS = "127.0.0.1";
     public static final UUID TEMPLATE = UUID.fromString("00000000-0000-0000-0000-00000000a001");
+    /** A test-driver URI whose connection always fails: its state file does not exist. */
+    public static final String UNREACHABLE = "test:///nonexistent/openvdi-unreachable-host.xml";
 
     private Histories() {
     }
@@ -32,6 +37,25 @@ public final class Histories {
                 new HostRegisteredEvent(hostId, "host-" + hostId, TEST_DRIVER, VirtType.AUTO, maxDesktops, STORAGE_POOL,
                         DISPLAY_ADDRESS, "admin"),
                 new HostAccelerationProbedEvent(hostId, EffectiveVirtType.TEST, "libvirt's test driver runs no guests", 1)};
+    }
+
+    /** A host registered auto, its acceleration not probed yet, at {@code uri}. */
+    public static Object[] unprobedHost(UUID hostId, String uri) {
+        return new Object[] {new HostRegisteredEvent(hostId, "host-" + hostId, uri, VirtType.AUTO, 5, STORAGE_POOL,
+                DISPLAY_ADDRESS, "admin")};
+    }
+
+    /** As {@link #testDriverHost}, but libvirt cannot be reached there. */
+    public static Object[] unreachableHost(UUID hostId) {
+        return new Object[] {unprobedHost(hostId, UNREACHABLE)[0],
+                new HostAccelerationProbedEvent(hostId, EffectiveVirtType.TEST, "probed before it became unreachable", 1)};
+    }
+
+    /** {@link #TEMPLATE} with version 1 on {@code image}. */
+    public static Object[] template(ImageSpec image) {
+        return new Object[] {new TemplateRegisteredEvent(TEMPLATE, "tiny", 1, 256, "admin"),
+                new TemplateVersionPublishedEvent(TEMPLATE, 1, image.sourcePath(), image.sha256(), image.format(),
+                        image.sizeBytes(), "admin")};
     }
 
     public static Object[] pool(UUID poolId, PoolType type, PowerPolicy power, int minSpare, int maxSize, String... users) {
