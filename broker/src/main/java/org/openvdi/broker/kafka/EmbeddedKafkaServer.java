@@ -25,6 +25,7 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
@@ -153,8 +154,9 @@ final class EmbeddedKafkaServer implements AutoCloseable {
     }
 
     /**
-     * Sets the users' SCRAM credentials and grants the ACLs, as the super user, then waits until the broker
-     * side knows both, so that clients started right after this can sign in and are authorized.
+     * Sets the users' SCRAM credentials, grants the ACLs and creates the missing topics, as the super user,
+     * then waits until the broker side knows users and ACLs, so that clients started right after this can sign
+     * in and are authorized.
      */
     private static void grant(String bootstrap, KafkaCredentials admin, KafkaAccess access) {
         Map<String, Object> adminConfig = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -170,6 +172,7 @@ final class EmbeddedKafkaServer implements AutoCloseable {
             long timeout = SETUP_TIMEOUT.toMillis();
             client.alterUserScramCredentials(users).all().get(timeout, TimeUnit.MILLISECONDS);
             client.createAcls(acls).all().get(timeout, TimeUnit.MILLISECONDS);
+            createMissing(client, access, timeout);
             Instant deadline = Instant.now().plus(SETUP_TIMEOUT);
             while (!known(client, access, acls, timeout)) {
                 if (Instant.now().isAfter(deadline)) {
@@ -182,6 +185,15 @@ final class EmbeddedKafkaServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while setting up the embedded Kafka", e);
+        }
+    }
+
+    private static void createMissing(Admin client, KafkaAccess access, long timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Set<String> existing = client.listTopics().names().get(timeout, TimeUnit.MILLISECONDS);
+        List<NewTopic> missing = access.topics().stream().filter(topic -> !existing.contains(topic.name())).toList();
+        if (!missing.isEmpty()) {
+            client.createTopics(missing).all().get(timeout, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -3,6 +3,7 @@ package org.openvdi.broker.kafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -21,15 +22,24 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li>an auditor only reads the events topic, in consumer groups named {@code <audit user>*}.</li>
  * </ul>
  *
- * @param gateway absent: no gateway user (no gateway can report connections)
- * @param audit   absent: no audit user
+ * @param gateway    absent: no gateway user (no gateway can report connections)
+ * @param audit      absent: no audit user
+ * @param partitions partitions of the two topics, created with the users so that readers never wait for a writer
  */
 record KafkaAccess(KafkaCredentials broker, Optional<KafkaCredentials> gateway, Optional<KafkaCredentials> audit,
-                   String eventsTopic, String connectionsTopic, String brokerGroup) {
+                   String eventsTopic, String connectionsTopic, String brokerGroup, int partitions) {
 
     static KafkaAccess of(KafkaSettings settings) {
         return new KafkaAccess(settings.brokerCredentials(), settings.gatewayCredentials(), settings.auditCredentials(),
-                settings.eventsTopic(), settings.connectionsTopic(), settings.telemetryGroup());
+                settings.eventsTopic(), settings.connectionsTopic(), settings.telemetryGroup(), settings.partitions());
+    }
+
+    /**
+     * The topics, created up front: a reader without CREATE (an auditor) is refused a topic that does not exist
+     * yet, so it must not depend on the broker having written first.
+     */
+    List<NewTopic> topics() {
+        return List.of(new NewTopic(eventsTopic, partitions, (short) 1), new NewTopic(connectionsTopic, partitions, (short) 1));
     }
 
     List<KafkaCredentials> users() {

@@ -48,7 +48,7 @@ class EmbeddedKafkaServerTest {
     static final KafkaCredentials GATEWAY = new KafkaCredentials("openvdi-gateway", "gateway \"pw\\");
     static final KafkaCredentials AUDIT = new KafkaCredentials("openvdi-audit", "audit-pw");
     static final KafkaAccess ACCESS = new KafkaAccess(BROKER, Optional.of(GATEWAY), Optional.of(AUDIT), EVENTS,
-            CONNECTIONS, "openvdi-broker");
+            CONNECTIONS, "openvdi-broker", 1);
 
     @TempDir
     Path directory;
