@@ -1,6 +1,7 @@
 package org.openvdi.broker.telemetry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,12 +18,15 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * The telemetry consumer's container: manual acknowledgement, and failed records retried with
  * exponential backoff (0.5 s doubling up to 30 s, for 15 minutes), so an outage of the database
  * delays telemetry instead of losing it. A record that cannot be read is logged and skipped at once.
+ * A refused sign-in or authorization (Kafka started before its users were created, or an operator still
+ * setting up ACLs) is retried every {@link #AUTH_RETRY} instead of stopping the consumer for good.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "openvdi.kafka", name = "enabled", havingValue = "true", matchIfMissing = true)
 class TelemetryListenerConfiguration {
 
     static final String CONTAINER_FACTORY = "telemetryContainerFactory";
+    static final Duration AUTH_RETRY = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(TelemetryListenerConfiguration.class);
 
     @Bean(CONTAINER_FACTORY)
@@ -36,6 +40,7 @@ class TelemetryListenerConfiguration {
         ConcurrentKafkaListenerContainerFactory<String, String> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory);
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.MANUAL_IMMEDIATE);
+        factory.getContainerProperties().setAuthExceptionRetryInterval(AUTH_RETRY);
         factory.setCommonErrorHandler(errors);
         return factory;
     }
