@@ -84,7 +84,7 @@ class ConnectionRedeemer {
 
     private BrokerException refusal(RedeemRequest request, SessionView session, RedemptionRefused refused,
                                     String displayProblem) {
-        ErrorCode code = ErrorCode.valueOf(refused.code());
+        ErrorCode code = refused.code();
         count(code.name());
         String message = code == ErrorCode.DESKTOP_GONE && displayProblem != null
                 ? refused.message() + ": " + displayProblem : refused.message();

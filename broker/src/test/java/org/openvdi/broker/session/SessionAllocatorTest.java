@@ -147,7 +147,7 @@ class SessionAllocatorTest {
         allocator.allocate(session);
 
         assertThat(commands.sent(FailSessionCommand.class)).extracting(FailSessionCommand::code)
-                .containsExactly(ErrorCode.NO_HOST_AVAILABLE.name());
+                .containsExactly(ErrorCode.NO_HOST_AVAILABLE);
     }
 
     @Test
