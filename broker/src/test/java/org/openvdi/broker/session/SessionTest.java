@@ -316,7 +316,7 @@ class SessionTest {
         return new CustomTypeSafeMatcher<>("a refusal with code " + code) {
             @Override
             protected boolean matchesSafely(Object item) {
-                return item instanceof RedemptionRefused refused && refused.code().equals(code.name());
+                return item instanceof RedemptionRefused refused && refused.code() == code;
             }
         };
     }
