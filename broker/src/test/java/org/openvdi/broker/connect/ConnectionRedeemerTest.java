@@ -30,6 +30,7 @@ import org.openvdi.broker.session.api.EndSessionCommand;
 import org.openvdi.broker.session.api.IssueConnectionTokenCommand;
 import org.openvdi.broker.session.api.RequestSessionCommand;
 import org.openvdi.broker.testsupport.ProcessHarness;
+import org.openvdi.contract.RedeemRequest;
 
 /**
  * The redeemer driven directly, with the real Session aggregate deciding (in-memory Axon) and the real
