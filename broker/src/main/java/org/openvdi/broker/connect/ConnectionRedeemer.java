@@ -15,6 +15,8 @@ import org.openvdi.broker.session.api.RedeemConnectionTokenCommand;
 import org.openvdi.broker.session.api.RedemptionAccepted;
 import org.openvdi.broker.session.api.RedemptionOutcome;
 import org.openvdi.broker.session.api.RedemptionRefused;
+import org.openvdi.contract.ConnectionGrant;
+import org.openvdi.contract.RedeemRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -84,7 +86,7 @@ class ConnectionRedeemer {
 
     private BrokerException refusal(RedeemRequest request, SessionView session, RedemptionRefused refused,
                                     String displayProblem) {
-        ErrorCode code = ErrorCode.valueOf(refused.code());
+        ErrorCode code = refused.code();
         count(code.name());
         String message = code == ErrorCode.DESKTOP_GONE && displayProblem != null
                 ? refused.message() + ": " + displayProblem : refused.message();

@@ -28,8 +28,9 @@ class DesktopProjection {
         jdbc.sql("""
                 INSERT INTO desktop_view (id, pool_id, host_id, template_id, template_version, state, owner,
                                           requested_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'REQUESTED', ?, ?, ?)""")
-                .params(e.desktopId(), e.poolId(), e.hostId(), e.templateId(), e.templateVersion(), e.owner(),
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(e.desktopId(), e.poolId(), e.hostId(), e.templateId(), e.templateVersion(),
+                        DesktopState.REQUESTED.name(), e.owner(),
                         utc(at), utc(at)).update();
     }
 
@@ -50,28 +51,28 @@ class DesktopProjection {
 
     @EventHandler
     void on(DesktopBecameReadyEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE desktop_view SET state = 'READY', display_host = ?, display_port = ?, ready_at = ?, updated_at = ? WHERE id = ?")
-                .params(e.displayHost(), e.displayPort(), utc(at), utc(at), e.desktopId()).update();
+        jdbc.sql("UPDATE desktop_view SET state = ?, display_host = ?, display_port = ?, ready_at = ?, updated_at = ? WHERE id = ?")
+                .params(DesktopState.READY.name(), e.displayHost(), e.displayPort(), utc(at), utc(at), e.desktopId()).update();
     }
 
     @EventHandler
     void on(DesktopFailedEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE desktop_view SET state = 'FAILED', failure_reason = ?, updated_at = ? WHERE id = ?")
-                .params(e.step() + ": " + e.reason(), utc(at), e.desktopId()).update();
+        jdbc.sql("UPDATE desktop_view SET state = ?, failure_reason = ?, updated_at = ? WHERE id = ?")
+                .params(DesktopState.FAILED.name(), e.step() + ": " + e.reason(), utc(at), e.desktopId()).update();
     }
 
     @EventHandler
     void on(DesktopAssignedEvent e, @Timestamp Instant at) {
         jdbc.sql("""
-                UPDATE desktop_view SET state = 'ASSIGNED', session_id = ?, assigned_user = ?,
+                UPDATE desktop_view SET state = ?, session_id = ?, assigned_user = ?,
                        owner = CASE WHEN ? THEN ? ELSE owner END, updated_at = ? WHERE id = ?""")
-                .params(e.sessionId(), e.user(), e.claimed(), e.user(), utc(at), e.desktopId()).update();
+                .params(DesktopState.ASSIGNED.name(), e.sessionId(), e.user(), e.claimed(), e.user(), utc(at), e.desktopId()).update();
     }
 
     @EventHandler
     void on(DesktopReleasedEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE desktop_view SET state = 'READY', session_id = NULL, assigned_user = NULL, updated_at = ? WHERE id = ?")
-                .params(utc(at), e.desktopId()).update();
+        jdbc.sql("UPDATE desktop_view SET state = ?, session_id = NULL, assigned_user = NULL, updated_at = ? WHERE id = ?")
+                .params(DesktopState.READY.name(), utc(at), e.desktopId()).update();
     }
 
     @EventHandler
@@ -81,14 +82,14 @@ class DesktopProjection {
 
     @EventHandler
     void on(DesktopLostEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE desktop_view SET state = 'LOST', failure_reason = ?, updated_at = ? WHERE id = ?")
-                .params(e.reason(), utc(at), e.desktopId()).update();
+        jdbc.sql("UPDATE desktop_view SET state = ?, failure_reason = ?, updated_at = ? WHERE id = ?")
+                .params(DesktopState.LOST.name(), e.reason(), utc(at), e.desktopId()).update();
     }
 
     @EventHandler
     void on(DesktopDestroyedEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE desktop_view SET state = 'DESTROYED', session_id = NULL, display_port = NULL, updated_at = ? WHERE id = ?")
-                .params(utc(at), e.desktopId()).update();
+        jdbc.sql("UPDATE desktop_view SET state = ?, session_id = NULL, display_port = NULL, updated_at = ? WHERE id = ?")
+                .params(DesktopState.DESTROYED.name(), utc(at), e.desktopId()).update();
     }
 
     @EventHandler
@@ -98,14 +99,14 @@ class DesktopProjection {
 
     @EventHandler
     void on(DesktopPowerOnRequestedEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE desktop_view SET state = 'DEFINED', failure_reason = NULL, updated_at = ? WHERE id = ?")
-                .params(utc(at), e.desktopId()).update();
+        jdbc.sql("UPDATE desktop_view SET state = ?, failure_reason = NULL, updated_at = ? WHERE id = ?")
+                .params(DesktopState.DEFINED.name(), utc(at), e.desktopId()).update();
     }
 
     @EventHandler
     void on(DesktopPowerOnFailedEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE desktop_view SET state = 'POWERED_OFF', failure_reason = ?, display_port = NULL, updated_at = ? WHERE id = ?")
-                .params(e.step() + ": " + e.reason(), utc(at), e.desktopId()).update();
+        jdbc.sql("UPDATE desktop_view SET state = ?, failure_reason = ?, display_port = NULL, updated_at = ? WHERE id = ?")
+                .params(DesktopState.POWERED_OFF.name(), e.step() + ": " + e.reason(), utc(at), e.desktopId()).update();
     }
 
     private void state(UUID desktopId, DesktopState state, Instant at) {

@@ -1,18 +1,46 @@
 package org.openvdi.broker.desktop;
 
+import static org.openvdi.broker.desktop.api.DesktopState.ASSIGNED;
+import static org.openvdi.broker.desktop.api.DesktopState.CLONED;
+import static org.openvdi.broker.desktop.api.DesktopState.DEFINED;
+import static org.openvdi.broker.desktop.api.DesktopState.FAILED;
+import static org.openvdi.broker.desktop.api.DesktopState.LOST;
+import static org.openvdi.broker.desktop.api.DesktopState.POWERED_OFF;
+import static org.openvdi.broker.desktop.api.DesktopState.READY;
+import static org.openvdi.broker.desktop.api.DesktopState.RECYCLING;
+import static org.openvdi.broker.desktop.api.DesktopState.REQUESTED;
+import static org.openvdi.broker.desktop.api.DesktopState.STARTED;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.openvdi.broker.desktop.api.DesktopState;
+import org.openvdi.broker.host.HostOccupancy;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Reads desktops. */
+/**
+ * Reads desktops: the one reader of {@code desktop_view}. Other features ask here, the host feature through
+ * {@link HostOccupancy}. States are bound as parameters by name, never written into the SQL.
+ */
 @Component
-public class DesktopQueries {
+public class DesktopQueries implements HostOccupancy {
+
+    /** Every state but this one occupies its host and counts against its pool's size. */
+    private static final String DESTROYED = DesktopState.DESTROYED.name();
+    private static final List<String> PROVISIONING = names(REQUESTED, CLONED, DEFINED, STARTED);
+    /** States of a desktop that no session will ever use again. */
+    private static final List<String> UNUSABLE = names(DesktopState.DESTROYED, FAILED, LOST, RECYCLING);
 
     private final JdbcClient jdbc;
 
@@ -21,10 +49,13 @@ public class DesktopQueries {
     }
 
     public List<DesktopView> all(UUID poolId, boolean includeDestroyed) {
-        String where = (poolId == null ? "TRUE" : "pool_id = :pool") + (includeDestroyed ? "" : " AND state <> 'DESTROYED'");
+        String where = (poolId == null ? "TRUE" : "pool_id = :pool") + (includeDestroyed ? "" : " AND state <> :destroyed");
         var spec = jdbc.sql("SELECT * FROM desktop_view WHERE " + where + " ORDER BY requested_at");
         if (poolId != null) {
             spec = spec.param("pool", poolId);
+        }
+        if (!includeDestroyed) {
+            spec = spec.param("destroyed", DESTROYED);
         }
         return spec.query(DesktopQueries::map).list();
     }
@@ -39,28 +70,138 @@ public class DesktopQueries {
     }
 
     public List<DesktopView> onHost(UUID hostId) {
-        return jdbc.sql("SELECT * FROM desktop_view WHERE host_id = ? AND state <> 'DESTROYED'").param(hostId)
+        return jdbc.sql("SELECT * FROM desktop_view WHERE host_id = ? AND state <> ?").params(hostId, DESTROYED)
                 .query(DesktopQueries::map).list();
     }
 
-    /** Ready, unowned desktops of a pool, oldest first: the spares a session can take. */
-    public List<DesktopView> readySpares(UUID poolId) {
+    /**
+     * Ready, unowned desktops of a pool on one of {@code hosts} (the hosts that are up), oldest first: the
+     * spares a session can take.
+     */
+    public List<DesktopView> readySpares(UUID poolId, Collection<UUID> hosts) {
+        if (hosts.isEmpty()) {
+            return List.of();
+        }
         return jdbc.sql("""
-                SELECT d.* FROM desktop_view d JOIN host_view h ON h.id = d.host_id
-                WHERE d.pool_id = ? AND d.state = 'READY' AND d.owner IS NULL AND h.state = 'UP' ORDER BY d.ready_at""")
-                .param(poolId).query(DesktopQueries::map).list();
+                SELECT * FROM desktop_view
+                WHERE pool_id = :pool AND state = :ready AND owner IS NULL AND host_id IN (:hosts) ORDER BY ready_at""")
+                .param("pool", poolId).param("ready", READY.name()).param("hosts", hosts)
+                .query(DesktopQueries::map).list();
     }
 
     /** The persistent desktop a user owns in a pool, if any. */
     public Optional<DesktopView> ownedBy(UUID poolId, String user) {
         // one per user is the rule; should a race ever give a user two, the most usable one is theirs
         return jdbc.sql("""
-                        SELECT * FROM desktop_view WHERE pool_id = ? AND owner = ?
-                          AND state NOT IN ('DESTROYED', 'FAILED', 'LOST', 'RECYCLING')
-                        ORDER BY CASE state WHEN 'READY' THEN 0 WHEN 'POWERED_OFF' THEN 1 WHEN 'ASSIGNED' THEN 3 ELSE 2 END,
+                        SELECT * FROM desktop_view WHERE pool_id = :pool AND owner = :user AND state NOT IN (:unusable)
+                        ORDER BY CASE state WHEN :ready THEN 0 WHEN :poweredOff THEN 1 WHEN :assigned THEN 3 ELSE 2 END,
                                  requested_at
                         LIMIT 1""")
-                .params(poolId, user).query(DesktopQueries::map).optional();
+                .param("pool", poolId).param("user", user).param("unusable", UNUSABLE).param("ready", READY.name())
+                .param("poweredOff", POWERED_OFF.name()).param("assigned", ASSIGNED.name())
+                .query(DesktopQueries::map).optional();
+    }
+
+    @Override
+    public Map<UUID, Integer> activeDesktopsByHost() {
+        Map<UUID, Integer> counts = new HashMap<>();
+        jdbc.sql("SELECT host_id, count(*) AS n FROM desktop_view WHERE state <> ? GROUP BY host_id").param(DESTROYED)
+                .query((rs, row) -> counts.put(rs.getObject("host_id", UUID.class), rs.getInt("n"))).list();
+        return counts;
+    }
+
+    @Override
+    public int activeDesktopsOn(UUID hostId) {
+        return jdbc.sql("SELECT count(*) FROM desktop_view WHERE host_id = ? AND state <> ?").params(hostId, DESTROYED)
+                .query(Long.class).single().intValue();
+    }
+
+    /** What a pool holds now, as its admins see it. */
+    public record PoolDesktops(int desktops, int readySpares, int provisioning) {
+
+        public static final PoolDesktops NONE = new PoolDesktops(0, 0, 0);
+    }
+
+    /** {@link PoolDesktops} of every pool that has desktops, counted in one query. */
+    public Map<UUID, PoolDesktops> countsByPool() {
+        return poolCounts("TRUE", null);
+    }
+
+    /** {@link PoolDesktops} of one pool. */
+    public PoolDesktops countsOf(UUID poolId) {
+        return poolCounts("pool_id = :pool", poolId).getOrDefault(poolId, PoolDesktops.NONE);
+    }
+
+    private Map<UUID, PoolDesktops> poolCounts(String where, UUID poolId) {
+        var spec = jdbc.sql("""
+                SELECT pool_id,
+                  count(*) FILTER (WHERE state <> :destroyed) AS desktops,
+                  count(*) FILTER (WHERE state = :ready AND owner IS NULL) AS ready,
+                  count(*) FILTER (WHERE state IN (:provisioning)) AS provisioning
+                FROM desktop_view WHERE %s GROUP BY pool_id""".formatted(where))
+                .param("destroyed", DESTROYED).param("ready", READY.name()).param("provisioning", PROVISIONING);
+        if (poolId != null) {
+            spec = spec.param("pool", poolId);
+        }
+        Map<UUID, PoolDesktops> counts = new HashMap<>();
+        spec.query((rs, row) -> counts.put(rs.getObject("pool_id", UUID.class),
+                new PoolDesktops(rs.getInt("desktops"), rs.getInt("ready"), rs.getInt("provisioning")))).list();
+        return counts;
+    }
+
+    /**
+     * Desktops that count against a pool's maximum size: every one not destroyed, except those waiting to be torn
+     * down on a host in {@code downHosts}, which cannot be torn down until their host returns and must not keep the
+     * pool from replacing them on another host meanwhile.
+     */
+    public int countOccupying(UUID poolId, Collection<UUID> downHosts) {
+        String onDownHost = downHosts.isEmpty() ? "" : " AND NOT (state IN (:teardown) AND host_id IN (:down))";
+        var spec = jdbc.sql("SELECT count(*) FROM desktop_view WHERE pool_id = :pool AND state <> :destroyed" + onDownHost)
+                .param("pool", poolId).param("destroyed", DESTROYED);
+        if (!downHosts.isEmpty()) {
+            spec = spec.param("teardown", names(RECYCLING, FAILED, LOST)).param("down", downHosts);
+        }
+        return spec.query(Long.class).single().intValue();
+    }
+
+    /** Unowned desktops of a pool that are ready or on their way: what waiting sessions can take. */
+    public int countUnownedAvailable(UUID poolId) {
+        List<String> available = new ArrayList<>(PROVISIONING);
+        available.add(READY.name());
+        return jdbc.sql("SELECT count(*) FROM desktop_view WHERE pool_id = :pool AND owner IS NULL AND state IN (:states)")
+                .param("pool", poolId).param("states", available).query(Long.class).single().intValue();
+    }
+
+    /** Which of these sessions a desktop is assigned to already. */
+    public Set<UUID> sessionsWithDesktop(Collection<UUID> sessionIds) {
+        if (sessionIds.isEmpty()) {
+            return Set.of();
+        }
+        return Set.copyOf(jdbc.sql("SELECT DISTINCT session_id FROM desktop_view WHERE session_id IN (:sessions)")
+                .param("sessions", sessionIds).query(UUID.class).list());
+    }
+
+    /** Users who own a desktop of the pool that can still serve them. */
+    public Set<String> ownersWithUsableDesktop(UUID poolId) {
+        return Set.copyOf(jdbc.sql("""
+                SELECT DISTINCT owner FROM desktop_view
+                WHERE pool_id = :pool AND owner IS NOT NULL AND state NOT IN (:unusable)""")
+                .param("pool", poolId).param("unusable", UNUSABLE).query(String.class).list());
+    }
+
+    /** Desktops by state, every state present (zero when none). */
+    public Map<DesktopState, Long> countByState() {
+        Map<DesktopState, Long> counts = new EnumMap<>(DesktopState.class);
+        for (DesktopState state : DesktopState.values()) {
+            counts.put(state, 0L);
+        }
+        jdbc.sql("SELECT state, count(*) AS n FROM desktop_view GROUP BY state")
+                .query((rs, row) -> counts.put(DesktopState.valueOf(rs.getString("state")), rs.getLong("n"))).list();
+        return counts;
+    }
+
+    private static List<String> names(DesktopState... states) {
+        return Arrays.stream(states).map(Enum::name).toList();
     }
 
     private static DesktopView map(ResultSet rs, int row) throws SQLException {

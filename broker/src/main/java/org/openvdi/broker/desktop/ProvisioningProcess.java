@@ -16,6 +16,7 @@ import org.openvdi.broker.desktop.api.RecordDesktopDestroyedCommand;
 import org.openvdi.broker.desktop.api.RecordDesktopLostCommand;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
+import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.HypervisorException;
 import org.openvdi.broker.hypervisor.ImageSpec;
@@ -80,7 +81,7 @@ class ProvisioningProcess {
 
     private void work(DesktopView desktop) {
         HostView host = hosts.find(desktop.hostId()).orElse(null);
-        if (host == null || !"UP".equals(host.state())) {
+        if (host == null || host.state() != HostState.UP) {
             return;
         }
         try {

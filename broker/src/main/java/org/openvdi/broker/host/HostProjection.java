@@ -13,6 +13,7 @@ import org.openvdi.broker.host.api.HostCameBackEvent;
 import org.openvdi.broker.host.api.HostCordonedEvent;
 import org.openvdi.broker.host.api.HostDrainStartedEvent;
 import org.openvdi.broker.host.api.HostRegisteredEvent;
+import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.host.api.HostUncordonedEvent;
 import org.openvdi.broker.host.api.HostWentDownEvent;
 import org.openvdi.broker.hypervisor.VirtType;
@@ -35,9 +36,9 @@ class HostProjection {
         jdbc.sql("""
                 INSERT INTO host_view (id, name, uri, virt_type, max_desktops, storage_pool, display_address, state,
                                        effective_virt_type, acceleration_probe_due, registered_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'UP', ?, ?, ?, ?)""")
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(e.hostId(), e.name(), e.uri(), e.virtType().name(), e.maxDesktops(), e.storagePool(),
-                        e.displayAddress(), e.virtType() == VirtType.AUTO ? null : e.virtType().name(),
+                        e.displayAddress(), HostState.UP.name(), e.virtType() == VirtType.AUTO ? null : e.virtType().name(),
                         e.virtType() == VirtType.AUTO, utc(at), utc(at))
                 .update();
     }
@@ -73,13 +74,14 @@ class HostProjection {
 
     @EventHandler
     void on(HostWentDownEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE host_view SET state = 'DOWN', state_reason = ?, updated_at = ? WHERE id = ?")
-                .params(e.reason(), utc(at), e.hostId()).update();
+        jdbc.sql("UPDATE host_view SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?")
+                .params(HostState.DOWN.name(), e.reason(), utc(at), e.hostId()).update();
     }
 
     @EventHandler
     void on(HostCameBackEvent e, @Timestamp Instant at) {
-        update("state = 'UP', state_reason = NULL", e.hostId(), at);
+        jdbc.sql("UPDATE host_view SET state = ?, state_reason = NULL, updated_at = ? WHERE id = ?")
+                .params(HostState.UP.name(), utc(at), e.hostId()).update();
     }
 
     private void update(String assignment, java.util.UUID hostId, Instant at) {

@@ -4,33 +4,44 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.hypervisor.EffectiveVirtType;
 import org.openvdi.broker.hypervisor.VirtType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Reads hosts with the number of desktops that occupy each. */
+/** Reads hosts with the number of desktops that occupy each ({@link HostOccupancy}, answered by the desktops). */
 @Component
 public class HostQueries {
 
-    private static final String SELECT = """
-            SELECT h.*, (SELECT count(*) FROM desktop_view d WHERE d.host_id = h.id AND d.state <> 'DESTROYED') AS active
-            FROM host_view h""";
-
     private final JdbcClient jdbc;
+    private final HostOccupancy occupancy;
 
-    HostQueries(JdbcClient jdbc) {
+    HostQueries(JdbcClient jdbc, HostOccupancy occupancy) {
         this.jdbc = jdbc;
+        this.occupancy = occupancy;
     }
 
+    /** Two queries whatever the number of hosts: the hosts, then the desktops on each counted in one go. */
     public List<HostView> all() {
-        return jdbc.sql(SELECT + " ORDER BY h.name").query(HostQueries::map).list();
+        Map<UUID, Integer> active = occupancy.activeDesktopsByHost();
+        return jdbc.sql("SELECT * FROM host_view ORDER BY name")
+                .query((rs, row) -> map(rs, active.getOrDefault(rs.getObject("id", UUID.class), 0))).list();
     }
 
     public Optional<HostView> find(UUID id) {
-        return jdbc.sql(SELECT + " WHERE h.id = ?").param(id).query(HostQueries::map).optional();
+        int active = occupancy.activeDesktopsOn(id);
+        return jdbc.sql("SELECT * FROM host_view WHERE id = ?").param(id).query((rs, row) -> map(rs, active)).optional();
+    }
+
+    /** The hosts in a state, by id (no desktop counts): what the desktop and pool queries filter on. */
+    public Set<UUID> idsInState(HostState state) {
+        return Set.copyOf(jdbc.sql("SELECT id FROM host_view WHERE state = ?").param(state.name())
+                .query(UUID.class).list());
     }
 
     public boolean nameTaken(String name) {
@@ -50,16 +61,19 @@ public class HostQueries {
 
     /** Up hosts set to auto whose acceleration probe is due. */
     public List<HostView> awaitingAccelerationProbe() {
-        return jdbc.sql(SELECT + " WHERE h.acceleration_probe_due AND h.state = 'UP' ORDER BY h.registered_at")
-                .query(HostQueries::map).list();
+        Map<UUID, Integer> active = occupancy.activeDesktopsByHost();
+        return jdbc.sql("SELECT * FROM host_view WHERE acceleration_probe_due AND state = ? ORDER BY registered_at")
+                .param(HostState.UP.name())
+                .query((rs, row) -> map(rs, active.getOrDefault(rs.getObject("id", UUID.class), 0))).list();
     }
 
-    private static HostView map(ResultSet rs, int row) throws SQLException {
+    private static HostView map(ResultSet rs, int activeDesktops) throws SQLException {
         String effective = rs.getString("effective_virt_type");
         return new HostView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("uri"),
                 VirtType.valueOf(rs.getString("virt_type")), rs.getInt("max_desktops"), rs.getString("storage_pool"),
-                rs.getString("display_address"), rs.getString("state"), rs.getBoolean("cordoned"), rs.getBoolean("draining"),
-                rs.getString("state_reason"), rs.getInt("active"), effective == null ? null : EffectiveVirtType.valueOf(effective),
+                rs.getString("display_address"), HostState.valueOf(rs.getString("state")), rs.getBoolean("cordoned"),
+                rs.getBoolean("draining"),
+                rs.getString("state_reason"), activeDesktops, effective == null ? null : EffectiveVirtType.valueOf(effective),
                 rs.getString("acceleration_reason"), rs.getBoolean("acceleration_probe_due"),
                 rs.getTimestamp("registered_at").toInstant());
     }

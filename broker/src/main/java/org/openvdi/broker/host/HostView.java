@@ -2,19 +2,20 @@ package org.openvdi.broker.host;
 
 import java.time.Instant;
 import java.util.UUID;
+import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.hypervisor.EffectiveVirtType;
 import org.openvdi.broker.hypervisor.HostTarget;
 import org.openvdi.broker.hypervisor.VirtType;
 
 /**
- * A host as admins see it. {@code state} is UP or DOWN; {@code activeDesktops} counts what occupies it. A
+ * A host as admins see it. {@code state} says whether it answers; {@code activeDesktops} counts what occupies it. A
  * {@code draining} host is cordoned and sheds its idle desktops; it is drained when none is left.
  * {@code effectiveVirtType} is the domain type its desktops are defined with: the requested one, or for a
  * host set to auto what its acceleration probe found ({@code accelerationReason} says why); it is null until
  * then, and such a host takes no desktops. {@code accelerationProbeDue} is set while a probe is awaited.
  */
 public record HostView(UUID id, String name, String uri, VirtType virtType, int maxDesktops, String storagePool,
-                       String displayAddress, String state, boolean cordoned, boolean draining, String stateReason,
+                       String displayAddress, HostState state, boolean cordoned, boolean draining, String stateReason,
                        int activeDesktops, EffectiveVirtType effectiveVirtType, String accelerationReason,
                        boolean accelerationProbeDue, Instant registeredAt) {
 
@@ -30,7 +31,7 @@ public record HostView(UUID id, String name, String uri, VirtType virtType, int 
 
     /** Up, not cordoned and below capacity: takes desktops now, or once an auto host's first probe has decided. */
     public boolean hasRoom() {
-        return "UP".equals(state) && !cordoned && activeDesktops < maxDesktops;
+        return state == HostState.UP && !cordoned && activeDesktops < maxDesktops;
     }
 
     public int freeCapacity() {

@@ -4,38 +4,40 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.openvdi.broker.desktop.DesktopQueries;
+import org.openvdi.broker.desktop.DesktopQueries.PoolDesktops;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Reads pools with their desktop counts. */
+/** Reads pools with their desktop counts, which the desktop feature answers ({@link DesktopQueries}). */
 @Component
 public class PoolQueries {
 
-    private static final String SELECT = """
-            SELECT p.*,
-              (SELECT count(*) FROM desktop_view d WHERE d.pool_id = p.id AND d.state <> 'DESTROYED') AS desktops,
-              (SELECT count(*) FROM desktop_view d WHERE d.pool_id = p.id AND d.state = 'READY' AND d.owner IS NULL) AS ready,
-              (SELECT count(*) FROM desktop_view d WHERE d.pool_id = p.id
-                 AND d.state IN ('REQUESTED', 'CLONED', 'DEFINED', 'STARTED')) AS provisioning
-            FROM pool_view p""";
-
     private final JdbcClient jdbc;
+    private final DesktopQueries desktops;
 
-    PoolQueries(JdbcClient jdbc) {
+    PoolQueries(JdbcClient jdbc, DesktopQueries desktops) {
         this.jdbc = jdbc;
+        this.desktops = desktops;
     }
 
+    /** Two queries whatever the number of pools: the pools, then the desktops of each counted in one go. */
     public List<PoolView> all() {
-        return jdbc.sql(SELECT + " ORDER BY p.name").query(PoolQueries::map).list();
+        Map<UUID, PoolDesktops> counts = desktops.countsByPool();
+        return jdbc.sql("SELECT * FROM pool_view ORDER BY name")
+                .query((rs, row) -> map(rs, counts.getOrDefault(rs.getObject("id", UUID.class), PoolDesktops.NONE)))
+                .list();
     }
 
     public Optional<PoolView> find(UUID id) {
-        return jdbc.sql(SELECT + " WHERE p.id = ?").param(id).query(PoolQueries::map).optional();
+        PoolDesktops counts = desktops.countsOf(id);
+        return jdbc.sql("SELECT * FROM pool_view WHERE id = ?").param(id).query((rs, row) -> map(rs, counts)).optional();
     }
 
     public boolean nameTaken(String name, UUID except) {
@@ -43,12 +45,12 @@ public class PoolQueries {
                 .query(Long.class).single() > 0;
     }
 
-    private static PoolView map(ResultSet rs, int row) throws SQLException {
+    private static PoolView map(ResultSet rs, PoolDesktops counts) throws SQLException {
         return new PoolView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getObject("template_id", UUID.class),
                 rs.getInt("template_version"), PoolType.valueOf(rs.getString("type")),
                 PowerPolicy.valueOf(rs.getString("power_policy")), rs.getInt("min_spare"), rs.getInt("max_size"),
-                strings(rs.getArray("entitled_users")), strings(rs.getArray("entitled_groups")), rs.getInt("desktops"),
-                rs.getInt("ready"), rs.getInt("provisioning"), rs.getTimestamp("created_at").toInstant(),
+                strings(rs.getArray("entitled_users")), strings(rs.getArray("entitled_groups")), counts.desktops(),
+                counts.readySpares(), counts.provisioning(), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }
 

@@ -18,6 +18,7 @@ import org.openvdi.broker.desktop.DesktopView;
 import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
+import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.host.api.MarkHostDownCommand;
 import org.openvdi.broker.host.api.MarkHostUpCommand;
 import org.openvdi.broker.host.api.RecordDriftCommand;
@@ -141,14 +142,14 @@ class DriftReconciler {
         int failed = failures.merge(host.id(), 1, Integer::sum);
         String reason = ReasonText.clean(e.getMessage());
         log.warn("Host {} did not answer ({} in a row): {}", host.name(), failed, reason);
-        if (failed >= properties.failuresBeforeDown() && "UP".equals(host.state())) {
+        if (failed >= properties.failuresBeforeDown() && host.state() == HostState.UP) {
             commands.system(new MarkHostDownCommand(host.id(), reason));
         }
     }
 
     private void answered(HostView host) {
         failures.remove(host.id());
-        if ("DOWN".equals(host.state())) {
+        if (host.state() == HostState.DOWN) {
             log.info("Host {} answers again", host.name());
             commands.system(new MarkHostUpCommand(host.id()));
         }

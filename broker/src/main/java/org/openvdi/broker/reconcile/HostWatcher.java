@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
+import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.MachineEventListener.MachineEvent;
 import org.openvdi.broker.threads.DaemonThreads;
@@ -96,7 +97,7 @@ class HostWatcher {
     void sync() {
         try {
             for (HostView host : hosts.all()) {
-                if (!"UP".equals(host.state())) {
+                if (host.state() != HostState.UP) {
                     unwatch(host.id());
                 } else if (!watches.containsKey(host.id()) && due(host.id())) {
                     subscribe(host);

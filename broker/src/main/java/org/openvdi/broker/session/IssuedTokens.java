@@ -66,6 +66,6 @@ final class IssuedTokens {
     }
 
     private static Optional<RedemptionRefused> refused(ErrorCode code, String message) {
-        return Optional.of(new RedemptionRefused(code.name(), message));
+        return Optional.of(new RedemptionRefused(code, message));
     }
 }

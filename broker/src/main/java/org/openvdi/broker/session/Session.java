@@ -112,10 +112,10 @@ class Session {
 
     private Optional<RedemptionRefused> sessionRefusal(boolean desktopAvailable) {
         if (!state.open()) {
-            return Optional.of(new RedemptionRefused(ErrorCode.SESSION_ENDED.name(), "Session " + sessionId + " is over"));
+            return Optional.of(new RedemptionRefused(ErrorCode.SESSION_ENDED, "Session " + sessionId + " is over"));
         }
         if (desktopId == null || !desktopAvailable) {
-            return Optional.of(new RedemptionRefused(ErrorCode.DESKTOP_GONE.name(),
+            return Optional.of(new RedemptionRefused(ErrorCode.DESKTOP_GONE,
                     "The desktop of session " + sessionId + " is no longer available"));
         }
         return Optional.empty();

@@ -12,6 +12,8 @@ import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.ReleaseDesktopCommand;
 import org.openvdi.broker.desktop.api.RequestDesktopPowerOnCommand;
 import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.host.HostQueries;
+import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.pool.PoolQueries;
 import org.openvdi.broker.pool.PoolView;
@@ -41,16 +43,18 @@ public class SessionAllocator {
     private final SessionQueries sessions;
     private final PoolQueries pools;
     private final DesktopQueries desktops;
+    private final HostQueries hosts;
     private final SpareCapacityPolicy capacity;
     private final TrustedDesktops trusted;
     private final Duration allocationTimeout;
 
     SessionAllocator(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, DesktopQueries desktops,
-                     SpareCapacityPolicy capacity, TrustedDesktops trusted, @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout) {
+                     HostQueries hosts, SpareCapacityPolicy capacity, TrustedDesktops trusted, @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout) {
         this.commands = commands;
         this.sessions = sessions;
         this.pools = pools;
         this.desktops = desktops;
+        this.hosts = hosts;
         this.capacity = capacity;
         this.trusted = trusted;
         this.allocationTimeout = allocationTimeout;
@@ -108,7 +112,7 @@ public class SessionAllocator {
                 return desktop.state() == DesktopState.READY && trusted.trusted(desktop) && tryAssign(session, desktop, false);
             }
         }
-        for (DesktopView spare : desktops.readySpares(pool.id())) {
+        for (DesktopView spare : desktops.readySpares(pool.id(), hosts.idsInState(HostState.UP))) {
             if (trusted.trusted(spare) && tryAssign(session, spare, persistent)) {
                 return true;
             }
@@ -137,6 +141,6 @@ public class SessionAllocator {
 
     private void fail(SessionView session, ErrorCode code, String reason) {
         log.info("Session {} of {} cannot be served: {}", session.id(), session.user(), reason);
-        commands.system(new FailSessionCommand(session.id(), code.name(), reason));
+        commands.system(new FailSessionCommand(session.id(), code, reason));
     }
 }

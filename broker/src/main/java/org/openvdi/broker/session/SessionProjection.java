@@ -13,6 +13,7 @@ import org.openvdi.broker.session.api.SessionDisconnectedEvent;
 import org.openvdi.broker.session.api.SessionEndedEvent;
 import org.openvdi.broker.session.api.SessionFailedEvent;
 import org.openvdi.broker.session.api.SessionRequestedEvent;
+import org.openvdi.broker.session.api.SessionState;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -29,14 +30,14 @@ class SessionProjection {
 
     @EventHandler
     void on(SessionRequestedEvent e, @Timestamp Instant at) {
-        jdbc.sql("INSERT INTO session_view (id, pool_id, user_name, state, requested_at, updated_at) VALUES (?, ?, ?, 'REQUESTED', ?, ?)")
-                .params(e.sessionId(), e.poolId(), e.user(), utc(at), utc(at)).update();
+        jdbc.sql("INSERT INTO session_view (id, pool_id, user_name, state, requested_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .params(e.sessionId(), e.poolId(), e.user(), SessionState.REQUESTED.name(), utc(at), utc(at)).update();
     }
 
     @EventHandler
     void on(DesktopAssignedToSessionEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE session_view SET state = 'READY', desktop_id = ?, assigned_at = ?, updated_at = ? WHERE id = ?")
-                .params(e.desktopId(), utc(at), utc(at), e.sessionId()).update();
+        jdbc.sql("UPDATE session_view SET state = ?, desktop_id = ?, assigned_at = ?, updated_at = ? WHERE id = ?")
+                .params(SessionState.READY.name(), e.desktopId(), utc(at), utc(at), e.sessionId()).update();
     }
 
     /**
@@ -45,8 +46,8 @@ class SessionProjection {
      */
     @EventHandler
     void on(SessionConnectedEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE session_view SET state = 'CONNECTED', connected_at = ?, updated_at = ? WHERE id = ?")
-                .params(utc(at), utc(at), e.sessionId()).update();
+        jdbc.sql("UPDATE session_view SET state = ?, connected_at = ?, updated_at = ? WHERE id = ?")
+                .params(SessionState.CONNECTED.name(), utc(at), utc(at), e.sessionId()).update();
     }
 
     /** With another tunnel still open the session stays CONNECTED; with none it is DISCONNECTED from now on. */
@@ -56,20 +57,20 @@ class SessionProjection {
             jdbc.sql("UPDATE session_view SET updated_at = ? WHERE id = ?").params(utc(at), e.sessionId()).update();
             return;
         }
-        jdbc.sql("UPDATE session_view SET state = 'DISCONNECTED', disconnected_at = ?, updated_at = ? WHERE id = ?")
-                .params(utc(at), utc(at), e.sessionId()).update();
+        jdbc.sql("UPDATE session_view SET state = ?, disconnected_at = ?, updated_at = ? WHERE id = ?")
+                .params(SessionState.DISCONNECTED.name(), utc(at), utc(at), e.sessionId()).update();
     }
 
     @EventHandler
     void on(SessionFailedEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE session_view SET state = 'FAILED', reason = ?, ended_at = ?, updated_at = ? WHERE id = ?")
-                .params(e.code() + ": " + e.reason(), utc(at), utc(at), e.sessionId()).update();
+        jdbc.sql("UPDATE session_view SET state = ?, reason = ?, ended_at = ?, updated_at = ? WHERE id = ?")
+                .params(SessionState.FAILED.name(), e.code() + ": " + e.reason(), utc(at), utc(at), e.sessionId()).update();
     }
 
     @EventHandler
     void on(SessionEndedEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE session_view SET state = 'ENDED', reason = ?, ended_at = ?, updated_at = ? WHERE id = ?")
-                .params(e.reason(), utc(at), utc(at), e.sessionId()).update();
+        jdbc.sql("UPDATE session_view SET state = ?, reason = ?, ended_at = ?, updated_at = ? WHERE id = ?")
+                .params(SessionState.ENDED.name(), e.reason(), utc(at), utc(at), e.sessionId()).update();
     }
 
     @ResetHandler

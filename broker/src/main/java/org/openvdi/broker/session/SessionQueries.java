@@ -6,16 +6,25 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.openvdi.broker.pool.WaitingSessions;
 import org.openvdi.broker.session.api.SessionState;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Reads sessions. */
+/**
+ * Reads sessions: the one reader of {@code session_view}. The pool feature asks through {@link WaitingSessions}.
+ * States are bound as parameters by name, never written into the SQL.
+ */
 @Component
-public class SessionQueries {
+public class SessionQueries implements WaitingSessions {
+
+    /** States of a session that is over. */
+    private static final List<String> OVER = List.of(SessionState.ENDED.name(), SessionState.FAILED.name());
 
     private final JdbcClient jdbc;
 
@@ -28,9 +37,13 @@ public class SessionQueries {
     }
 
     public List<SessionView> ofUser(String user, boolean openOnly) {
-        return jdbc.sql("SELECT * FROM session_view WHERE user_name = ?" + (openOnly ? " AND state NOT IN ('ENDED', 'FAILED')" : "")
+        var spec = jdbc.sql("SELECT * FROM session_view WHERE user_name = :user" + (openOnly ? " AND state NOT IN (:over)" : "")
                         + " ORDER BY requested_at DESC LIMIT 200")
-                .param(user).query(SessionQueries::map).list();
+                .param("user", user);
+        if (openOnly) {
+            spec = spec.param("over", OVER);
+        }
+        return spec.query(SessionQueries::map).list();
     }
 
     public List<SessionView> recent(int limit) {
@@ -45,15 +58,60 @@ public class SessionQueries {
 
     /** The user's open session in a pool, if any: asking again returns it instead of a second desktop. */
     public Optional<SessionView> openFor(UUID poolId, String user) {
-        return jdbc.sql("SELECT * FROM session_view WHERE pool_id = ? AND user_name = ? AND state NOT IN ('ENDED', 'FAILED')"
+        return jdbc.sql("SELECT * FROM session_view WHERE pool_id = :pool AND user_name = :user AND state NOT IN (:over)"
                         + " ORDER BY requested_at DESC LIMIT 1")
-                .params(poolId, user).query(SessionQueries::map).optional();
+                .param("pool", poolId).param("user", user).param("over", OVER).query(SessionQueries::map).optional();
     }
 
     /** Sessions with no open connection since before the cutoff: candidates for the disconnect timeout. */
     public List<SessionView> disconnectedBefore(Instant cutoff) {
-        return jdbc.sql("SELECT * FROM session_view WHERE state = 'DISCONNECTED' AND disconnected_at < ? ORDER BY disconnected_at")
-                .param(utc(cutoff)).query(SessionQueries::map).list();
+        return jdbc.sql("SELECT * FROM session_view WHERE state = ? AND disconnected_at < ? ORDER BY disconnected_at")
+                .params(SessionState.DISCONNECTED.name(), utc(cutoff)).query(SessionQueries::map).list();
+    }
+
+    /** Requested sessions of the pool, ordered by user name. */
+    @Override
+    public List<WaitingSession> waitingIn(UUID poolId) {
+        return jdbc.sql("SELECT id, user_name FROM session_view WHERE pool_id = ? AND state = ? ORDER BY user_name, requested_at")
+                .params(poolId, SessionState.REQUESTED.name())
+                .query((rs, row) -> new WaitingSession(rs.getObject("id", UUID.class), rs.getString("user_name"))).list();
+    }
+
+    /** Sessions by state, every state present (zero when none). */
+    public Map<SessionState, Long> countByState() {
+        Map<SessionState, Long> counts = new EnumMap<>(SessionState.class);
+        for (SessionState state : SessionState.values()) {
+            counts.put(state, 0L);
+        }
+        jdbc.sql("SELECT state, count(*) AS n FROM session_view GROUP BY state")
+                .query((rs, row) -> counts.put(SessionState.valueOf(rs.getString("state")), rs.getLong("n"))).list();
+        return counts;
+    }
+
+    /** One hour of demand: sessions requested and failed in it, and sessions holding a desktop at some time in it. */
+    public record HourOfDemand(Instant hour, int requested, int failed, int concurrent) {
+    }
+
+    /** The last {@code hours} hours of demand, oldest first, of one pool or (when {@code poolId} is null) of all. */
+    public List<HourOfDemand> hourlyDemand(UUID poolId, int hours) {
+        return jdbc.sql("""
+                WITH hours AS (
+                  SELECT generate_series(date_trunc('hour', now()) - make_interval(hours => :hours - 1),
+                                         date_trunc('hour', now()), interval '1 hour') AS hour)
+                SELECT h.hour,
+                  (SELECT count(*) FROM session_view s WHERE (:pool::uuid IS NULL OR s.pool_id = :pool::uuid)
+                     AND s.requested_at >= h.hour AND s.requested_at < h.hour + interval '1 hour') AS requested,
+                  (SELECT count(*) FROM session_view s WHERE (:pool::uuid IS NULL OR s.pool_id = :pool::uuid)
+                     AND s.state = :failed AND s.requested_at >= h.hour AND s.requested_at < h.hour + interval '1 hour') AS failed,
+                  (SELECT count(*) FROM session_view s WHERE (:pool::uuid IS NULL OR s.pool_id = :pool::uuid)
+                     AND s.assigned_at IS NOT NULL AND s.assigned_at < h.hour + interval '1 hour'
+                     AND (s.ended_at IS NULL OR s.ended_at >= h.hour)) AS concurrent
+                FROM hours h ORDER BY h.hour""")
+                .param("hours", hours).param("pool", poolId == null ? null : poolId.toString())
+                .param("failed", SessionState.FAILED.name())
+                .query((rs, row) -> new HourOfDemand(rs.getTimestamp("hour").toInstant(), rs.getInt("requested"),
+                        rs.getInt("failed"), rs.getInt("concurrent")))
+                .list();
     }
 
     private static SessionView map(ResultSet rs, int row) throws SQLException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.openvdi.contract.ConnectionEvent;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.Acknowledgment;
@@ -24,7 +25,7 @@ class TelemetryListener {
 
     TelemetryListener(ObjectMapper json, TelemetryRecorder recorder) {
         // Newer gateways may add fields: they are ignored rather than refused.
-        this.reader = json.readerFor(ConnectionTelemetryRecord.class)
+        this.reader = json.readerFor(ConnectionEvent.class)
                 .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.recorder = recorder;
     }
@@ -34,8 +35,17 @@ class TelemetryListener {
             containerFactory = TelemetryListenerConfiguration.CONTAINER_FACTORY,
             properties = "auto.offset.reset=earliest")
     void on(ConsumerRecord<String, String> record, Acknowledgment acknowledgment) throws JsonProcessingException {
-        ConnectionTelemetryRecord telemetry = reader.readValue(record.value());
+        ConnectionEvent telemetry = reader.readValue(record.value());
+        requireRecordable(telemetry);
         recorder.record(telemetry);
         acknowledgment.acknowledge();
+    }
+
+    /** Refuses a record that cannot be recorded, however often it is retried. */
+    static void requireRecordable(ConnectionEvent telemetry) {
+        if (telemetry.eventId() == null || telemetry.type() == null || telemetry.sessionId() == null
+                || telemetry.occurredAt() == null) {
+            throw new InvalidTelemetryException("A telemetry record needs eventId, type, sessionId and occurredAt");
+        }
     }
 }

@@ -6,8 +6,9 @@ import org.openvdi.broker.session.ConnectionToken;
 import org.openvdi.broker.session.SessionQueries;
 import org.openvdi.broker.session.api.RecordSessionConnectedCommand;
 import org.openvdi.broker.session.api.RecordSessionDisconnectedCommand;
-import org.openvdi.broker.telemetry.api.ConnectionEventType;
 import org.openvdi.broker.telemetry.api.TelemetryRefusalReason;
+import org.openvdi.contract.ConnectionEvent;
+import org.openvdi.contract.ConnectionEventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -49,7 +50,7 @@ class TelemetryRecorder {
     }
 
     /** @return false when the record had been processed before (a duplicate) */
-    boolean record(ConnectionTelemetryRecord record) {
+    boolean record(ConnectionEvent record) {
         return Boolean.TRUE.equals(transactions.execute(status -> {
             int fresh = jdbc.sql("""
                     INSERT INTO processed_telemetry (event_id, session_id, type, processed_at)
@@ -82,7 +83,7 @@ class TelemetryRecorder {
         }));
     }
 
-    private Optional<TelemetryRefusalReason> refusal(ConnectionTelemetryRecord record) {
+    private Optional<TelemetryRefusalReason> refusal(ConnectionEvent record) {
         if (record.connectionId() == null || record.connectionId().isBlank() || record.connectionId().length() > 200) {
             return Optional.of(TelemetryRefusalReason.UNKNOWN_CONNECTION);
         }
@@ -99,7 +100,7 @@ class TelemetryRecorder {
         return Optional.empty();
     }
 
-    private static Object command(ConnectionTelemetryRecord r) {
+    private static Object command(ConnectionEvent r) {
         return switch (r.type()) {
             case OPENED -> new RecordSessionConnectedCommand(r.sessionId(), r.gatewayId(), r.clientAddress(), r.occurredAt());
             case CLOSED -> new RecordSessionDisconnectedCommand(r.sessionId(), r.gatewayId(), r.reason(), r.durationMillis(),

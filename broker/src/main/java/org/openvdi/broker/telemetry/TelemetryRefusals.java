@@ -10,6 +10,7 @@ import org.axonframework.eventhandling.gateway.EventGateway;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.telemetry.api.ConnectionTelemetryRefusedEvent;
 import org.openvdi.broker.telemetry.api.TelemetryRefusalReason;
+import org.openvdi.contract.ConnectionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,7 +52,7 @@ class TelemetryRefusals {
     }
 
     /** Counts the refusal and records it as an event unless this minute's budget is spent. */
-    synchronized void refuse(ConnectionTelemetryRecord record, TelemetryRefusalReason reason) {
+    synchronized void refuse(ConnectionEvent record, TelemetryRefusalReason reason) {
         meters.counter("openvdi.telemetry.refused", "reason", reason.name()).increment();
         Instant now = clock.instant();
         if (now.isAfter(windowStart.plus(WINDOW))) {

@@ -30,6 +30,7 @@ import org.openvdi.broker.session.api.EndSessionCommand;
 import org.openvdi.broker.session.api.IssueConnectionTokenCommand;
 import org.openvdi.broker.session.api.RequestSessionCommand;
 import org.openvdi.broker.testsupport.ProcessHarness;
+import org.openvdi.contract.RedeemRequest;
 
 /**
  * The redeemer driven directly, with the real Session aggregate deciding (in-memory Axon) and the real
@@ -95,7 +96,7 @@ class ConnectionRedeemerTest {
 
         assertThatThrownBy(() -> redeemer.redeem(request(token), "gateway"))
                 .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
-        assertThat(rejections()).containsExactly(ErrorCode.TOKEN_EXPIRED.name());
+        assertThat(rejections()).containsExactly(ErrorCode.TOKEN_EXPIRED);
     }
 
     @Test
@@ -107,7 +108,7 @@ class ConnectionRedeemerTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.DESKTOP_GONE);
                     assertThat(e.getMessage()).contains("has no VNC display");
                 });
-        assertThat(rejections()).containsExactly(ErrorCode.DESKTOP_GONE.name());
+        assertThat(rejections()).containsExactly(ErrorCode.DESKTOP_GONE);
     }
 
     @Test
@@ -117,7 +118,7 @@ class ConnectionRedeemerTest {
 
         assertThatThrownBy(() -> redeemer.redeem(request(token), "gateway"))
                 .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SESSION_ENDED));
-        assertThat(rejections()).containsExactly(ErrorCode.SESSION_ENDED.name());
+        assertThat(rejections()).containsExactly(ErrorCode.SESSION_ENDED);
     }
 
     @Test
@@ -134,7 +135,7 @@ class ConnectionRedeemerTest {
         gateway.sendAndWait(new IssueConnectionTokenCommand(session, UUID.randomUUID(), token.hash(), expiresAt, ALICE));
     }
 
-    private List<String> rejections() {
+    private List<ErrorCode> rejections() {
         return events.stream().map(EventMessage::getPayload).filter(ConnectionTokenRejectedEvent.class::isInstance)
                 .map(e -> ((ConnectionTokenRejectedEvent) e).code()).toList();
     }

@@ -135,7 +135,7 @@ class SessionAllocatorTest {
 
         assertThat(commands.sent(FailSessionCommand.class)).singleElement().satisfies(fail -> {
             assertThat(fail.sessionId()).isEqualTo(session);
-            assertThat(fail.code()).isEqualTo(ErrorCode.POOL_FULL.name());
+            assertThat(fail.code()).isEqualTo(ErrorCode.POOL_FULL);
         });
     }
 
@@ -147,7 +147,7 @@ class SessionAllocatorTest {
         allocator.allocate(session);
 
         assertThat(commands.sent(FailSessionCommand.class)).extracting(FailSessionCommand::code)
-                .containsExactly(ErrorCode.NO_HOST_AVAILABLE.name());
+                .containsExactly(ErrorCode.NO_HOST_AVAILABLE);
     }
 
     @Test
@@ -158,7 +158,7 @@ class SessionAllocatorTest {
         allocator.allocate(session);
 
         assertThat(commands.sent(FailSessionCommand.class)).singleElement().satisfies(fail -> {
-            assertThat(fail.code()).isEqualTo(ErrorCode.NO_HOST_AVAILABLE.name());
+            assertThat(fail.code()).isEqualTo(ErrorCode.NO_HOST_AVAILABLE);
             assertThat(fail.reason()).contains("No desktop became ready within");
         });
     }

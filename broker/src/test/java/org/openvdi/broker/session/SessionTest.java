@@ -58,7 +58,7 @@ class SessionTest {
     }
 
     private ConnectionTokenRejectedEvent resumeRejected(ErrorCode code) {
-        return new ConnectionTokenRejectedEvent(SESSION, RESUME, code.name(), "gw-2", "10.9.8.7");
+        return new ConnectionTokenRejectedEvent(SESSION, RESUME, code, "gw-2", "10.9.8.7");
     }
 
     private SessionConnectedEvent connected(Instant at) {
@@ -70,7 +70,7 @@ class SessionTest {
     }
 
     private ConnectionTokenRejectedEvent rejected(UUID tokenId, ErrorCode code) {
-        return new ConnectionTokenRejectedEvent(SESSION, tokenId, code.name(), "gw-1", "10.1.2.3");
+        return new ConnectionTokenRejectedEvent(SESSION, tokenId, code, "gw-1", "10.1.2.3");
     }
 
     @Test
@@ -96,9 +96,9 @@ class SessionTest {
 
     @Test
     void givenRequested_whenFailed_thenFailedButNotOnceServed() {
-        fixture.given(requested).when(new FailSessionCommand(SESSION, "POOL_FULL", "full"))
-                .expectEvents(new SessionFailedEvent(SESSION, "POOL_FULL", "full"));
-        fixture.given(requested, assigned).when(new FailSessionCommand(SESSION, "POOL_FULL", "full")).expectNoEvents();
+        fixture.given(requested).when(new FailSessionCommand(SESSION, ErrorCode.POOL_FULL, "full"))
+                .expectEvents(new SessionFailedEvent(SESSION, ErrorCode.POOL_FULL, "full"));
+        fixture.given(requested, assigned).when(new FailSessionCommand(SESSION, ErrorCode.POOL_FULL, "full")).expectNoEvents();
     }
 
     @Test
@@ -141,7 +141,7 @@ class SessionTest {
 
     @Test
     void givenFailed_whenTokenIssued_thenSessionEnded() {
-        fixture.given(requested, new SessionFailedEvent(SESSION, "POOL_FULL", "full"))
+        fixture.given(requested, new SessionFailedEvent(SESSION, ErrorCode.POOL_FULL, "full"))
                 .when(new IssueConnectionTokenCommand(SESSION, TOKEN, HASH, EXPIRES, "alice"))
                 .expectException(rejectedWith(ErrorCode.SESSION_ENDED));
     }
@@ -316,7 +316,7 @@ class SessionTest {
         return new CustomTypeSafeMatcher<>("a refusal with code " + code) {
             @Override
             protected boolean matchesSafely(Object item) {
-                return item instanceof RedemptionRefused refused && refused.code().equals(code.name());
+                return item instanceof RedemptionRefused refused && refused.code() == code;
             }
         };
     }

@@ -14,9 +14,10 @@ import org.axonframework.eventhandling.SimpleEventBus;
 import org.axonframework.eventhandling.gateway.DefaultEventGateway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openvdi.broker.telemetry.api.ConnectionEventType;
 import org.openvdi.broker.telemetry.api.ConnectionTelemetryRefusedEvent;
 import org.openvdi.broker.telemetry.api.TelemetryRefusalReason;
+import org.openvdi.contract.ConnectionEvent;
+import org.openvdi.contract.ConnectionEventType;
 
 /** Refused telemetry is recorded as events within a budget per minute; the rest is counted, not stored. */
 class TelemetryRefusalsTest {
@@ -51,8 +52,8 @@ class TelemetryRefusalsTest {
                 new TelemetrySettings(2), clock);
     }
 
-    private static ConnectionTelemetryRecord forged(String gatewayId) {
-        return new ConnectionTelemetryRecord(UUID.randomUUID(), ConnectionEventType.CLOSED, UUID.randomUUID(), null, null,
+    private static ConnectionEvent forged(String gatewayId) {
+        return new ConnectionEvent(UUID.randomUUID(), ConnectionEventType.CLOSED, UUID.randomUUID(), null, null,
                 gatewayId, null, START, "forged", 0, 0, 0, "guessed");
     }
 

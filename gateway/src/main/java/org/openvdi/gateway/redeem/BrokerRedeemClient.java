@@ -1,11 +1,11 @@
 package org.openvdi.gateway.redeem;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpClient;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.openvdi.contract.ConnectionGrant;
+import org.openvdi.contract.RedeemRequest;
 import org.openvdi.gateway.GatewaySettings;
-import org.openvdi.gateway.redeem.api.ConnectionGrant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;

@@ -1,7 +1,6 @@
 package org.openvdi.gateway.tunnel;
 
 import java.util.List;
-
 import org.apache.guacamole.GuacamoleException;
 import org.apache.guacamole.net.GuacamoleSocket;
 import org.apache.guacamole.net.GuacamoleTunnel;
@@ -10,8 +9,8 @@ import org.apache.guacamole.net.SimpleGuacamoleTunnel;
 import org.apache.guacamole.protocol.ConfiguredGuacamoleSocket;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
+import org.openvdi.contract.ConnectionGrant;
 import org.openvdi.gateway.GatewaySettings;
-import org.openvdi.gateway.redeem.api.ConnectionGrant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;

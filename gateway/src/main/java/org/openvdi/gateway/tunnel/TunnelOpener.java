@@ -1,10 +1,10 @@
 package org.openvdi.gateway.tunnel;
 
 import org.apache.guacamole.net.GuacamoleTunnel;
+import org.openvdi.contract.ConnectionGrant;
 import org.openvdi.gateway.redeem.BrokerRedeemClient;
 import org.openvdi.gateway.redeem.BrokerUnavailableException;
 import org.openvdi.gateway.redeem.RedeemRejectedException;
-import org.openvdi.gateway.redeem.api.ConnectionGrant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;

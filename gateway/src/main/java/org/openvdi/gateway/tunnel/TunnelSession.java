@@ -5,16 +5,15 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-
 import org.apache.guacamole.GuacamoleException;
 import org.apache.guacamole.io.GuacamoleWriter;
 import org.apache.guacamole.net.GuacamoleTunnel;
 import org.apache.guacamole.protocol.FilteredGuacamoleWriter;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
-import org.openvdi.gateway.redeem.api.ConnectionGrant;
+import org.openvdi.contract.ConnectionEvent;
+import org.openvdi.contract.ConnectionGrant;
+import org.openvdi.contract.ConnectionSubject;
 import org.openvdi.gateway.telemetry.ConnectionTelemetry;
-import org.openvdi.gateway.telemetry.api.ConnectionEvent;
-import org.openvdi.gateway.telemetry.api.ConnectionSubject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,13 +93,13 @@ final class TunnelSession implements Runnable {
             } else {
                 log.info("Tunnel for {} ended: {}", request, e.getMessage());
             }
-            end(e.failure().name(), e.failure());
+            end(e.failure());
         } catch (IOException e) {
             log.debug("The browser of {} went away", request, e);
             end(BROWSER_CLOSED, null);
         } catch (RuntimeException e) {
             log.error("Tunnel for {} failed unexpectedly", request, e);
-            end(TunnelFailure.GATEWAY_ERROR.name(), TunnelFailure.GATEWAY_ERROR);
+            end(TunnelFailure.GATEWAY_ERROR);
         } finally {
             if (subject != null) {
                 telemetry.publish(ConnectionEvent.closed(subject, openedAt, Instant.now(), endReason.get(),
@@ -126,7 +125,7 @@ final class TunnelSession implements Runnable {
                 log.debug("Dropped a browser message of a closing tunnel", e);
             } else {
                 log.info("Writing to guacd failed for {}", request, e);
-                end(TunnelFailure.DISPLAY_LOST.name(), TunnelFailure.DISPLAY_LOST);
+                end(TunnelFailure.DISPLAY_LOST);
             }
         } finally {
             tunnel.releaseWriter();
@@ -145,7 +144,7 @@ final class TunnelSession implements Runnable {
 
     /** The gateway shuts down; tell the browser and free guacd. */
     void stop() {
-        end(TunnelFailure.GATEWAY_STOPPING.name(), TunnelFailure.GATEWAY_STOPPING);
+        end(TunnelFailure.GATEWAY_STOPPING);
     }
 
     private boolean attach(GuacamoleTunnel tunnel) {
@@ -161,6 +160,12 @@ final class TunnelSession implements Runnable {
         return endReason.get() != null;
     }
 
+    /** Ends the tunnel on a failure, which is also the reason its telemetry gives. */
+    private void end(TunnelFailure failure) {
+        end(failure.name(), failure);
+    }
+
+    /** Ends the tunnel once: {@code failure} is null when it closed normally. */
     private void end(String reason, TunnelFailure failure) {
         if (!endReason.compareAndSet(null, reason)) {
             return;

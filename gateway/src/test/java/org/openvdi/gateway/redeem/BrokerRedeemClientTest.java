@@ -3,14 +3,13 @@ package org.openvdi.gateway.redeem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.time.Duration;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.openvdi.contract.ConnectionGrant;
 import org.openvdi.gateway.GatewaySettings;
-import org.openvdi.gateway.redeem.api.ConnectionGrant;
 import org.openvdi.gateway.testsupport.FakeBroker;
 import org.openvdi.gateway.testsupport.LocalPorts;
 import org.springframework.web.client.RestClient;

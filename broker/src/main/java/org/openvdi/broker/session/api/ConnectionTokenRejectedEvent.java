@@ -1,6 +1,7 @@
 package org.openvdi.broker.session.api;
 
 import java.util.UUID;
+import org.openvdi.broker.error.ErrorCode;
 import org.axonframework.serialization.Revision;
 
 /**
@@ -8,6 +9,6 @@ import org.axonframework.serialization.Revision;
  * TOKEN_ALREADY_USED, ...). {@code tokenId} is null when the session never issued that token.
  */
 @Revision("1")
-public record ConnectionTokenRejectedEvent(UUID sessionId, UUID tokenId, String code, String gatewayId,
+public record ConnectionTokenRejectedEvent(UUID sessionId, UUID tokenId, ErrorCode code, String gatewayId,
                                            String clientAddress) {
 }

@@ -2,6 +2,7 @@ package org.openvdi.broker.telemetry.api;
 
 import java.util.UUID;
 import org.axonframework.serialization.Revision;
+import org.openvdi.contract.ConnectionEventType;
 
 /**
  * A record on the gateways' telemetry topic was refused: it did not name a connection the broker handed out,

@@ -1,10 +1,11 @@
-package org.openvdi.gateway.redeem.api;
+package org.openvdi.contract;
 
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The broker's answer to a redeemed token: whose session it is, where its display is, and the next resume token.
+ * The broker's answer to a redeemed token ({@link RedeemRequest}): whose session it is, where its display is, and
+ * the next resume token. The password is read live from the hypervisor and stored nowhere.
  * The endpoint and password stay in the gateway; they never reach the browser. The resume token goes to the
  * browser, which presents it like a connect token to reconnect in place after losing its tunnel.
  *
@@ -16,11 +17,14 @@ import java.util.UUID;
  * @param port        port of the display server
  * @param password    display password, may be {@code null} when the display has none
  * @param resumeToken one-time token that reconnects the same session for the same user
- * @param connectionId secret id of this connection, known only to the broker and this gateway: the telemetry
- *                     records about the connection carry it, or the broker refuses them
+ * @param connectionId secret id of this connection, known only to the broker and the redeeming gateway: the
+ *                     telemetry records about the connection carry it, or the broker refuses them
  */
 public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, String protocol,
                               String hostname, int port, String password, String resumeToken, String connectionId) {
+
+    /** The guacd protocol of the broker's desktops' displays. */
+    public static final String VNC = "vnc";
 
     public ConnectionGrant {
         Objects.requireNonNull(sessionId, "sessionId");

@@ -1,4 +1,4 @@
-package org.openvdi.broker.web;
+package org.openvdi.contract;
 
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;

@@ -1,11 +1,12 @@
-package org.openvdi.gateway.telemetry.api;
+package org.openvdi.contract;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One connection telemetry record on Kafka (JSON, key = session id).
+ * One connection telemetry record of a gateway on Kafka (topic {@code openvdi.connections}, JSON, key = session
+ * id), which the broker records on the session.
  *
  * @param eventId         random id, for de-duplication by consumers
  * @param type            {@code OPENED} or {@code CLOSED}

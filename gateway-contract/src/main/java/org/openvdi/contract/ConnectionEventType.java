@@ -1,4 +1,4 @@
-package org.openvdi.gateway.telemetry.api;
+package org.openvdi.contract;
 
 /** What happened to a tunnel. */
 public enum ConnectionEventType {

@@ -1,4 +1,4 @@
-package org.openvdi.gateway.telemetry.api;
+package org.openvdi.contract;
 
 import java.util.UUID;
 

@@ -1,6 +1,0 @@
-package org.openvdi.broker.telemetry.api;
-
-/** What happened to a gateway's tunnel. */
-public enum ConnectionEventType {
-    OPENED, CLOSED
-}
