@@ -20,7 +20,9 @@ import org.springframework.stereotype.Component;
  * event store. It runs in a tracking processor of its own ({@value #GROUP}), so commands never
  * wait for Kafka; each send is awaited, and a failed one fails the handler, so the processor's
  * token stays where it was and the processor retries with backoff: at-least-once, resuming after
- * an outage. Kafka is never the source of truth: the event store is.
+ * an outage. Kafka is never the source of truth: the event store is. After a failed send the producer is
+ * replaced: an idempotent producer whose first sign-in was refused (Kafka up before its users were created)
+ * never sends again, so the retry must not reuse it.
  */
 @Component
 @ProcessingGroup(DomainEventPublisher.GROUP)
@@ -49,9 +51,11 @@ class DomainEventPublisher {
             kafka.send(settings.eventsTopic(), key, body).get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
             log.debug("Published {} {} of {}", published.type(), published.eventId(), key);
         } catch (ExecutionException e) {
+            kafka.getProducerFactory().reset();
             throw new KafkaPublishException("Publishing " + published.type() + " " + published.eventId() + " failed",
                     e.getCause());
         } catch (TimeoutException e) {
+            kafka.getProducerFactory().reset();
             throw new KafkaPublishException("Publishing " + published.type() + " " + published.eventId()
                     + " took longer than " + settings.sendTimeout(), e);
         } catch (InterruptedException e) {

@@ -310,8 +310,9 @@ class HostileInputTest {
                     + "\",\"type\":\"FLOATING\",\"minSpare\":0,\"maxSize\":1}"), 400, "VALIDATION_FAILED");
             assertProblem(admin.post("/api/hosts/" + host + "/cordon", "{\"reason\":\"" + name + "\"}"),
                     400, "VALIDATION_FAILED");
+            // a host URI is plain ASCII by the host URI policy
             assertProblem(admin.post("/api/hosts", "{\"name\":\"h\",\"uri\":\"test:///default" + escape
-                    + "\",\"virtType\":\"qemu\",\"maxDesktops\":1}"), 400, "VALIDATION_FAILED");
+                    + "\",\"virtType\":\"qemu\",\"maxDesktops\":1}"), 400, "HOST_URI_NOT_ALLOWED");
         }
         assertThat(writes()).isEqualTo(before);
         for (String path : List.of("/api/hosts", "/api/templates", "/api/pools")) {
