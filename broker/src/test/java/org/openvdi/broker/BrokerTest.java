@@ -27,6 +27,9 @@ import org.springframework.test.context.ActiveProfiles;
         // these tests race many requests of one user on purpose; UserRateLimitTest keeps the real limits
         "openvdi.limits.session-requests-per-minute=100000",
         "openvdi.limits.connect-tokens-per-minute=100000",
+        // tests that try wrong passwords must not ban the demo logins for the tests after them; SignInThrottleTest
+        // sets the real limit
+        "openvdi.limits.sign-in.max-failures=1000000",
         "server.shutdown=immediate",
         "spring.lifecycle.timeout-per-shutdown-phase=5s"
 })
