@@ -133,9 +133,8 @@ mkdir -p "$work/kernel"
 # The kernel, the two modules the ACPI power button needs (evdev, button) and the virtio network
 # driver with what it needs (the cloud kernel builds them as modules). tar fails when a pattern
 # matches nothing, so only the kernel is checked here; the modules are checked when copied.
-# rc.sysinit loads the power button modules; network.sh loads the network ones in the order of
-# lib/modules/net.order
-# (a module after those it needs):
+# rc.sysinit loads the power button modules; network.sh loads the network ones in the order
+# written to lib/modules/net.order (each after the modules it needs):
 power_modules="evdev button"
 net_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net"
 { dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work/kernel" --wildcards './boot/vmlinuz-*' \
