@@ -42,9 +42,9 @@ install_guacd() {
 
 packages() {
   # dnsmasq-base: libvirt's DHCP server for its networks; iptables: the rules that keep an
-  # isolated network's traffic on this machine
+  # isolated network's traffic on this machine; curl + jq: ./vdi image publish
   apt_install libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 dnsmasq-base iptables \
-    qemu-system-x86 qemu-utils busybox-static cpio chromium chromium-driver netcat-openbsd
+    qemu-system-x86 qemu-utils busybox-static cpio chromium chromium-driver netcat-openbsd curl jq
   install_guacd
 }
 

@@ -53,7 +53,6 @@ up_to_date() {
 }
 skip() {
   log "up to date: $img"
-  image_progress $steps $steps "up to date"
   image_up_to_date "$img"
   exit 0
 }
