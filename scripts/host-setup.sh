@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the product needs on a Debian/Ubuntu machine, idempotently:
 # libvirt + QEMU (a local KVM host, run without systemd), guacd, Chromium (browser tests),
-# and the tools that build the tiny desktop template. Fast when everything is already there.
+# the tools that build the tiny desktop template, and the isolated libvirt network `openvdi`
+# the demo's and the tests' desktops are on. Fast when everything is already there.
 # Usage: scripts/host-setup.sh [packages|daemons|all]   (default: all)
 set -euo pipefail
 what=${1:-all}
@@ -40,8 +41,10 @@ install_guacd() {
 }
 
 packages() {
-  apt_install libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 \
-    qemu-system-x86 qemu-utils busybox-static cpio chromium chromium-driver netcat-openbsd
+  # dnsmasq-base: libvirt's DHCP server for its networks; iptables: the rules that keep an
+  # isolated network's traffic on this machine; curl + jq: ./vdi image publish
+  apt_install libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 dnsmasq-base iptables \
+    qemu-system-x86 qemu-utils busybox-static cpio chromium chromium-driver netcat-openbsd curl jq
   install_guacd
 }
 
@@ -64,6 +67,42 @@ CONF
   mkdir -p /var/log/libvirt /var/run/libvirt /var/lib/libvirt/images
 }
 
+# The libvirt network of the demo and the tests: isolated (no <forward>, so libvirt rejects
+# forwarding off the bridge: guests reach the host and each other, never anything beyond this
+# machine), DHCP from libvirt's dnsmasq, and no DNS (dnsmasq would forward queries to the host's
+# resolvers). Defined when missing, started when inactive, marked to start with libvirtd.
+net_name=${OPENVDI_NETWORK:-openvdi}
+net_prefix=${OPENVDI_NETWORK_PREFIX:-192.168.213}   # a /24; set it when that range is taken here
+network() {
+  local v=(virsh -q -c qemu:///system)
+  if ! "${v[@]}" net-info "$net_name" >/dev/null 2>&1; then
+    log "defining libvirt network $net_name ($net_prefix.0/24, isolated, DHCP)"
+    local xml
+    xml=$(mktemp)
+    cat > "$xml" <<XML
+<network>
+  <name>$net_name</name>
+  <bridge name='virbr-${net_name:0:9}' stp='on' delay='0'/>
+  <dns enable='no'/>
+  <ip address='$net_prefix.1' netmask='255.255.255.0'>
+    <dhcp>
+      <range start='$net_prefix.100' end='$net_prefix.254'/>
+    </dhcp>
+  </ip>
+</network>
+XML
+    "${v[@]}" net-define "$xml" >/dev/null
+    rm -f "$xml"
+  fi
+  local info
+  info=$("${v[@]}" net-info "$net_name")
+  if ! grep -qE '^Active:[[:space:]]+yes' <<<"$info"; then
+    log "starting libvirt network $net_name"
+    "${v[@]}" net-start "$net_name" >/dev/null
+  fi
+  grep -qE '^Autostart:[[:space:]]+yes' <<<"$info" || "${v[@]}" net-autostart "$net_name" >/dev/null
+}
+
 daemons() {
   need_root
   configure_libvirt
@@ -71,6 +110,7 @@ daemons() {
   if ! pgrep -x libvirtd >/dev/null; then log "starting libvirtd"; libvirtd -d; fi
   for _ in $(seq 50); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.2; done
   virsh -c qemu:///system version >/dev/null
+  network
   local gport=${GUACD_PORT:-4822}
   if ! (exec 3<>/dev/tcp/127.0.0.1/$gport) 2>/dev/null; then
     log "starting guacd on 127.0.0.1:$gport"

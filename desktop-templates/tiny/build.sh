@@ -3,8 +3,13 @@
 #   OUTPUT_DIR/tiny-desktop.img         raw disk image (MBR + one FAT partition with SYSLINUX,
 #                                       a Debian kernel and a busybox initramfs)
 #   OUTPUT_DIR/tiny-desktop.img.sha256  its checksum (sha256sum format)
+#   OUTPUT_DIR/tiny-desktop.img.manifest.json  SHA-256, size, format, inputs (Debian release,
+#                                       kernel and busybox package versions, recipe checksum),
+#                                       build time
 # The image boots from a hard disk under SeaBIOS (virtio or IDE) and shows a banner and a
-# busybox shell on the VGA text console. No loop devices and no mounting are needed.
+# busybox shell on the VGA text console, and takes a DHCP lease on its first (virtio) network
+# card. No loop devices and no mounting are needed. It reports its steps with the protocol of
+# scripts/image-build.sh (lines `##progress n total text` on stderr), which `./vdi image build` shows.
 #
 # Usage: build.sh [--force] OUTPUT_DIR
 # Environment (all optional):
@@ -25,10 +30,14 @@ if [ "${1:-}" = --force ]; then force=1; shift; fi
 [ $# -eq 1 ] || die "usage: build.sh [--force] OUTPUT_DIR"
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../scripts/image-build.sh
+source "$here/../../scripts/image-build.sh"
+steps=5
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
 img=$out/tiny-desktop.img
 sum=$img.sha256
+manifest=$(image_manifest_path "$img")
 stamp=$out/.tiny-desktop.img.stamp
 
 recipe_hash() {
@@ -40,22 +49,21 @@ recipe_hash() {
 }
 
 up_to_date() {
-  [ -f "$img" ] && [ -f "$sum" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]
+  [ -f "$img" ] && [ -f "$sum" ] && [ -f "$manifest" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]
+}
+skip() {
+  log "up to date: $img"
+  image_up_to_date "$img"
+  exit 0
 }
 
 hash=$(recipe_hash)
-if [ $force = 0 ] && up_to_date; then
-  log "up to date: $img"
-  exit 0
-fi
+if [ $force = 0 ] && up_to_date; then skip; fi
 
 # One build at a time per output directory; a build that waited may find the work done.
 exec 9>"$out/.tiny-desktop.img.lock"
 flock 9
-if [ $force = 0 ] && up_to_date; then
-  log "up to date: $img"
-  exit 0
-fi
+if [ $force = 0 ] && up_to_date; then skip; fi
 
 # --- build tools (Debian packages), installed only when missing ---------------------------
 apt_updated=0
@@ -80,6 +88,7 @@ need_packages() {
 # busybox-static: the whole user space; cpio+gzip: the initramfs; fdisk (sfdisk): partition
 # table; dosfstools (mkfs.fat) + mtools: the FAT file system written inside the image file;
 # syslinux (+ syslinux-common for mbr.bin): the boot loader.
+image_progress 1 $steps "checking the build tools"
 need_packages busybox-static cpio gzip fdisk dosfstools mtools syslinux syslinux-common
 
 mbr=/usr/lib/syslinux/mbr/mbr.bin
@@ -95,6 +104,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/tiny-desktop.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # --- kernel: the cloud kernel Debian currently offers for amd64 -----------------------------
+image_progress 2 $steps "fetching the kernel"
 kernel_package() {
   apt-cache depends linux-image-cloud-amd64 2>/dev/null \
     | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { p = $2 } END { print p }'
@@ -119,16 +129,24 @@ if [ -z "$deb" ]; then
 fi
 log "kernel from $(basename "$deb")"
 mkdir -p "$work/kernel"
-# The kernel, and the two modules the ACPI power button needs (evdev, button). tar fails when
-# a pattern matches nothing, so only the kernel is checked; the modules are optional.
+# The kernel, the two modules the ACPI power button needs (evdev, button) and the virtio network
+# driver with what it needs (the cloud kernel builds them as modules). tar fails when a pattern
+# matches nothing, so only the kernel is checked here; the modules are checked when copied.
+# rc.sysinit loads the power button modules; network.sh loads the network ones in the order
+# written to lib/modules/net.order (each after the modules it needs):
+power_modules="evdev button"
+net_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net"
 { dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work/kernel" --wildcards './boot/vmlinuz-*' \
-    './lib/modules/*/kernel/drivers/input/evdev.ko' './lib/modules/*/kernel/drivers/acpi/button.ko'
+    './lib/modules/*/kernel/drivers/input/evdev.ko' './lib/modules/*/kernel/drivers/acpi/button.ko' \
+    './lib/modules/*/kernel/drivers/virtio/virtio*.ko' './lib/modules/*/kernel/net/core/failover.ko' \
+    './lib/modules/*/kernel/drivers/net/net_failover.ko' './lib/modules/*/kernel/drivers/net/virtio_net.ko'
 } 2>/dev/null || true
 vmlinuz=$(find "$work/kernel/boot" -name 'vmlinuz-*' 2>/dev/null | head -n1)
 [ -n "$vmlinuz" ] || die "no boot/vmlinuz-* in $deb"
 kver=${vmlinuz##*/vmlinuz-}
 
 # --- initramfs: static busybox + rootfs/ ----------------------------------------------------
+image_progress 3 $steps "packing the initramfs"
 root=$work/initramfs
 mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,run,root,var}
 ln -s ../run "$root/var/run"
@@ -142,12 +160,21 @@ for applet in $("$busybox" --list); do
 done
 cp -R "$here/rootfs/." "$root/"
 mkdir -p "$root/lib/modules"
-for m in evdev button; do
+for m in $power_modules; do
   ko=$(find "$work/kernel/lib/modules" -name "$m.ko" 2>/dev/null | head -n1)
   if [ -n "$ko" ]; then cp "$ko" "$root/lib/modules/"; else log "no $m.ko in $kpkg: power button not handled"; fi
 done
+# Built-in drivers need no module; a driver that is neither built in nor a module means no network.
+builtin=$(dpkg-deb --fsys-tarfile "$deb" | tar -x -O --wildcards './lib/modules/*/modules.builtin' 2>/dev/null || true)
+for m in $net_modules; do
+  ko=$(find "$work/kernel/lib/modules" -name "$m.ko" 2>/dev/null | head -n1)
+  if [ -n "$ko" ]; then cp "$ko" "$root/lib/modules/"
+  elif ! grep -q "/$m.ko\$" <<<"$builtin"; then die "$kpkg has no $m driver (needed for the network card)"; fi
+done
+for m in $net_modules; do [ -f "$root/lib/modules/$m.ko" ] && echo "$m"; done > "$root/lib/modules/net.order"
 echo "TINY_KERNEL='$kver (Debian $(dpkg-deb -f "$deb" Version))'" > "$root/etc/tiny/release"
-chmod 0755 "$root/init" "$root/etc/tiny/rc.sysinit" "$root/etc/tiny/banner.sh" "$root/etc/acpi/PWRF/00000080"
+chmod 0755 "$root/init" "$root/etc/tiny/rc.sysinit" "$root/etc/tiny/banner.sh" "$root/etc/tiny/network.sh" \
+  "$root/etc/tiny/udhcpc.script" "$root/etc/acpi/PWRF/00000080"
 chmod 0700 "$root/root"
 chmod 1777 "$root/tmp"
 # The kernel's built-in initramfs already has /dev/console; add it too where mknod is allowed.
@@ -158,6 +185,7 @@ find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   | gzip -9 -n > "$work/initrd.gz"
 
 # --- disk: MBR (syslinux mbr.bin) + one bootable FAT16 partition at 1 MiB --------------------
+image_progress 4 $steps "writing the disk image"
 payload=$(( $(stat -c %s "$vmlinuz") + $(stat -c %s "$work/initrd.gz") ))
 part_mib=$(( (payload + 1048575) / 1048576 + 2 ))
 disk=$work/disk.img
@@ -174,10 +202,19 @@ mcopy -i "$fat" "$here/syslinux.cfg" ::syslinux.cfg
 syslinux --install --offset 1048576 "$disk"
 dd if="$mbr" of="$disk" bs=440 count=1 conv=notrunc status=none
 
-# --- publish atomically: the image, its checksum, then the stamp -----------------------------
+# --- publish atomically: the image, its checksum and manifest, then the stamp ----------------
+image_progress 5 $steps "checksum and manifest"
 rm -f "$stamp"
 cp "$disk" "$img.tmp"
 mv -f "$img.tmp" "$img"
 (cd "$out" && sha256sum tiny-desktop.img > tiny-desktop.img.sha256.tmp && mv -f tiny-desktop.img.sha256.tmp tiny-desktop.img.sha256)
+release=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-unknown} (${PRETTY_NAME:-})")
+image_input debian-release "$release"
+image_input kernel-package "$kpkg $(dpkg-deb -f "$deb" Version)"
+image_input kernel-version "$kver"
+image_input busybox-static "$(dpkg-query -W -f='${Version}' busybox-static)"
+image_input syslinux "$(dpkg-query -W -f='${Version}' syslinux)"
+image_input source-date-epoch "$SOURCE_DATE_EPOCH"
+image_manifest "$img" raw "$hash"
 echo "$hash" > "$stamp"
 log "built $img ($(( $(stat -c %s "$img") / 1048576 )) MiB, kernel $kver)"

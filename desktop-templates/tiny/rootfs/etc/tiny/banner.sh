@@ -12,6 +12,7 @@ echo "  uptime   : $(cut -d' ' -f1 /proc/uptime) s"
 echo "  vm uuid  : $uuid"
 echo "  cpus/mem : $(nproc) cpu, $mem"
 echo "  kernel   : $TINY_KERNEL"
+echo "  network  : $(cat /run/tiny/address 2>/dev/null || echo 'starting')"
 echo "=================================================="
 echo "  Busybox shell on tty1: type a command below."
 echo

@@ -36,7 +36,7 @@ public final class AdminScenario {
         return answer.json().get("id").asText();
     }
 
-    /** A template with one version whose image is a file of random bytes under target/test-images (test driver only). */
+    /** A template with one version whose image is a file of random bytes with an MBR boot signature under target/test-images (test driver only). */
     public String template(String name) {
         return template(name, randomImage(), 128);
     }
@@ -106,6 +106,7 @@ public final class AdminScenario {
             Path file = dir.resolve(UUID.randomUUID() + ".img");
             byte[] data = new byte[64 * 1024];
             new java.util.Random().nextBytes(data);
+            TestImages.withBootSignature(data);
             Files.write(file, data);
             return file;
         } catch (IOException e) {

@@ -35,7 +35,9 @@ public enum ErrorCode {
     DESKTOP_GONE(410),
     POOL_FULL(503),
     DESKTOP_POWER_ON_FAILED(503),
-    NO_HOST_AVAILABLE(503);
+    NO_HOST_AVAILABLE(503),
+    IMAGE_INVALID(400),
+    IMAGE_CHECKSUM_MISMATCH(409);
 
     private final int httpStatus;
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.openvdi.broker.error.BrokerException;
@@ -18,13 +17,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Checks that an image path lies inside a configured image directory, opens it there without following
- * any symbolic link below that directory ({@link ImageFiles}), then computes the SHA-256 and format of the
+ * any symbolic link below that directory ({@link ImageFiles}), tells its format from its header (refusing
+ * anything that is not a self-contained disk image, {@link ImageFormat}), then computes the SHA-256 of the
  * file it opened: a caller's checksum is never trusted. The version records the path without links.
  */
 @Component
 class ImageInspector {
-
-    private static final byte[] QCOW2_MAGIC = {'Q', 'F', 'I', (byte) 0xfb};
 
     private final List<Path> directories;
 
@@ -42,14 +40,14 @@ class ImageInspector {
         ImageFiles.Opened opened = ImageFiles.open(directory, directory.relativize(absolute));
         try (InputStream in = Channels.newInputStream(opened.channel())) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] head = new byte[4];
-            int headLength;
+            byte[] head = new byte[ImageFormat.HEAD_BYTES];
+            String format;
             long size;
             try (DigestInputStream digesting = new DigestInputStream(in, digest)) {
-                headLength = digesting.readNBytes(head, 0, 4);
+                int headLength = digesting.readNBytes(head, 0, head.length);
+                format = ImageFormat.detect(head, headLength);
                 size = headLength + digesting.transferTo(OutputStream.nullOutputStream());
             }
-            String format = headLength == 4 && Arrays.equals(head, QCOW2_MAGIC) ? "qcow2" : "raw";
             return new Inspection(opened.realPath(), HexFormat.of().formatHex(digest.digest()), format, size);
         } catch (IOException e) {
             throw new BrokerException(ErrorCode.IMAGE_UNREADABLE, "The image cannot be read");

@@ -5,6 +5,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
@@ -42,7 +43,14 @@ class TemplateController {
                                    @Min(64) @Max(1048576) int memoryMiB) {
     }
 
-    record PublishVersionRequest(@NotBlank @DisplayText(max = 1000) String imagePath) {
+    /**
+     * @param sha256 optional: the SHA-256 the image must have (from its build manifest); a different image is
+     *               refused with {@code IMAGE_CHECKSUM_MISMATCH}
+     * @param format optional: {@code raw} or {@code qcow2}; an image of another format is {@code IMAGE_INVALID}
+     */
+    record PublishVersionRequest(@NotBlank @DisplayText(max = 1000) String imagePath,
+                                 @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be 64 hexadecimal digits") String sha256,
+                                 @Pattern(regexp = "raw|qcow2", message = "must be raw or qcow2") String format) {
     }
 
     @PostMapping
@@ -64,7 +72,7 @@ class TemplateController {
     @PostMapping("/{id}/versions")
     @ResponseStatus(HttpStatus.CREATED)
     TemplateView.Version publish(@PathVariable UUID id, @Valid @RequestBody PublishVersionRequest request, Principal principal) {
-        return publisher.publish(id, request.imagePath(), principal.getName());
+        return publisher.publish(id, request.imagePath(), request.sha256(), request.format(), principal.getName());
     }
 
     @PostMapping("/{id}/versions/{version}/retire")

@@ -8,7 +8,10 @@ import org.openvdi.broker.template.api.PublishTemplateVersionCommand;
 import org.openvdi.broker.template.api.RegisterTemplateCommand;
 import org.springframework.stereotype.Component;
 
-/** Registers templates and publishes their versions, with the checksum computed from the image itself. */
+/**
+ * Registers templates and publishes their versions, with the checksum and format computed from the image
+ * itself; a checksum or format the caller expects (from the image's build manifest) must match them.
+ */
 @Component
 public class TemplatePublisher {
 
@@ -32,9 +35,25 @@ public class TemplatePublisher {
     }
 
     public TemplateView.Version publish(UUID templateId, String imagePath, String actor) {
+        return publish(templateId, imagePath, null, null, actor);
+    }
+
+    /**
+     * Publishes the image as the next version of the template.
+     *
+     * @param expectedSha256 the SHA-256 the image must have (hex), or null
+     * @param declaredFormat the format the image must have ({@code raw} or {@code qcow2}), or null
+     */
+    public TemplateView.Version publish(UUID templateId, String imagePath, String expectedSha256, String declaredFormat,
+                                        String actor) {
         templates.find(templateId)
                 .orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_NOT_FOUND, "No template " + templateId));
         ImageInspector.Inspection image = inspector.inspect(imagePath);
+        ImageFormat.requireDeclared(declaredFormat, image.format());
+        if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(image.sha256())) {
+            throw new BrokerException(ErrorCode.IMAGE_CHECKSUM_MISMATCH,
+                    "The image's SHA-256 is not the expected one: it changed since its manifest was written");
+        }
         int version = commands.send(new PublishTemplateVersionCommand(templateId, image.path().toString(), image.sha256(),
                 image.format(), image.sizeBytes()), actor);
         return templates.version(templateId, version).orElseThrow();

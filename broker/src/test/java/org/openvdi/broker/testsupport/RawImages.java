@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Random;
+import org.openvdi.broker.TestImages;
 import org.openvdi.broker.hypervisor.ImageSpec;
 
 /** A small raw image file with its real SHA-256, enough for libvirt's test driver to place and clone. */
@@ -16,10 +17,11 @@ public final class RawImages {
     private RawImages() {
     }
 
-    /** Writes one MiB of fixed pseudo-random bytes to {@code file} and describes it. */
+    /** Writes one MiB of fixed pseudo-random bytes with an MBR boot signature to {@code file} and describes it. */
     public static ImageSpec write(Path file) {
         byte[] bytes = new byte[1 << 20];
         new Random(7).nextBytes(bytes);
+        TestImages.withBootSignature(bytes);
         try {
             Files.write(file, bytes);
             String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
