@@ -6,6 +6,7 @@ import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.template.api.PublishTemplateVersionCommand;
 import org.openvdi.broker.template.api.RegisterTemplateCommand;
+import org.openvdi.templates.descriptor.TemplateDescriptor;
 import org.springframework.stereotype.Component;
 
 /** Registers templates and publishes their versions, with the checksum computed from the image itself. */
@@ -22,12 +23,17 @@ public class TemplatePublisher {
         this.inspector = inspector;
     }
 
+    /** Registers a template given in the short form (disk boot on the default network). */
     public TemplateView register(String name, int vcpus, int memoryMiB, String actor) {
-        if (templates.nameTaken(name)) {
+        return register(TemplateDescriptor.shortForm(name, vcpus, memoryMiB), actor);
+    }
+
+    public TemplateView register(TemplateDescriptor descriptor, String actor) {
+        if (templates.nameTaken(descriptor.name())) {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A template with that name exists");
         }
         UUID id = UUID.randomUUID();
-        commands.send(new RegisterTemplateCommand(id, name, vcpus, memoryMiB), actor);
+        commands.send(new RegisterTemplateCommand(id, descriptor), actor);
         return templates.find(id).orElseThrow();
     }
 

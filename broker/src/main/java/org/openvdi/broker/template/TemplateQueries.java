@@ -1,10 +1,13 @@
 package org.openvdi.broker.template;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.openvdi.templates.descriptor.TemplateDescriptor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -13,9 +16,11 @@ import org.springframework.stereotype.Component;
 public class TemplateQueries {
 
     private final JdbcClient jdbc;
+    private final ObjectMapper json;
 
-    TemplateQueries(JdbcClient jdbc) {
+    TemplateQueries(JdbcClient jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     public List<TemplateView> all() {
@@ -46,6 +51,19 @@ public class TemplateQueries {
     private TemplateView map(ResultSet rs, int row) throws SQLException {
         UUID id = rs.getObject("id", UUID.class);
         return new TemplateView(id, rs.getString("name"), rs.getInt("vcpus"), rs.getInt("memory_mib"),
-                rs.getTimestamp("registered_at").toInstant(), versions(id));
+                rs.getTimestamp("registered_at").toInstant(), descriptor(rs), versions(id));
+    }
+
+    /** The stored descriptor; a row projected before descriptors existed has the short form's. */
+    private TemplateDescriptor descriptor(ResultSet rs) throws SQLException {
+        String stored = rs.getString("descriptor");
+        if (stored == null) {
+            return TemplateDescriptor.shortForm(rs.getString("name"), rs.getInt("vcpus"), rs.getInt("memory_mib"));
+        }
+        try {
+            return json.readValue(stored, TemplateDescriptor.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("template_view.descriptor of " + rs.getObject("id") + " is unreadable", e);
+        }
     }
 }

@@ -18,12 +18,12 @@ public record Network(String network, String bridge) {
     public static final Network DEFAULT = new Network(DEFAULT_NETWORK, null);
 
     /** Whether the NIC is on a host bridge rather than a libvirt network. */
-    public boolean isBridge() {
+    public boolean bridged() {
         return bridge != null;
     }
 
     /** The network's or the bridge's name. */
     public String sourceName() {
-        return isBridge() ? bridge : network;
+        return bridged() ? bridge : network;
     }
 }

@@ -55,7 +55,7 @@ class TemplateDescriptorReaderTest {
         assertThat(d.boot().kernel()).isEqualTo(new KernelBoot("/var/lib/openvdi/images/vmlinuz",
                 "/var/lib/openvdi/images/initrd.img", "root=/dev/vda1 console=tty0"));
         assertThat(d.display()).isEqualTo(new Display(DisplayProtocol.VNC, VideoModel.VIRTIO, new Resolution(1280, 800)));
-        assertThat(d.network().isBridge()).isTrue();
+        assertThat(d.network().bridged()).isTrue();
         assertThat(d.network().sourceName()).isEqualTo("br0");
         assertThat(d.guest()).isEqualTo(new Guest("Debian 12", true));
         assertThat(d.readiness()).isEqualTo(Readiness.GUEST_AGENT);
