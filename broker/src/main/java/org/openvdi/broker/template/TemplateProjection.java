@@ -2,8 +2,6 @@ package org.openvdi.broker.template;
 
 import static org.openvdi.broker.store.SqlTimes.utc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -21,18 +19,16 @@ import org.springframework.stereotype.Component;
 class TemplateProjection {
 
     private final JdbcClient jdbc;
-    private final ObjectMapper json;
 
-    TemplateProjection(JdbcClient jdbc, ObjectMapper json) {
+    TemplateProjection(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.json = json;
     }
 
     @EventHandler
-    void on(TemplateRegisteredEvent e, @Timestamp Instant at) throws JsonProcessingException {
+    void on(TemplateRegisteredEvent e, @Timestamp Instant at) {
         jdbc.sql("INSERT INTO template_view (id, name, vcpus, memory_mib, registered_at, descriptor) VALUES (?, ?, ?, ?, ?, ?)")
                 .params(e.templateId(), e.name(), e.vcpus(), e.memoryMiB(), utc(at),
-                        json.writeValueAsString(e.descriptorOrShortForm())).update();
+                        DescriptorColumn.write(e.descriptorOrShortForm())).update();
     }
 
     @EventHandler

@@ -1,7 +1,5 @@
 package org.openvdi.broker.template;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -16,11 +14,9 @@ import org.springframework.stereotype.Component;
 public class TemplateQueries {
 
     private final JdbcClient jdbc;
-    private final ObjectMapper json;
 
-    TemplateQueries(JdbcClient jdbc, ObjectMapper json) {
+    TemplateQueries(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.json = json;
     }
 
     public List<TemplateView> all() {
@@ -60,10 +56,6 @@ public class TemplateQueries {
         if (stored == null) {
             return TemplateDescriptor.shortForm(rs.getString("name"), rs.getInt("vcpus"), rs.getInt("memory_mib"));
         }
-        try {
-            return json.readValue(stored, TemplateDescriptor.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("template_view.descriptor of " + rs.getObject("id") + " is unreadable", e);
-        }
+        return DescriptorColumn.read(stored);
     }
 }
