@@ -191,7 +191,7 @@ final class DescriptorBinder {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!names.contains(name)) {
-                String shown = PLAIN_KEY.matcher(name).matches() ? name : "?";
+                String shown = shownKey(name);
                 throw refuse(prefix + shown, "unknown key; allowed " + (prefix.isEmpty() ? "at the top" : "in "
                         + prefix.substring(0, prefix.length() - 1)) + ": " + String.join(", ", allowed));
             }
@@ -262,13 +262,18 @@ final class DescriptorBinder {
         return new DescriptorException(source, key, rule);
     }
 
+    /** A key as a message may repeat it: a plain identifier, else {@code ?} (a client's text is never echoed). */
+    static String shownKey(String name) {
+        return name != null && PLAIN_KEY.matcher(name).matches() ? name : "?";
+    }
+
     /** The dotted path of a parser position, plain identifiers only ({@code ?} for any other key). */
     static String safePath(JsonStreamContext context) {
         List<String> parts = new ArrayList<>();
         for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
             String name = at.getCurrentName();
             parts.add(0, at.inArray() ? "[" + Math.max(at.getCurrentIndex(), 0) + "]"
-                    : name == null ? "?" : PLAIN_KEY.matcher(name).matches() ? name : "?");
+                    : shownKey(name));
         }
         return parts.isEmpty() ? "(document)" : String.join(".", parts);
     }

@@ -33,6 +33,7 @@ public final class TemplateDescriptorReader {
 
     private final ObjectMapper yaml;
     private final ObjectMapper json;
+    private final YamlNodeProperties nodeProperties;
 
     public TemplateDescriptorReader() {
         LoaderOptions loader = new LoaderOptions();
@@ -41,6 +42,7 @@ public final class TemplateDescriptorReader {
         loader.setNestingDepthLimit(MAX_DEPTH + 1);
         loader.setCodePointLimit(MAX_BYTES);
         loader.setAllowRecursiveKeys(false);
+        this.nodeProperties = new YamlNodeProperties(loader);
         this.yaml = strict(new ObjectMapper(YAMLFactory.builder().loaderOptions(loader)
                 .streamReadConstraints(limits()).build()));
         this.json = strict(new ObjectMapper(JsonFactory.builder().streamReadConstraints(limits()).build()));
@@ -129,6 +131,7 @@ public final class TemplateDescriptorReader {
                     throw new DescriptorException(source, location(parser, token), "tags (!...) are not allowed");
                 }
             }
+            nodeProperties.refuse(source, document);
         } catch (JsonProcessingException e) {
             throw syntax(source, e);
         } catch (IOException e) {

@@ -111,6 +111,10 @@ class TemplateDescriptorReaderTest {
                 Arguments.of("- a\n- b\n", "(document)", "must be a mapping"),
                 Arguments.of(base + "guest: !!binary aGVsbG8=\n", "guest", "tags (!...) are not allowed"),
                 Arguments.of(base + "guest: &g {agent: true}\nreadiness: *g\n", "guest", "anchors and aliases"),
+                Arguments.of(base.replace("name: d", "name: &n d"), "name", "anchors and aliases"),
+                Arguments.of(base + "guest: {os: &o Debian}\n", "guest.os", "anchors and aliases"),
+                Arguments.of(base + "guest: {os: [&o x]}\n", "guest.os.[0]", "anchors and aliases"),
+                Arguments.of(base + "guest: {os: !!str Debian}\n", "guest.os", "tags (!...) are not allowed"),
                 Arguments.of(base + "x: [[[[[[[[[[[[1]]]]]]]]]]]]\n", "(document)", "nesting depth at most 8"));
     }
 
