@@ -129,8 +129,13 @@ class ProvisioningProcess {
         TemplateView.Version version = templates.version(desktop.templateId(), desktop.templateVersion()).orElseThrow();
         ImageSpec image = new ImageSpec(version.imagePath(), version.sha256(), version.format(), version.sizeBytes());
         steps.run(new ProvisioningSteps.Plan(desktop.id(), desktop.state(), poweringOn, host.target(), image,
-                template.name() + " v" + version.version(), template.vcpus(), template.memoryMiB()), properties.displayTimeout());
+                template.name() + " v" + version.version(), template.descriptor(), persistent(desktop)), properties.displayTimeout());
         log.info("Desktop {} ready on host {}", desktop.id(), host.name());
+    }
+
+    /** Only persistent desktops have an owner; they keep a user disk when their template has one. */
+    private static boolean persistent(DesktopView desktop) {
+        return desktop.owner() != null;
     }
 
     @PreDestroy

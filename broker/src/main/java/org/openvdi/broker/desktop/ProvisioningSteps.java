@@ -19,6 +19,9 @@ import org.openvdi.broker.hypervisor.HypervisorException;
 import org.openvdi.broker.hypervisor.ImageSpec;
 import org.openvdi.broker.hypervisor.MachineSpec;
 import org.openvdi.broker.store.ClusterLock;
+import org.openvdi.templates.descriptor.TemplateDescriptor;
+import org.openvdi.templates.descriptor.UserDisk;
+import org.openvdi.templates.xml.LibvirtNames;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,7 +55,16 @@ class ProvisioningSteps {
      * starts again on its existing disk, which is never cloned afresh (its presence is checked first).
      */
     record Plan(UUID desktopId, DesktopState state, boolean poweringOn, HostTarget host, ImageSpec image,
-                String displayName, int vcpus, int memoryMiB) {
+                String displayName, TemplateDescriptor template, boolean persistent) {
+
+        /** The domain's machine: the template's hardware, display, boot and network, a NIC MAC derived from the desktop id. */
+        MachineSpec machine(String vncPassword) {
+            String id = desktopId.toString();
+            UserDisk userDisk = persistent ? template.userDisk() : null;
+            return new MachineSpec(id, displayName, template.hardware().vcpus(), template.hardware().memoryMiB(),
+                    vncPassword, image, template.network(), LibvirtNames.macAddress(id), template.guest().agent(),
+                    userDisk == null ? null : userDisk.sizeGiB(), template.display(), template.boot().kernel());
+        }
     }
 
     void run(Plan plan, Duration displayTimeout) {
@@ -68,8 +80,7 @@ class ProvisioningSteps {
                 commands.system(new RecordVolumeClonedCommand(plan.desktopId(), cloned));
             }
         }
-        long millis = timed("define", () -> hypervisor.defineDomain(plan.host(), new MachineSpec(id, plan.displayName(),
-                plan.vcpus(), plan.memoryMiB(), password(), plan.image())));
+        long millis = timed("define", () -> hypervisor.defineDomain(plan.host(), plan.machine(password())));
         if (plan.state().before(DesktopState.DEFINED)) {
             commands.system(new RecordDomainDefinedCommand(plan.desktopId(), millis));
         }

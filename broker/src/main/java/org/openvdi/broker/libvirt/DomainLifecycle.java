@@ -8,11 +8,14 @@ import org.libvirt.LibvirtException;
 import org.openvdi.broker.hypervisor.HostTarget;
 import org.openvdi.broker.hypervisor.HypervisorException;
 import org.openvdi.broker.hypervisor.MachineSpec;
+import org.openvdi.templates.descriptor.KernelBoot;
+import org.openvdi.templates.descriptor.Network;
+import org.openvdi.templates.xml.DirectBoot;
 import org.openvdi.templates.xml.DomainDefinition;
 import org.openvdi.templates.xml.DomainType;
 import org.openvdi.templates.xml.DomainXmlRenderer;
 import org.openvdi.templates.xml.LibvirtNames;
-import org.openvdi.templates.xml.VideoModel;
+import org.openvdi.templates.xml.NetworkInterface;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,16 +52,33 @@ final class DomainLifecycle {
         }
     }
 
-    void define(Connect connect, HostTarget host, MachineSpec machine, DomainType type, String diskPath) throws LibvirtException {
+    /** Defines the desktop's domain unless it is defined; {@code userDiskPath} null: no user disk. */
+    void define(Connect connect, HostTarget host, MachineSpec machine, DomainType type, String diskPath,
+                String userDiskPath) throws LibvirtException {
         DomainDefinition definition = new DomainDefinition(machine.desktopId(), host.hostId(), machine.displayName(), type,
                 machine.vcpus(), machine.memoryMiB(), diskPath, machine.image().sha256(), host.displayAddress(),
-                machine.vncPassword(), VideoModel.VGA);
+                machine.vncPassword(), machine.display().video(), machine.display().resolution(), nic(machine),
+                machine.guestAgent(), userDiskPath, directBoot(machine.kernel()));
         if (find(connect, machine.desktopId()).isPresent()) {
             log.debug("domain {} is already defined", definition.domainName());
             return;
         }
         connect.domainDefineXML(renderer.render(definition));
         log.info("defined domain {} ({}) on host {}", definition.domainName(), type.xmlName(), host.hostId());
+    }
+
+    /** The virtio NIC on the template's network or bridge; none when the machine names no network. */
+    private static NetworkInterface nic(MachineSpec machine) {
+        Network network = machine.network();
+        if (network == null) {
+            return null;
+        }
+        return new NetworkInterface(network.bridged() ? NetworkInterface.Source.BRIDGE : NetworkInterface.Source.NETWORK,
+                network.sourceName(), machine.macAddress());
+    }
+
+    private static DirectBoot directBoot(KernelBoot kernel) {
+        return kernel == null ? null : new DirectBoot(kernel.path(), kernel.initrd(), kernel.cmdline());
     }
 
     void start(Connect connect, String desktopId) throws LibvirtException {

@@ -9,6 +9,8 @@ import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.openvdi.broker.hosturi.HostUriPolicy;
 import org.openvdi.broker.hypervisor.AccelerationVerdict;
 import org.openvdi.broker.hypervisor.DisplayEndpoint;
@@ -38,6 +40,8 @@ import org.openvdi.templates.xml.VolumeXmlRenderer;
  * <p>A plain class: a Spring configuration creates it (and closes it on shutdown).
  */
 public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LibvirtHypervisor.class);
 
     @FunctionalInterface
     private interface LibvirtCall<T> {
@@ -114,9 +118,31 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
             StoragePool pool = storage.ensure(connect, host);
             StorageVol clone = clones.find(pool, id).orElseThrow(() -> new HypervisorException(
                     "desktop " + id + " has no clone volume on host " + host.hostId() + "; clone it first", false));
-            domains.define(connect, host, machine, virtTypes.effectiveType(host, connect), clone.getPath());
+            domains.define(connect, host, machine, virtTypes.effectiveType(host, connect), clone.getPath(),
+                    userDiskPath(pool, machine));
             return null;
         });
+    }
+
+    /**
+     * The path of the desktop's user disk volume when its machine has one and the volume is there; the volume
+     * itself is created by the user-disk step (a missing one is left out of the domain and logged).
+     */
+    private static String userDiskPath(StoragePool pool, MachineSpec machine) throws LibvirtException {
+        if (machine.userDiskGiB() == null) {
+            return null;
+        }
+        String name = LibvirtNames.userDiskVolumeName(machine.desktopId());
+        try {
+            return pool.storageVolLookupByName(name).getPath();
+        } catch (LibvirtException e) {
+            if (!LibvirtErrors.isMissing(e)) {
+                throw e;
+            }
+            log.warn("desktop {} should have a user disk, but volume {} does not exist yet; defined without it",
+                    machine.desktopId(), name);
+            return null;
+        }
     }
 
     @Override

@@ -18,9 +18,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Writes from another site never reach a controller, whatever credentials the browser attaches.
  * For every signed-in POST, PUT, PATCH or DELETE:
  * <ol>
- *   <li>under {@code /api/}, a body must be JSON ({@code application/json} or {@code +json}), else 415:
- *       a cross-site HTML form cannot send JSON, and a cross-site fetch() of JSON needs a CORS preflight,
- *       which the broker never grants; a bodiless write sends no content type or a JSON one;</li>
+ *   <li>under {@code /api/}, a body must be JSON ({@code application/json} or {@code +json}) or YAML
+ *       ({@code application/yaml}, template descriptors), else 415: a cross-site HTML form can only send
+ *       urlencoded, multipart or text/plain bodies, and a cross-site fetch() of any other type needs a CORS
+ *       preflight, which the broker never grants; a bodiless write sends no content type or a JSON one;</li>
  *   <li>a request a browser marks as coming from elsewhere is refused with 403: {@code Sec-Fetch-Site}
  *       other than {@code same-origin} or {@code none}, or an {@code Origin} other than the broker's own
  *       (its public URL, or the scheme and Host the request was sent to). Browsers send these headers
@@ -45,8 +46,9 @@ final class CrossSiteWriteFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (!WRITES.contains(request.getMethod()) || !signedIn()) {
             chain.doFilter(request, response);
-        } else if (path(request).startsWith("/api/") && !jsonOrBodiless(request)) {
-            problems.write(response, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Changes take a JSON body (application/json)");
+        } else if (path(request).startsWith("/api/") && !jsonYamlOrBodiless(request)) {
+            problems.write(response, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Changes take a JSON body (application/json), or YAML (application/yaml) where a resource says so");
         } else if (fromElsewhere(request)) {
             problems.write(response, ErrorCode.FORBIDDEN, "Changes are accepted from the broker's own pages only");
         } else {
@@ -59,7 +61,7 @@ final class CrossSiteWriteFilter extends OncePerRequestFilter {
         return who != null && who.isAuthenticated() && !(who instanceof AnonymousAuthenticationToken);
     }
 
-    private static boolean jsonOrBodiless(HttpServletRequest request) {
+    private static boolean jsonYamlOrBodiless(HttpServletRequest request) {
         String type = request.getContentType();
         if (type == null || type.isBlank()) {
             return request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null;
@@ -67,7 +69,8 @@ final class CrossSiteWriteFilter extends OncePerRequestFilter {
         try {
             MediaType media = MediaType.parseMediaType(type);
             return media.getType().equals("application")
-                    && (media.getSubtype().equals("json") || media.getSubtype().endsWith("+json"));
+                    && (media.getSubtype().equals("json") || media.getSubtype().endsWith("+json")
+                    || media.getSubtype().equals("yaml"));
         } catch (InvalidMediaTypeException e) {
             return false;
         }

@@ -35,8 +35,11 @@ final class ImageFiles {
     private ImageFiles() {
     }
 
-    /** An open image file and the path it was opened by, which has no symbolic link below the image directory. */
-    record Opened(Path realPath, SeekableByteChannel channel) {
+    /**
+     * An open image file, the path it was opened by (no symbolic link below the image directory) and its
+     * identity ({@link BasicFileAttributes#fileKey()}: device and inode), read through the directory it was opened in.
+     */
+    record Opened(Path realPath, SeekableByteChannel channel, Object fileKey) {
     }
 
     /** Opens {@code relative} (plain names only, no {@code ..}) below {@code directory}. */
@@ -69,7 +72,7 @@ final class ImageFiles {
                 throw unreadable();
             }
             SeekableByteChannel channel = current.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-            return new Opened(base.resolve(relative), channel);
+            return new Opened(base.resolve(relative), channel, attributes.fileKey());
         } catch (NoSuchFileException e) {
             throw unreadable();
         } catch (FileSystemException e) {

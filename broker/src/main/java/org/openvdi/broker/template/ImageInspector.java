@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,9 +20,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Checks that an image path lies inside a configured image directory, opens it there without following
- * any symbolic link below that directory ({@link ImageFiles}), tells its format from its header (refusing
- * anything that is not a self-contained disk image, {@link ImageFormat}), then computes the SHA-256 of the
- * file it opened: a caller's checksum is never trusted. The version records the path without links.
+ * any symbolic link below that directory ({@link ImageFiles}), and checks that the path without links still
+ * names the file it opened (same device and inode). For a disk image it then tells its format from its header
+ * (refusing anything that is not a self-contained disk image, {@link ImageFormat}) and computes the SHA-256 of
+ * the file it opened: a caller's checksum is never trusted. The version records the path without links.
+ * A template's kernel and initrd ({@link #bootFile}) are held to the same rule, at registration.
  */
 @Component
 class ImageInspector {
@@ -34,10 +39,7 @@ class ImageInspector {
     }
 
     Inspection inspect(String imagePath) {
-        Path absolute = allowedPath(imagePath);
-        Path directory = directories.stream().filter(d -> absolute.startsWith(d) && !absolute.equals(d)).findFirst()
-                .orElseThrow(ImageInspector::outside);
-        ImageFiles.Opened opened = ImageFiles.open(directory, directory.relativize(absolute));
+        ImageFiles.Opened opened = open(imagePath);
         try (InputStream in = Channels.newInputStream(opened.channel())) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] head = new byte[ImageFormat.HEAD_BYTES];
@@ -53,6 +55,54 @@ class ImageInspector {
             throw new BrokerException(ErrorCode.IMAGE_UNREADABLE, "The image cannot be read");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The link-free path of a file a template boots directly ({@code boot.kernel}, {@code boot.initrd}): it must
+     * be a regular file inside an image directory, like a disk image. A refusal names the key.
+     *
+     * @throws BrokerException {@code IMAGE_PATH_NOT_ALLOWED} outside the image directories, with {@code ..} or
+     *                         through a symbolic link; {@code IMAGE_UNREADABLE} when there is no readable file
+     */
+    Path bootFile(String key, String hostPath) {
+        try {
+            ImageFiles.Opened opened = open(hostPath);
+            try {
+                opened.channel().close();
+            } catch (IOException e) {
+                // opened for reading only, and only to check it
+            }
+            return opened.realPath();
+        } catch (BrokerException e) {
+            throw new BrokerException(e.code(), key + ": " + e.getMessage());
+        }
+    }
+
+    private ImageFiles.Opened open(String imagePath) {
+        Path absolute = allowedPath(imagePath);
+        Path directory = directories.stream().filter(d -> absolute.startsWith(d) && !absolute.equals(d)).findFirst()
+                .orElseThrow(ImageInspector::outside);
+        ImageFiles.Opened opened = ImageFiles.open(directory, directory.relativize(absolute));
+        requireSameFile(opened);
+        return opened;
+    }
+
+    /** The recorded path must name the file that was opened: not one swapped in at that path since. */
+    private static void requireSameFile(ImageFiles.Opened opened) {
+        Object key;
+        try {
+            key = Files.readAttributes(opened.realPath(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            key = null;
+        }
+        if (key == null || !key.equals(opened.fileKey())) {
+            try {
+                opened.channel().close();
+            } catch (IOException e) {
+                // opened for reading only
+            }
+            throw new BrokerException(ErrorCode.IMAGE_PATH_NOT_ALLOWED, "The image file was replaced while it was checked");
         }
     }
 

@@ -18,6 +18,7 @@ import org.openvdi.broker.template.api.RetireTemplateVersionCommand;
 import org.openvdi.broker.template.api.TemplateRegisteredEvent;
 import org.openvdi.broker.template.api.TemplateVersionPublishedEvent;
 import org.openvdi.broker.template.api.TemplateVersionRetiredEvent;
+import org.openvdi.templates.descriptor.TemplateDescriptor;
 
 /** A golden image and its numbered versions. */
 @Aggregate
@@ -33,10 +34,12 @@ class Template {
 
     @CommandHandler
     Template(RegisterTemplateCommand command, @MetaDataValue("user") String user) {
-        if (command.vcpus() < 1 || command.memoryMiB() < 16) {
+        TemplateDescriptor descriptor = command.descriptor();
+        if (descriptor == null || descriptor.hardware().vcpus() < 1 || descriptor.hardware().memoryMiB() < 16) {
             throw new BrokerException(ErrorCode.VALIDATION_FAILED, "A template needs at least 1 vCPU and 16 MiB");
         }
-        apply(new TemplateRegisteredEvent(command.templateId(), command.name(), command.vcpus(), command.memoryMiB(), user));
+        apply(new TemplateRegisteredEvent(command.templateId(), descriptor.name(), descriptor.hardware().vcpus(),
+                descriptor.hardware().memoryMiB(), user, descriptor));
     }
 
     /** Publishes the next version and answers its number. */

@@ -2,8 +2,6 @@ package org.openvdi.broker.template;
 
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import java.security.Principal;
@@ -14,11 +12,14 @@ import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.template.api.RetireTemplateVersionCommand;
 import org.openvdi.broker.web.DisplayText;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,16 +32,14 @@ class TemplateController {
     private final AuditedCommands commands;
     private final TemplateQueries templates;
     private final TemplatePublisher publisher;
+    private final TemplateDescriptors descriptors;
 
-    TemplateController(AuditedCommands commands, TemplateQueries templates, TemplatePublisher publisher) {
+    TemplateController(AuditedCommands commands, TemplateQueries templates, TemplatePublisher publisher,
+                       TemplateDescriptors descriptors) {
         this.commands = commands;
         this.templates = templates;
         this.publisher = publisher;
-    }
-
-    record RegisterTemplateRequest(@NotBlank @DisplayText String name,
-                                   @Min(1) @Max(64) int vcpus,
-                                   @Min(64) @Max(1048576) int memoryMiB) {
+        this.descriptors = descriptors;
     }
 
     /**
@@ -53,10 +52,15 @@ class TemplateController {
                                  @Pattern(regexp = "raw|qcow2", message = "must be raw or qcow2") String format) {
     }
 
-    @PostMapping
+    /**
+     * Registers a template from its descriptor, or from the short form {@code {name, vcpus, memoryMiB}}:
+     * JSON, or YAML with {@code Content-Type: application/yaml}.
+     */
+    @PostMapping(consumes = {MediaType.APPLICATION_JSON_VALUE, TemplateDescriptors.APPLICATION_YAML})
     @ResponseStatus(HttpStatus.CREATED)
-    TemplateView register(@Valid @RequestBody RegisterTemplateRequest request, Principal principal) {
-        return publisher.register(request.name(), request.vcpus(), request.memoryMiB(), principal.getName());
+    TemplateView register(@RequestBody byte[] body, @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
+                          Principal principal) {
+        return publisher.register(descriptors.read(body, type), principal.getName());
     }
 
     @GetMapping

@@ -26,8 +26,9 @@ class TemplateProjection {
 
     @EventHandler
     void on(TemplateRegisteredEvent e, @Timestamp Instant at) {
-        jdbc.sql("INSERT INTO template_view (id, name, vcpus, memory_mib, registered_at) VALUES (?, ?, ?, ?, ?)")
-                .params(e.templateId(), e.name(), e.vcpus(), e.memoryMiB(), utc(at)).update();
+        jdbc.sql("INSERT INTO template_view (id, name, vcpus, memory_mib, registered_at, descriptor) VALUES (?, ?, ?, ?, ?, ?)")
+                .params(e.templateId(), e.name(), e.vcpus(), e.memoryMiB(), utc(at),
+                        DescriptorColumn.write(e.descriptorOrShortForm())).update();
     }
 
     @EventHandler

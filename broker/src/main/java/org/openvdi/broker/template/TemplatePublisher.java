@@ -6,6 +6,9 @@ import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.template.api.PublishTemplateVersionCommand;
 import org.openvdi.broker.template.api.RegisterTemplateCommand;
+import org.openvdi.templates.descriptor.Boot;
+import org.openvdi.templates.descriptor.KernelBoot;
+import org.openvdi.templates.descriptor.TemplateDescriptor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,13 +28,35 @@ public class TemplatePublisher {
         this.inspector = inspector;
     }
 
+    /** Registers a template given in the short form (disk boot on the default network). */
     public TemplateView register(String name, int vcpus, int memoryMiB, String actor) {
-        if (templates.nameTaken(name)) {
+        return register(TemplateDescriptor.shortForm(name, vcpus, memoryMiB), actor);
+    }
+
+    /**
+     * Registers a template from its descriptor. A kernel and initrd must be files inside the image directories,
+     * like disk images; the template records their paths without links.
+     */
+    public TemplateView register(TemplateDescriptor descriptor, String actor) {
+        TemplateDescriptor confined = withBootFilesConfined(descriptor);
+        if (templates.nameTaken(confined.name())) {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A template with that name exists");
         }
         UUID id = UUID.randomUUID();
-        commands.send(new RegisterTemplateCommand(id, name, vcpus, memoryMiB), actor);
+        commands.send(new RegisterTemplateCommand(id, confined), actor);
         return templates.find(id).orElseThrow();
+    }
+
+    private TemplateDescriptor withBootFilesConfined(TemplateDescriptor descriptor) {
+        KernelBoot kernel = descriptor.boot().kernel();
+        if (kernel == null) {
+            return descriptor;
+        }
+        String path = inspector.bootFile("boot.kernel", kernel.path()).toString();
+        String initrd = kernel.initrd() == null ? null : inspector.bootFile("boot.initrd", kernel.initrd()).toString();
+        return new TemplateDescriptor(descriptor.name(), descriptor.hardware(),
+                new Boot(null, new KernelBoot(path, initrd, kernel.cmdline())), descriptor.display(), descriptor.network(),
+                descriptor.guest(), descriptor.readiness(), descriptor.userDisk());
     }
 
     public TemplateView.Version publish(UUID templateId, String imagePath, String actor) {

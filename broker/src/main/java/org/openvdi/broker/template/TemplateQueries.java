@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.openvdi.templates.descriptor.TemplateDescriptor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -46,6 +47,15 @@ public class TemplateQueries {
     private TemplateView map(ResultSet rs, int row) throws SQLException {
         UUID id = rs.getObject("id", UUID.class);
         return new TemplateView(id, rs.getString("name"), rs.getInt("vcpus"), rs.getInt("memory_mib"),
-                rs.getTimestamp("registered_at").toInstant(), versions(id));
+                rs.getTimestamp("registered_at").toInstant(), descriptor(rs), versions(id));
+    }
+
+    /** The stored descriptor; a row projected before descriptors existed has the short form's. */
+    private TemplateDescriptor descriptor(ResultSet rs) throws SQLException {
+        String stored = rs.getString("descriptor");
+        if (stored == null) {
+            return TemplateDescriptor.shortForm(rs.getString("name"), rs.getInt("vcpus"), rs.getInt("memory_mib"));
+        }
+        return DescriptorColumn.read(stored);
     }
 }

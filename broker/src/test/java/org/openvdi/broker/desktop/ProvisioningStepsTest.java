@@ -12,6 +12,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openvdi.broker.hypervisor.MachineSpec;
+import org.openvdi.templates.descriptor.Boot;
+import org.openvdi.templates.descriptor.DiskBoot;
+import org.openvdi.templates.descriptor.Display;
+import org.openvdi.templates.descriptor.Guest;
+import org.openvdi.templates.descriptor.Hardware;
+import org.openvdi.templates.descriptor.Network;
+import org.openvdi.templates.descriptor.Readiness;
+import org.openvdi.templates.descriptor.TemplateDescriptor;
+import org.openvdi.templates.descriptor.UserDisk;
+import org.openvdi.templates.xml.LibvirtNames;
 import org.junit.jupiter.api.io.TempDir;
 import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.RecordDesktopReadyCommand;
@@ -153,7 +164,27 @@ class ProvisioningStepsTest {
     }
 
     private ProvisioningSteps.Plan plan(DesktopState state, boolean poweringOn, ImageSpec spec) {
-        return new ProvisioningSteps.Plan(desktop, state, poweringOn, HOST, spec, "desktop " + desktop, 1, 256);
+        return new ProvisioningSteps.Plan(desktop, state, poweringOn, HOST, spec, "desktop " + desktop,
+                TemplateDescriptor.shortForm("tiny", 1, 256), false);
+    }
+
+    @Test
+    void givenATemplateDescriptor_whenTheMachineIsPlanned_thenItCarriesNetworkDerivedMacAgentAndUserDiskOfPersistentDesktops() {
+        TemplateDescriptor template = new TemplateDescriptor("t", new Hardware(2, 512, null), new Boot(new DiskBoot(null, null), null),
+                Display.DEFAULT, new Network(null, "br0"), new Guest("Debian 12", true), Readiness.GUEST_AGENT, new UserDisk(4));
+
+        MachineSpec floating = new ProvisioningSteps.Plan(desktop, DesktopState.REQUESTED, false, HOST, image, "d", template, false)
+                .machine("pw");
+        MachineSpec persistent = new ProvisioningSteps.Plan(desktop, DesktopState.REQUESTED, false, HOST, image, "d", template, true)
+                .machine("pw");
+
+        assertThat(floating.network()).isEqualTo(new Network(null, "br0"));
+        assertThat(floating.macAddress()).isEqualTo(LibvirtNames.macAddress(desktop.toString())).startsWith("52:54:00:");
+        assertThat(floating.guestAgent()).isTrue();
+        assertThat(floating.vcpus()).isEqualTo(2);
+        assertThat(floating.userDiskGiB()).isNull();
+        assertThat(persistent.userDiskGiB()).isEqualTo(4);
+        assertThat(plan(DesktopState.REQUESTED, false).machine("pw").network().network()).isEqualTo("openvdi");
     }
 
     private List<ManagedMachine> machines() {

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.StringReader;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.libvirt.Connect;
 import org.openvdi.broker.hypervisor.AccelerationVerdict;
 import org.openvdi.broker.hypervisor.DisplayEndpoint;
@@ -30,6 +32,13 @@ import org.openvdi.broker.hypervisor.MachineEventListener.MachineEvent;
 import org.openvdi.broker.hypervisor.MachineSpec;
 import org.openvdi.broker.hypervisor.ManagedMachine;
 import org.openvdi.broker.hypervisor.VirtType;
+import org.openvdi.templates.descriptor.Display;
+import org.openvdi.templates.descriptor.Network;
+import org.openvdi.templates.xml.LibvirtNames;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
 
 /**
  * The adapter against libvirt's in-memory test driver: fast, needs no daemon. The driver's state is
@@ -80,6 +89,35 @@ class LibvirtHypervisorTest {
         assertThat(verdict.effectiveType()).isEqualTo(EffectiveVirtType.TEST);
         assertThat(verdict.reason()).contains("test driver");
         assertThat(verdict.millis()).isLessThan(1000);
+    }
+
+    @Test
+    void givenTemplateNetworkOrBridge_whenDomainDefined_thenItsXmlHasAVirtioNicWithTheDesktopsMacThere() throws Exception {
+        for (Network network : List.of(new Network("openvdi-test", null), new Network(null, "br-test0"))) {
+            String id = UUID.randomUUID().toString();
+            hypervisor.ensureImage(HOST, image);
+            hypervisor.cloneVolume(HOST, id, image);
+            hypervisor.defineDomain(HOST, new MachineSpec(id, "networked", 1, 256, "pw", image, network,
+                    LibvirtNames.macAddress(id), false, null, Display.DEFAULT, null));
+
+            Connect direct = new Connect("test:///default");
+            try {
+                Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new InputSource(
+                        new StringReader(direct.domainLookupByName(LibvirtNames.domainName(id)).getXMLDesc(0))));
+                NodeList interfaces = xml.getElementsByTagName("interface");
+                assertThat(interfaces.getLength()).as(network.toString()).isEqualTo(1);
+                Element nic = (Element) interfaces.item(0);
+                assertThat(nic.getAttribute("type")).isEqualTo(network.bridged() ? "bridge" : "network");
+                Element source = (Element) nic.getElementsByTagName("source").item(0);
+                assertThat(source.getAttribute(network.bridged() ? "bridge" : "network")).isEqualTo(network.sourceName());
+                Element mac = (Element) nic.getElementsByTagName("mac").item(0);
+                assertThat(mac.getAttribute("address")).isEqualTo(LibvirtNames.macAddress(id)).startsWith("52:54:00:");
+                assertThat(((Element) nic.getElementsByTagName("model").item(0)).getAttribute("type")).isEqualTo("virtio");
+            } finally {
+                direct.close();
+            }
+            hypervisor.destroy(HOST, id);
+        }
     }
 
     @Test

@@ -85,6 +85,29 @@ class CrossSiteRequestTest {
     }
 
     @Test
+    void givenCachedBasicCredentials_whenAnotherSitePostsATemplateDescriptor_thenFormsAre415AndYamlIsForbidden() {
+        WebClient browser = new WebClient(port);
+        String yaml = "name: evil-yaml\nhardware: {vcpus: 1, memoryMiB: 128}\nboot: {disk: {}}\n";
+        String json = "{\"name\":\"evil-json\",\"hardware\":{\"vcpus\":1,\"memoryMiB\":128},\"boot\":{\"disk\":{}}}";
+        Map<String, String> headers = with(FROM_EVIL, "Authorization", WebClient.basic("admin", "demo"));
+        for (String type : FORM_TYPES) {
+            assertProblem(browser.send("POST", "/api/templates", headers, type, yaml), 415, "UNSUPPORTED_MEDIA_TYPE");
+            assertProblem(browser.send("POST", "/api/templates", headers, type, json), 415, "UNSUPPORTED_MEDIA_TYPE");
+        }
+        for (Map<String, String> provenance : List.of(FROM_EVIL, Map.of("Origin", EVIL), Map.of("Sec-Fetch-Site", "cross-site"))) {
+            Map<String, String> foreign = with(provenance, "Authorization", WebClient.basic("admin", "demo"));
+            assertProblem(browser.send("POST", "/api/templates", foreign, "application/yaml", yaml), 403, "FORBIDDEN");
+            assertProblem(browser.send("POST", "/api/templates", foreign, "application/yaml; charset=utf-8", yaml),
+                    403, "FORBIDDEN");
+        }
+        WebClient signedIn = new WebClient(port).signIn("admin", "demo");
+        Map<String, String> page = Map.of("X-XSRF-TOKEN", signedIn.csrfToken(), "Origin", EVIL, "Sec-Fetch-Site", "cross-site");
+        assertProblem(signedIn.send("POST", "/api/templates", page, "application/yaml", yaml), 403, "FORBIDDEN");
+        assertThat(signedIn.send("POST", "/api/templates", Map.of(), "application/yaml", yaml).status()).isEqualTo(403);
+        assertNothingChanged();
+    }
+
+    @Test
     void givenCachedBasicCredentials_whenAnotherSiteSendsBodilessWrites_thenForbiddenAndNothingChanges() {
         WebClient browser = new WebClient(port);
         String basic = WebClient.basic("admin", "demo");

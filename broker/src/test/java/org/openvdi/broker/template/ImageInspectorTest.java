@@ -206,6 +206,45 @@ class ImageInspectorTest {
                 .isInstanceOfSatisfying(BrokerException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_INVALID);
                     assertThat(e.getMessage()).contains(reason);
+
+    // --- kernel and initrd of templates that boot directly ---
+
+    @Test
+    void givenKernelInsideTheImageDirectory_whenCheckedAsBootFile_thenItsLinkFreePathIsReturned() throws IOException {
+        Path kernel = Files.write(Files.createDirectories(images.resolve("boot")).resolve("vmlinuz"), new byte[64]);
+        Path linkedImages = Files.createSymbolicLink(root.resolve("images-link"), images);
+        ImageInspector throughLink = new ImageInspector(new ImageProperties(List.of(linkedImages.toString())));
+
+        assertThat(inspector.bootFile("boot.kernel", kernel.toString())).isEqualTo(kernel);
+        assertThat(throughLink.bootFile("boot.kernel", linkedImages.resolve("boot/vmlinuz").toString()))
+                .isEqualTo(images.toRealPath().resolve("boot/vmlinuz"));
+    }
+
+    @Test
+    void givenBootFileOutsideThroughDotDotOrThroughALinkedDirectory_whenChecked_thenImagePathNotAllowedNamingTheKey()
+            throws IOException {
+        Files.createSymbolicLink(images.resolve("escape"), outside);
+        Files.createSymbolicLink(images.resolve("initrd.img"), outside.resolve("shadow"));
+
+        assertBootFileRefused("boot.kernel", "/etc/passwd", ErrorCode.IMAGE_PATH_NOT_ALLOWED);
+        assertBootFileRefused("boot.kernel", outside.resolve("shadow").toString(), ErrorCode.IMAGE_PATH_NOT_ALLOWED);
+        assertBootFileRefused("boot.initrd", images + "/../outside/shadow", ErrorCode.IMAGE_PATH_NOT_ALLOWED);
+        assertBootFileRefused("boot.kernel", images.resolve("escape/shadow").toString(), ErrorCode.IMAGE_PATH_NOT_ALLOWED);
+        assertBootFileRefused("boot.initrd", images.resolve("initrd.img").toString(), ErrorCode.IMAGE_PATH_NOT_ALLOWED);
+        assertBootFileRefused("boot.kernel", images.toString(), ErrorCode.IMAGE_PATH_NOT_ALLOWED);
+    }
+
+    @Test
+    void givenMissingBootFileOrADirectory_whenChecked_thenImageUnreadableNamingTheKey() {
+        assertBootFileRefused("boot.kernel", images.resolve("vmlinuz-missing").toString(), ErrorCode.IMAGE_UNREADABLE);
+        assertBootFileRefused("boot.initrd", images.resolve("win11").toString(), ErrorCode.IMAGE_UNREADABLE);
+    }
+
+    private void assertBootFileRefused(String key, String path, ErrorCode code) {
+        assertThatThrownBy(() -> inspector.bootFile(key, path)).as(path)
+                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                    assertThat(e.code()).isEqualTo(code);
+                    assertThat(e.getMessage()).startsWith(key + ": ");
                 });
     }
 

@@ -1,5 +1,6 @@
 package org.openvdi.broker.template;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.openvdi.broker.Rejections.rejectedWith;
 
@@ -20,6 +21,8 @@ import org.openvdi.broker.template.api.RetireTemplateVersionCommand;
 import org.openvdi.broker.template.api.TemplateRegisteredEvent;
 import org.openvdi.broker.template.api.TemplateVersionPublishedEvent;
 import org.openvdi.broker.template.api.TemplateVersionRetiredEvent;
+import org.openvdi.templates.descriptor.TemplateDescriptor;
+import org.openvdi.templates.descriptor.TemplateDescriptorReader;
 
 class TemplateTest {
 
@@ -31,7 +34,8 @@ class TemplateTest {
     private static final String IMAGE_2 = "/var/lib/openvdi/images/win11-v2.qcow2";
     private static final long SIZE = 10_737_418_240L;
 
-    private static final TemplateRegisteredEvent REGISTERED = new TemplateRegisteredEvent(TEMPLATE, "Windows 11", 2, 4096, "admin");
+    private static final TemplateRegisteredEvent REGISTERED = new TemplateRegisteredEvent(TEMPLATE, "Windows 11", 2, 4096, "admin",
+            TemplateDescriptor.shortForm("Windows 11", 2, 4096));
     private static final TemplateVersionPublishedEvent V1 = new TemplateVersionPublishedEvent(TEMPLATE, 1, IMAGE_1, SHA_1,
             "qcow2", SIZE, "admin");
     private static final TemplateVersionPublishedEvent V2 = new TemplateVersionPublishedEvent(TEMPLATE, 2, IMAGE_2, SHA_2,
@@ -51,7 +55,7 @@ class TemplateTest {
     @Test
     void givenNoTemplate_whenRegistered_thenTemplateRegisteredByTheActingUser() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterTemplateCommand(TEMPLATE, "Windows 11", 2, 4096), ADMIN)
+                .when(new RegisterTemplateCommand(TEMPLATE, TemplateDescriptor.shortForm("Windows 11", 2, 4096)), ADMIN)
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(REGISTERED);
     }
@@ -59,15 +63,16 @@ class TemplateTest {
     @Test
     void givenNoTemplate_whenRegisteredWithOneVcpuAnd16MiB_thenTemplateRegistered() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterTemplateCommand(TEMPLATE, "tiny", 1, 16), ADMIN)
-                .expectEvents(new TemplateRegisteredEvent(TEMPLATE, "tiny", 1, 16, "admin"));
+                .when(new RegisterTemplateCommand(TEMPLATE, TemplateDescriptor.shortForm("tiny", 1, 16)), ADMIN)
+                .expectEvents(new TemplateRegisteredEvent(TEMPLATE, "tiny", 1, 16, "admin",
+            TemplateDescriptor.shortForm("tiny", 1, 16)));
     }
 
     @ParameterizedTest(name = "{0} vCPUs")
     @ValueSource(ints = {0, -1})
     void givenNoTemplate_whenRegisteredWithoutVcpus_thenValidationFailed(int vcpus) {
         fixture.givenNoPriorActivity()
-                .when(new RegisterTemplateCommand(TEMPLATE, "Windows 11", vcpus, 4096), ADMIN)
+                .when(new RegisterTemplateCommand(TEMPLATE, TemplateDescriptor.shortForm("Windows 11", vcpus, 4096)), ADMIN)
                 .expectException(BrokerException.class)
                 .expectException(rejectedWith(ErrorCode.VALIDATION_FAILED))
                 .expectExceptionMessage("A template needs at least 1 vCPU and 16 MiB")
@@ -78,9 +83,37 @@ class TemplateTest {
     @ValueSource(ints = {15, 0, -4096})
     void givenNoTemplate_whenRegisteredWithTooLittleMemory_thenValidationFailed(int memoryMiB) {
         fixture.givenNoPriorActivity()
-                .when(new RegisterTemplateCommand(TEMPLATE, "Windows 11", 2, memoryMiB), ADMIN)
+                .when(new RegisterTemplateCommand(TEMPLATE, TemplateDescriptor.shortForm("Windows 11", 2, memoryMiB)), ADMIN)
                 .expectException(rejectedWith(ErrorCode.VALIDATION_FAILED))
                 .expectNoEvents();
+    }
+
+    @Test
+    void givenNoTemplate_whenRegisteredWithADescriptor_thenTheEventCarriesIt() {
+        TemplateDescriptor descriptor = new TemplateDescriptorReader().readYaml("t.yaml", """
+                name: Debian desktop
+                hardware: {vcpus: 2, memoryMiB: 2048}
+                boot: {disk: {image: debian.qcow2, format: qcow2}}
+                network: {bridge: br0}
+                guest: {os: Debian 12, agent: true}
+                readiness: GUEST_AGENT
+                userDisk: {sizeGiB: 4}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        fixture.givenNoPriorActivity()
+                .when(new RegisterTemplateCommand(TEMPLATE, descriptor), ADMIN)
+                .expectEvents(new TemplateRegisteredEvent(TEMPLATE, "Debian desktop", 2, 2048, "admin", descriptor));
+    }
+
+    @Test
+    void givenAnEventRecordedBeforeDescriptors_whenRead_thenItsDescriptorIsTheShortFormOnTheDefaultNetwork() {
+        TemplateRegisteredEvent revision1 = new TemplateRegisteredEvent(TEMPLATE, "old", 1, 256, "admin", null);
+
+        assertThat(revision1.descriptorOrShortForm()).isEqualTo(TemplateDescriptor.shortForm("old", 1, 256));
+        assertThat(revision1.descriptorOrShortForm().network().network()).isEqualTo("openvdi");
+        fixture.given(revision1)
+                .when(new PublishTemplateVersionCommand(TEMPLATE, IMAGE_1, SHA_1, "qcow2", SIZE), ADMIN)
+                .expectResultMessagePayload(1);
     }
 
     // --- publish ---

@@ -16,6 +16,7 @@ import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.template.api.TemplateRegisteredEvent;
+import org.openvdi.templates.descriptor.TemplateDescriptor;
 import org.openvdi.broker.template.api.TemplateVersionPublishedEvent;
 
 /** Event histories that put hosts, pools and desktops into the read models of a process test. */
@@ -53,7 +54,8 @@ public final class Histories {
 
     /** {@link #TEMPLATE} with version 1 on {@code image}. */
     public static Object[] template(ImageSpec image) {
-        return new Object[] {new TemplateRegisteredEvent(TEMPLATE, "tiny", 1, 256, "admin"),
+        return new Object[] {new TemplateRegisteredEvent(TEMPLATE, "tiny", 1, 256, "admin",
+                TemplateDescriptor.shortForm("tiny", 1, 256)),
                 new TemplateVersionPublishedEvent(TEMPLATE, 1, image.sourcePath(), image.sha256(), image.format(),
                         image.sizeBytes(), "admin")};
     }

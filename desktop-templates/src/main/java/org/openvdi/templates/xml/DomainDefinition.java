@@ -17,10 +17,17 @@ import java.util.Objects;
  * @param vncListenAddress address the VNC display listens on
  * @param vncPassword      VNC password (1-8 characters; VNC ignores anything longer)
  * @param video            emulated graphics card
+ * @param resolution       the resolution the video card starts with; null: the guest's own choice
+ * @param nic              the desktop's virtio NIC; null: none
+ * @param guestAgent       whether the guest runs the QEMU guest agent (then it gets its virtio channel)
+ * @param userDiskPath     absolute path of the user's data disk ({@code vdb}); null: none
+ * @param directBoot       a kernel to boot directly; null: boot the disk
  */
 public record DomainDefinition(String desktopId, String hostId, String displayName, DomainType type,
                                int vcpus, int memoryMiB, String diskPath, String imageSha256,
-                               String vncListenAddress, String vncPassword, VideoModel video) {
+                               String vncListenAddress, String vncPassword, VideoModel video,
+                               Resolution resolution, NetworkInterface nic, boolean guestAgent, String userDiskPath,
+                               DirectBoot directBoot) {
 
     public DomainDefinition {
         desktopId = LibvirtNames.requireDesktopId(desktopId);
@@ -41,6 +48,20 @@ public record DomainDefinition(String desktopId, String hostId, String displayNa
         XmlCharacters.requireSingleLine("VNC listen address", vncListenAddress, 255);
         XmlCharacters.requireSingleLine("VNC password", vncPassword, 8);
         Objects.requireNonNull(video, "video");
+        if (userDiskPath != null) {
+            XmlCharacters.requireSingleLine("user disk path", userDiskPath, 4096);
+            if (!userDiskPath.startsWith("/")) {
+                throw new IllegalArgumentException("user disk path must be absolute");
+            }
+        }
+    }
+
+    /** A desktop without NIC, guest agent, user disk or direct boot, at the guest's own resolution. */
+    public DomainDefinition(String desktopId, String hostId, String displayName, DomainType type, int vcpus, int memoryMiB,
+                            String diskPath, String imageSha256, String vncListenAddress, String vncPassword,
+                            VideoModel video) {
+        this(desktopId, hostId, displayName, type, vcpus, memoryMiB, diskPath, imageSha256, vncListenAddress, vncPassword,
+                video, null, null, false, null, null);
     }
 
     /** {@code vdi-<desktopId>}. */

@@ -1,5 +1,8 @@
 package org.openvdi.templates.xml;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -81,6 +84,30 @@ public final class LibvirtNames {
     /** {@code vdi-<desktopId>.qcow2}. */
     public static String cloneVolumeName(String desktopId) {
         return domainName(desktopId) + ".qcow2";
+    }
+
+    /**
+     * {@code vdi-<desktopId>-user.qcow2}: the user's data disk of a persistent desktop. It never matches
+     * {@code vdi-<uuid>.qcow2}, so it is never mistaken for a clone.
+     */
+    public static String userDiskVolumeName(String desktopId) {
+        return domainName(desktopId) + "-user.qcow2";
+    }
+
+    /**
+     * The MAC address of a desktop's NIC: QEMU's locally administered unicast prefix {@code 52:54:00} and the
+     * first three bytes of the SHA-256 of the desktop id. The same desktop always gets the same address, so a
+     * retried definition defines the same domain.
+     */
+    public static String macAddress(String desktopId) {
+        byte[] hash;
+        try {
+            hash = MessageDigest.getInstance("SHA-256")
+                    .digest(requireDesktopId(desktopId).getBytes(StandardCharsets.US_ASCII));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return String.format("52:54:00:%02x:%02x:%02x", hash[0] & 0xff, hash[1] & 0xff, hash[2] & 0xff);
     }
 
     /** {@code img-<first 16 hex digits of the sha256>.<raw|qcow2>}. */

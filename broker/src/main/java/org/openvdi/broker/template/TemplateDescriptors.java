@@ -1,0 +1,63 @@
+package org.openvdi.broker.template;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.web.DisplayTextValidator;
+import org.openvdi.templates.descriptor.DescriptorException;
+import org.openvdi.templates.descriptor.TemplateDescriptor;
+import org.openvdi.templates.descriptor.TemplateDescriptorReader;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a descriptor from a request body (JSON, or YAML) and applies the broker's free-text rule
+ * ({@link org.openvdi.broker.web.DisplayText}) to its text. A refusal is {@code VALIDATION_FAILED} with the
+ * reader's message, which names the key and the rule but never a value.
+ */
+@Component
+class TemplateDescriptors {
+
+    static final String APPLICATION_YAML = "application/yaml";
+    private static final String SOURCE = "request body";
+
+    private final TemplateDescriptorReader reader = new TemplateDescriptorReader();
+
+    TemplateDescriptor read(byte[] body, MediaType type) {
+        requireUtf8(body);
+        TemplateDescriptor descriptor;
+        try {
+            descriptor = MediaType.APPLICATION_JSON.isCompatibleWith(type)
+                    ? reader.readJson(SOURCE, body) : reader.readYaml(SOURCE, body);
+        } catch (DescriptorException e) {
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, e.getMessage());
+        }
+        requireDisplayText("name", descriptor.name(), 100);
+        requireDisplayText("guest.os", descriptor.guest().os(), 64);
+        if (descriptor.boot().kernel() != null) {
+            requireDisplayText("boot.cmdline", descriptor.boot().kernel().cmdline(), 1024);
+        }
+        return descriptor;
+    }
+
+    private static void requireUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, SOURCE + ": (document): must be UTF-8");
+        }
+    }
+
+    private static void requireDisplayText(String key, String text, int max) {
+        if (text != null && !DisplayTextValidator.isDisplayText(text, max)) {
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, SOURCE + ": " + key + ": must be at most " + max
+                    + " characters without control, format or invisible characters");
+        }
+    }
+}
