@@ -18,7 +18,10 @@ public enum HostUriParameter {
     KNOWN_HOSTS("known_hosts", Value.FILE, EnumSet.of(Scheme.QEMU_SSH)),
     /** TLS certificates; a directory in the TLS PKI directory. */
     PKIPATH("pkipath", Value.DIRECTORY, EnumSet.of(Scheme.QEMU_TLS, Scheme.QEMU)),
-    /** 1 skips libvirt's own checks of the remote end (host key of ssh, server certificate of TLS). */
+    /**
+     * 1 skips libvirt's own checks of the remote end (host key of ssh, server certificate of TLS); the policy
+     * accepts 1 only when {@link HostUriSettings#allowNoVerify()} is on.
+     */
     NO_VERIFY("no_verify", Value.FLAG, EnumSet.of(Scheme.QEMU_SSH, Scheme.QEMU_TLS, Scheme.QEMU)),
     /** 1 keeps ssh from asking for a password on a terminal. */
     NO_TTY("no_tty", Value.FLAG, EnumSet.of(Scheme.QEMU_SSH));

@@ -69,6 +69,10 @@ public final class HostUriPolicy {
                 case FILE -> requireInside(settings.sshKeyDirectory(), parameter.getValue(), false, known.text());
                 case DIRECTORY -> requireInside(settings.tlsPkiDirectory(), parameter.getValue(), true, known.text());
                 case FLAG -> {
+                    if (known == HostUriParameter.NO_VERIFY && "1".equals(parameter.getValue())
+                            && !settings.allowNoVerify()) {
+                        throw HostUriSyntax.refused("no_verify=1 is turned off (openvdi.host-uris.allow-no-verify)");
+                    }
                 }
             }
         }

@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param allowTcp            accept {@code qemu+tcp://} (unencrypted, unauthenticated unless SASL is set up on
  *                            the host): off by default, for labs and tests only
+ * @param allowNoVerify       accept {@code no_verify=1}, which skips libvirt's checks of the remote end (the
+ *                            ssh host key, the TLS server certificate): off by default, for labs only
  * @param sshKeyDirectory     the only directory whose files {@code qemu+ssh://} URIs may name in {@code keyfile}
  *                            and {@code known_hosts}
  * @param tlsPkiDirectory     the only directory whose sub-directories {@code qemu+tls://} URIs may name in
@@ -19,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("openvdi.host-uris")
 public record HostUriSettings(@DefaultValue("false") boolean allowTcp,
+                              @DefaultValue("false") boolean allowNoVerify,
                               Path sshKeyDirectory,
                               Path tlsPkiDirectory,
                               Path testDriverDirectory) {
@@ -29,9 +32,9 @@ public record HostUriSettings(@DefaultValue("false") boolean allowTcp,
         requireAbsolute(testDriverDirectory, "test-driver-directory");
     }
 
-    /** Only the fixed URIs: no qemu+tcp, no file parameters, no test-driver files. */
+    /** Only the fixed URIs: no qemu+tcp, no no_verify=1, no file parameters, no test-driver files. */
     public static HostUriSettings strict() {
-        return new HostUriSettings(false, null, null, null);
+        return new HostUriSettings(false, false, null, null, null);
     }
 
     private static void requireAbsolute(Path directory, String name) {

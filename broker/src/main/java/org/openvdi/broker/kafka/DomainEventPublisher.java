@@ -20,9 +20,11 @@ import org.springframework.stereotype.Component;
  * event store. It runs in a tracking processor of its own ({@value #GROUP}), so commands never
  * wait for Kafka; each send is awaited, and a failed one fails the handler, so the processor's
  * token stays where it was and the processor retries with backoff: at-least-once, resuming after
- * an outage. Kafka is never the source of truth: the event store is. After a failed send the producer is
- * replaced: an idempotent producer whose first sign-in was refused (Kafka up before its users were created)
- * never sends again, so the retry must not reuse it.
+ * an outage. Kafka is never the source of truth: the event store is. After a send that Kafka refused
+ * for authentication or authorization the producer is replaced: an idempotent producer whose first sign-in
+ * was refused (Kafka up before its users were created) never sends again, so the retry must not reuse it.
+ * After any other failure (a plain outage) it is kept: it recovers by itself, and replacing it costs a close
+ * that waits for its pending records.
  */
 @Component
 @ProcessingGroup(DomainEventPublisher.GROUP)
@@ -51,16 +53,25 @@ class DomainEventPublisher {
             kafka.send(settings.eventsTopic(), key, body).get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
             log.debug("Published {} {} of {}", published.type(), published.eventId(), key);
         } catch (ExecutionException e) {
-            kafka.getProducerFactory().reset();
+            replaceProducerIfRefused(e);
             throw new KafkaPublishException("Publishing " + published.type() + " " + published.eventId() + " failed",
                     e.getCause());
         } catch (TimeoutException e) {
-            kafka.getProducerFactory().reset();
             throw new KafkaPublishException("Publishing " + published.type() + " " + published.eventId()
                     + " took longer than " + settings.sendTimeout(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaPublishException("Interrupted while publishing " + published.eventId(), e);
+        } catch (RuntimeException e) {
+            replaceProducerIfRefused(e);
+            throw e;
+        }
+    }
+
+    private void replaceProducerIfRefused(Exception failure) {
+        if (KafkaSignInRefusal.causedBy(failure)) {
+            log.warn("Kafka refused the producer's sign-in or permission; replacing the producer");
+            kafka.getProducerFactory().reset();
         }
     }
 

@@ -90,13 +90,17 @@ class LimitCounters {
         return Optional.ofNullable(seconds).map(s -> Math.max(1, s));
     }
 
-    /** Forgets the failures of these subjects, unless a ban is in force on them. */
-    void reset(LimitKind kind, String subject, LimitKind otherKind, String otherSubject) {
+    /** Seconds until a ban in force on this subject ends, if one is. */
+    Optional<Long> banned(LimitKind kind, String subject) {
+        return banned(kind, subject, kind, subject);
+    }
+
+    /** Forgets the failures of this subject, unless a ban is in force on it; nothing to do when it has none. */
+    void reset(LimitKind kind, String subject) {
         jdbc.update("""
                 DELETE FROM limit_counter
-                WHERE ((kind = :kind AND subject = :subject) OR (kind = :otherKind AND subject = :otherSubject))
-                  AND (banned_until IS NULL OR banned_until <= now())
-                """, params(kind, subject).addValue("otherKind", otherKind.name()).addValue("otherSubject", otherSubject));
+                WHERE kind = :kind AND subject = :subject AND (banned_until IS NULL OR banned_until <= now())
+                """, params(kind, subject));
     }
 
     /** Deletes the rows whose window and ban are both over; answers how many. */

@@ -34,7 +34,7 @@ class SignInGuard {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     void handle(RecordSignInThrottledCommand command) {
         if (bannedUntil == null || command.until().isAfter(bannedUntil)) {
-            apply(new SignInThrottledEvent(command.guardId(), command.subject(), command.userName(),
+            apply(new SignInThrottledEvent(command.guardId(), command.subject(), command.nameKey(),
                     command.clientAddress(), command.failures(), command.until()));
         }
     }

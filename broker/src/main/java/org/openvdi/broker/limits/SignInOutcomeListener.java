@@ -15,7 +15,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 /**
  * Counts how sign-ins end, from the events Spring Security publishes for the form and for HTTP Basic alike:
  * a wrong password or an unknown name (both are bad credentials, so nothing tells them apart) is a failure;
- * a success forgets earlier failures. The client address is the one the request came from.
+ * a success forgets earlier failures of its name. The client address is the one the request came from. A
+ * database fault while counting is logged, never turned into a failed request.
  */
 @Component
 class SignInOutcomeListener {
@@ -40,7 +41,11 @@ class SignInOutcomeListener {
     /** Once per sign-in (the form's separate interactive success event is not one of these). */
     @EventListener
     void succeeded(AuthenticationSuccessEvent event) {
-        throttle.succeeded(event.getAuthentication().getName(), address(event.getAuthentication()));
+        try {
+            throttle.succeeded(event.getAuthentication().getName());
+        } catch (RuntimeException e) {
+            log.error("Could not forget the failed sign-ins of a user who signed in", e);
+        }
     }
 
     private static String address(Authentication authentication) {

@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.limits.api.RecordSignInThrottledCommand;
 import org.openvdi.broker.limits.api.ThrottledSubject;
+import org.openvdi.broker.security.UserDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -11,14 +12,17 @@ import org.springframework.stereotype.Component;
 /**
  * Decides whether a sign-in may be tried, and counts how sign-ins end, per user name and per client address.
  * A failure counts against both; the failure that reaches the limit bans that name or address and records
- * the ban as an event. A success forgets the failures of its name and address, as Guacamole's ban extension
- * does for addresses, but never lifts a ban in force. Unknown names count like known ones.
+ * the ban as an event. A success forgets the failures of its name only: forgetting its address's too would
+ * let one valid account reset the guesses made from that address. A success never lifts a ban in force.
+ * Unknown names count like known ones. The gateway's internal account ({@link UserDirectory#GATEWAY_USER})
+ * is never banned by name, since that would stop every connection; its secret is long and random, and the
+ * address that guesses it is still banned. Names are only ever stored, logged and recorded as their key
+ * ({@link LimitCounters#nameKey}): people type passwords into the name field.
  */
 @Component
 class SignInThrottle {
 
     private static final Logger log = LoggerFactory.getLogger(SignInThrottle.class);
-    private static final int MAX_RECORDED_NAME = 64;
 
     private final LimitCounters counters;
     private final LimitsProperties.SignIn settings;
@@ -32,43 +36,40 @@ class SignInThrottle {
 
     /** Seconds until sign-ins with this name or from this address are allowed again, if they are banned. */
     Optional<Long> refusal(String userName, String clientAddress) {
+        String addressKey = LimitCounters.addressKey(clientAddress);
+        if (isGateway(userName)) {
+            return counters.banned(LimitKind.SIGN_IN_ADDRESS, addressKey);
+        }
         return counters.banned(LimitKind.SIGN_IN_NAME, LimitCounters.nameKey(userName),
-                LimitKind.SIGN_IN_ADDRESS, LimitCounters.addressKey(clientAddress));
+                LimitKind.SIGN_IN_ADDRESS, addressKey);
     }
 
     void failed(String userName, String clientAddress) {
         String nameKey = LimitCounters.nameKey(userName);
         String addressKey = LimitCounters.addressKey(clientAddress);
-        counters.failure(LimitKind.SIGN_IN_NAME, nameKey, settings)
-                .ifPresent(ban -> record(ThrottledSubject.USER_NAME, nameKey, userName, clientAddress, ban));
+        if (!isGateway(userName)) {
+            counters.failure(LimitKind.SIGN_IN_NAME, nameKey, settings)
+                    .ifPresent(ban -> record(ThrottledSubject.USER_NAME, nameKey, nameKey, addressKey, ban));
+        }
         counters.failure(LimitKind.SIGN_IN_ADDRESS, addressKey, settings)
-                .ifPresent(ban -> record(ThrottledSubject.CLIENT_ADDRESS, addressKey, userName, clientAddress, ban));
+                .ifPresent(ban -> record(ThrottledSubject.CLIENT_ADDRESS, addressKey, nameKey, addressKey, ban));
     }
 
-    void succeeded(String userName, String clientAddress) {
-        counters.reset(LimitKind.SIGN_IN_NAME, LimitCounters.nameKey(userName),
-                LimitKind.SIGN_IN_ADDRESS, LimitCounters.addressKey(clientAddress));
+    /** Forgets the failures of this name (none are counted for the gateway); the address's stay. */
+    void succeeded(String userName) {
+        if (!isGateway(userName)) {
+            counters.reset(LimitKind.SIGN_IN_NAME, LimitCounters.nameKey(userName));
+        }
     }
 
-    private void record(ThrottledSubject subject, String key, String userName, String clientAddress, LimitCounters.Ban ban) {
-        String name = printable(userName);
-        log.info("Sign-ins banned until {} ({} {} after {} failures; name {}, address {})", ban.until(), subject,
-                subject == ThrottledSubject.USER_NAME ? name : clientAddress, ban.failures(), name, clientAddress);
-        commands.system(new RecordSignInThrottledCommand(SignInGuard.idOf(subject, key), subject, name,
-                LimitCounters.addressKey(clientAddress), ban.failures(), ban.until()));
+    private static boolean isGateway(String userName) {
+        return UserDirectory.GATEWAY_USER.equals(userName);
     }
 
-    /** The name as recorded: at most 64 characters, control and formatting (bidi) characters as {@code ?}. */
-    static String printable(String userName) {
-        String name = userName == null ? "" : userName;
-        StringBuilder out = new StringBuilder();
-        name.codePoints().limit(MAX_RECORDED_NAME).forEach(c -> {
-            int type = Character.getType(c);
-            boolean hidden = Character.isISOControl(c) || type == Character.FORMAT || type == Character.SURROGATE
-                    || type == Character.UNASSIGNED || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.PRIVATE_USE;
-            out.appendCodePoint(hidden ? '?' : c);
-        });
-        return out.toString();
+    private void record(ThrottledSubject subject, String key, String nameKey, String addressKey, LimitCounters.Ban ban) {
+        log.info("Sign-ins banned until {} ({} {} after {} failures; name key {}, address {})", ban.until(), subject,
+                key, ban.failures(), nameKey, addressKey);
+        commands.system(new RecordSignInThrottledCommand(SignInGuard.idOf(subject, key), subject, nameKey, addressKey,
+                ban.failures(), ban.until()));
     }
 }

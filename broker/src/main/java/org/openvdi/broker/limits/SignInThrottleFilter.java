@@ -5,11 +5,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.security.BasicCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -19,7 +18,8 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 /**
  * Refuses sign-in attempts while their user name or client address is banned, before Spring Security
  * checks the password, so that a ban holds even against the right password. Sign-ins are the form's
- * {@code POST /login} and every request with {@code Authorization: Basic}. A refused API request answers
+ * {@code POST /login} and every request with HTTP Basic credentials, read
+ * as Spring Security reads them ({@link BasicCredentials}). A refused API request answers
  * 429 SIGN_IN_THROTTLED (problem+json, through the one place that writes problems) with
  * {@code Retry-After}; a refused form sign-in goes back to the sign-in page as {@code /login?throttled},
  * which tells the person to wait, also with {@code Retry-After}. Refused attempts are not counted.
@@ -40,7 +40,7 @@ class SignInThrottleFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         boolean form = isFormSignIn(request);
-        Optional<String> name = form ? Optional.of(formName(request)) : basicName(request);
+        Optional<String> name = form ? Optional.of(formName(request)) : BasicCredentials.userName(request);
         Optional<Long> refusal = name.flatMap(n -> throttle.refusal(n, request.getRemoteAddr()));
         if (refusal.isEmpty()) {
             chain.doFilter(request, response);
@@ -68,20 +68,5 @@ class SignInThrottleFilter extends OncePerRequestFilter {
     private static String formName(HttpServletRequest request) {
         String name = request.getParameter("username");
         return name == null ? "" : name.trim();
-    }
-
-    /** The name of HTTP Basic credentials as Spring Security decodes them (UTF-8); none if they do not decode. */
-    private static Optional<String> basicName(HttpServletRequest request) {
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return Optional.empty();
-        }
-        try {
-            String credentials = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = credentials.indexOf(':');
-            return colon < 0 ? Optional.empty() : Optional.of(credentials.substring(0, colon));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 }

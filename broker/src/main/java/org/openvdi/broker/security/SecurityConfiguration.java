@@ -148,9 +148,7 @@ class SecurityConfiguration {
 
     /** Basic credentials and no session: an API client, which may write without a CSRF token. */
     private static boolean basicWithoutSession(HttpServletRequest request) {
-        String authorization = request.getHeader("Authorization");
-        return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
-                && request.getRequestedSessionId() == null;
+        return BasicCredentials.present(request) && request.getRequestedSessionId() == null;
     }
 
     private static boolean signedIn() {

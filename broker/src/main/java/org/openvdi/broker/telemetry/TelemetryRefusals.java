@@ -22,14 +22,14 @@ import org.springframework.stereotype.Component;
  * with them. Each minute (a fixed window, per broker instance) the first
  * {@code openvdi.telemetry.refusal-events-per-minute} refusals are recorded; the others are only counted in the
  * metric {@code openvdi.telemetry.refused} and in the {@code suppressedBefore} of the next recorded one. Called on
- * the telemetry listener's thread only; synchronized all the same, as it is cheap.
+ * the telemetry listener's thread only; synchronized all the same, as it is cheap. Its records passed the
+ * listener's check ({@link TelemetryListener#requireRecordable}), so their gateway id is bounded printable text.
  */
 @Component
 class TelemetryRefusals {
 
     static final Duration WINDOW = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(TelemetryRefusals.class);
-    private static final int MAX_GATEWAY_ID = 100;
 
     private final EventGateway events;
     private final MeterRegistry meters;
@@ -67,18 +67,10 @@ class TelemetryRefusals {
         }
         recordedInWindow++;
         ConnectionTelemetryRefusedEvent refused = new ConnectionTelemetryRefusedEvent(record.eventId(), record.type(),
-                record.sessionId(), bounded(record.gatewayId()), reason, suppressed);
+                record.sessionId(), record.gatewayId(), reason, suppressed);
         events.publish(GenericEventMessage.asEventMessage(refused).andMetaData(Map.of("user", AuditedCommands.SYSTEM)));
         suppressed = 0;
         log.warn("Telemetry {} ({}) naming session {} and gateway {} refused: {}", record.eventId(), record.type(),
                 record.sessionId(), refused.claimedGatewayId(), reason);
-    }
-
-    private static String bounded(String gatewayId) {
-        if (gatewayId == null) {
-            return null;
-        }
-        String printable = gatewayId.replaceAll("\\p{Cntrl}", "?");
-        return printable.length() <= MAX_GATEWAY_ID ? printable : printable.substring(0, MAX_GATEWAY_ID);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ class HostUriPolicyTest {
         Files.writeString(testHosts.resolve("host.xml"), "<node/>");
         Files.writeString(outside.resolve("secret.xml"), "root:x:0:0");
         Files.writeString(outside.resolve("id_rsa"), "someone else's key");
-        policy = new HostUriPolicy(new HostUriSettings(false, ssh, pki, testHosts));
+        policy = new HostUriPolicy(new HostUriSettings(false, false, ssh, pki, testHosts));
     }
 
     @ParameterizedTest
@@ -48,7 +49,7 @@ class HostUriPolicyTest {
             "qemu+ssh://openvdi@10.0.0.7/system?no_tty=1&no_verify=0",
             "qemu+ssh://[2001:db8::7]:22/system",
             "qemu+tls://kvm-1.example.org/system",
-            "qemu+tls://kvm-1.example.org:16514/system?no_verify=1",
+            "qemu+tls://kvm-1.example.org:16514/system?no_verify=0",
             "qemu://kvm-1/system"})
     void givenUriAnOperatorNeeds_whenChecked_thenAllowed(String uri) {
         assertThat(policy.check(uri).path()).isIn("/system", "/default");
@@ -169,11 +170,23 @@ class HostUriPolicyTest {
     void givenTcpUri_whenTcpIsOff_thenRefused_andWhenOn_thenAllowed() {
         assertRefused("qemu+tcp://127.0.0.1:16509/system");
 
-        HostUriPolicy lab = new HostUriPolicy(new HostUriSettings(true, null, null, null));
+        HostUriPolicy lab = new HostUriPolicy(new HostUriSettings(true, false, null, null, null));
 
         assertThat(lab.check("qemu+tcp://127.0.0.1:16509/system").port()).isEqualTo(16509);
         assertThatThrownBy(() -> lab.check("qemu+tcp://127.0.0.1/system?no_verify=1"))
                 .isInstanceOf(HostUriNotAllowedException.class);
+    }
+
+    @Test
+    void givenNoVerify_whenItIsOff_thenRefused_andWhenOn_thenAllowed() {
+        List<String> unverified = List.of("qemu+tls://kvm-1.example.org:16514/system?no_verify=1",
+                "qemu+ssh://kvm-1/system?no_tty=1&no_verify=1", "qemu://kvm-1/system?no_verify=1");
+        unverified.forEach(this::assertRefused);
+
+        HostUriPolicy lab = new HostUriPolicy(new HostUriSettings(false, true, null, null, null));
+
+        assertThat(unverified).allSatisfy(uri -> assertThat(lab.check(uri).parameters()).containsEntry("no_verify", "1"));
+        assertThat(policy.check("qemu+ssh://kvm-1/system?no_verify=0").parameters()).containsEntry("no_verify", "0");
     }
 
     @Test
@@ -215,7 +228,7 @@ class HostUriPolicyTest {
     @Test
     void givenConfiguredDirectoryThatIsItselfALink_whenFileInsideIsNamed_thenAllowed() throws IOException {
         Path linkedDirectory = Files.createSymbolicLink(root.resolve("hosts-link"), testHosts);
-        HostUriPolicy linked = new HostUriPolicy(new HostUriSettings(false, null, null, linkedDirectory));
+        HostUriPolicy linked = new HostUriPolicy(new HostUriSettings(false, false, null, null, linkedDirectory));
 
         assertThat(linked.check("test://" + linkedDirectory.resolve("host.xml")).scheme()).isEqualTo(Scheme.TEST);
     }
@@ -253,7 +266,7 @@ class HostUriPolicyTest {
 
     @Test
     void givenRelativeDirectorySetting_whenBound_thenRejected() {
-        assertThatThrownBy(() -> new HostUriSettings(false, Path.of("ssh"), null, null))
+        assertThatThrownBy(() -> new HostUriSettings(false, false, Path.of("ssh"), null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ssh-key-directory");
     }
 

@@ -93,7 +93,7 @@ class LibvirtConnectionsTest {
             throws IOException {
         Path malformed = Files.writeString(directory.resolve("host.xml"), "root:$6$SECRET-4711:19000::\n\u202emore\n");
         LibvirtConnections confined = new LibvirtConnections(
-                new HostUriPolicy(new HostUriSettings(false, null, null, directory)));
+                new HostUriPolicy(new HostUriSettings(false, false, null, null, directory)));
 
         assertThatThrownBy(() -> confined.connect("test://" + malformed))
                 .isInstanceOfSatisfying(HypervisorException.class, e -> {

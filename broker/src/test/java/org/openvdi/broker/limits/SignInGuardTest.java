@@ -15,16 +15,17 @@ class SignInGuardTest {
     private static final UUID GUARD = SignInGuard.idOf(ThrottledSubject.CLIENT_ADDRESS, "192.0.2.7");
     private static final Instant UNTIL = Instant.parse("2030-01-01T10:05:00Z");
     private static final Instant LATER = UNTIL.plusSeconds(600);
+    private static final String MALLORY = LimitCounters.nameKey("mallory");
     private static final SignInThrottledEvent BANNED = banned(UNTIL);
 
     private FixtureConfiguration<SignInGuard> fixture;
 
     private static RecordSignInThrottledCommand record(Instant until) {
-        return new RecordSignInThrottledCommand(GUARD, ThrottledSubject.CLIENT_ADDRESS, "mallory", "192.0.2.7", 5, until);
+        return new RecordSignInThrottledCommand(GUARD, ThrottledSubject.CLIENT_ADDRESS, MALLORY, "192.0.2.7", 5, until);
     }
 
     private static SignInThrottledEvent banned(Instant until) {
-        return new SignInThrottledEvent(GUARD, ThrottledSubject.CLIENT_ADDRESS, "mallory", "192.0.2.7", 5, until);
+        return new SignInThrottledEvent(GUARD, ThrottledSubject.CLIENT_ADDRESS, MALLORY, "192.0.2.7", 5, until);
     }
 
     @BeforeEach

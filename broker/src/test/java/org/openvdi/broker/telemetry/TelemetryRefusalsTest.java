@@ -1,6 +1,8 @@
 package org.openvdi.broker.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -86,10 +88,25 @@ class TelemetryRefusalsTest {
     }
 
     @Test
-    void givenAnOverlongGatewayIdWithControlCharacters_whenRefused_thenTheEventKeepsABoundedPrintableId() {
-        refusals.refuse(forged("evil\n" + "x".repeat(10_000)), TelemetryRefusalReason.UNKNOWN_CONNECTION);
+    void givenFreeTextThatIsNotPrintable_whenChecked_thenRefusedAsInvalidSoNeverRetriedNorRecorded() {
+        List<ConnectionEvent> hostile = List.of(
+                forged("evil\n" + "x".repeat(10)),
+                forged("x".repeat(101)),
+                withText("gw", "10.0.0.1\u202Egnp.exe", "closed"),
+                withText("gw", "1".repeat(101), "closed"),
+                withText("gw", "10.0.0.1", "closed\u2066 by user"),
+                withText("gw", "10.0.0.1", "r".repeat(501)));
 
-        String claimed = events().get(0).claimedGatewayId();
-        assertThat(claimed).hasSize(100).startsWith("evil?x").doesNotContain("\n");
+        for (ConnectionEvent record : hostile) {
+            assertThatThrownBy(() -> TelemetryListener.requireRecordable(record)).as(record.toString())
+                    .isInstanceOf(InvalidTelemetryException.class);
+        }
+        assertThatCode(() -> TelemetryListener.requireRecordable(withText("gw-1", "2001:db8::1", "closed by the user")))
+                .doesNotThrowAnyException();
+    }
+
+    private static ConnectionEvent withText(String gatewayId, String clientAddress, String reason) {
+        return new ConnectionEvent(UUID.randomUUID(), ConnectionEventType.CLOSED, UUID.randomUUID(), null, "alice",
+                gatewayId, clientAddress, START, reason, 0, 0, 0, "guessed");
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.openvdi.contract.ConnectionEvent;
 import org.openvdi.gateway.GatewaySettings;
 import org.slf4j.Logger;
@@ -25,7 +26,8 @@ import org.springframework.stereotype.Component;
  * Publishes connection telemetry to Kafka without ever holding up a tunnel: records are handed to
  * one background thread with a bounded queue, sent asynchronously, and failures are logged.
  * When Kafka is down the producer waits at most {@code max.block.ms} per record on that thread;
- * when the queue is full, records are dropped with an error log rather than blocking tunnels.
+ * when the queue is full, records are dropped with an error log rather than blocking tunnels. A producer whose
+ * sign-in Kafka refused is replaced, so telemetry resumes once Kafka accepts the gateway's credentials.
  * When the gateway stops, what was published goes out and the producer is flushed, for at most
  * {@link #FLUSH_TIMEOUT}, before the producer is closed.
  */
@@ -47,6 +49,7 @@ public class ConnectionTelemetry implements SmartLifecycle {
     private final String topic;
     private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(QUEUE_CAPACITY), new CustomizableThreadFactory("telemetry-"));
+    private final AtomicBoolean resetPending = new AtomicBoolean();
     private volatile boolean running;
 
     public ConnectionTelemetry(KafkaTemplate<String, String> kafkaTemplate, ObjectMapper objectMapper,
@@ -78,12 +81,36 @@ public class ConnectionTelemetry implements SmartLifecycle {
                 if (failure != null) {
                     log.error("Could not publish {} of session {} to {}", event.type(), event.sessionId(), topic,
                             failure);
+                    replaceProducerIfRefused(failure);
                 } else {
                     log.debug("Published {} of session {} to {}", event.type(), event.sessionId(), topic);
                 }
             });
         } catch (RuntimeException e) {
             log.error("Could not publish {} of session {} to {}", event.type(), event.sessionId(), topic, e);
+            replaceProducerIfRefused(e);
+        }
+    }
+
+    /**
+     * Replaces the producer after Kafka refused its sign-in or permission, once however many sends failed: an
+     * idempotent producer whose first sign-in was refused never sends again. The reset runs on the sender
+     * thread, after the sends queued before it, never on the producer's own callback thread. Other failures
+     * (an outage) keep the producer, which recovers by itself.
+     */
+    private void replaceProducerIfRefused(Throwable failure) {
+        if (!KafkaSignInRefusal.causedBy(failure) || !resetPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            sender.execute(() -> {
+                resetPending.set(false);
+                log.warn("Kafka refused the telemetry producer's sign-in or permission; replacing the producer");
+                kafkaTemplate.getProducerFactory().reset();
+            });
+        } catch (RejectedExecutionException e) {
+            resetPending.set(false);
+            log.error("Could not replace the telemetry producer; the queue is full or stopped", e);
         }
     }
 

@@ -6,8 +6,9 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
  * Records that a ban on a user name or a client address started; a ban that is already recorded (same or
- * earlier end) is a no-op. The user name is the one tried, already cut and cleaned for the record.
+ * earlier end) is a no-op. The name is the key
+ * of the name tried (its hex SHA-256), never the name itself.
  */
 public record RecordSignInThrottledCommand(@TargetAggregateIdentifier UUID guardId, ThrottledSubject subject,
-                                           String userName, String clientAddress, int failures, Instant until) {
+                                           String nameKey, String clientAddress, int failures, Instant until) {
 }
