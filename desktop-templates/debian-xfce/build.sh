@@ -176,7 +176,7 @@ apt_in_root update
 progress "installing kernel, systemd, network and guest agent"
 apt_in_root install --no-install-recommends \
   linux-image-amd64 initramfs-tools systemd-sysv udev dbus dbus-user-session libpam-systemd \
-  qemu-guest-agent e2fsprogs kmod procps less sudo
+  qemu-guest-agent e2fsprogs kmod procps less sudo zstd
 
 progress "installing Xorg, LightDM and XFCE"
 apt_in_root install --no-install-recommends \
@@ -191,6 +191,9 @@ apt_in_root install --no-install-recommends firefox-esr
 # --- configuration ---------------------------------------------------------------------------
 progress "configuring user, autologin, network, /home and quiet services"
 cp -R "$here/files/." "$root/"
+# Browser policies where firefox-esr reads them (/etc/firefox/policies) and in its own
+# distribution directory (in Debian a link into /etc), whichever it uses.
+in_root sh -c 'mkdir -p /usr/lib/firefox-esr/distribution/ && cp /etc/firefox/policies/policies.json /usr/lib/firefox-esr/distribution/policies.json'
 echo openvdi-xfce > "$root/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\topenvdi-xfce\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
 printf 'LANG=C.UTF-8\n' > "$root/etc/default/locale"
