@@ -45,8 +45,8 @@ if ! v net-info "$network" >/dev/null 2>&1; then
 <network>
   <name>xfce-test</name>
   <bridge name='virbr-xfcet' stp='off'/>
-  <ip address='192.168.213.1' netmask='255.255.255.0'>
-    <dhcp><range start='192.168.213.100' end='192.168.213.200'/></dhcp>
+  <ip address='192.168.219.1' netmask='255.255.255.0'>
+    <dhcp><range start='192.168.219.100' end='192.168.219.200'/></dhcp>
   </ip>
 </network>
 EOF
@@ -97,7 +97,7 @@ guest_run() {
   local path=$1 args="" a pid status i
   shift
   for a in "$@"; do args+="${args:+,}\"$a\""; done
-  pid=$(agent "{\"execute\":\"guest-exec\",\"arguments\":{\"path\":\"$path\",\"arguments\":[$args],\"capture-output\":true}}" \
+  pid=$(agent "{\"execute\":\"guest-exec\",\"arguments\":{\"path\":\"$path\",\"arg\":[$args],\"capture-output\":true}}" \
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["return"]["pid"])' 2>/dev/null) || return 99
   for i in $(seq 50); do
     status=$(agent "{\"execute\":\"guest-exec-status\",\"arguments\":{\"pid\":$pid}}") || return 99
@@ -110,45 +110,76 @@ guest_run() {
   return 98
 }
 
-# screenshot FILE.ppm: prints the number of distinct colours (0 when there is no picture).
+# A screenshot as PPM (P6) or PNG, whichever libvirt and QEMU give, read with python3 alone.
+cat > "$work/picture.py" <<'PY'
+import struct, sys, zlib
+
+def read(path):
+    data = open(path, 'rb').read()
+    if data.startswith(b'\x89PNG'):
+        return read_png(data)
+    parts, pos = [], 0
+    while len(parts) < 4:
+        while data[pos:pos+1].isspace(): pos += 1
+        if data[pos:pos+1] == b'#':
+            pos = data.index(b'\n', pos); continue
+        end = pos
+        while not data[end:end+1].isspace(): end += 1
+        parts.append(data[pos:end]); pos = end
+    w, h = int(parts[1]), int(parts[2])
+    return w, h, data[pos+1:pos+1+w*h*3]
+
+def read_png(data):
+    pos, idat = 8, b''
+    while pos < len(data):
+        n, t = struct.unpack('>I4s', data[pos:pos+8])
+        body = data[pos+8:pos+8+n]
+        if t == b'IHDR':
+            w, h, depth, ctype = struct.unpack('>IIBB', body[:10])
+        elif t == b'IDAT':
+            idat += body
+        pos += 12 + n
+    assert depth == 8 and ctype in (2, 6), 'only 8-bit RGB or RGBA'
+    bpp = 3 if ctype == 2 else 4
+    raw, stride, out, prev, i = zlib.decompress(idat), w * bpp, bytearray(), bytearray(w * bpp), 0
+    for _ in range(h):
+        f, line = raw[i], bytearray(raw[i+1:i+1+stride]); i += 1 + stride
+        for x in range(stride):
+            a = line[x-bpp] if x >= bpp else 0
+            b = prev[x]
+            c = prev[x-bpp] if x >= bpp else 0
+            if f == 1: line[x] = (line[x] + a) & 255
+            elif f == 2: line[x] = (line[x] + b) & 255
+            elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        out += line if bpp == 3 else bytes(v for k, v in enumerate(line) if k % 4 != 3)
+        prev = line
+    return w, h, bytes(out)
+
+def write_png(path, w, h, pix):
+    raw = b''.join(b'\x00' + pix[y*w*3:(y+1)*w*3] for y in range(h))
+    def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+    open(path, 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
+        + chunk(b'IDAT', zlib.compress(raw, 9)) + chunk(b'IEND', b''))
+
+w, h, pix = read(sys.argv[2])
+if sys.argv[1] == 'colours':
+    print(len({pix[i:i+3] for i in range(0, len(pix), 3 * 7)}))
+else:
+    write_png(sys.argv[3], w, h, pix)
+    print(f"{w}x{h}")
+PY
+
+# screenshot FILE: prints the number of distinct colours (0 when there is no picture).
 screenshot() {
   v screenshot "$name" "$1" >/dev/null 2>&1 || { echo 0; return; }
-  python3 - "$1" <<'PY'
-import sys
-data = open(sys.argv[1], 'rb').read()
-parts, pos = [], 0
-while len(parts) < 4:
-    while data[pos:pos+1].isspace(): pos += 1
-    if data[pos:pos+1] == b'#':
-        pos = data.index(b'\n', pos); continue
-    end = pos
-    while not data[end:end+1].isspace(): end += 1
-    parts.append(data[pos:end]); pos = end
-pix = data[pos+1:]
-print(len({pix[i:i+3] for i in range(0, len(pix), 3 * 7)}))
-PY
+  python3 "$work/picture.py" colours "$1" 2>/dev/null || echo 0
 }
 
-to_png() { # in.ppm out.png
-  python3 - "$1" "$2" <<'PY'
-import struct, sys, zlib
-data = open(sys.argv[1], 'rb').read()
-parts, pos = [], 0
-while len(parts) < 4:
-    while data[pos:pos+1].isspace(): pos += 1
-    if data[pos:pos+1] == b'#':
-        pos = data.index(b'\n', pos); continue
-    end = pos
-    while not data[end:end+1].isspace(): end += 1
-    parts.append(data[pos:end]); pos = end
-w, h = int(parts[1]), int(parts[2])
-pix = data[pos+1:pos+1+w*h*3]
-raw = b''.join(b'\x00' + pix[y*w*3:(y+1)*w*3] for y in range(h))
-def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-open(sys.argv[2], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
-    + chunk(b'IDAT', zlib.compress(raw, 9)) + chunk(b'IEND', b''))
-print(f"{w}x{h}")
-PY
+to_png() { # screenshot out.png
+  python3 "$work/picture.py" png "$1" "$2"
 }
 
 log "starting $name (software emulation, 2 vCPUs, 2048 MiB)"
