@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
-import org.openvdi.broker.web.DisplayTextValidator;
+import org.openvdi.contract.DisplayTextValidator;
 import org.openvdi.templates.descriptor.DescriptorException;
 import org.openvdi.templates.descriptor.TemplateDescriptor;
 import org.openvdi.templates.descriptor.TemplateDescriptorReader;

@@ -206,6 +206,8 @@ class ImageInspectorTest {
                 .isInstanceOfSatisfying(BrokerException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_INVALID);
                     assertThat(e.getMessage()).contains(reason);
+                });
+    }
 
     // --- kernel and initrd of templates that boot directly ---
 
