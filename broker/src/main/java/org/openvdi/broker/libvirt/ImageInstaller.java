@@ -108,8 +108,9 @@ final class ImageInstaller {
             verified.remove(key);
             volume.delete(0);
             // the next attempt uploads a fresh copy, so trying again is worthwhile
+            // the reason is kept short (reasons are cut at 200 characters): what happened first, the digests last
             throw new HypervisorException("image volume " + definition.volumeName() + " on host " + host.hostId()
-                    + " had sha256 " + stored + " instead of " + definition.sha256() + "; deleted it", true);
+                    + " did not match its checksum and was deleted (sha256 " + stored + ")", true);
         }
         verified.put(key, stored);
     }

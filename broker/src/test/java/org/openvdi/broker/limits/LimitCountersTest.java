@@ -21,6 +21,7 @@ import org.openvdi.broker.limits.api.ThrottledSubject;
 import org.openvdi.broker.security.UserDirectory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -29,6 +30,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * from documentation ranges, never this machine's, so no other test class sharing this context is banned.
  */
 @BrokerTest
+@TestPropertySource(properties = "openvdi.limits.sign-in.max-failures=5")
 class LimitCountersTest {
 
     private static final LimitsProperties.SignIn DEFAULTS = new LimitsProperties.SignIn(5, Duration.ofMinutes(5),

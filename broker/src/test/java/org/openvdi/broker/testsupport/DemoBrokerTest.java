@@ -80,6 +80,8 @@ public abstract class DemoBrokerTest {
             Files.createDirectories(image.getParent());
             try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
                 file.setLength(1 << 20);
+                file.seek(510);
+                file.write(new byte[] {0x55, (byte) 0xaa});   // an MBR boot signature: the broker takes only disks
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
