@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.web.Problems;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
 /**
- * The one place where the security layer's refusals become {@code application/problem+json}: UTF-8,
- * written by the JSON writer, with the same type, title and code as the REST layer's problems.
+ * Writes the security layer's refusals, which happen before Spring MVC, as {@code application/problem+json}:
+ * UTF-8, the body built by {@link Problems} like every other problem of the broker.
  */
 @Component
 class SecurityProblems {
@@ -27,13 +26,7 @@ class SecurityProblems {
         if (response.isCommitted()) {
             return;
         }
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "urn:openvdi:problem:" + code.name().toLowerCase().replace('_', '-'));
-        problem.put("title", code.name());
-        problem.put("status", code.httpStatus());
-        problem.put("detail", detail);
-        problem.put("code", code.name());
-        byte[] body = json.writeValueAsBytes(problem);
+        byte[] body = json.writeValueAsBytes(Problems.of(code, detail));
         response.resetBuffer();
         response.setStatus(code.httpStatus());
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());

@@ -1,6 +1,7 @@
 package org.openvdi.broker.web;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 import org.openvdi.broker.error.ErrorCode;
 import org.springframework.http.HttpStatus;
@@ -14,7 +15,7 @@ import org.springframework.http.ResponseEntity;
  * the servlet container): our {@code urn:openvdi:problem:} type, the code as title and {@code code}, and a
  * detail written here or by our own code, never an exception message of the JVM or a library.
  */
-final class Problems {
+public final class Problems {
 
     /** The code of a fault that only has an HTTP status. */
     private static final Map<Integer, ErrorCode> BY_STATUS = Map.of(
@@ -37,7 +38,8 @@ final class Problems {
     private Problems() {
     }
 
-    static ProblemDetail of(ErrorCode code, String detail) {
+    /** The problem a business or security refusal answers with. */
+    public static ProblemDetail of(ErrorCode code, String detail) {
         return of(code.httpStatus(), code.name(), detail);
     }
 
@@ -75,7 +77,7 @@ final class Problems {
 
     private static ProblemDetail of(int status, String code, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
-        problem.setType(URI.create("urn:openvdi:problem:" + code.toLowerCase().replace('_', '-')));
+        problem.setType(URI.create("urn:openvdi:problem:" + code.toLowerCase(Locale.ROOT).replace('_', '-')));
         problem.setTitle(code);
         problem.setProperty("code", code);
         return problem;
