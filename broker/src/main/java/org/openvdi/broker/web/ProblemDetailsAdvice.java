@@ -146,17 +146,22 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return super.handleExceptionInternal(ex, Problems.forStatus(statusCode.value()), answered, statusCode, request);
     }
 
-    private static String path(JsonMappingException e) {
+    static String path(JsonMappingException e) {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference reference : e.getPath()) {
             String name = reference.getFieldName();
             if (name == null) {
                 path.append('[').append(Math.max(reference.getIndex(), 0)).append(']');
             } else {
-                path.append(path.isEmpty() ? "" : ".").append(FIELD_NAME.matcher(name).matches() ? name : "?");
+                path.append(path.isEmpty() ? "" : ".").append(fieldName(name));
             }
         }
         return path.isEmpty() ? "the body" : path.toString();
+    }
+
+    /** A field name as a client sent it, when it is a plain name; else "?" (it is echoed in the answer). */
+    static String fieldName(String name) {
+        return FIELD_NAME.matcher(name).matches() ? name : "?";
     }
 
     private static String lastName(Path path) {
