@@ -22,7 +22,9 @@ import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
 import org.openvdi.broker.security.CurrentUser;
 import org.openvdi.broker.security.UserDirectory;
+import org.openvdi.broker.store.ClusterLock;
 import org.openvdi.broker.template.TemplateQueries;
+import org.openvdi.broker.template.TemplateUsage;
 import org.openvdi.broker.template.TemplateView;
 import org.openvdi.broker.web.DisplayText;
 import org.openvdi.broker.web.MergePatch;
@@ -50,10 +52,12 @@ class PoolController {
     private final TemplateQueries templates;
     private final UserDirectory users;
     private final MergePatch mergePatch;
+    private final ClusterLock locks;
 
     PoolController(AuditedCommands commands, PoolQueries pools, TemplateQueries templates, UserDirectory users,
-                   MergePatch mergePatch) {
+                   MergePatch mergePatch, ClusterLock locks) {
         this.commands = commands;
+        this.locks = locks;
         this.mergePatch = mergePatch;
         this.pools = pools;
         this.templates = templates;
@@ -95,6 +99,13 @@ class PoolController {
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     PoolView create(@Valid @RequestBody CreatePoolRequest request, Authentication who) {
+        UUID id = UUID.randomUUID();
+        // under the template's lock: a template being deleted never gets a pool
+        locks.runWhenFree(TemplateUsage.lockName(request.templateId()), () -> create(id, request, who));
+        return pools.find(id).orElseThrow();
+    }
+
+    private void create(UUID id, CreatePoolRequest request, Authentication who) {
         TemplateView template = templates.find(request.templateId())
                 .orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_NOT_FOUND, "No template " + request.templateId()));
         int version = request.templateVersion() != null ? request.templateVersion() : template.versions().stream()
@@ -105,14 +116,12 @@ class PoolController {
         if (chosen.retired()) {
             throw new BrokerException(ErrorCode.TEMPLATE_VERSION_RETIRED, "Version " + version + " is retired");
         }
-        UUID id = UUID.randomUUID();
         if (pools.nameTaken(request.name(), id)) {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
         }
         commands.send(new CreatePoolCommand(id, request.name(), template.id(), version, request.type(),
                 powerPolicy(request.powerPolicy()), request.minSpare(), request.maxSize(),
                 orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups())), who.getName());
-        return pools.find(id).orElseThrow();
     }
 
     @PutMapping("/{id}")

@@ -14,6 +14,7 @@ import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
@@ -57,6 +58,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         }
         log.debug("Rejected: {} {}", business.code(), business.getMessage());
         return problem(business.code(), business.getMessage());
+    }
+
+    /** A command to something deleted meanwhile (another request got there first). */
+    @ExceptionHandler(AggregateNotFoundException.class)
+    ResponseEntity<ProblemDetail> gone(AggregateNotFoundException exception) {
+        log.debug("No such aggregate", exception);
+        return problem(ErrorCode.NOT_FOUND, "It does not exist, or was deleted meanwhile");
     }
 
     @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
