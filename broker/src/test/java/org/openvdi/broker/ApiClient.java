@@ -54,6 +54,12 @@ public final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A JSON Merge Patch (RFC 7386). */
+    public Answer patch(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public String write(Object value) {
         try {
             return json.writeValueAsString(value);

@@ -1,6 +1,7 @@
 package org.openvdi.broker.host;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
 
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
@@ -11,11 +12,13 @@ import org.axonframework.spring.stereotype.Aggregate;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.host.api.CordonHostCommand;
+import org.openvdi.broker.host.api.DeleteHostCommand;
 import org.openvdi.broker.host.api.DrainHostCommand;
 import org.openvdi.broker.host.api.HostAccelerationProbeRequestedEvent;
 import org.openvdi.broker.host.api.HostAccelerationProbedEvent;
 import org.openvdi.broker.host.api.HostCameBackEvent;
 import org.openvdi.broker.host.api.HostCordonedEvent;
+import org.openvdi.broker.host.api.HostDeletedEvent;
 import org.openvdi.broker.host.api.HostDrainCompletedEvent;
 import org.openvdi.broker.host.api.HostDrainStartedEvent;
 import org.openvdi.broker.host.api.HostDriftDetectedEvent;
@@ -82,6 +85,17 @@ class Host {
         if (draining && !drained) {
             apply(new HostDrainCompletedEvent(hostId));
         }
+    }
+
+    /** Only a drained host may go: its desktops have moved away, and no new one is placed on it. */
+    @CommandHandler
+    void handle(DeleteHostCommand command, @MetaDataValue("user") String user) {
+        if (!draining || !drained) {
+            throw new BrokerException(ErrorCode.HOST_NOT_DRAINED, draining
+                    ? "The host is still draining: desktops remain on it"
+                    : "Drain the host first (POST /api/hosts/" + hostId + "/drain), then delete it once it is empty");
+        }
+        apply(new HostDeletedEvent(hostId, user));
     }
 
     /** Ends a cordon, and with it any drain. */
@@ -169,6 +183,11 @@ class Host {
     void on(HostUncordonedEvent event) {
         cordoned = false;
         draining = false;
+    }
+
+    @EventSourcingHandler
+    void on(HostDeletedEvent event) {
+        markDeleted();
     }
 
     @EventSourcingHandler

@@ -14,6 +14,7 @@ import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.host.api.CordonHostCommand;
+import org.openvdi.broker.host.api.DeleteHostCommand;
 import org.openvdi.broker.host.api.DrainHostCommand;
 import org.openvdi.broker.host.api.RegisterHostCommand;
 import org.openvdi.broker.host.api.RequestAccelerationProbeCommand;
@@ -23,6 +24,7 @@ import org.openvdi.broker.hosturi.HostUriPolicy;
 import org.openvdi.broker.hypervisor.VirtType;
 import org.openvdi.broker.web.DisplayText;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -115,6 +117,21 @@ class HostController {
         get(id);
         commands.send(new RequestAccelerationProbeCommand(id), principal.getName());
         return get(id);
+    }
+
+    /**
+     * Removes a host for good: only a drained one with no desktop left on it (409 HOST_NOT_DRAINED or
+     * HOST_NOT_EMPTY, naming what blocks it). Its name may then be used again.
+     */
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable UUID id, Principal principal) {
+        HostView host = get(id);
+        if (host.activeDesktops() > 0) {
+            throw new BrokerException(ErrorCode.HOST_NOT_EMPTY, host.activeDesktops() + " desktop"
+                    + (host.activeDesktops() == 1 ? " is" : "s are") + " still on the host");
+        }
+        commands.send(new DeleteHostCommand(id), principal.getName());
     }
 
     @PostMapping("/{id}/uncordon")

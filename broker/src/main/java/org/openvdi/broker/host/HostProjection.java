@@ -11,6 +11,7 @@ import org.openvdi.broker.host.api.HostAccelerationProbeRequestedEvent;
 import org.openvdi.broker.host.api.HostAccelerationProbedEvent;
 import org.openvdi.broker.host.api.HostCameBackEvent;
 import org.openvdi.broker.host.api.HostCordonedEvent;
+import org.openvdi.broker.host.api.HostDeletedEvent;
 import org.openvdi.broker.host.api.HostDrainStartedEvent;
 import org.openvdi.broker.host.api.HostRegisteredEvent;
 import org.openvdi.broker.host.api.HostState;
@@ -82,6 +83,11 @@ class HostProjection {
     void on(HostCameBackEvent e, @Timestamp Instant at) {
         jdbc.sql("UPDATE host_view SET state = ?, state_reason = NULL, updated_at = ? WHERE id = ?")
                 .params(HostState.UP.name(), utc(at), e.hostId()).update();
+    }
+
+    @EventHandler
+    void on(HostDeletedEvent e) {
+        jdbc.sql("DELETE FROM host_view WHERE id = ?").param(e.hostId()).update();
     }
 
     private void update(String assignment, java.util.UUID hostId, Instant at) {

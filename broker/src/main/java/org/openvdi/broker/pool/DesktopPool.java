@@ -12,11 +12,13 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.pool.api.ChangePoolCommand;
 import org.openvdi.broker.pool.api.CreatePoolCommand;
 import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
 import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
+import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
 
 /** A pool of desktops from one template version: its sizes and who may use it. */
@@ -28,6 +30,10 @@ class DesktopPool {
 
     @AggregateIdentifier
     private UUID poolId;
+    private String name;
+    private int minSpare;
+    private int maxSize;
+    private PowerPolicy powerPolicy;
     private Set<String> users = new HashSet<>();
     private Set<String> groups = new HashSet<>();
 
@@ -51,6 +57,17 @@ class DesktopPool {
         diff(GROUP, groups, Set.copyOf(command.entitledGroups()), user);
     }
 
+    @CommandHandler
+    void handle(ChangePoolCommand command, @MetaDataValue("user") String user) {
+        handle(new ReconfigurePoolCommand(poolId, or(command.name(), name), or(command.minSpare(), minSpare),
+                or(command.maxSize(), maxSize), or(command.powerPolicy(), powerPolicy),
+                Set.copyOf(or(command.entitledUsers(), users)), Set.copyOf(or(command.entitledGroups(), groups))), user);
+    }
+
+    private static <T> T or(T changed, T current) {
+        return changed != null ? changed : current;
+    }
+
     private void diff(String kind, Set<String> current, Set<String> wanted, String by) {
         wanted.stream().filter(p -> !current.contains(p)).sorted()
                 .forEach(p -> apply(new EntitlementGrantedEvent(poolId, kind, p, by)));
@@ -68,8 +85,20 @@ class DesktopPool {
     @EventSourcingHandler
     void on(PoolCreatedEvent event) {
         poolId = event.poolId();
+        name = event.name();
+        minSpare = event.minSpare();
+        maxSize = event.maxSize();
+        powerPolicy = event.powerPolicy();
         users = new HashSet<>(event.entitledUsers());
         groups = new HashSet<>(event.entitledGroups());
+    }
+
+    @EventSourcingHandler
+    void on(PoolReconfiguredEvent event) {
+        name = event.name();
+        minSpare = event.minSpare();
+        maxSize = event.maxSize();
+        powerPolicy = event.powerPolicy();
     }
 
     @EventSourcingHandler

@@ -1,5 +1,6 @@
 package org.openvdi.broker.pool;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -14,19 +15,25 @@ import java.util.UUID;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.pool.api.ChangePoolCommand;
 import org.openvdi.broker.pool.api.CreatePoolCommand;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
 import org.openvdi.broker.security.CurrentUser;
 import org.openvdi.broker.security.UserDirectory;
+import org.openvdi.broker.store.ClusterLock;
 import org.openvdi.broker.template.TemplateQueries;
+import org.openvdi.broker.template.TemplateUsage;
 import org.openvdi.broker.template.TemplateView;
 import org.openvdi.broker.web.DisplayText;
+import org.openvdi.broker.web.MergePatch;
 import org.openvdi.broker.web.Names;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -44,9 +51,14 @@ class PoolController {
     private final PoolQueries pools;
     private final TemplateQueries templates;
     private final UserDirectory users;
+    private final MergePatch mergePatch;
+    private final ClusterLock locks;
 
-    PoolController(AuditedCommands commands, PoolQueries pools, TemplateQueries templates, UserDirectory users) {
+    PoolController(AuditedCommands commands, PoolQueries pools, TemplateQueries templates, UserDirectory users,
+                   MergePatch mergePatch, ClusterLock locks) {
         this.commands = commands;
+        this.locks = locks;
+        this.mergePatch = mergePatch;
         this.pools = pools;
         this.templates = templates;
         this.users = users;
@@ -63,17 +75,37 @@ class PoolController {
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
     }
 
+    /** A pool's whole settings: {@code PUT} replaces them all, so every field is required. */
     record ReconfigurePoolRequest(@NotBlank @DisplayText String name,
-                                  PowerPolicy powerPolicy,
-                                  @Min(0) @Max(10000) int minSpare,
-                                  @Min(1) @Max(10000) int maxSize,
-                                  @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
-                                  @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
+                                  @NotNull PowerPolicy powerPolicy,
+                                  @NotNull @Min(0) @Max(10000) Integer minSpare,
+                                  @NotNull @Min(1) @Max(10000) Integer maxSize,
+                                  @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
+                                  @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
+    }
+
+    /**
+     * A JSON Merge Patch (RFC 7386) of a pool's settings: a field left out stays as it is, and a field set to null
+     * would remove a required setting, which is refused. The lists are replaced whole, as the RFC has it.
+     */
+    record ChangePoolRequest(@Pattern(regexp = "(?s).*\\S.*") @DisplayText String name,
+                             PowerPolicy powerPolicy,
+                             @Min(0) @Max(10000) Integer minSpare,
+                             @Min(1) @Max(10000) Integer maxSize,
+                             @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
+                             @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     PoolView create(@Valid @RequestBody CreatePoolRequest request, Authentication who) {
+        UUID id = UUID.randomUUID();
+        // under the template's lock: a template being deleted never gets a pool
+        locks.runWhenFree(TemplateUsage.lockName(request.templateId()), () -> create(id, request, who));
+        return pools.find(id).orElseThrow();
+    }
+
+    private void create(UUID id, CreatePoolRequest request, Authentication who) {
         TemplateView template = templates.find(request.templateId())
                 .orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_NOT_FOUND, "No template " + request.templateId()));
         int version = request.templateVersion() != null ? request.templateVersion() : template.versions().stream()
@@ -84,14 +116,12 @@ class PoolController {
         if (chosen.retired()) {
             throw new BrokerException(ErrorCode.TEMPLATE_VERSION_RETIRED, "Version " + version + " is retired");
         }
-        UUID id = UUID.randomUUID();
         if (pools.nameTaken(request.name(), id)) {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
         }
         commands.send(new CreatePoolCommand(id, request.name(), template.id(), version, request.type(),
                 powerPolicy(request.powerPolicy()), request.minSpare(), request.maxSize(),
                 orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups())), who.getName());
-        return pools.find(id).orElseThrow();
     }
 
     @PutMapping("/{id}")
@@ -101,8 +131,24 @@ class PoolController {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
         }
         commands.send(new ReconfigurePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
-                request.powerPolicy() == null ? pool.powerPolicy() : request.powerPolicy(),
-                orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups())), who.getName());
+                request.powerPolicy(), Set.copyOf(request.entitledUsers()), Set.copyOf(request.entitledGroups())),
+                who.getName());
+        return pools.find(id).orElseThrow();
+    }
+
+    @PatchMapping(path = "/{id}", consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})
+    PoolView change(@PathVariable UUID id, @RequestBody JsonNode patch, Authentication who) {
+        PoolView pool = get(id, who);
+        ChangePoolRequest request = mergePatch.read(patch, ChangePoolRequest.class);
+        if (request.name() != null && pools.nameTaken(request.name(), id)) {
+            throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
+        }
+        if (patch.isEmpty()) {
+            return pool;
+        }
+        commands.send(new ChangePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
+                request.powerPolicy(), copyOrNull(request.entitledUsers()), copyOrNull(request.entitledGroups())),
+                who.getName());
         return pools.find(id).orElseThrow();
     }
 
@@ -124,6 +170,10 @@ class PoolController {
 
     private static PowerPolicy powerPolicy(PowerPolicy requested) {
         return requested == null ? PowerPolicy.KEEP_RUNNING : requested;
+    }
+
+    private static Set<String> copyOrNull(Set<String> names) {
+        return names == null ? null : Set.copyOf(names);
     }
 
     private static Set<String> orEmpty(Set<String> names) {

@@ -2,7 +2,9 @@ package org.openvdi.broker.reconcile;
 
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.host.api.HostState;
@@ -96,7 +99,10 @@ class HostWatcher {
      */
     void sync() {
         try {
-            for (HostView host : hosts.all()) {
+            List<HostView> all = hosts.all();
+            Set<UUID> listed = all.stream().map(HostView::id).collect(Collectors.toSet());
+            List.copyOf(watches.keySet()).stream().filter(id -> !listed.contains(id)).forEach(this::unwatch); // deleted hosts
+            for (HostView host : all) {
                 if (host.state() != HostState.UP) {
                     unwatch(host.id());
                 } else if (!watches.containsKey(host.id()) && due(host.id())) {

@@ -1,6 +1,7 @@
 package org.openvdi.broker.template;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -12,9 +13,11 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.template.api.DeleteTemplateCommand;
 import org.openvdi.broker.template.api.PublishTemplateVersionCommand;
 import org.openvdi.broker.template.api.RegisterTemplateCommand;
 import org.openvdi.broker.template.api.RetireTemplateVersionCommand;
+import org.openvdi.broker.template.api.TemplateDeletedEvent;
 import org.openvdi.broker.template.api.TemplateRegisteredEvent;
 import org.openvdi.broker.template.api.TemplateVersionPublishedEvent;
 import org.openvdi.broker.template.api.TemplateVersionRetiredEvent;
@@ -62,6 +65,17 @@ class Template {
         if (!retired.contains(command.version())) {
             apply(new TemplateVersionRetiredEvent(templateId, command.version(), user));
         }
+    }
+
+    /** Whether anything still uses the template is the caller's question (see TemplateUsage). */
+    @CommandHandler
+    void handle(DeleteTemplateCommand command, @MetaDataValue("user") String user) {
+        apply(new TemplateDeletedEvent(templateId, user));
+    }
+
+    @EventSourcingHandler
+    void on(TemplateDeletedEvent event) {
+        markDeleted();
     }
 
     @EventSourcingHandler

@@ -10,11 +10,14 @@ import java.util.UUID;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.store.ClusterLock;
+import org.openvdi.broker.template.api.DeleteTemplateCommand;
 import org.openvdi.broker.template.api.RetireTemplateVersionCommand;
 import org.openvdi.broker.web.DisplayText;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -33,10 +36,14 @@ class TemplateController {
     private final TemplateQueries templates;
     private final TemplatePublisher publisher;
     private final TemplateDescriptors descriptors;
+    private final TemplateUsage usage;
+    private final ClusterLock locks;
 
     TemplateController(AuditedCommands commands, TemplateQueries templates, TemplatePublisher publisher,
-                       TemplateDescriptors descriptors) {
+                       TemplateDescriptors descriptors, TemplateUsage usage, ClusterLock locks) {
         this.commands = commands;
+        this.usage = usage;
+        this.locks = locks;
         this.templates = templates;
         this.publisher = publisher;
         this.descriptors = descriptors;
@@ -77,6 +84,24 @@ class TemplateController {
     @ResponseStatus(HttpStatus.CREATED)
     TemplateView.Version publish(@PathVariable UUID id, @Valid @RequestBody PublishVersionRequest request, Principal principal) {
         return publisher.publish(id, request.imagePath(), request.sha256(), request.format(), principal.getName());
+    }
+
+    /**
+     * Removes a template and its versions for good, when no pool and no desktop uses any of them (409
+     * TEMPLATE_IN_USE naming what does). Its name may then be used again. One deletion or pool creation of a
+     * template runs at a time across the brokers, so a pool is never created from a template being deleted.
+     */
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable UUID id, Principal principal) {
+        locks.runWhenFree(TemplateUsage.lockName(id), () -> {
+            get(id);
+            List<String> users = usage.usersOf(id);
+            if (!users.isEmpty()) {
+                throw new BrokerException(ErrorCode.TEMPLATE_IN_USE, "The template is in use: " + String.join("; ", users));
+            }
+            commands.send(new DeleteTemplateCommand(id), principal.getName());
+        });
     }
 
     @PostMapping("/{id}/versions/{version}/retire")

@@ -7,6 +7,7 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
+import org.openvdi.broker.template.api.TemplateDeletedEvent;
 import org.openvdi.broker.template.api.TemplateRegisteredEvent;
 import org.openvdi.broker.template.api.TemplateVersionPublishedEvent;
 import org.openvdi.broker.template.api.TemplateVersionRetiredEvent;
@@ -44,6 +45,12 @@ class TemplateProjection {
     void on(TemplateVersionRetiredEvent e) {
         jdbc.sql("UPDATE template_version_view SET retired = TRUE WHERE template_id = ? AND version = ?")
                 .params(e.templateId(), e.version()).update();
+    }
+
+    @EventHandler
+    void on(TemplateDeletedEvent e) {
+        jdbc.sql("DELETE FROM template_version_view WHERE template_id = ?").param(e.templateId()).update();
+        jdbc.sql("DELETE FROM template_view WHERE id = ?").param(e.templateId()).update();
     }
 
     @ResetHandler

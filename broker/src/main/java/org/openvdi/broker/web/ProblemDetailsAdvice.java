@@ -14,6 +14,7 @@ import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
@@ -57,6 +58,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         }
         log.debug("Rejected: {} {}", business.code(), business.getMessage());
         return problem(business.code(), business.getMessage());
+    }
+
+    /** A command to something deleted meanwhile (another request got there first). */
+    @ExceptionHandler(AggregateNotFoundException.class)
+    ResponseEntity<ProblemDetail> gone(AggregateNotFoundException exception) {
+        log.debug("No such aggregate", exception);
+        return problem(ErrorCode.NOT_FOUND, "It does not exist, or was deleted meanwhile");
     }
 
     @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
@@ -146,17 +154,22 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return super.handleExceptionInternal(ex, Problems.forStatus(statusCode.value()), answered, statusCode, request);
     }
 
-    private static String path(JsonMappingException e) {
+    static String path(JsonMappingException e) {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference reference : e.getPath()) {
             String name = reference.getFieldName();
             if (name == null) {
                 path.append('[').append(Math.max(reference.getIndex(), 0)).append(']');
             } else {
-                path.append(path.isEmpty() ? "" : ".").append(FIELD_NAME.matcher(name).matches() ? name : "?");
+                path.append(path.isEmpty() ? "" : ".").append(fieldName(name));
             }
         }
         return path.isEmpty() ? "the body" : path.toString();
+    }
+
+    /** A field name as a client sent it, when it is a plain name; else "?" (it is echoed in the answer). */
+    static String fieldName(String name) {
+        return FIELD_NAME.matcher(name).matches() ? name : "?";
     }
 
     private static String lastName(Path path) {

@@ -166,8 +166,7 @@ class RealDisplayRedeemTest {
     void removeDesktops() throws Exception {
         BrokerHttp admin = as("admin", "demo");
         if (poolId != null) {
-            admin.put("/api/pools/" + poolId, Map.of("name", "real", "minSpare", 0, "maxSize", 1,
-                    "entitledUsers", Set.of("alice")));
+            admin.patch("/api/pools/" + poolId, Map.of("minSpare", 0, "maxSize", 1));
         }
         if (sessionId != null) {
             as("alice", "demo").delete("/api/sessions/" + sessionId);

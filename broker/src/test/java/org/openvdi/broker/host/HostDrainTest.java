@@ -1,14 +1,21 @@
 package org.openvdi.broker.host;
 
+import static org.hamcrest.Matchers.containsString;
+import static org.openvdi.broker.Rejections.rejectedWith;
+
 import java.util.Map;
 import java.util.UUID;
+import org.axonframework.eventsourcing.AggregateDeletedException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.host.api.DeleteHostCommand;
 import org.openvdi.broker.host.api.DrainHostCommand;
 import org.openvdi.broker.host.api.HostCordonedEvent;
+import org.openvdi.broker.host.api.HostDeletedEvent;
 import org.openvdi.broker.host.api.HostDrainCompletedEvent;
 import org.openvdi.broker.host.api.HostDrainStartedEvent;
 import org.openvdi.broker.host.api.HostRegisteredEvent;
@@ -118,5 +125,53 @@ class HostDrainTest {
         fixture.given(REGISTERED, CORDONED, DRAIN_STARTED, DRAINED, UNCORDONED)
                 .when(new DrainHostCommand(HOST, "kernel update"), ADMIN)
                 .expectEvents(CORDONED, DRAIN_STARTED);
+    }
+
+    // --- delete: only a drained host ---
+
+    @Test
+    void givenDrainedHost_whenDeleted_thenHostDeletedByTheActingUser() {
+        fixture.given(REGISTERED, CORDONED, DRAIN_STARTED, DRAINED)
+                .when(new DeleteHostCommand(HOST), ADMIN)
+                .expectEvents(new HostDeletedEvent(HOST, "admin"))
+                .expectMarkedDeleted();
+    }
+
+    @Test
+    void givenRegisteredOrCordonedHost_whenDeleted_thenHostNotDrainedAndNoEvents() {
+        fixture.given(REGISTERED)
+                .when(new DeleteHostCommand(HOST), ADMIN)
+                .expectException(rejectedWith(ErrorCode.HOST_NOT_DRAINED))
+                .expectExceptionMessage(containsString("Drain the host first"))
+                .expectNoEvents();
+        fixture.given(REGISTERED, CORDONED)
+                .when(new DeleteHostCommand(HOST), ADMIN)
+                .expectException(rejectedWith(ErrorCode.HOST_NOT_DRAINED))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenDrainingHostWithDesktopsLeft_whenDeleted_thenHostNotDrained() {
+        fixture.given(REGISTERED, CORDONED, DRAIN_STARTED)
+                .when(new DeleteHostCommand(HOST), ADMIN)
+                .expectException(rejectedWith(ErrorCode.HOST_NOT_DRAINED))
+                .expectExceptionMessage(containsString("still draining"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenDrainEndedByUncordon_whenDeleted_thenHostNotDrained() {
+        fixture.given(REGISTERED, CORDONED, DRAIN_STARTED, DRAINED, UNCORDONED)
+                .when(new DeleteHostCommand(HOST), ADMIN)
+                .expectException(rejectedWith(ErrorCode.HOST_NOT_DRAINED))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenDeletedHost_whenAnyCommandArrives_thenTheHostIsGone() {
+        fixture.given(REGISTERED, CORDONED, DRAIN_STARTED, DRAINED, new HostDeletedEvent(HOST, "admin"))
+                .when(new UncordonHostCommand(HOST), ADMIN)
+                .expectException(AggregateDeletedException.class)
+                .expectNoEvents();
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.pool.api.ChangePoolCommand;
 import org.openvdi.broker.pool.api.CreatePoolCommand;
 import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
 import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
@@ -134,6 +135,38 @@ class DesktopPoolTest {
                 .when(new ReconfigurePoolCommand(POOL, "Office", 10, 10, PowerPolicy.KEEP_RUNNING,
                         Set.of("alice", "bob"), Set.of("staff")), ADMIN)
                 .expectEvents(new PoolReconfiguredEvent(POOL, "Office", 10, 10, PowerPolicy.KEEP_RUNNING, "admin"));
+    }
+
+    // --- change (merge patch): only the named fields, merged into the pool's own state ---
+
+    @Test
+    void givenPool_whenOnlyMinSpareChanged_thenEverythingElseStaysAsThePoolHasIt() {
+        fixture.given(CREATED)
+                .when(new ChangePoolCommand(POOL, null, 5, null, null, null, null), Map.of("user", "ops"))
+                .expectEvents(new PoolReconfiguredEvent(POOL, "Office", 5, 10, PowerPolicy.KEEP_RUNNING, "ops"));
+    }
+
+    @Test
+    void givenPoolReconfiguredEarlier_whenOnlyNameChanged_thenTheEarlierSizesAndPolicyAreKept() {
+        fixture.given(CREATED, new PoolReconfiguredEvent(POOL, "Office", 3, 7, PowerPolicy.POWER_OFF_WHEN_IDLE, "admin"))
+                .when(new ChangePoolCommand(POOL, "Office 2", null, null, null, null, null), ADMIN)
+                .expectEvents(new PoolReconfiguredEvent(POOL, "Office 2", 3, 7, PowerPolicy.POWER_OFF_WHEN_IDLE, "admin"));
+    }
+
+    @Test
+    void givenPool_whenOnlyGroupsChanged_thenUserEntitlementsAreKept() {
+        fixture.given(CREATED)
+                .when(new ChangePoolCommand(POOL, null, null, null, null, null, Set.of("staff", "interns")), ADMIN)
+                .expectEvents(reconfigured("admin"), new EntitlementGrantedEvent(POOL, GROUP, "interns", "admin"));
+    }
+
+    @Test
+    void givenPool_whenMaxSizeChangedBelowItsMinSpare_thenPoolSizeInvalidAndNoEvents() {
+        fixture.given(CREATED)
+                .when(new ChangePoolCommand(POOL, null, null, 1, null, null, null), ADMIN)
+                .expectException(rejectedWith(ErrorCode.POOL_SIZE_INVALID))
+                .expectExceptionMessage(containsString("minSpare 2, maxSize 1"))
+                .expectNoEvents();
     }
 
     // --- reconfigure: entitlements ---

@@ -58,7 +58,8 @@ class ProjectionRebuildTest {
         String pool = admin.post("/api/pools", admin.write(Map.of("name", "rebuild-p", "templateId", template,
                 "type", "FLOATING", "minSpare", 1, "maxSize", 3, "entitledUsers", new String[] {"alice"}))).json()
                 .get("id").asText();
-        admin.put("/api/pools/" + pool, admin.write(Map.of("name", "rebuild-p2", "minSpare", 1, "maxSize", 3,
+        admin.put("/api/pools/" + pool, admin.write(Map.of("name", "rebuild-p2", "powerPolicy", "KEEP_RUNNING",
+                "minSpare", 1, "maxSize", 3,
                 "entitledUsers", new String[] {"alice", "bob"}, "entitledGroups", new String[] {"engineering"})));
         String session = alice.post("/api/sessions", "{\"poolId\":\"" + pool + "\"}").json().get("id").asText();
         await().atMost(Duration.ofSeconds(30)).until(() ->

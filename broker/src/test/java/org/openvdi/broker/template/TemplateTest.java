@@ -15,9 +15,11 @@ import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.template.api.DeleteTemplateCommand;
 import org.openvdi.broker.template.api.PublishTemplateVersionCommand;
 import org.openvdi.broker.template.api.RegisterTemplateCommand;
 import org.openvdi.broker.template.api.RetireTemplateVersionCommand;
+import org.openvdi.broker.template.api.TemplateDeletedEvent;
 import org.openvdi.broker.template.api.TemplateRegisteredEvent;
 import org.openvdi.broker.template.api.TemplateVersionPublishedEvent;
 import org.openvdi.broker.template.api.TemplateVersionRetiredEvent;
@@ -228,6 +230,24 @@ class TemplateTest {
         fixture.given(REGISTERED, V1)
                 .when(new RetireTemplateVersionCommand(TEMPLATE, version), ADMIN)
                 .expectException(rejectedWith(ErrorCode.TEMPLATE_VERSION_NOT_FOUND))
+                .expectNoEvents();
+    }
+
+    // --- delete (whether anything uses the template is the controller's check, under the template's lock) ---
+
+    @Test
+    void givenTemplateWithVersions_whenDeleted_thenTemplateDeletedByTheActingUser() {
+        fixture.given(REGISTERED, new TemplateVersionPublishedEvent(TEMPLATE, 1, IMAGE_1, SHA_1, "qcow2", SIZE, "admin"))
+                .when(new DeleteTemplateCommand(TEMPLATE), Map.of("user", "ops"))
+                .expectEvents(new TemplateDeletedEvent(TEMPLATE, "ops"))
+                .expectMarkedDeleted();
+    }
+
+    @Test
+    void givenDeletedTemplate_whenAVersionIsPublished_thenTheTemplateIsGone() {
+        fixture.given(REGISTERED, new TemplateDeletedEvent(TEMPLATE, "admin"))
+                .when(new PublishTemplateVersionCommand(TEMPLATE, IMAGE_2, SHA_2, "qcow2", SIZE), ADMIN)
+                .expectException(org.axonframework.eventsourcing.AggregateDeletedException.class)
                 .expectNoEvents();
     }
 }

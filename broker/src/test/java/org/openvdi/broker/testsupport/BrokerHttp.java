@@ -60,6 +60,11 @@ public final class BrokerHttp {
         return send(request(path).header("Content-Type", "application/json").PUT(jsonOf(body)));
     }
 
+    /** A JSON Merge Patch (RFC 7386). */
+    public Reply patch(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/merge-patch+json").method("PATCH", jsonOf(body)));
+    }
+
     private HttpRequest.BodyPublisher jsonOf(Object body) {
         try {
             return HttpRequest.BodyPublishers.ofString(body == null ? "" : json.writeValueAsString(body));

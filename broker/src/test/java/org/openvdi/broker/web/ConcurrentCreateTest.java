@@ -102,8 +102,8 @@ class ConcurrentCreateTest {
         List<String> pools = Concurrently.run(10, () -> scenario.pool("race-rename-" + UUID.randomUUID(), template,
                 "FLOATING", "KEEP_RUNNING", 0, 1));
         String name = "race-renamed-" + UUID.randomUUID();
-        Function<String, ApiClient.Answer> rename = id -> admin.put("/api/pools/" + id,
-                admin.write(Map.of("name", name, "minSpare", 0, "maxSize", 1)));
+        Function<String, ApiClient.Answer> rename = id -> admin.patch("/api/pools/" + id,
+                admin.write(Map.of("name", name)));
         java.util.Iterator<String> next = pools.iterator();
 
         List<ApiClient.Answer> answers = Concurrently.run(10, () -> {

@@ -102,7 +102,8 @@ class HostileInputTest {
         assertRejected(admin.post("/api/hosts", huge), 413, null);
         assertRejected(admin.get("/api/pools/not-a-uuid"), 400, null);
         assertRejected(admin.get("/api/pools/" + unknown), 404, "POOL_NOT_FOUND");
-        assertRejected(admin.put("/api/pools/" + unknown, admin.write(Map.of("name", "p", "minSpare", 0, "maxSize", 1))),
+        assertRejected(admin.put("/api/pools/" + unknown, admin.write(Map.of("name", "p", "powerPolicy", "KEEP_RUNNING",
+                "minSpare", 0, "maxSize", 1, "entitledUsers", List.of(), "entitledGroups", List.of()))),
                 404, "POOL_NOT_FOUND");
         assertRejected(admin.get("/api/sessions/" + unknown), 404, "SESSION_NOT_FOUND");
         assertRejected(new ApiClient(port, "alice", "demo").post("/api/sessions", "{\"poolId\":\"" + unknown + "\"}"),
