@@ -136,10 +136,14 @@ mkdir -p "$work/kernel"
 # written to lib/modules/net.order (each after the modules it needs):
 power_modules="evdev button"
 net_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net"
+# rc.sysinit loads these first, in the order written to lib/modules/storage.order: the virtio block driver (a
+# persistent desktop's user disk, /dev/vdb, mounted at /home) and the virtio console (the guest agent's port).
+storage_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk virtio_console"
 { dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work/kernel" --wildcards './boot/vmlinuz-*' \
     './lib/modules/*/kernel/drivers/input/evdev.ko' './lib/modules/*/kernel/drivers/acpi/button.ko' \
     './lib/modules/*/kernel/drivers/virtio/virtio*.ko' './lib/modules/*/kernel/net/core/failover.ko' \
-    './lib/modules/*/kernel/drivers/net/net_failover.ko' './lib/modules/*/kernel/drivers/net/virtio_net.ko'
+    './lib/modules/*/kernel/drivers/net/net_failover.ko' './lib/modules/*/kernel/drivers/net/virtio_net.ko' \
+    './lib/modules/*/kernel/drivers/block/virtio_blk.ko' './lib/modules/*/kernel/drivers/char/virtio_console.ko'
 } 2>/dev/null || true
 vmlinuz=$(find "$work/kernel/boot" -name 'vmlinuz-*' 2>/dev/null | head -n1)
 [ -n "$vmlinuz" ] || die "no boot/vmlinuz-* in $deb"
@@ -172,9 +176,15 @@ for m in $net_modules; do
   elif ! grep -q "/$m.ko\$" <<<"$builtin"; then die "$kpkg has no $m driver (needed for the network card)"; fi
 done
 for m in $net_modules; do [ -f "$root/lib/modules/$m.ko" ] && echo "$m"; done > "$root/lib/modules/net.order"
+for m in virtio_blk virtio_console; do
+  ko=$(find "$work/kernel/lib/modules" -name "$m.ko" 2>/dev/null | head -n1)
+  if [ -n "$ko" ]; then cp "$ko" "$root/lib/modules/"
+  elif ! grep -q "/$m.ko\$" <<<"$builtin"; then die "$kpkg has no $m driver (needed for the user disk and the guest agent)"; fi
+done
+for m in $storage_modules; do [ -f "$root/lib/modules/$m.ko" ] && echo "$m"; done > "$root/lib/modules/storage.order"
 echo "TINY_KERNEL='$kver (Debian $(dpkg-deb -f "$deb" Version))'" > "$root/etc/tiny/release"
 chmod 0755 "$root/init" "$root/etc/tiny/rc.sysinit" "$root/etc/tiny/banner.sh" "$root/etc/tiny/network.sh" \
-  "$root/etc/tiny/udhcpc.script" "$root/etc/acpi/PWRF/00000080"
+  "$root/etc/tiny/udhcpc.script" "$root/etc/tiny/home.sh" "$root/etc/tiny/guest-agent.sh" "$root/etc/acpi/PWRF/00000080"
 chmod 0700 "$root/root"
 chmod 1777 "$root/tmp"
 # The kernel's built-in initramfs already has /dev/console; add it too where mknod is allowed.

@@ -13,6 +13,8 @@ echo "  vm uuid  : $uuid"
 echo "  cpus/mem : $(nproc) cpu, $mem"
 echo "  kernel   : $TINY_KERNEL"
 echo "  network  : $(cat /run/tiny/address 2>/dev/null || echo 'starting')"
+echo "  home     : $(cat /run/tiny/home 2>/dev/null || echo 'in memory')"
+echo "  agent    : $([ -f /run/tiny/guest-agent ] && echo "on $(cat /run/tiny/guest-agent)" || echo 'none')"
 echo "=================================================="
 echo "  Busybox shell on tty1: type a command below."
 echo

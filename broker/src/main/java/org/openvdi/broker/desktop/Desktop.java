@@ -23,6 +23,8 @@ class Desktop {
     private String user;
     private String owner;
     private boolean poweringOn;
+    private boolean userDisk;
+    private boolean agentAnswered;
 
     Desktop() {
     }
@@ -41,6 +43,13 @@ class Desktop {
     }
 
     @CommandHandler
+    void handle(RecordUserDiskCreatedCommand c) {
+        if (!userDisk && state.provisioning()) {
+            apply(new DesktopUserDiskCreatedEvent(desktopId, c.sizeGiB(), c.millis()));
+        }
+    }
+
+    @CommandHandler
     void handle(RecordDomainDefinedCommand c) {
         if (state.before(DesktopState.DEFINED)) {
             apply(new DesktopDomainDefinedEvent(desktopId, c.millis()));
@@ -51,6 +60,13 @@ class Desktop {
     void handle(RecordDesktopStartedCommand c) {
         if (state.before(DesktopState.STARTED)) {
             apply(new DesktopStartedEvent(desktopId, c.millis()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordGuestAgentAnsweredCommand c) {
+        if (state == DesktopState.STARTED && !agentAnswered) {
+            apply(new DesktopGuestAgentAnsweredEvent(desktopId, c.millis()));
         }
     }
 
@@ -147,6 +163,11 @@ class Desktop {
     }
 
     @EventSourcingHandler
+    void on(DesktopUserDiskCreatedEvent e) {
+        userDisk = true;
+    }
+
+    @EventSourcingHandler
     void on(DesktopDomainDefinedEvent e) {
         state = DesktopState.DEFINED;
     }
@@ -154,6 +175,12 @@ class Desktop {
     @EventSourcingHandler
     void on(DesktopStartedEvent e) {
         state = DesktopState.STARTED;
+        agentAnswered = false;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopGuestAgentAnsweredEvent e) {
+        agentAnswered = true;
     }
 
     @EventSourcingHandler

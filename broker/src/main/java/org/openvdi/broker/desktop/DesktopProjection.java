@@ -40,6 +40,12 @@ class DesktopProjection {
     }
 
     @EventHandler
+    void on(DesktopUserDiskCreatedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE desktop_view SET user_disk_gib = ?, updated_at = ? WHERE id = ?")
+                .params(e.sizeGiB(), utc(at), e.desktopId()).update();
+    }
+
+    @EventHandler
     void on(DesktopDomainDefinedEvent e, @Timestamp Instant at) {
         state(e.desktopId(), DesktopState.DEFINED, at);
     }
@@ -47,6 +53,12 @@ class DesktopProjection {
     @EventHandler
     void on(DesktopStartedEvent e, @Timestamp Instant at) {
         state(e.desktopId(), DesktopState.STARTED, at);
+    }
+
+    @EventHandler
+    void on(DesktopGuestAgentAnsweredEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE desktop_view SET guest_agent_at = ?, updated_at = ? WHERE id = ?")
+                .params(utc(at), utc(at), e.desktopId()).update();
     }
 
     @EventHandler

@@ -210,7 +210,8 @@ public class DesktopQueries implements HostOccupancy {
                 DesktopState.valueOf(rs.getString("state")), rs.getObject("session_id", UUID.class),
                 rs.getString("assigned_user"), rs.getString("owner"), rs.getString("display_host"),
                 (Integer) rs.getObject("display_port"), rs.getString("failure_reason"), instant(rs.getTimestamp("requested_at")),
-                instant(rs.getTimestamp("ready_at")), instant(rs.getTimestamp("updated_at")));
+                instant(rs.getTimestamp("ready_at")), instant(rs.getTimestamp("updated_at")),
+                (Integer) rs.getObject("user_disk_gib"), instant(rs.getTimestamp("guest_agent_at")));
     }
 
     private static java.time.Instant instant(Timestamp timestamp) {

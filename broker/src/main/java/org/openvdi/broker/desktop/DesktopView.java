@@ -4,8 +4,13 @@ import java.time.Instant;
 import java.util.UUID;
 import org.openvdi.broker.desktop.api.DesktopState;
 
-/** One desktop as admins and auditors see it. */
+/**
+ * One desktop as admins and auditors see it. {@code userDiskGiB}: the size of a persistent desktop's user disk
+ * (null: none); {@code guestAgentAt}: when its guest agent last answered before it became ready (null: never, or
+ * its template is ready when the display answers).
+ */
 public record DesktopView(UUID id, UUID poolId, UUID hostId, UUID templateId, int templateVersion, DesktopState state,
                           UUID sessionId, String assignedUser, String owner, String displayHost, Integer displayPort,
-                          String failureReason, Instant requestedAt, Instant readyAt, Instant updatedAt) {
+                          String failureReason, Instant requestedAt, Instant readyAt, Instant updatedAt, Integer userDiskGiB,
+                          Instant guestAgentAt) {
 }

@@ -21,6 +21,7 @@ import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.HypervisorException;
 import org.openvdi.broker.hypervisor.ImageSpec;
 import org.openvdi.broker.hypervisor.ReasonText;
+import org.openvdi.broker.hypervisor.UserDiskFate;
 import org.openvdi.broker.template.TemplateQueries;
 import org.openvdi.broker.template.TemplateView;
 import org.openvdi.broker.threads.DaemonThreads;
@@ -88,7 +89,8 @@ class ProvisioningProcess {
             if (desktop.state().provisioning()) {
                 provision(desktop, host);
             } else {
-                hypervisor.destroy(host.target(), desktop.id().toString());
+                // recycled, failed or lost: the desktop is gone for good, and its user disk with it
+                hypervisor.destroy(host.target(), desktop.id().toString(), UserDiskFate.DELETE);
                 commands.system(new RecordDesktopDestroyedCommand(desktop.id()));
                 log.info("Desktop {} destroyed on host {}", desktop.id(), host.name());
             }
@@ -129,7 +131,7 @@ class ProvisioningProcess {
         TemplateView.Version version = templates.version(desktop.templateId(), desktop.templateVersion()).orElseThrow();
         ImageSpec image = new ImageSpec(version.imagePath(), version.sha256(), version.format(), version.sizeBytes());
         steps.run(new ProvisioningSteps.Plan(desktop.id(), desktop.state(), poweringOn, host.target(), image,
-                template.name() + " v" + version.version(), template.descriptor(), persistent(desktop)), properties.displayTimeout());
+                template.name() + " v" + version.version(), template.descriptor(), persistent(desktop)), properties.displayTimeout(), properties.agentTimeout());
         log.info("Desktop {} ready on host {}", desktop.id(), host.name());
     }
 

@@ -10,6 +10,8 @@ import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.RecordDesktopReadyCommand;
 import org.openvdi.broker.desktop.api.RecordDesktopStartedCommand;
 import org.openvdi.broker.desktop.api.RecordDomainDefinedCommand;
+import org.openvdi.broker.desktop.api.RecordGuestAgentAnsweredCommand;
+import org.openvdi.broker.desktop.api.RecordUserDiskCreatedCommand;
 import org.openvdi.broker.desktop.api.RecordVolumeClonedCommand;
 import org.openvdi.broker.hypervisor.DisplayEndpoint;
 import org.openvdi.broker.hypervisor.DisplayProbe;
@@ -19,14 +21,16 @@ import org.openvdi.broker.hypervisor.HypervisorException;
 import org.openvdi.broker.hypervisor.ImageSpec;
 import org.openvdi.broker.hypervisor.MachineSpec;
 import org.openvdi.broker.store.ClusterLock;
+import org.openvdi.templates.descriptor.Readiness;
 import org.openvdi.templates.descriptor.TemplateDescriptor;
 import org.openvdi.templates.descriptor.UserDisk;
 import org.openvdi.templates.xml.LibvirtNames;
 import org.springframework.stereotype.Component;
 
 /**
- * The provisioning steps of one desktop: clone, define, start, wait for the display. Every step
- * is idempotent and keyed by the desktop id, so a resumed desktop simply runs them all again and
+ * The provisioning steps of one desktop: clone, create the user disk (persistent desktops whose template has
+ * one), define, start, wait for the display, and for the guest agent when the template's readiness says so.
+ * Every step is idempotent and keyed by the desktop id, so a resumed desktop simply runs them all again and
  * records an event only for the steps it had not recorded yet.
  */
 @Component
@@ -60,14 +64,29 @@ class ProvisioningSteps {
         /** The domain's machine: the template's hardware, display, boot and network, a NIC MAC derived from the desktop id. */
         MachineSpec machine(String vncPassword) {
             String id = desktopId.toString();
-            UserDisk userDisk = persistent ? template.userDisk() : null;
+            UserDisk userDisk = userDisk();
             return new MachineSpec(id, displayName, template.hardware().vcpus(), template.hardware().memoryMiB(),
                     vncPassword, image, template.network(), LibvirtNames.macAddress(id), template.guest().agent(),
                     userDisk == null ? null : userDisk.sizeGiB(), template.display(), template.boot().kernel());
         }
+
+        /** The user disk of a persistent desktop whose template has one; null otherwise. */
+        UserDisk userDisk() {
+            return persistent ? template.userDisk() : null;
+        }
+
+        /** Whether the desktop is ready only once its guest agent answers. */
+        boolean awaitsGuestAgent() {
+            return template.readiness() == Readiness.GUEST_AGENT;
+        }
     }
 
+    /** Runs the steps, giving the guest agent as long as the display. */
     void run(Plan plan, Duration displayTimeout) {
+        run(plan, displayTimeout, displayTimeout);
+    }
+
+    void run(Plan plan, Duration displayTimeout, Duration agentTimeout) {
         String id = plan.desktopId().toString();
         if (!plan.poweringOn()) {
             long cloned = timed("clone", () -> {
@@ -78,6 +97,15 @@ class ProvisioningSteps {
             });
             if (plan.state().before(DesktopState.CLONED)) {
                 commands.system(new RecordVolumeClonedCommand(plan.desktopId(), cloned));
+            }
+            UserDisk userDisk = plan.userDisk();
+            if (userDisk != null) {
+                // created once in the desktop's life, named after its id: a recomposed desktop finds its disk here
+                boolean[] created = new boolean[1];
+                long millis = timed("user-disk", () -> created[0] = hypervisor.ensureUserDisk(plan.host(), id, userDisk.sizeGiB()));
+                if (created[0]) {
+                    commands.system(new RecordUserDiskCreatedCommand(plan.desktopId(), userDisk.sizeGiB(), millis));
+                }
             }
         }
         long millis = timed("define", () -> hypervisor.defineDomain(plan.host(), plan.machine(password())));
@@ -90,7 +118,38 @@ class ProvisioningSteps {
         }
         DisplayEndpoint[] display = new DisplayEndpoint[1];
         millis = timed("display", () -> display[0] = awaitDisplay(plan, displayTimeout));
+        if (plan.awaitsGuestAgent() && hypervisor.showsDisplays(plan.host())) {
+            // a simulated host runs no guest and so no agent: as with the display, running is ready there
+            long agent = timed("guest-agent", () -> awaitGuestAgent(plan, agentTimeout));
+            commands.system(new RecordGuestAgentAnsweredCommand(plan.desktopId(), agent));
+        }
         commands.system(new RecordDesktopReadyCommand(plan.desktopId(), display[0].host(), display[0].port(), millis));
+    }
+
+    private void awaitGuestAgent(Plan plan, Duration timeout) {
+        String id = plan.desktopId().toString();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new HypervisorException("The guest agent did not answer within " + timeout
+                        + " after the display answered (is qemu-guest-agent running in the image?)", false);
+            }
+            // libvirt waits for the answer itself, up to whole seconds; ask again when the agent was not connected yet
+            if (hypervisor.guestAgentAnswers(plan.host(), id, Duration.ofNanos(Math.min(left, Duration.ofSeconds(5).toNanos())))) {
+                return;
+            }
+            pause(Duration.ofMillis(250));
+        }
+    }
+
+    private static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("Interrupted while waiting for the guest", true, e);
+        }
     }
 
     private DisplayEndpoint awaitDisplay(Plan plan, Duration timeout) {

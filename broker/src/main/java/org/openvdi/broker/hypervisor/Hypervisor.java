@@ -1,5 +1,6 @@
 package org.openvdi.broker.hypervisor;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -30,6 +31,14 @@ public interface Hypervisor {
     /** Whether the desktop's clone volume (its disk) is in the host's storage pool. */
     boolean hasVolume(HostTarget host, String desktopId);
 
+    /**
+     * Creates the persistent desktop's user disk, an empty qcow2 volume {@code vdi-<desktopId>-user.qcow2} of
+     * {@code sizeGiB} GiB, unless it exists (whatever its size: a user disk is never recreated or resized).
+     *
+     * @return true when this call created it, false when it was there already
+     */
+    boolean ensureUserDisk(HostTarget host, String desktopId, int sizeGiB);
+
     /** Defines the desktop's domain unless it is already defined. */
     void defineDomain(HostTarget host, MachineSpec machine);
 
@@ -48,8 +57,25 @@ public interface Hypervisor {
     /** Where the running desktop's VNC display listens, with its password. */
     DisplayEndpoint display(HostTarget host, String desktopId);
 
-    /** Destroys the domain, undefines it and deletes its volume; each part skipped when gone. */
-    void destroy(HostTarget host, String desktopId);
+    /**
+     * Whether the QEMU guest agent in the running desktop answers a {@code guest-ping} within {@code timeout}
+     * (rounded up to whole seconds). False when the agent is not (yet) connected or did not answer in time;
+     * throws when the desktop is not running or the host fails.
+     */
+    boolean guestAgentAnswers(HostTarget host, String desktopId, Duration timeout);
+
+    /**
+     * Destroys the domain, undefines it and deletes its system disk (the clone); each part skipped when gone.
+     * The user disk of a persistent desktop is deleted with {@link UserDiskFate#DELETE} (the desktop is gone for
+     * good) and left in the pool with {@link UserDiskFate#KEEP} (recomposition: provisioning the same desktop id
+     * again on a new image attaches the same user disk).
+     */
+    void destroy(HostTarget host, String desktopId, UserDiskFate userDisk);
+
+    /** Destroys the desktop for good: {@link #destroy(HostTarget, String, UserDiskFate)} with {@link UserDiskFate#DELETE}. */
+    default void destroy(HostTarget host, String desktopId) {
+        destroy(host, desktopId, UserDiskFate.DELETE);
+    }
 
     /** Every domain and volume on the host that carries our desktop metadata or naming. */
     List<ManagedMachine> inventory(HostTarget host);

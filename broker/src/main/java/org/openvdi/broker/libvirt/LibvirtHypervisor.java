@@ -1,5 +1,6 @@
 package org.openvdi.broker.libvirt;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import org.openvdi.broker.hypervisor.ImageSpec;
 import org.openvdi.broker.hypervisor.MachineEventListener;
 import org.openvdi.broker.hypervisor.MachineSpec;
 import org.openvdi.broker.hypervisor.ManagedMachine;
+import org.openvdi.broker.hypervisor.UserDiskFate;
 import org.openvdi.templates.xml.DomainType;
 import org.openvdi.templates.xml.DomainXmlRenderer;
 import org.openvdi.templates.xml.ImageFormat;
@@ -54,6 +56,7 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
     private final HostStoragePool storage;
     private final ImageInstaller images;
     private final CloneVolumes clones;
+    private final UserDiskVolumes userDisks;
     private final DomainLifecycle domains;
     private final MachineInventory inventory = new MachineInventory();
     private final LifecycleWatch watch;
@@ -75,6 +78,7 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
         this.storage = new HostStoragePool(new StoragePoolXmlRenderer(), settings.poolRoot());
         this.images = new ImageInstaller(volumeRenderer, new VolumeStreams());
         this.clones = new CloneVolumes(volumeRenderer);
+        this.userDisks = new UserDiskVolumes(volumeRenderer);
         this.domains = new DomainLifecycle(new DomainXmlRenderer());
     }
 
@@ -109,6 +113,13 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
             }
             return null;
         });
+    }
+
+    @Override
+    public boolean ensureUserDisk(HostTarget host, String desktopId, int sizeGiB) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        return call(host, "creating the user disk of desktop " + id,
+                connect -> userDisks.ensure(storage.ensure(connect, host), id, sizeGiB));
     }
 
     @Override
@@ -194,14 +205,33 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
         });
     }
 
+    /** On libvirt's test driver, whose domains run no guest, no agent ever answers. */
     @Override
-    public void destroy(HostTarget host, String desktopId) {
+    public boolean guestAgentAnswers(HostTarget host, String desktopId, Duration timeout) {
         String id = LibvirtNames.requireDesktopId(desktopId);
+        Objects.requireNonNull(timeout, "timeout");
+        return call(host, "pinging the guest agent of desktop " + id, connect -> {
+            Domain domain = domains.find(connect, id).orElseThrow(() -> new HypervisorException(
+                    "desktop " + id + " is not defined on host " + host.hostId(), false));
+            if (domain.isActive() != 1) {
+                throw new HypervisorException("desktop " + id + " is not running", false);
+            }
+            return !isTest(host) && GuestAgentPing.answers(domain, timeout);
+        });
+    }
+
+    @Override
+    public void destroy(HostTarget host, String desktopId, UserDiskFate userDisk) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        Objects.requireNonNull(userDisk, "userDisk");
         call(host, "destroying desktop " + id, connect -> {
             domains.remove(connect, id, isTest(host));
             var pool = storage.find(connect, host);
             if (pool.isPresent()) {
                 clones.delete(pool.get(), id);
+                if (userDisk == UserDiskFate.DELETE) {
+                    userDisks.delete(pool.get(), id);
+                }
             }
             return null;
         });

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Lists our desktops on a host: domains named {@code vdi-<uuid>} whose metadata carries that same
  * id in our namespace and the id of the registered host asking, and clone volumes named
- * {@code vdi-<uuid>.qcow2} in its storage pool that no other registered host's domain uses.
+ * {@code vdi-<uuid>.qcow2} and user disks named {@code vdi-<uuid>-user.qcow2} in its storage pool that no other
+ * registered host's domain uses.
  * Nothing else is reported, so reconciliation never touches a VM or volume it did not create,
  * even when several brokers or several registrations share one libvirt.
  */
@@ -36,7 +37,10 @@ final class MachineInventory {
             for (String volume : pool.get().listVolumes()) {
                 LibvirtNames.desktopIdOfCloneVolume(volume).filter(id -> !others.contains(id)).ifPresent(id -> found.merge(id,
                         new ManagedMachine(id, false, false, true),
-                        (domain, clone) -> new ManagedMachine(id, domain.domainExists(), domain.running(), true)));
+                        (known, clone) -> new ManagedMachine(id, known.domainExists(), known.running(), true, known.userDiskExists())));
+                LibvirtNames.desktopIdOfUserDiskVolume(volume).filter(id -> !others.contains(id)).ifPresent(id -> found.merge(id,
+                        new ManagedMachine(id, false, false, false, true),
+                        (known, disk) -> new ManagedMachine(id, known.domainExists(), known.running(), known.volumeExists(), true)));
             }
         }
         return new ArrayList<>(found.values());

@@ -25,6 +25,7 @@ import org.openvdi.broker.host.api.RecordDriftCommand;
 import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.ManagedMachine;
 import org.openvdi.broker.hypervisor.ReasonText;
+import org.openvdi.broker.hypervisor.UserDiskFate;
 import org.openvdi.broker.store.ClusterLock;
 import org.openvdi.broker.threads.DaemonThreads;
 import org.slf4j.Logger;
@@ -40,6 +41,11 @@ import org.springframework.stereotype.Component;
  *   <li>GHOST: a desktop the broker believes ready or in use whose VM is gone or stopped. It is
  *       recorded lost; its session ends; it is torn down and the pool refills.</li>
  *   <li>ORPHAN: a VM or volume of a desktop this broker has destroyed. It is destroyed again.</li>
+ *   <li>ORPHANED_USER_DISK: a user disk ({@code vdi-<id>-user.qcow2}) of a desktop this broker has destroyed, or
+ *       of one it does not know. It is recorded once per broker run and kept, unless
+ *       {@code openvdi.reconcile.orphaned-user-disks} is {@code DELETE}: then the user disk of a destroyed desktop
+ *       is deleted. A user disk of a desktop this broker never created is never deleted (it may be another
+ *       installation's, sharing the storage pool).</li>
  * </ul>
  * A VM or volume with our naming whose desktop this broker never created (another installation
  * sharing the hypervisor) is left alone, and so is one of a live desktop on another host (one
@@ -62,6 +68,7 @@ class DriftReconciler {
     private final TrustedDesktops trusted;
     private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
     private final Set<String> foreign = ConcurrentHashMap.newKeySet();
+    private final Set<String> reportedUserDisks = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("reconciler"));
 
     DriftReconciler(HostQueries hosts, DesktopQueries desktops, Hypervisor hypervisor, GhostRecorder ghosts,
@@ -158,6 +165,9 @@ class DriftReconciler {
     private void unaccounted(HostView host, ManagedMachine machine) {
         Optional<DesktopView> desktop = desktopOf(machine.desktopId());
         if (desktop.isEmpty()) {
+            if (machine.userDiskExists()) {
+                orphanedUserDisk(host, machine.desktopId(), "a user disk of a desktop this broker does not know; kept");
+            }
             if (foreign.add(machine.desktopId())) {
                 log.info("Host {} has VM or volume {} that this broker never created; leaving it alone", host.name(),
                         machine.desktopId());
@@ -169,10 +179,29 @@ class DriftReconciler {
                     machine.desktopId(), desktop.get().hostId(), host.name());
             return;
         }
-        commands.system(new RecordDriftCommand(host.id(), desktop.get().id(), "ORPHAN",
-                "a VM or volume of a desktop that was destroyed"));
-        hypervisor.destroy(host.target(), machine.desktopId());
-        log.info("Destroyed orphan {} on host {}", machine.desktopId(), host.name());
+        UserDiskFate fate = properties.orphanedUserDisks();
+        if (machine.userDiskExists()) {
+            orphanedUserDisk(host, machine.desktopId(), fate == UserDiskFate.DELETE
+                    ? "a user disk of a desktop that was destroyed; deleted by policy"
+                    : "a user disk of a desktop that was destroyed; kept by policy");
+        }
+        if (machine.domainExists() || machine.volumeExists()) {
+            commands.system(new RecordDriftCommand(host.id(), desktop.get().id(), "ORPHAN",
+                    "a VM or volume of a desktop that was destroyed"));
+        } else if (fate == UserDiskFate.KEEP) {
+            return;
+        }
+        hypervisor.destroy(host.target(), machine.desktopId(), fate);
+        log.info("Destroyed orphan {} on host {} (user disk: {})", machine.desktopId(), host.name(), fate);
+    }
+
+    /** Records the orphaned user disk once per broker run (a kept one shows in every inventory). */
+    private void orphanedUserDisk(HostView host, String desktopId, String detail) {
+        if (!reportedUserDisks.add(host.id() + "/" + desktopId)) {
+            return;
+        }
+        commands.system(new RecordDriftCommand(host.id(), UUID.fromString(desktopId), "ORPHANED_USER_DISK", detail));
+        log.info("Host {} has the user disk of desktop {}: {}", host.name(), desktopId, detail);
     }
 
     private Optional<DesktopView> desktopOf(String desktopId) {

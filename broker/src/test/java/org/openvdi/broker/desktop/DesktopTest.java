@@ -21,6 +21,10 @@ import org.openvdi.broker.desktop.api.DesktopBecameReadyEvent;
 import org.openvdi.broker.desktop.api.DesktopDestroyedEvent;
 import org.openvdi.broker.desktop.api.DesktopDomainDefinedEvent;
 import org.openvdi.broker.desktop.api.DesktopFailedEvent;
+import org.openvdi.broker.desktop.api.DesktopGuestAgentAnsweredEvent;
+import org.openvdi.broker.desktop.api.DesktopUserDiskCreatedEvent;
+import org.openvdi.broker.desktop.api.RecordGuestAgentAnsweredCommand;
+import org.openvdi.broker.desktop.api.RecordUserDiskCreatedCommand;
 import org.openvdi.broker.desktop.api.DesktopLostEvent;
 import org.openvdi.broker.desktop.api.DesktopPowerOnFailedEvent;
 import org.openvdi.broker.desktop.api.DesktopPowerOnRequestedEvent;
@@ -67,6 +71,9 @@ class DesktopTest {
     private static final DesktopDestroyedEvent DESTROYED = new DesktopDestroyedEvent(DESKTOP);
     private static final DesktopPoweredOffEvent POWERED_OFF = new DesktopPoweredOffEvent(DESKTOP);
     private static final DesktopPowerOnRequestedEvent POWER_ON_REQUESTED = new DesktopPowerOnRequestedEvent(DESKTOP);
+
+    private static final DesktopUserDiskCreatedEvent USER_DISK = new DesktopUserDiskCreatedEvent(DESKTOP, 8, 40);
+    private static final DesktopGuestAgentAnsweredEvent AGENT_ANSWERED = new DesktopGuestAgentAnsweredEvent(DESKTOP, 2500);
 
     private FixtureConfiguration<Desktop> fixture;
 
@@ -706,5 +713,79 @@ class DesktopTest {
                 .when(assign(SESSION, "bob", true))
                 .expectException(rejectedWith(ErrorCode.DESKTOP_NOT_AVAILABLE))
                 .expectNoEvents();
+    }
+
+    // --- the user disk of a persistent desktop ---
+
+    @Test
+    void givenClonedPersistentDesktop_whenUserDiskCreatedRecorded_thenUserDiskCreatedWithItsSize() {
+        fixture.given(requested("alice"), CLONED)
+                .when(new RecordUserDiskCreatedCommand(DESKTOP, 8, 40))
+                .expectEvents(USER_DISK);
+    }
+
+    @Test
+    void givenUserDiskRecorded_whenRecordedAgain_thenNoEvent() {
+        fixture.given(requested("alice"), CLONED, USER_DISK)
+                .when(new RecordUserDiskCreatedCommand(DESKTOP, 8, 41))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenUserDiskOfAPoweredOffDesktop_whenPoweredOnAndRecordedAgain_thenNoSecondUserDisk() {
+        fixture.given(requested("alice"), CLONED, USER_DISK, DEFINED, STARTED, READY, POWERED_OFF, POWER_ON_REQUESTED)
+                .when(new RecordUserDiskCreatedCommand(DESKTOP, 8, 41))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenDestroyedDesktop_whenUserDiskCreatedRecorded_thenNoEvent() {
+        fixture.given(requested("alice"), CLONED, FAILED, DESTROYED)
+                .when(new RecordUserDiskCreatedCommand(DESKTOP, 8, 40))
+                .expectNoEvents();
+    }
+
+    // --- guest-agent readiness ---
+
+    @Test
+    void givenStartedDesktop_whenGuestAgentAnsweredRecorded_thenAgentAnsweredThenReady() {
+        fixture.given(REQUESTED, CLONED, DEFINED, STARTED)
+                .when(new RecordGuestAgentAnsweredCommand(DESKTOP, 2500))
+                .expectEvents(AGENT_ANSWERED);
+        fixture.given(REQUESTED, CLONED, DEFINED, STARTED, AGENT_ANSWERED)
+                .when(new RecordDesktopReadyCommand(DESKTOP, "10.0.0.1", 5901, 15000))
+                .expectEvents(READY);
+    }
+
+    @Test
+    void givenAgentAnsweredSinceTheStart_whenRecordedAgain_thenNoEvent() {
+        fixture.given(REQUESTED, CLONED, DEFINED, STARTED, AGENT_ANSWERED)
+                .when(new RecordGuestAgentAnsweredCommand(DESKTOP, 2600))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenDesktopNotStarted_whenGuestAgentAnsweredRecorded_thenNoEvent() {
+        fixture.given(REQUESTED, CLONED, DEFINED)
+                .when(new RecordGuestAgentAnsweredCommand(DESKTOP, 2500))
+                .expectNoEvents();
+        fixture.given(REQUESTED, CLONED, DEFINED, STARTED, AGENT_ANSWERED, READY)
+                .when(new RecordGuestAgentAnsweredCommand(DESKTOP, 2500))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenPersistentDesktopPoweredOnAgain_whenStartedAndAgentAnswers_thenTheAgentIsRecordedForThisStartToo() {
+        fixture.given(requested("alice"), CLONED, USER_DISK, DEFINED, STARTED, AGENT_ANSWERED, READY, POWERED_OFF,
+                        POWER_ON_REQUESTED, STARTED)
+                .when(new RecordGuestAgentAnsweredCommand(DESKTOP, 2400))
+                .expectEvents(new DesktopGuestAgentAnsweredEvent(DESKTOP, 2400));
+    }
+
+    @Test
+    void givenAgentTimedOut_whenFailed_thenFailedWithTheReason() {
+        fixture.given(REQUESTED, CLONED, DEFINED, STARTED)
+                .when(new FailDesktopCommand(DESKTOP, "STARTED", "The guest agent did not answer within PT2M"))
+                .expectEvents(new DesktopFailedEvent(DESKTOP, "STARTED", "The guest agent did not answer within PT2M"));
     }
 }

@@ -81,7 +81,7 @@ class ProvisioningProcessTest {
         image = RawImages.write(images.resolve("tiny.raw"));
         DisplayProbe rfb = (endpoint, timeout) -> new RfbProbe(timeout, timeout).answers(endpoint.host(), endpoint.port());
         harness = ProcessHarness.start(Map.of(DisplayProbe.class, rfb,
-                        ProvisioningProperties.class, new ProvisioningProperties(1, Duration.ofSeconds(5), DEADLINE, ATTEMPTS)),
+                        ProvisioningProperties.class, new ProvisioningProperties(1, Duration.ofSeconds(5), DEADLINE, ATTEMPTS, Duration.ofSeconds(5))),
                 ProvisioningSteps.class, ProvisioningProcess.class);
         process = harness.bean(ProvisioningProcess.class);
         machines = new TestDriverMachines(harness.hypervisor(), image);

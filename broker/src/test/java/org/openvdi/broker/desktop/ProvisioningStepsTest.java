@@ -28,7 +28,10 @@ import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.RecordDesktopReadyCommand;
 import org.openvdi.broker.desktop.api.RecordDesktopStartedCommand;
 import org.openvdi.broker.desktop.api.RecordDomainDefinedCommand;
+import org.openvdi.broker.desktop.api.RecordGuestAgentAnsweredCommand;
+import org.openvdi.broker.desktop.api.RecordUserDiskCreatedCommand;
 import org.openvdi.broker.desktop.api.RecordVolumeClonedCommand;
+import org.openvdi.broker.hypervisor.UserDiskFate;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.hypervisor.DisplayProbe;
@@ -82,7 +85,8 @@ class ProvisioningStepsTest {
     @BeforeEach
     void acceptRecords() {
         commands = harness.reset().accept(RecordVolumeClonedCommand.class, RecordDomainDefinedCommand.class,
-                RecordDesktopStartedCommand.class, RecordDesktopReadyCommand.class);
+                RecordDesktopStartedCommand.class, RecordDesktopReadyCommand.class, RecordUserDiskCreatedCommand.class,
+                RecordGuestAgentAnsweredCommand.class);
     }
 
     @Test
@@ -189,5 +193,101 @@ class ProvisioningStepsTest {
 
     private List<ManagedMachine> machines() {
         return hypervisor.inventory(HOST).stream().filter(m -> m.desktopId().equals(desktop.toString())).toList();
+    }
+
+    // --- user disks of persistent desktops ---
+
+    /** A template like the tiny one: a 1 GiB user disk, ready when the guest agent answers. */
+    private static final TemplateDescriptor WITH_USER_DISK = new TemplateDescriptor("tiny", new Hardware(1, 256, null),
+            new Boot(new DiskBoot(null, null), null), Display.DEFAULT, TemplateDescriptor.shortForm("tiny", 1, 256).network(),
+            new Guest("Linux (busybox)", true), Readiness.GUEST_AGENT, new UserDisk(1));
+
+    private ProvisioningSteps.Plan persistentPlan(DesktopState state, boolean poweringOn) {
+        return new ProvisioningSteps.Plan(desktop, state, poweringOn, HOST, image, "desktop " + desktop, WITH_USER_DISK, true);
+    }
+
+    @Test
+    void givenPersistentDesktopWhoseTemplateHasAUserDisk_whenStepsRun_thenTheUserDiskIsCreatedAndRecordedWithItsSizeBeforeTheDomain() {
+        steps.run(persistentPlan(DesktopState.REQUESTED, false), DISPLAY_TIMEOUT);
+
+        assertThat(commands.all()).extracting(Object::getClass).containsExactly(RecordVolumeClonedCommand.class,
+                RecordUserDiskCreatedCommand.class, RecordDomainDefinedCommand.class, RecordDesktopStartedCommand.class,
+                RecordDesktopReadyCommand.class);
+        assertThat(commands.sent(RecordUserDiskCreatedCommand.class)).singleElement().satisfies(created -> {
+            assertThat(created.desktopId()).isEqualTo(desktop);
+            assertThat(created.sizeGiB()).isEqualTo(1);
+        });
+        assertThat(machines()).containsExactly(new ManagedMachine(desktop.toString(), true, true, true, true));
+    }
+
+    @Test
+    void givenFloatingDesktopOfTheSameTemplate_whenStepsRun_thenItGetsNoUserDisk() {
+        steps.run(new ProvisioningSteps.Plan(desktop, DesktopState.REQUESTED, false, HOST, image, "d", WITH_USER_DISK, false),
+                DISPLAY_TIMEOUT);
+
+        assertThat(commands.sent(RecordUserDiskCreatedCommand.class)).isEmpty();
+        assertThat(machines()).containsExactly(new ManagedMachine(desktop.toString(), true, true, true, false));
+    }
+
+    @Test
+    void givenGuestAgentReadinessOnTheTestDriver_whenStepsRun_thenTheAgentStepIsSkippedAsTheDisplayWaitIs() {
+        steps.run(persistentPlan(DesktopState.REQUESTED, false), DISPLAY_TIMEOUT);
+
+        assertThat(commands.sent(RecordGuestAgentAnsweredCommand.class)).isEmpty();
+        assertThat(commands.sent(RecordDesktopReadyCommand.class)).hasSize(1);
+        assertThat(hypervisor.guestAgentAnswers(HOST, desktop.toString(), Duration.ofSeconds(1))).isFalse();
+    }
+
+    @Test
+    void givenCrashAfterCreatingTheUserDiskBeforeRecordingIt_whenStepsRunAgain_thenTheDiskIsKeptAndNotCreatedTwice() {
+        hypervisor.ensureImage(HOST, image);
+        hypervisor.cloneVolume(HOST, desktop.toString(), image);
+        assertThat(hypervisor.ensureUserDisk(HOST, desktop.toString(), 1)).isTrue();
+
+        steps.run(persistentPlan(DesktopState.CLONED, false), DISPLAY_TIMEOUT);
+
+        assertThat(commands.sent(RecordUserDiskCreatedCommand.class)).isEmpty();
+        assertThat(machines()).containsExactly(new ManagedMachine(desktop.toString(), true, true, true, true));
+    }
+
+    @Test
+    void givenPersistentDesktopWithItsUserDisk_whenPoweredOffAndOnAgain_thenTheUserDiskIsKeptAndNotRecordedAgain() {
+        steps.run(persistentPlan(DesktopState.REQUESTED, false), DISPLAY_TIMEOUT);
+        hypervisor.powerOff(HOST, desktop.toString());
+        assertThat(machines()).containsExactly(new ManagedMachine(desktop.toString(), true, false, true, true));
+        commands.reset();
+        commands.accept(RecordDesktopReadyCommand.class);
+
+        steps.run(persistentPlan(DesktopState.POWERED_OFF, true), DISPLAY_TIMEOUT);
+
+        assertThat(commands.all()).singleElement().isInstanceOf(RecordDesktopReadyCommand.class);
+        assertThat(machines()).containsExactly(new ManagedMachine(desktop.toString(), true, true, true, true));
+    }
+
+    @Test
+    void givenPersistentDesktop_whenRecomposedOntoANewImage_thenItsUserDiskIsKeptAndAttachedAgainWithoutANewOne() {
+        steps.run(persistentPlan(DesktopState.REQUESTED, false), DISPLAY_TIMEOUT);
+        commands.reset();
+        acceptRecords();
+
+        // recomposition: domain and system disk go, the user disk stays, then the same id is provisioned again
+        hypervisor.destroy(HOST, desktop.toString(), UserDiskFate.KEEP);
+        assertThat(machines()).containsExactly(new ManagedMachine(desktop.toString(), false, false, false, true));
+        steps.run(persistentPlan(DesktopState.REQUESTED, false), DISPLAY_TIMEOUT);
+
+        assertThat(commands.sent(RecordUserDiskCreatedCommand.class)).isEmpty();
+        assertThat(commands.sent(RecordVolumeClonedCommand.class)).hasSize(1);
+        assertThat(commands.sent(RecordDesktopReadyCommand.class)).hasSize(1);
+        assertThat(machines()).containsExactly(new ManagedMachine(desktop.toString(), true, true, true, true));
+    }
+
+    @Test
+    void givenPersistentDesktop_whenDestroyedForGood_thenItsUserDiskGoesWithIt() {
+        steps.run(persistentPlan(DesktopState.REQUESTED, false), DISPLAY_TIMEOUT);
+
+        hypervisor.destroy(HOST, desktop.toString(), UserDiskFate.DELETE);
+        hypervisor.destroy(HOST, desktop.toString(), UserDiskFate.DELETE);   // again: nothing left to do
+
+        assertThat(machines()).isEmpty();
     }
 }

@@ -26,6 +26,7 @@ import org.openvdi.broker.host.api.MarkHostDownCommand;
 import org.openvdi.broker.host.api.MarkHostUpCommand;
 import org.openvdi.broker.host.api.RecordDriftCommand;
 import org.openvdi.broker.hypervisor.ManagedMachine;
+import org.openvdi.broker.hypervisor.UserDiskFate;
 import org.openvdi.broker.testsupport.Histories;
 import org.openvdi.broker.testsupport.ProcessHarness;
 import org.openvdi.broker.testsupport.RawImages;
@@ -57,7 +58,7 @@ class DriftReconcilerTest {
     @BeforeAll
     static void start() {
         ReconcileProperties properties = new ReconcileProperties(Duration.ofSeconds(10), Duration.ZERO, FAILURES_BEFORE_DOWN,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(60));
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(60), UserDiskFate.KEEP);
         harness = ProcessHarness.start(Map.of(ReconcileProperties.class, properties), GhostRecorder.class,
                 DriftReconciler.class);
         reconciler = harness.bean(DriftReconciler.class);

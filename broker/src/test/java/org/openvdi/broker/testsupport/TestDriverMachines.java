@@ -49,6 +49,11 @@ public final class TestDriverMachines {
         hypervisor.start(target(hostId), desktopId.toString());
     }
 
+    /** A persistent desktop's user disk of {@code sizeGiB} GiB, whatever else the desktop has. */
+    public void userDisk(UUID hostId, UUID desktopId, int sizeGiB) {
+        hypervisor.ensureUserDisk(target(hostId), desktopId.toString(), sizeGiB);
+    }
+
     /** What the host's inventory reports of these desktops (other tests' machines left out). */
     public List<ManagedMachine> of(UUID hostId, Collection<UUID> desktopIds) {
         List<String> ids = desktopIds.stream().map(UUID::toString).toList();

@@ -27,6 +27,7 @@ public final class LibvirtNames {
     private static final Pattern OUR_ID = Pattern.compile(UUID);
     private static final Pattern DOMAIN_NAME = Pattern.compile("vdi-(" + UUID + ")");
     private static final Pattern CLONE_VOLUME_NAME = Pattern.compile("vdi-(" + UUID + ")\\.qcow2");
+    private static final Pattern USER_DISK_VOLUME_NAME = Pattern.compile("vdi-(" + UUID + ")-user\\.qcow2");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
@@ -123,6 +124,11 @@ public final class LibvirtNames {
     /** The desktop id if {@code volumeName} is exactly {@code vdi-<uuid>.qcow2}. */
     public static Optional<String> desktopIdOfCloneVolume(String volumeName) {
         return captured(CLONE_VOLUME_NAME, volumeName);
+    }
+
+    /** The desktop id if {@code volumeName} is exactly {@code vdi-<uuid>-user.qcow2}. */
+    public static Optional<String> desktopIdOfUserDiskVolume(String volumeName) {
+        return captured(USER_DISK_VOLUME_NAME, volumeName);
     }
 
     private static Optional<String> captured(Pattern pattern, String name) {

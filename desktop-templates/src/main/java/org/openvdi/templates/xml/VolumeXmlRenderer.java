@@ -29,6 +29,30 @@ public class VolumeXmlRenderer {
         });
     }
 
+    /**
+     * A persistent desktop's user disk: an empty qcow2 volume {@code vdi-<desktopId>-user.qcow2} of the given
+     * virtual size, without backing store (the guest formats it on first boot).
+     */
+    public String renderUserDisk(String desktopId, long capacityBytes) {
+        if (capacityBytes <= 0) {
+            throw new IllegalArgumentException("a user disk needs a positive capacity");
+        }
+        return XmlDocument.render(xml -> {
+            xml.writeStartElement("volume");
+            xml.writeAttribute("type", "file");
+            textElement(xml, "name", LibvirtNames.userDiskVolumeName(desktopId));
+            writeCapacity(xml, capacityBytes);
+            xml.writeStartElement("allocation");
+            xml.writeCharacters("0");
+            xml.writeEndElement();
+            xml.writeStartElement("target");
+            writeFormat(xml, ImageFormat.QCOW2);
+            textElement(xml, "compat", "1.1");
+            xml.writeEndElement();
+            xml.writeEndElement();
+        });
+    }
+
     /** An image volume of the given format and capacity, named {@code img-<sha256 first 16 hex>.<ext>}. */
     public String renderImage(ImageVolumeDefinition image) {
         return renderFile(image.volumeName(), image.format(), image.capacityBytes());

@@ -34,7 +34,7 @@ class TemplateDescriptorReaderTest {
     private final TemplateDescriptorReader reader = new TemplateDescriptorReader();
 
     @Test
-    void givenTheTinyTemplate_whenRead_thenItBootsItsRawDiskOnTheDefaultNetwork() throws Exception {
+    void givenTheTinyTemplate_whenRead_thenItBootsItsRawDiskOnTheDefaultNetworkReadyWhenItsAgentAnswers() throws Exception {
         TemplateDescriptor tiny = reader.read(Path.of("tiny/template.yaml"));
 
         assertThat(tiny.name()).isEqualTo("Tiny desktop");
@@ -42,9 +42,9 @@ class TemplateDescriptorReaderTest {
         assertThat(tiny.boot().disk()).isEqualTo(new DiskBoot("tiny-desktop.img", ImageFormat.RAW));
         assertThat(tiny.network()).isEqualTo(new Network(Network.DEFAULT_NETWORK, null));
         assertThat(tiny.display()).isEqualTo(Display.DEFAULT);
-        assertThat(tiny.guest().agent()).isFalse();
-        assertThat(tiny.readiness()).isEqualTo(Readiness.DISPLAY);
-        assertThat(tiny.userDisk()).isNull();
+        assertThat(tiny.guest().agent()).isTrue();
+        assertThat(tiny.readiness()).isEqualTo(Readiness.GUEST_AGENT);
+        assertThat(tiny.userDisk()).isEqualTo(new UserDisk(1));
     }
 
     @Test

@@ -12,6 +12,17 @@ class LibvirtNamesTest {
     void givenOurNames_whenParsed_thenDesktopIdIsFound() {
         assertThat(LibvirtNames.desktopIdOfDomain("vdi-" + ID)).contains(ID);
         assertThat(LibvirtNames.desktopIdOfCloneVolume("vdi-" + ID + ".qcow2")).contains(ID);
+        assertThat(LibvirtNames.desktopIdOfUserDiskVolume("vdi-" + ID + "-user.qcow2")).contains(ID);
+    }
+
+    @Test
+    void givenUserDiskAndCloneNames_whenParsed_thenNeitherIsTakenForTheOther() {
+        assertThat(LibvirtNames.desktopIdOfUserDiskVolume(LibvirtNames.userDiskVolumeName(ID))).contains(ID);
+        assertThat(LibvirtNames.desktopIdOfUserDiskVolume(LibvirtNames.cloneVolumeName(ID))).isEmpty();
+        assertThat(LibvirtNames.desktopIdOfUserDiskVolume("vdi-" + ID + "-user.raw")).isEmpty();
+        assertThat(LibvirtNames.desktopIdOfUserDiskVolume("vdi-" + ID + "-user.qcow2.bak")).isEmpty();
+        assertThat(LibvirtNames.desktopIdOfUserDiskVolume("vdi-../" + ID + "-user.qcow2")).isEmpty();
+        assertThat(LibvirtNames.desktopIdOfUserDiskVolume(null)).isEmpty();
     }
 
     @Test

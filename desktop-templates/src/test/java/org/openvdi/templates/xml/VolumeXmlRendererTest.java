@@ -20,6 +20,23 @@ class VolumeXmlRendererTest {
     private final VolumeXmlRenderer renderer = new VolumeXmlRenderer();
 
     @Test
+    void givenUserDisk_whenRendered_thenEmptyQcow2VolumeNamedAfterTheDesktopWithoutBackingStore() throws Exception {
+        Element volume = ParsedXml.parse(renderer.renderUserDisk(DESKTOP_ID.toUpperCase(), 4L << 30)).getDocumentElement();
+
+        assertThat(only(volume, "name").getTextContent()).isEqualTo("vdi-" + DESKTOP_ID + "-user.qcow2");
+        assertThat(only(volume, "capacity").getTextContent()).isEqualTo(Long.toString(4L << 30));
+        assertThat(only(volume, "capacity").getAttribute("unit")).isEqualTo("bytes");
+        assertThat(only(volume, "target", "format").getAttribute("type")).isEqualTo("qcow2");
+        assertThat(children(volume, "backingStore")).isEmpty();
+    }
+
+    @Test
+    void givenUserDiskWithoutSizeOrWithForeignId_whenRendered_thenRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> renderer.renderUserDisk(DESKTOP_ID, 0));
+        assertThatIllegalArgumentException().isThrownBy(() -> renderer.renderUserDisk("../etc/passwd", 1L << 30));
+    }
+
+    @Test
     void givenCloneOfRawImage_whenRendered_thenQcow2VolumeIsBackedByTheImage() throws Exception {
         CloneVolumeDefinition clone = new CloneVolumeDefinition(DESKTOP_ID, IMAGE_PATH, ImageFormat.RAW, 64L << 20);
 
