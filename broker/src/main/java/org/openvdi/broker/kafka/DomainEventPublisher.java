@@ -1,14 +1,11 @@
 package org.openvdi.broker.kafka;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import io.cloudevents.CloudEvent;
 import org.axonframework.config.ProcessingGroup;
-import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -16,15 +13,23 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes every domain event to Kafka for auditors, SIEMs and analytics, in the order of the
- * event store. It runs in a tracking processor of its own ({@value #GROUP}), so commands never
- * wait for Kafka; each send is awaited, and a failed one fails the handler, so the processor's
- * token stays where it was and the processor retries with backoff: at-least-once, resuming after
- * an outage. Kafka is never the source of truth: the event store is. After a send that Kafka refused
- * for authentication or authorization the producer is replaced: an idempotent producer whose first sign-in
- * was refused (Kafka up before its users were created) never sends again, so the retry must not reuse it.
- * After any other failure (a plain outage) it is kept: it recovers by itself, and replacing it costs a close
- * that waits for its pending records.
+ * Publishes every domain event to Kafka as a CloudEvent ({@link DomainCloudEvents}) for auditors, SIEMs and
+ * analytics, in the order of the event store, keyed by aggregate id. It runs in a tracking processor of its own
+ * ({@value #GROUP}, one thread), so commands never wait for Kafka.
+ * <p>
+ * Batched and asynchronous: the processor hands a batch of up to {@code openvdi.kafka.publish-batch-size} events
+ * to this handler in one unit of work; each event is given to the producer without waiting, and before the unit
+ * of work commits, and with it the processor's new position (its token, in the same transaction), the batch
+ * waits until Kafka has acknowledged every record ({@code acks=all}). A failed or late acknowledgement fails the
+ * batch: the token stays where it was and the processor retries the whole batch after a backoff, so publication
+ * is at-least-once and resumes after an outage where it stopped; records of a failed batch that did reach Kafka
+ * are sent again (consumers drop duplicates by the CloudEvent id). One idempotent producer with at most five
+ * requests in flight keeps each partition, and so each aggregate, in order.
+ * <p>
+ * After a send that Kafka refused for authentication or authorization the producer is replaced: an idempotent
+ * producer whose first sign-in was refused (Kafka up before its users were created) never sends again, so the
+ * retry must not reuse it. After any other failure (a plain outage) it is kept: it recovers by itself, and
+ * replacing it costs a close that waits for its pending records.
  */
 @Component
 @ProcessingGroup(DomainEventPublisher.GROUP)
@@ -32,36 +37,47 @@ import org.springframework.stereotype.Component;
 class DomainEventPublisher {
 
     static final String GROUP = "kafka-publisher";
+    private static final String BATCH = DomainEventPublisher.class.getName() + ".batch";
     private static final Logger log = LoggerFactory.getLogger(DomainEventPublisher.class);
 
-    private final KafkaTemplate<String, String> kafka;
-    private final ObjectMapper json;
+    private final KafkaTemplate<String, CloudEvent> kafka;
+    private final DomainCloudEvents cloudEvents;
     private final KafkaSettings settings;
 
-    DomainEventPublisher(KafkaTemplate<String, String> kafka, ObjectMapper json, KafkaSettings settings) {
+    DomainEventPublisher(KafkaTemplate<String, CloudEvent> kafka, DomainCloudEvents cloudEvents, KafkaSettings settings) {
         this.kafka = kafka;
-        this.json = json;
+        this.cloudEvents = cloudEvents;
         this.settings = settings;
     }
 
     @EventHandler
-    void on(Object payload, EventMessage<?> event) throws JsonProcessingException {
-        PublishedEvent published = published(payload, event);
-        String key = published.aggregateId() != null ? published.aggregateId() : published.eventId();
-        String body = json.writeValueAsString(published);
+    void on(Object payload, EventMessage<?> event) {
+        PublicationBatch batch = batch();
+        CloudEvent cloudEvent = cloudEvents.of(event);
         try {
-            kafka.send(settings.eventsTopic(), key, body).get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            log.debug("Published {} {} of {}", published.type(), published.eventId(), key);
-        } catch (ExecutionException e) {
+            batch.throwIfFailed();
+            batch.add(kafka.send(settings.eventsTopic(), DomainCloudEvents.key(event), cloudEvent));
+        } catch (RuntimeException e) {
             replaceProducerIfRefused(e);
-            throw new KafkaPublishException("Publishing " + published.type() + " " + published.eventId() + " failed",
-                    e.getCause());
-        } catch (TimeoutException e) {
-            throw new KafkaPublishException("Publishing " + published.type() + " " + published.eventId()
-                    + " took longer than " + settings.sendTimeout(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaPublishException("Interrupted while publishing " + published.eventId(), e);
+            throw e;
+        }
+    }
+
+    /** The batch of the current unit of work, created with its first event, awaited when the unit of work commits. */
+    private PublicationBatch batch() {
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        return unitOfWork.getOrComputeResource(BATCH, key -> {
+            PublicationBatch batch = new PublicationBatch();
+            unitOfWork.onPrepareCommit(committing -> complete(batch));
+            return batch;
+        });
+    }
+
+    private void complete(PublicationBatch batch) {
+        try {
+            kafka.flush();
+            batch.awaitAcknowledged(settings.sendTimeout());
+            log.debug("Kafka acknowledged a batch of {} events", batch.size());
         } catch (RuntimeException e) {
             replaceProducerIfRefused(e);
             throw e;
@@ -73,19 +89,5 @@ class DomainEventPublisher {
             log.warn("Kafka refused the producer's sign-in or permission; replacing the producer");
             kafka.getProducerFactory().reset();
         }
-    }
-
-    private static PublishedEvent published(Object payload, EventMessage<?> event) {
-        String aggregateType = null;
-        String aggregateId = null;
-        Long sequence = null;
-        if (event instanceof DomainEventMessage<?> domain) {
-            aggregateType = domain.getType();
-            aggregateId = domain.getAggregateIdentifier();
-            sequence = domain.getSequenceNumber();
-        }
-        Object actor = event.getMetaData().get("user");
-        return new PublishedEvent(event.getIdentifier(), event.getPayloadType().getSimpleName(), aggregateType,
-                aggregateId, sequence, event.getTimestamp(), actor == null ? null : actor.toString(), payload);
     }
 }

@@ -1,30 +1,74 @@
 package org.openvdi.broker.kafka;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.kafka.CloudEventSerializer;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.kafka.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 
 /**
- * The publisher's processor: tracking, one thread, starting at the beginning of the event store
- * (a new publisher publishes the whole history). Handler failures propagate instead of being
- * logged and skipped, so the processor keeps its token, releases its claim and retries after a
- * backoff that doubles from 1 s up to 60 s.
+ * The publisher's processor and producer.
+ * <p>
+ * Processor: tracking, one thread, batches of {@code openvdi.kafka.publish-batch-size} events, starting at the
+ * beginning of the event store (a new publisher publishes the whole history). Handler and commit failures
+ * propagate instead of being logged and skipped, so the processor keeps its token, releases its claim and
+ * retries the batch after a backoff that doubles from 1 s up to 60 s.
+ * <p>
+ * Producer (the broker's only one): CloudEvents as values ({@code openvdi.kafka.event-encoding}), aggregate ids as
+ * keys, and whatever {@code spring.kafka.producer.*} says, except that what ordering and at-least-once rest on is
+ * enforced here: idempotence, {@code acks=all} and at most five requests in flight per connection.
  */
 @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "openvdi.kafka", name = "enabled", havingValue = "true", matchIfMissing = true)
 class EventPublicationConfiguration {
 
+    static final int MAX_IN_FLIGHT = 5;
+
     @Bean
-    ConfigurerModule kafkaPublisherProcessor() {
+    ConfigurerModule kafkaPublisherProcessor(KafkaSettings settings) {
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerTrackingEventProcessor(DomainEventPublisher.GROUP, Configuration::eventStore,
                         config -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andBatchSize(settings.publishBatchSize())
                                 .andInitialTrackingToken(StreamableMessageSource::createTailToken))
                 .registerListenerInvocationErrorHandler(DomainEventPublisher.GROUP, config -> PropagatingErrorHandler.instance())
                 .registerErrorHandler(DomainEventPublisher.GROUP, config -> PropagatingErrorHandler.instance()));
+    }
+
+    @Bean
+    DomainCloudEvents domainCloudEvents(KafkaSettings settings, ObjectMapper json) {
+        return new DomainCloudEvents(settings.eventSource(), json);
+    }
+
+    @Bean
+    DefaultKafkaProducerFactoryCustomizer cloudEventProducer(KafkaSettings settings) {
+        return factory -> cloudEventProducer(factory, settings);
+    }
+
+    /** Makes {@code factory} a producer of CloudEvents keyed by string, idempotent and in order. */
+    @SuppressWarnings("unchecked")
+    static void cloudEventProducer(DefaultKafkaProducerFactory<?, ?> factory, KafkaSettings settings) {
+        DefaultKafkaProducerFactory<String, CloudEvent> producer = (DefaultKafkaProducerFactory<String, CloudEvent>) factory;
+        Object inFlight = producer.getConfigurationProperties().get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+        int maxInFlight = inFlight == null ? MAX_IN_FLIGHT : Math.min(MAX_IN_FLIGHT, Integer.parseInt(inFlight.toString()));
+        // the factory configures the serializers with the producer's properties when it creates a producer
+        producer.updateConfigs(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, maxInFlight,
+                CloudEventSerializer.ENCODING_CONFIG, settings.eventEncoding(),
+                CloudEventSerializer.EVENT_FORMAT_CONFIG, JsonFormat.CONTENT_TYPE));
+        producer.setKeySerializer(new StringSerializer());
+        producer.setValueSerializer(new CloudEventSerializer());
     }
 }

@@ -1,5 +1,7 @@
 package org.openvdi.broker.kafka;
 
+import io.cloudevents.core.message.Encoding;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -15,12 +17,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param embedded           start an in-process single-node KRaft Kafka (the demo profile does), for {@code ./vdi up}
  * @param embeddedPort       its client port on 127.0.0.1 (0 picks a free one)
  * @param embeddedDirectory  its configuration and log segments, kept across restarts
- * @param eventsTopic        where every domain event is published, keyed by aggregate id
+ * @param eventsTopic        where every domain event is published as a CloudEvent, keyed by aggregate id
+ * @param eventSource        the CloudEvents {@code source} of the published events: a URI naming this installation
+ *                           of the broker (brokers sharing one event store share it)
+ * @param eventEncoding      {@code BINARY}: attributes in {@code ce_*} headers, the event's JSON as the record's value;
+ *                           {@code STRUCTURED}: the whole CloudEvent as one JSON document ({@code application/cloudevents+json})
+ * @param publishBatchSize   at most this many events are sent to Kafka before the publisher waits for their
+ *                           acknowledgement and then advances its position in the event store
  * @param connectionsTopic   where gateways report connections opened and closed, keyed by session id
  * @param telemetryGroup     consumer group of the brokers reading {@code connectionsTopic}
  * @param partitions         partitions of the topics the broker creates when they are missing
  * @param replicas           their replication factor
- * @param sendTimeout        how long publishing one event may take before the publisher retries
+ * @param sendTimeout        how long the publisher waits for Kafka to acknowledge one batch before it retries the batch
  * @param username           the broker's SASL/SCRAM-SHA-512 user at Kafka
  * @param password           its password ({@code OPENVDI_KAFKA_PASSWORD}); unset: the broker's clients use no SASL,
  *                           unless Kafka is embedded, which then makes up a random one at each start
@@ -35,6 +43,9 @@ public record KafkaSettings(@DefaultValue("true") boolean enabled,
                             @DefaultValue("9092") int embeddedPort,
                             @DefaultValue("data/kafka") String embeddedDirectory,
                             @DefaultValue("openvdi.events") String eventsTopic,
+                            @DefaultValue("urn:openvdi:broker") URI eventSource,
+                            @DefaultValue("BINARY") Encoding eventEncoding,
+                            @DefaultValue("1000") int publishBatchSize,
                             @DefaultValue("openvdi.connections") String connectionsTopic,
                             @DefaultValue("openvdi-broker") String telemetryGroup,
                             @DefaultValue("3") int partitions,
@@ -50,6 +61,13 @@ public record KafkaSettings(@DefaultValue("true") boolean enabled,
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public KafkaSettings {
+        if (publishBatchSize < 1 || publishBatchSize > 100_000) {
+            throw new IllegalArgumentException("openvdi.kafka.publish-batch-size must be between 1 and 100000, not "
+                    + publishBatchSize);
+        }
+        if (sendTimeout.isNegative() || sendTimeout.isZero()) {
+            throw new IllegalArgumentException("openvdi.kafka.send-timeout must be positive, not " + sendTimeout);
+        }
         if (embedded && isBlank(password)) {
             password = randomPassword();
         }
@@ -86,6 +104,7 @@ public record KafkaSettings(@DefaultValue("true") boolean enabled,
     @Override
     public String toString() {
         return "KafkaSettings[enabled=" + enabled + ", embedded=" + embedded + ", embeddedPort=" + embeddedPort
-                + ", eventsTopic=" + eventsTopic + ", connectionsTopic=" + connectionsTopic + ", username=" + username + "]";
+                 + ", eventsTopic=" + eventsTopic + ", eventSource=" + eventSource + ", eventEncoding=" + eventEncoding
+                + ", publishBatchSize=" + publishBatchSize + ", connectionsTopic=" + connectionsTopic + ", username=" + username + "]";
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.testsupport.BrokerHttp;
+import org.openvdi.broker.testsupport.CloudEventTopic;
 import org.openvdi.broker.testsupport.DemoBrokerTest;
 import org.openvdi.broker.testsupport.GatewayTelemetry;
 import org.openvdi.broker.testsupport.KafkaTopic;
@@ -87,19 +89,19 @@ class KafkaOutageTest {
                 s -> s.path("state").asText().equals("READY"));
 
         try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.start(kafkaDirectory, KAFKA_PORT, KafkaAccess.of(settings));
-             KafkaTopic events = new KafkaTopic(kafka.bootstrapServers(), "openvdi.events",
+             CloudEventTopic events = new CloudEventTopic(kafka.bootstrapServers(), "openvdi.events",
                      KafkaTopic.scram("openvdi-audit", "outage-audit-pw"), "openvdi-audit-outage");
              GatewayTelemetry gateway = new GatewayTelemetry(new KafkaTopic(kafka.bootstrapServers(), "openvdi.connections",
                      KafkaTopic.scram("openvdi-gateway", "outage-gateway-pw"), "none"), new BrokerHttp(port, json), commands)) {
-            List<JsonNode> poolEvents = events.awaitRecords(pool.path("id").asText(), r -> !r.isEmpty(), Duration.ofMinutes(3));
-            List<JsonNode> sessionEvents = events.awaitRecords(session.toString(), r -> r.size() >= 2, Duration.ofMinutes(1));
+            List<CloudEvent> poolEvents = events.awaitEvents(pool.path("id").asText(), r -> !r.isEmpty(), Duration.ofMinutes(3));
+            List<CloudEvent> sessionEvents = events.awaitEvents(session.toString(), r -> r.size() >= 2, Duration.ofMinutes(1));
             gateway.opened(ready);
             await().atMost(Duration.ofMinutes(2)).until(() -> alice.get("/api/sessions/" + session).body(),
                     s -> s.path("state").asText().equals("CONNECTED"));
 
-            assertThat(poolEvents.get(0).path("type").asText()).isEqualTo("PoolCreatedEvent");
-            assertThat(sessionEvents).extracting(e -> e.path("type").asText())
-                    .startsWith("SessionRequestedEvent", "DesktopAssignedToSessionEvent");
+            assertThat(poolEvents.get(0).getType()).isEqualTo("org.openvdi.PoolCreatedEvent.v1");
+            assertThat(sessionEvents).extracting(CloudEvent::getType)
+                    .startsWith("org.openvdi.SessionRequestedEvent.v1", "org.openvdi.DesktopAssignedToSessionEvent.v1");
             listeners.stop();
             processors.eventProcessor(DomainEventPublisher.GROUP).ifPresent(p -> p.shutDown());
         }

@@ -1,0 +1,149 @@
+package org.openvdi.broker.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudevents.core.message.Encoding;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.messaging.MetaData;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openvdi.broker.host.api.HostCordonedEvent;
+import org.openvdi.broker.host.api.HostDrainStartedEvent;
+import org.openvdi.broker.testsupport.KafkaTopic;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Publishing a backlog: {@code -Dbench.events} (200,000) domain events of 1,000 aggregates are stored first, then
+ * the publisher's processor starts from the beginning and the clock stops when its position (stored only after
+ * Kafka acknowledged every record) reaches the newest event. Real parts: a durable embedded PostgreSQL
+ * ({@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on) with the broker's schema, the
+ * product's processor and producer settings ({@link PublicationHarness}), and the in-process KRaft Kafka with
+ * SCRAM and ACLs (3 partitions). One run per batch size of {@code -Dbench.batch-sizes} (the product's 1000).
+ * Printed and written to {@code target/bench/kafka-publication.md}. Runs only with {@code -Pbench}.
+ */
+class KafkaPublicationBench {
+
+    private static final int AGGREGATES = 1000;
+
+    private final int events = Integer.getInteger("bench.events", 200_000);
+    private final List<Integer> batchSizes = Arrays.stream(System.getProperty("bench.batch-sizes", "1000").split(","))
+            .map(String::trim).map(Integer::parseInt).toList();
+
+    @TempDir
+    Path kafkaDirectory;
+
+    @Test
+    void publishBacklog() throws IOException {
+        List<String> rows = new ArrayList<>();
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on").start()) {
+            DataSource dataSource = postgres.getPostgresDatabase();
+            Flyway.configure().dataSource(dataSource).load().migrate();
+            KafkaSettings first = PublicationHarness.settings(Encoding.BINARY, batchSizes.get(0), "bench-broker-pw");
+            try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.start(kafkaDirectory, 0, KafkaAccess.of(first))) {
+                long appendStart = System.nanoTime();
+                try (PublicationHarness writer = PublicationHarness.create(dataSource, kafka.bootstrapServers(), first, Map.of())) {
+                    List<UUID> hosts = new ArrayList<>();
+                    for (int i = 0; i < AGGREGATES; i++) {
+                        hosts.add(UUID.randomUUID());
+                    }
+                    for (int round = 0; round * AGGREGATES < events; round++) {
+                        writer.append(round(hosts, round));
+                    }
+                }
+                double appendSeconds = (System.nanoTime() - appendStart) / 1e9;
+                System.out.printf("Stored %d events in %.1f s%n", events, appendSeconds);
+                for (int batchSize : batchSizes) {
+                    KafkaSettings settings = PublicationHarness.settings(Encoding.BINARY, batchSize, "bench-broker-pw");
+                    JdbcClient.create(dataSource).sql("DELETE FROM tokenentry").update();
+                    long before = recordsIn(kafka.bootstrapServers());
+                    double seconds;
+                    try (PublicationHarness harness = PublicationHarness.create(dataSource, kafka.bootstrapServers(), settings,
+                            Map.of())) {
+                        long head = harness.head();
+                        long start = System.nanoTime();
+                        harness.start();
+                        while (harness.position() < head) {
+                            sleep(20);
+                        }
+                        seconds = (System.nanoTime() - start) / 1e9;
+                    }
+                    long published = recordsIn(kafka.bootstrapServers()) - before;
+                    assertThat(published).as("records published").isEqualTo(events);
+                    rows.add(String.format(Locale.ROOT, "| %d | %,d | %.2f | **%,.0f** |", batchSize, events, seconds,
+                            events / seconds));
+                }
+            }
+        }
+        String report = "# Kafka publication of a backlog\n\n"
+                + "- " + String.format(Locale.ROOT, "%,d", events) + " domain events (HostCordoned / HostDrainStarted, about "
+                + "200 bytes of JSON each) of " + AGGREGATES + " aggregates, stored before the publisher starts\n"
+                + "- durable embedded PostgreSQL (fsync, synchronous_commit, full_page_writes on); in-process KRaft Kafka, "
+                + "SASL/SCRAM, 3 partitions; CloudEvents in binary mode; producer settings of application.yml\n"
+                + "- the clock runs from the processor's start until its stored position reaches the newest event\n\n"
+                + "## Machine\n\n" + machine() + "\n\n## Result\n\n"
+                + "| batch size | events | seconds | events/s |\n|---:|---:|---:|---:|\n" + String.join("\n", rows) + "\n";
+        Path out = Path.of("target/bench/kafka-publication.md").toAbsolutePath();
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+        System.out.println("\n" + report + "\nWritten to " + out);
+    }
+
+    private static List<DomainEventMessage<?>> round(List<UUID> hosts, int round) {
+        List<DomainEventMessage<?>> events = new ArrayList<>();
+        for (UUID host : hosts) {
+            Object payload = round % 2 == 0 ? new HostCordonedEvent(host, "kernel update, round " + round, "admin")
+                    : new HostDrainStartedEvent(host, "kernel update, round " + round, "admin");
+            events.add(new GenericDomainEventMessage<>("Host", host.toString(), round, payload, MetaData.with("user", "admin")));
+        }
+        return events;
+    }
+
+    /** Records on the events topic: the sum of its partitions' end offsets, read as the audit user. */
+    private static long recordsIn(String bootstrapServers) {
+        Map<String, Object> config = new HashMap<>(KafkaTopic.scram("openvdi-audit", "audit-pw"));
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(PublicationHarness.TOPIC, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            return consumer.endOffsets(partitions, Duration.ofSeconds(30)).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private static String machine() throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
+                .findFirst().map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown");
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        return "| | |\n|---|---|\n| CPU | " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " logical CPUs |\n"
+                + "| Java | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + " |\n"
+                + "| load average when written | " + load + " |";
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
