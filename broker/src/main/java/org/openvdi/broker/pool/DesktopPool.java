@@ -12,11 +12,17 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.pool.api.ChangePoolTemplateVersionCommand;
+import org.openvdi.broker.pool.api.ClosePoolRolloutCommand;
 import org.openvdi.broker.pool.api.CreatePoolCommand;
 import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
 import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
+import org.openvdi.broker.pool.api.OpenPoolRolloutCommand;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
+import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
+import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
+import org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
 
 /** A pool of desktops from one template version: its sizes and who may use it. */
@@ -30,6 +36,8 @@ class DesktopPool {
     private UUID poolId;
     private Set<String> users = new HashSet<>();
     private Set<String> groups = new HashSet<>();
+    private int templateVersion;
+    private UUID activeRollout;
 
     DesktopPool() {
     }
@@ -51,6 +59,41 @@ class DesktopPool {
         diff(GROUP, groups, Set.copyOf(command.entitledGroups()), user);
     }
 
+    @CommandHandler
+    void handle(OpenPoolRolloutCommand command, @MetaDataValue("user") String user) {
+        if (activeRollout != null && activeRollout.equals(command.rolloutId())) {
+            return;
+        }
+        if (activeRollout != null && !activeRollout.equals(command.replacing())) {
+            throw new BrokerException(ErrorCode.ROLLOUT_ACTIVE, "Rollout " + activeRollout + " is moving this pool already");
+        }
+        if (command.replacing() == null && command.toVersion() == templateVersion) {
+            throw new BrokerException(ErrorCode.ROLLOUT_SAME_VERSION, "The pool is on version " + templateVersion + " already");
+        }
+        if (activeRollout != null) {
+            apply(new PoolRolloutClosedEvent(poolId, activeRollout));
+        }
+        apply(new PoolRolloutOpenedEvent(poolId, command.rolloutId(), templateVersion, command.toVersion(),
+                command.replacing(), user));
+    }
+
+    @CommandHandler
+    void handle(ChangePoolTemplateVersionCommand command) {
+        if (!command.rolloutId().equals(activeRollout)) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Only the pool's rollout changes its template version");
+        }
+        if (command.version() != templateVersion) {
+            apply(new PoolTemplateVersionChangedEvent(poolId, command.rolloutId(), templateVersion, command.version()));
+        }
+    }
+
+    @CommandHandler
+    void handle(ClosePoolRolloutCommand command) {
+        if (command.rolloutId().equals(activeRollout)) {
+            apply(new PoolRolloutClosedEvent(poolId, command.rolloutId()));
+        }
+    }
+
     private void diff(String kind, Set<String> current, Set<String> wanted, String by) {
         wanted.stream().filter(p -> !current.contains(p)).sorted()
                 .forEach(p -> apply(new EntitlementGrantedEvent(poolId, kind, p, by)));
@@ -70,6 +113,22 @@ class DesktopPool {
         poolId = event.poolId();
         users = new HashSet<>(event.entitledUsers());
         groups = new HashSet<>(event.entitledGroups());
+        templateVersion = event.templateVersion();
+    }
+
+    @EventSourcingHandler
+    void on(PoolRolloutOpenedEvent event) {
+        activeRollout = event.rolloutId();
+    }
+
+    @EventSourcingHandler
+    void on(PoolTemplateVersionChangedEvent event) {
+        templateVersion = event.toVersion();
+    }
+
+    @EventSourcingHandler
+    void on(PoolRolloutClosedEvent event) {
+        activeRollout = null;
     }
 
     @EventSourcingHandler
