@@ -23,6 +23,8 @@ class Desktop {
     private String user;
     private String owner;
     private boolean poweringOn;
+    private int templateVersion;
+    private int recomposingTo;
 
     Desktop() {
     }
@@ -134,10 +136,43 @@ class Desktop {
         }
     }
 
+    @CommandHandler
+    void handle(RecomposeDesktopCommand c) {
+        if (state == DesktopState.RECOMPOSING && recomposingTo == c.templateVersion()
+                || templateVersion == c.templateVersion() && state != DesktopState.RECOMPOSING) {
+            return;
+        }
+        if (state != DesktopState.READY && state != DesktopState.POWERED_OFF) {
+            throw new BrokerException(ErrorCode.DESKTOP_NOT_AVAILABLE, "Desktop " + desktopId + " is " + state);
+        }
+        apply(new DesktopRecompositionStartedEvent(desktopId, templateVersion, c.templateVersion(), c.rolloutId()));
+    }
+
+    @CommandHandler
+    void handle(RecordDesktopRecomposedCommand c) {
+        if (state == DesktopState.RECOMPOSING) {
+            apply(new DesktopRecomposedEvent(desktopId, recomposingTo));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(DesktopRecompositionStartedEvent e) {
+        state = DesktopState.RECOMPOSING;
+        recomposingTo = e.toVersion();
+    }
+
+    @EventSourcingHandler
+    void on(DesktopRecomposedEvent e) {
+        state = DesktopState.REQUESTED;
+        templateVersion = e.templateVersion();
+        poweringOn = false;
+    }
+
     @EventSourcingHandler
     void on(DesktopProvisioningRequestedEvent e) {
         desktopId = e.desktopId();
         owner = e.owner();
+        templateVersion = e.templateVersion();
         state = DesktopState.REQUESTED;
     }
 

@@ -33,13 +33,15 @@ class TemplateController {
     private final TemplateQueries templates;
     private final TemplatePublisher publisher;
     private final TemplateDescriptors descriptors;
+    private final VersionUsage usage;
 
     TemplateController(AuditedCommands commands, TemplateQueries templates, TemplatePublisher publisher,
-                       TemplateDescriptors descriptors) {
+                       TemplateDescriptors descriptors, VersionUsage usage) {
         this.commands = commands;
         this.templates = templates;
         this.publisher = publisher;
         this.descriptors = descriptors;
+        this.usage = usage;
     }
 
     /**
@@ -82,6 +84,10 @@ class TemplateController {
     @PostMapping("/{id}/versions/{version}/retire")
     TemplateView retire(@PathVariable UUID id, @PathVariable int version, Principal principal) {
         get(id);
+        if (usage.inUse(id, version)) {
+            throw new BrokerException(ErrorCode.VERSION_IN_USE,
+                    "A pool still uses version " + version + " and no rollout is moving it off; roll the pool out first");
+        }
         commands.send(new RetireTemplateVersionCommand(id, version), principal.getName());
         return get(id);
     }
