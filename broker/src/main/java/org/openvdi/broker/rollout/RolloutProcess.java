@@ -99,10 +99,13 @@ class RolloutProcess {
         Map<UUID, DesktopView> byId = desktops.all(pool.id(), true).stream()
                 .collect(Collectors.toMap(DesktopView::id, Function.identity()));
         moves.stream().filter(m -> m.status() == RolloutDesktopStatus.IN_PROGRESS).forEach(m -> follow(rollout, pool, m, byId));
+        rollout = rollouts.find(rollout.id()).orElse(rollout);
         if (rollout.state() != RolloutState.RUNNING) {
             return;
         }
-        if (rollout.lastProgressAt().plus(rollout.strategy().progressDeadline()).isBefore(now)) {
+        // desktops waiting for their users' logoff are not stuck: the deadline applies to the moves under way
+        boolean moving = moves.stream().anyMatch(m -> m.status() == RolloutDesktopStatus.IN_PROGRESS);
+        if (moving && rollout.lastProgressAt().plus(rollout.strategy().progressDeadline()).isBefore(now)) {
             commands.system(new PauseRolloutCommand(rollout.id(), PauseReason.PROGRESS_DEADLINE,
                     "no desktop made progress within " + rollout.strategy().progressDeadline()));
             return;
