@@ -83,7 +83,8 @@ class RolloutProcess {
         }
     }
 
-    void advance(RolloutView rollout) {
+    void advance(RolloutView seen) {
+        RolloutView rollout = seen;
         PoolView pool = pools.find(rollout.poolId()).orElse(null);
         if (pool == null) {
             return;
@@ -98,7 +99,11 @@ class RolloutProcess {
         List<RolloutDesktop> moves = rollouts.desktops(rollout.id());
         Map<UUID, DesktopView> byId = desktops.all(pool.id(), true).stream()
                 .collect(Collectors.toMap(DesktopView::id, Function.identity()));
-        moves.stream().filter(m -> m.status() == RolloutDesktopStatus.IN_PROGRESS).forEach(m -> follow(rollout, pool, m, byId));
+        for (RolloutDesktop move : moves) {
+            if (move.status() == RolloutDesktopStatus.IN_PROGRESS) {
+                follow(rollout, pool, move, byId);
+            }
+        }
         rollout = rollouts.find(rollout.id()).orElse(rollout);
         if (rollout.state() != RolloutState.RUNNING) {
             return;
