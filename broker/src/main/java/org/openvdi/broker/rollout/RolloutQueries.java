@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 
 /** Reads rollouts, their desktops and notices: the one reader of the rollout tables. */
 @Component
-public class RolloutQueries {
+public class RolloutQueries implements org.openvdi.broker.desktop.TargetVersions {
 
     private static final List<String> ACTIVE = List.of(RolloutState.SCHEDULED.name(), RolloutState.RUNNING.name(),
             RolloutState.PAUSED.name());
@@ -64,6 +64,11 @@ public class RolloutQueries {
         jdbc.sql("SELECT pool_id, to_version FROM rollout_view WHERE state IN (:active)").param("active", ACTIVE)
                 .query((rs, row) -> targets.put(rs.getObject("pool_id", UUID.class), rs.getInt("to_version"))).list();
         return targets;
+    }
+
+    @Override
+    public Map<UUID, Integer> byPool() {
+        return targetVersionByPool();
     }
 
     List<RolloutDesktop> desktops(UUID rolloutId) {

@@ -79,6 +79,7 @@ class RolloutApiTest {
         assertThat(seen.status()).isEqualTo(200);
         assertThat(seen.json().get("state").asText()).isIn("SCHEDULED", "RUNNING", "COMPLETED");
         assertThat(new ApiClient(port, "audrey", "demo").get(rollouts()).json()).hasSize(1);
+        assertThat(admin.get("/api/desktops?poolId=" + pool).status()).isEqualTo(200);
     }
 
     @Test
