@@ -48,7 +48,11 @@ class TableOwnershipTest {
                 Map.entry("connection_token", "connect"),
                 Map.entry("telemetry_connection", "telemetry"),
                 Map.entry("processed_telemetry", "telemetry"),
-                Map.entry("limit_counter", "limits")));
+                Map.entry("limit_counter", "limits"),
+                Map.entry("rollout_view", "rollout"),
+                Map.entry("rollout_desktop", "rollout"),
+                Map.entry("rollout_notice", "rollout"),
+                Map.entry("rollout_image_deletion", "rollout")));
         AXON.forEach(table -> owners.put(table, "store"));
         return owners;
     }

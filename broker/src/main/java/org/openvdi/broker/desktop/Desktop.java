@@ -25,6 +25,8 @@ class Desktop {
     private boolean poweringOn;
     private boolean userDisk;
     private boolean agentAnswered;
+    private int templateVersion;
+    private int recomposingTo;
 
     Desktop() {
     }
@@ -150,10 +152,43 @@ class Desktop {
         }
     }
 
+    @CommandHandler
+    void handle(RecomposeDesktopCommand c) {
+        if (state == DesktopState.RECOMPOSING && recomposingTo == c.templateVersion()
+                || templateVersion == c.templateVersion() && state != DesktopState.RECOMPOSING) {
+            return;
+        }
+        if (state != DesktopState.READY && state != DesktopState.POWERED_OFF) {
+            throw new BrokerException(ErrorCode.DESKTOP_NOT_AVAILABLE, "Desktop " + desktopId + " is " + state);
+        }
+        apply(new DesktopRecompositionStartedEvent(desktopId, templateVersion, c.templateVersion(), c.rolloutId()));
+    }
+
+    @CommandHandler
+    void handle(RecordDesktopRecomposedCommand c) {
+        if (state == DesktopState.RECOMPOSING) {
+            apply(new DesktopRecomposedEvent(desktopId, recomposingTo));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(DesktopRecompositionStartedEvent e) {
+        state = DesktopState.RECOMPOSING;
+        recomposingTo = e.toVersion();
+    }
+
+    @EventSourcingHandler
+    void on(DesktopRecomposedEvent e) {
+        state = DesktopState.REQUESTED;
+        templateVersion = e.templateVersion();
+        poweringOn = false;
+    }
+
     @EventSourcingHandler
     void on(DesktopProvisioningRequestedEvent e) {
         desktopId = e.desktopId();
         owner = e.owner();
+        templateVersion = e.templateVersion();
         state = DesktopState.REQUESTED;
     }
 

@@ -1,7 +1,9 @@
 package org.openvdi.broker.desktop;
 
 import io.swagger.v3.oas.annotations.tags.Tag;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
@@ -17,15 +19,26 @@ import org.springframework.web.bind.annotation.RestController;
 class DesktopController {
 
     private final DesktopQueries desktops;
+    private final TargetVersions targets;
 
-    DesktopController(DesktopQueries desktops) {
+    DesktopController(DesktopQueries desktops, TargetVersions targets) {
         this.desktops = desktops;
+        this.targets = targets;
+    }
+
+    /**
+     * A desktop with the version it runs ({@code templateVersion}) and the one a rollout of its pool is moving it to
+     * ({@code targetVersion}: its own version when no rollout is active).
+     */
+    record DesktopListing(@JsonUnwrapped DesktopView desktop, int targetVersion) {
     }
 
     @GetMapping
-    List<DesktopView> list(@RequestParam(required = false) UUID poolId,
-                           @RequestParam(defaultValue = "false") boolean includeDestroyed) {
-        return desktops.all(poolId, includeDestroyed);
+    List<DesktopListing> list(@RequestParam(required = false) UUID poolId,
+                              @RequestParam(defaultValue = "false") boolean includeDestroyed) {
+        Map<UUID, Integer> byPool = targets.byPool();
+        return desktops.all(poolId, includeDestroyed).stream()
+                .map(d -> new DesktopListing(d, byPool.getOrDefault(d.poolId(), d.templateVersion()))).toList();
     }
 
     @GetMapping("/{id}")

@@ -121,6 +121,20 @@ class DesktopProjection {
                 .params(DesktopState.POWERED_OFF.name(), e.step() + ": " + e.reason(), utc(at), e.desktopId()).update();
     }
 
+    @EventHandler
+    void on(DesktopRecompositionStartedEvent e, @Timestamp Instant at) {
+        state(e.desktopId(), DesktopState.RECOMPOSING, at);
+    }
+
+    /** Provisioned again from the start on the new version: its readiness and display are those of the new build. */
+    @EventHandler
+    void on(DesktopRecomposedEvent e, @Timestamp Instant at) {
+        jdbc.sql("""
+                UPDATE desktop_view SET state = ?, template_version = ?, requested_at = ?, ready_at = NULL,
+                       display_port = NULL, failure_reason = NULL, updated_at = ? WHERE id = ?""")
+                .params(DesktopState.REQUESTED.name(), e.templateVersion(), utc(at), utc(at), e.desktopId()).update();
+    }
+
     private void state(UUID desktopId, DesktopState state, Instant at) {
         jdbc.sql("UPDATE desktop_view SET state = ?, updated_at = ? WHERE id = ?")
                 .params(state.name(), utc(at), desktopId).update();

@@ -116,6 +116,20 @@ public class DesktopQueries implements HostOccupancy {
                 .query(Long.class).single().intValue();
     }
 
+    /**
+     * Desktops not destroyed that run (or will run) version {@code version} of a template, in one pool and on one
+     * host when these are given (null: any).
+     */
+    public int countOnVersion(UUID templateId, int version, UUID poolId, UUID hostId) {
+        var spec = jdbc.sql("""
+                SELECT count(*) FROM desktop_view WHERE template_id = :template AND template_version = :version
+                  AND state <> :destroyed AND (CAST(:pool AS uuid) IS NULL OR pool_id = :pool)
+                  AND (CAST(:host AS uuid) IS NULL OR host_id = :host)""")
+                .param("template", templateId).param("version", version).param("destroyed", DESTROYED)
+                .param("pool", poolId, java.sql.Types.OTHER).param("host", hostId, java.sql.Types.OTHER);
+        return spec.query(Long.class).single().intValue();
+    }
+
     /** What a pool holds now, as its admins see it. */
     public record PoolDesktops(int desktops, int readySpares, int provisioning) {
 

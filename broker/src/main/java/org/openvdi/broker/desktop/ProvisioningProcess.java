@@ -14,6 +14,7 @@ import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.FailDesktopCommand;
 import org.openvdi.broker.desktop.api.RecordDesktopDestroyedCommand;
 import org.openvdi.broker.desktop.api.RecordDesktopLostCommand;
+import org.openvdi.broker.desktop.api.RecordDesktopRecomposedCommand;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.host.api.HostState;
@@ -40,7 +41,7 @@ class ProvisioningProcess {
 
     private static final Logger log = LoggerFactory.getLogger(ProvisioningProcess.class);
     private static final List<DesktopState> WORK = List.of(DesktopState.REQUESTED, DesktopState.CLONED,
-            DesktopState.DEFINED, DesktopState.STARTED, DesktopState.RECYCLING, DesktopState.FAILED, DesktopState.LOST);
+            DesktopState.DEFINED, DesktopState.STARTED, DesktopState.RECYCLING, DesktopState.FAILED, DesktopState.LOST, DesktopState.RECOMPOSING);
 
     private final DesktopQueries desktops;
     private final HostQueries hosts;
@@ -88,6 +89,11 @@ class ProvisioningProcess {
         try {
             if (desktop.state().provisioning()) {
                 provision(desktop, host);
+            } else if (desktop.state() == DesktopState.RECOMPOSING) {
+                // its domain and system disk go, its user disk stays; it is then provisioned again on its new version
+                hypervisor.destroy(host.target(), desktop.id().toString(), UserDiskFate.KEEP);
+                commands.system(new RecordDesktopRecomposedCommand(desktop.id()));
+                log.info("Desktop {} torn down on host {} for its recomposition", desktop.id(), host.name());
             } else {
                 // recycled, failed or lost: the desktop is gone for good, and its user disk with it
                 hypervisor.destroy(host.target(), desktop.id().toString(), UserDiskFate.DELETE);

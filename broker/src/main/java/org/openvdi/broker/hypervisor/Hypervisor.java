@@ -25,6 +25,15 @@ public interface Hypervisor {
      */
     void ensureImage(HostTarget host, ImageSpec image);
 
+    /**
+     * Deletes a template image from the host's storage pool through libvirt's storage API; no-op when it is gone.
+     * Only for an image that no clone on the host is backed by any more.
+     */
+    void deleteImage(HostTarget host, ImageSpec image);
+
+    /** Whether the template image is in the host's storage pool. */
+    boolean hasImage(HostTarget host, ImageSpec image);
+
     /** Creates the desktop's linked clone (qcow2 backed by the image volume) unless it exists. */
     void cloneVolume(HostTarget host, String desktopId, ImageSpec image);
 

@@ -155,6 +155,24 @@ final class ImageInstaller {
         }
     }
 
+    /**
+     * Deletes the image volume from the host's pool unless it is gone already; answers whether it was there.
+     * The caller makes sure that no clone is backed by it any more.
+     */
+    boolean delete(HostTarget host, StoragePool pool, ImageSpec image) throws LibvirtException {
+        ImageVolumeDefinition definition = new ImageVolumeDefinition(image.sha256(), ImageFormat.fromXmlName(image.format()), image.sizeBytes());
+        synchronized (locks.computeIfAbsent(host.hostId() + '/' + definition.volumeName(), key -> new Object())) {
+            Optional<StorageVol> existing = HostStoragePool.findVolume(pool, definition.volumeName());
+            if (existing.isEmpty()) {
+                return false;
+            }
+            verified.remove(cacheKey(host, existing.get()));
+            existing.get().delete(0);
+            log.info("deleted image volume {} on host {}", definition.volumeName(), host.hostId());
+            return true;
+        }
+    }
+
     private static String cacheKey(HostTarget host, StorageVol volume) throws LibvirtException {
         return host.hostId() + '|' + host.uri() + '|' + volume.getPath();
     }

@@ -101,6 +101,23 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
         call(host, "placing image " + image.sha256(), connect -> images.ensure(connect, host, storage.ensure(connect, host), image));
     }
 
+    @Override
+    public void deleteImage(HostTarget host, ImageSpec image) {
+        call(host, "deleting image " + image.sha256(), connect -> {
+            var pool = storage.find(connect, host);
+            return pool.isPresent() && images.delete(host, pool.get(), image);
+        });
+    }
+
+    @Override
+    public boolean hasImage(HostTarget host, ImageSpec image) {
+        return call(host, "looking for image " + image.sha256(), connect -> {
+            var pool = storage.find(connect, host);
+            return pool.isPresent() && HostStoragePool.findVolume(pool.get(), new org.openvdi.templates.xml.ImageVolumeDefinition(
+                    image.sha256(), ImageFormat.fromXmlName(image.format()), image.sizeBytes()).volumeName()).isPresent();
+        });
+    }
+
     /** Also makes sure the image volume is there and verified (a cache hit after {@link #ensureImage}). */
     @Override
     public void cloneVolume(HostTarget host, String desktopId, ImageSpec image) {

@@ -13,12 +13,18 @@ import org.axonframework.spring.stereotype.Aggregate;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.pool.api.ChangePoolCommand;
+import org.openvdi.broker.pool.api.ChangePoolTemplateVersionCommand;
+import org.openvdi.broker.pool.api.ClosePoolRolloutCommand;
 import org.openvdi.broker.pool.api.CreatePoolCommand;
 import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
 import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
+import org.openvdi.broker.pool.api.OpenPoolRolloutCommand;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
 import org.openvdi.broker.pool.api.PowerPolicy;
+import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
+import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
+import org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
 
 /** A pool of desktops from one template version: its sizes and who may use it. */
@@ -36,6 +42,8 @@ class DesktopPool {
     private PowerPolicy powerPolicy;
     private Set<String> users = new HashSet<>();
     private Set<String> groups = new HashSet<>();
+    private int templateVersion;
+    private UUID activeRollout;
 
     DesktopPool() {
     }
@@ -68,6 +76,41 @@ class DesktopPool {
         return changed != null ? changed : current;
     }
 
+    @CommandHandler
+    void handle(OpenPoolRolloutCommand command, @MetaDataValue("user") String user) {
+        if (activeRollout != null && activeRollout.equals(command.rolloutId())) {
+            return;
+        }
+        if (activeRollout != null && !activeRollout.equals(command.replacing())) {
+            throw new BrokerException(ErrorCode.ROLLOUT_ACTIVE, "Rollout " + activeRollout + " is moving this pool already");
+        }
+        if (command.replacing() == null && command.toVersion() == templateVersion) {
+            throw new BrokerException(ErrorCode.ROLLOUT_SAME_VERSION, "The pool is on version " + templateVersion + " already");
+        }
+        if (activeRollout != null) {
+            apply(new PoolRolloutClosedEvent(poolId, activeRollout));
+        }
+        apply(new PoolRolloutOpenedEvent(poolId, command.rolloutId(), templateVersion, command.toVersion(),
+                command.replacing(), user));
+    }
+
+    @CommandHandler
+    void handle(ChangePoolTemplateVersionCommand command) {
+        if (!command.rolloutId().equals(activeRollout)) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Only the pool's rollout changes its template version");
+        }
+        if (command.version() != templateVersion) {
+            apply(new PoolTemplateVersionChangedEvent(poolId, command.rolloutId(), templateVersion, command.version()));
+        }
+    }
+
+    @CommandHandler
+    void handle(ClosePoolRolloutCommand command) {
+        if (command.rolloutId().equals(activeRollout)) {
+            apply(new PoolRolloutClosedEvent(poolId, command.rolloutId()));
+        }
+    }
+
     private void diff(String kind, Set<String> current, Set<String> wanted, String by) {
         wanted.stream().filter(p -> !current.contains(p)).sorted()
                 .forEach(p -> apply(new EntitlementGrantedEvent(poolId, kind, p, by)));
@@ -91,6 +134,22 @@ class DesktopPool {
         powerPolicy = event.powerPolicy();
         users = new HashSet<>(event.entitledUsers());
         groups = new HashSet<>(event.entitledGroups());
+        templateVersion = event.templateVersion();
+    }
+
+    @EventSourcingHandler
+    void on(PoolRolloutOpenedEvent event) {
+        activeRollout = event.rolloutId();
+    }
+
+    @EventSourcingHandler
+    void on(PoolTemplateVersionChangedEvent event) {
+        templateVersion = event.toVersion();
+    }
+
+    @EventSourcingHandler
+    void on(PoolRolloutClosedEvent event) {
+        activeRollout = null;
     }
 
     @EventSourcingHandler

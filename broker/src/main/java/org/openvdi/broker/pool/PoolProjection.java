@@ -11,6 +11,9 @@ import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
 import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
+import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
+import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
+import org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -41,6 +44,24 @@ class PoolProjection {
         jdbc.sql("UPDATE pool_view SET name = ?, min_spare = ?, max_size = ?, power_policy = ?, updated_at = ? WHERE id = ?")
                 .params(e.name(), e.minSpare(), e.maxSize(), e.powerPolicy().name(), utc(at), e.poolId())
                 .update();
+    }
+
+    @EventHandler
+    void on(PoolRolloutOpenedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE pool_view SET active_rollout_id = ?, updated_at = ? WHERE id = ?")
+                .params(e.rolloutId(), utc(at), e.poolId()).update();
+    }
+
+    @EventHandler
+    void on(PoolTemplateVersionChangedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE pool_view SET template_version = ?, updated_at = ? WHERE id = ?")
+                .params(e.toVersion(), utc(at), e.poolId()).update();
+    }
+
+    @EventHandler
+    void on(PoolRolloutClosedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE pool_view SET active_rollout_id = NULL, updated_at = ? WHERE id = ? AND active_rollout_id = ?")
+                .params(utc(at), e.poolId(), e.rolloutId()).update();
     }
 
     @EventHandler

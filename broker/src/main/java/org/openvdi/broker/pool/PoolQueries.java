@@ -40,6 +40,23 @@ public class PoolQueries {
         return jdbc.sql("SELECT * FROM pool_view WHERE id = ?").param(id).query((rs, row) -> map(rs, counts)).optional();
     }
 
+    /** The rollout that holds the pool now, if any. */
+    public Optional<UUID> activeRollout(UUID poolId) {
+        return jdbc.sql("SELECT active_rollout_id FROM pool_view WHERE id = ? AND active_rollout_id IS NOT NULL")
+                .param(poolId).query(UUID.class).optional();
+    }
+
+    /** A pool's template version and the rollout moving it, if any. */
+    public record PoolVersion(UUID poolId, int templateVersion, UUID activeRolloutId) {
+    }
+
+    /** The pools built from a template, each with its version. */
+    public List<PoolVersion> onTemplate(UUID templateId) {
+        return jdbc.sql("SELECT id, template_version, active_rollout_id FROM pool_view WHERE template_id = ?")
+                .param(templateId).query((rs, row) -> new PoolVersion(rs.getObject("id", UUID.class),
+                        rs.getInt("template_version"), rs.getObject("active_rollout_id", UUID.class))).list();
+    }
+
     public boolean nameTaken(String name, UUID except) {
         return jdbc.sql("SELECT count(*) FROM pool_view WHERE name = ? AND id <> ?").params(name, except)
                 .query(Long.class).single() > 0;

@@ -37,16 +37,18 @@ class TemplateController {
     private final TemplatePublisher publisher;
     private final TemplateDescriptors descriptors;
     private final TemplateUsage usage;
+    private final VersionUsage versions;
     private final ClusterLock locks;
 
     TemplateController(AuditedCommands commands, TemplateQueries templates, TemplatePublisher publisher,
-                       TemplateDescriptors descriptors, TemplateUsage usage, ClusterLock locks) {
+                       TemplateDescriptors descriptors, TemplateUsage usage, VersionUsage versions, ClusterLock locks) {
         this.commands = commands;
-        this.usage = usage;
-        this.locks = locks;
         this.templates = templates;
         this.publisher = publisher;
         this.descriptors = descriptors;
+        this.usage = usage;
+        this.versions = versions;
+        this.locks = locks;
     }
 
     /**
@@ -107,6 +109,10 @@ class TemplateController {
     @PostMapping("/{id}/versions/{version}/retire")
     TemplateView retire(@PathVariable UUID id, @PathVariable int version, Principal principal) {
         get(id);
+        if (versions.inUse(id, version)) {
+            throw new BrokerException(ErrorCode.VERSION_IN_USE,
+                    "A pool still uses version " + version + " and no rollout is moving it off; roll the pool out first");
+        }
         commands.send(new RetireTemplateVersionCommand(id, version), principal.getName());
         return get(id);
     }

@@ -255,4 +255,67 @@ class DesktopPoolTest {
                 .expectException(rejectedWith(ErrorCode.POOL_SIZE_INVALID))
                 .expectNoEvents();
     }
+
+    // --- rollouts ---
+
+    private static final UUID ROLLOUT = UUID.fromString("00000000-0000-0000-0000-0000000000e1");
+    private static final UUID OTHER_ROLLOUT = UUID.fromString("00000000-0000-0000-0000-0000000000e2");
+    private static final org.openvdi.broker.pool.api.PoolRolloutOpenedEvent OPENED =
+            new org.openvdi.broker.pool.api.PoolRolloutOpenedEvent(POOL, ROLLOUT, 1, 2, null, "admin");
+
+    @Test
+    void givenPoolWithoutRollout_whenARolloutOpens_thenTheRolloutHoldsThePool() {
+        fixture.given(CREATED).when(new org.openvdi.broker.pool.api.OpenPoolRolloutCommand(POOL, ROLLOUT, 2, null), ADMIN)
+                .expectEvents(OPENED);
+    }
+
+    @Test
+    void givenPoolWithARollout_whenAnotherOpens_thenRefusedAsActive() {
+        fixture.given(CREATED, OPENED).when(new org.openvdi.broker.pool.api.OpenPoolRolloutCommand(POOL, OTHER_ROLLOUT, 3, null), ADMIN)
+                .expectException(rejectedWith(ErrorCode.ROLLOUT_ACTIVE)).expectNoEvents();
+    }
+
+    @Test
+    void givenPoolWithARollout_whenTheSameOpensAgain_thenNothingHappens() {
+        fixture.given(CREATED, OPENED).when(new org.openvdi.broker.pool.api.OpenPoolRolloutCommand(POOL, ROLLOUT, 2, null), ADMIN)
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenPool_whenARolloutToItsOwnVersionOpens_thenRefused() {
+        fixture.given(CREATED).when(new org.openvdi.broker.pool.api.OpenPoolRolloutCommand(POOL, ROLLOUT, 1, null), ADMIN)
+                .expectException(rejectedWith(ErrorCode.ROLLOUT_SAME_VERSION)).expectNoEvents();
+    }
+
+    @Test
+    void givenPoolWithARollout_whenItsRollbackOpens_thenTheRollbackTakesThePoolOver() {
+        fixture.given(CREATED, OPENED)
+                .when(new org.openvdi.broker.pool.api.OpenPoolRolloutCommand(POOL, OTHER_ROLLOUT, 1, ROLLOUT), ADMIN)
+                .expectEvents(new org.openvdi.broker.pool.api.PoolRolloutClosedEvent(POOL, ROLLOUT),
+                        new org.openvdi.broker.pool.api.PoolRolloutOpenedEvent(POOL, OTHER_ROLLOUT, 1, 1, ROLLOUT, "admin"));
+    }
+
+    @Test
+    void givenPoolWithARollout_whenItsRolloutChangesTheVersion_thenChanged() {
+        fixture.given(CREATED, OPENED).when(new org.openvdi.broker.pool.api.ChangePoolTemplateVersionCommand(POOL, ROLLOUT, 2))
+                .expectEvents(new org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent(POOL, ROLLOUT, 1, 2));
+    }
+
+    @Test
+    void givenPool_whenAnythingButItsRolloutChangesTheVersion_thenRefused() {
+        fixture.given(CREATED).when(new org.openvdi.broker.pool.api.ChangePoolTemplateVersionCommand(POOL, ROLLOUT, 2))
+                .expectException(rejectedWith(ErrorCode.ILLEGAL_STATE)).expectNoEvents();
+    }
+
+    @Test
+    void givenPoolWithARollout_whenItCloses_thenClosedOnceAndAnotherMayOpen() {
+        org.openvdi.broker.pool.api.PoolRolloutClosedEvent closed = new org.openvdi.broker.pool.api.PoolRolloutClosedEvent(POOL, ROLLOUT);
+        fixture.given(CREATED, OPENED).when(new org.openvdi.broker.pool.api.ClosePoolRolloutCommand(POOL, ROLLOUT))
+                .expectEvents(closed);
+        fixture.given(CREATED, OPENED, closed).when(new org.openvdi.broker.pool.api.ClosePoolRolloutCommand(POOL, ROLLOUT))
+                .expectNoEvents();
+        fixture.given(CREATED, OPENED, closed)
+                .when(new org.openvdi.broker.pool.api.OpenPoolRolloutCommand(POOL, OTHER_ROLLOUT, 3, null), ADMIN)
+                .expectEvents(new org.openvdi.broker.pool.api.PoolRolloutOpenedEvent(POOL, OTHER_ROLLOUT, 1, 3, null, "admin"));
+    }
 }

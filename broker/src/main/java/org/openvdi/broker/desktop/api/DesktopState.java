@@ -2,7 +2,7 @@ package org.openvdi.broker.desktop.api;
 
 /** Lifecycle of one desktop VM. */
 public enum DesktopState {
-    REQUESTED, CLONED, DEFINED, STARTED, READY, ASSIGNED, POWERED_OFF, RECYCLING, FAILED, LOST, DESTROYED;
+    REQUESTED, CLONED, DEFINED, STARTED, READY, ASSIGNED, POWERED_OFF, RECYCLING, RECOMPOSING, FAILED, LOST, DESTROYED;
 
     /** Provisioning still has work to do on the host. */
     public boolean provisioning() {

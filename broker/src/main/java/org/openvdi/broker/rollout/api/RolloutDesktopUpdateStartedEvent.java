@@ -1,0 +1,8 @@
+package org.openvdi.broker.rollout.api;
+
+import java.util.UUID;
+import org.axonframework.serialization.Revision;
+
+@Revision("1")
+public record RolloutDesktopUpdateStartedEvent(UUID rolloutId, UUID poolId, UUID desktopId, UUID replacementId, RolloutStage stage, UpdateMethod method, int toVersion) {
+}
