@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.openvdi.broker.integrity.api.ChainVerdict;
 import org.openvdi.broker.store.ClusterLock;
 import org.openvdi.broker.testsupport.ProcessHarness;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -58,7 +57,7 @@ class ChainVerificationBench {
             CheckpointKeyFiles keys = CheckpointKeyFiles.generate(work.resolve("keys"));
             CheckpointWriter checkpoints = new CheckpointWriter(new CheckpointSettings(work.resolve("checkpoints"),
                     keys.privateKey(), null, "bench.openvdi/event-chain", 1000, Duration.ofMinutes(1)),
-                    harness.bean(ApplicationEventPublisher.class));
+                    event -> { });
             ChainTables tables = harness.bean(ChainTables.class);
             EventChainSealer sealer = new EventChainSealer(tables, harness.bean(ClusterLock.class),
                     new SealingSettings(true, Duration.ofSeconds(1), 5000, Duration.ofMinutes(10), 10_000), checkpoints);
