@@ -68,6 +68,8 @@ class ChainVerificationBench {
 
             ChainVerifier verifier = new ChainVerifier(tables, checkpoints, harness.bean(DataSource.class),
                     harness.bean(PlatformTransactionManager.class));
+            String plan = String.join("\n", jdbc.sql("EXPLAIN " + ChainVerifier.CHAIN).query(String.class).list());
+            System.out.println("Plan of the verification query:\n" + plan);
             ChainReport first = verifier.verify();
             ChainReport second = verifier.verify();
             assertThat(List.of(first.verdict(), second.verdict())).containsOnly(ChainVerdict.INTACT);
