@@ -19,19 +19,23 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li>the broker writes the events topic, reads the connections topic in its consumer group, and creates
  *       both topics;</li>
  *   <li>a gateway only writes the connections topic: it can neither read it nor touch the events;</li>
- *   <li>an auditor only reads the events topic, in consumer groups named {@code <audit user>*}.</li>
+ *   <li>the broker also writes the checkpoints topic (the event chain's signed checkpoints) and creates it;</li>
+ *   <li>an auditor only reads the events and checkpoints topics, in consumer groups named {@code <audit user>*}.</li>
  * </ul>
  *
  * @param gateway    absent: no gateway user (no gateway can report connections)
  * @param audit      absent: no audit user
- * @param partitions partitions of the two topics, created with the users so that readers never wait for a writer
+ * @param partitions partitions of the events and connections topics, created with the users so that readers never
+ *                   wait for a writer; the checkpoints topic has one, so that its checkpoints keep their order
  */
 record KafkaAccess(KafkaCredentials broker, Optional<KafkaCredentials> gateway, Optional<KafkaCredentials> audit,
-                   String eventsTopic, String connectionsTopic, String brokerGroup, int partitions) {
+                   String eventsTopic, String connectionsTopic, String brokerGroup, int partitions,
+                   String checkpointsTopic) {
 
     static KafkaAccess of(KafkaSettings settings) {
         return new KafkaAccess(settings.brokerCredentials(), settings.gatewayCredentials(), settings.auditCredentials(),
-                settings.eventsTopic(), settings.connectionsTopic(), settings.telemetryGroup(), settings.partitions());
+                settings.eventsTopic(), settings.connectionsTopic(), settings.telemetryGroup(), settings.partitions(),
+                settings.checkpointsTopic());
     }
 
     /**
@@ -39,7 +43,8 @@ record KafkaAccess(KafkaCredentials broker, Optional<KafkaCredentials> gateway, 
      * yet, so it must not depend on the broker having written first.
      */
     List<NewTopic> topics() {
-        return List.of(new NewTopic(eventsTopic, partitions, (short) 1), new NewTopic(connectionsTopic, partitions, (short) 1));
+        return List.of(new NewTopic(eventsTopic, partitions, (short) 1), new NewTopic(connectionsTopic, partitions, (short) 1),
+                new NewTopic(checkpointsTopic, 1, (short) 1));
     }
 
     List<KafkaCredentials> users() {
@@ -58,6 +63,9 @@ record KafkaAccess(KafkaCredentials broker, Optional<KafkaCredentials> gateway, 
         for (AclOperation operation : List.of(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.CREATE)) {
             acls.add(allow(brokerUser, topic(connectionsTopic), operation));
         }
+        for (AclOperation operation : List.of(AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.CREATE)) {
+            acls.add(allow(brokerUser, topic(checkpointsTopic), operation));
+        }
         acls.add(allow(brokerUser, new ResourcePattern(ResourceType.GROUP, brokerGroup, PatternType.LITERAL),
                 AclOperation.READ));
         gateway.ifPresent(g -> {
@@ -67,6 +75,8 @@ record KafkaAccess(KafkaCredentials broker, Optional<KafkaCredentials> gateway, 
         audit.ifPresent(a -> {
             acls.add(allow(a.username(), topic(eventsTopic), AclOperation.READ));
             acls.add(allow(a.username(), topic(eventsTopic), AclOperation.DESCRIBE));
+            acls.add(allow(a.username(), topic(checkpointsTopic), AclOperation.READ));
+            acls.add(allow(a.username(), topic(checkpointsTopic), AclOperation.DESCRIBE));
             acls.add(allow(a.username(), new ResourcePattern(ResourceType.GROUP, a.username(), PatternType.PREFIXED),
                     AclOperation.READ));
         });

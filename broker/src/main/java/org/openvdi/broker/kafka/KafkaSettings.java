@@ -34,8 +34,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           unless Kafka is embedded, which then makes up a random one at each start
  * @param gatewayUsername    the gateways' SCRAM user the embedded Kafka creates (may only write {@code connectionsTopic})
  * @param gatewayPassword    its password ({@code OPENVDI_KAFKA_GATEWAY_PASSWORD}); unset: no gateway user
- * @param auditUsername      the auditors' SCRAM user the embedded Kafka creates (may only read {@code eventsTopic})
+ * @param auditUsername      the auditors' SCRAM user the embedded Kafka creates (may only read {@code eventsTopic}
+ *                           and {@code checkpointsTopic})
  * @param auditPassword      its password ({@code OPENVDI_KAFKA_AUDIT_PASSWORD}); unset: no audit user
+ * @param checkpointsTopic   where the event chain's signed checkpoints are published (one partition, keyed by the
+ *                           chain's origin); the audit user may read it
  */
 @ConfigurationProperties("openvdi.kafka")
 public record KafkaSettings(@DefaultValue("true") boolean enabled,
@@ -56,7 +59,8 @@ public record KafkaSettings(@DefaultValue("true") boolean enabled,
                             @DefaultValue("openvdi-gateway") String gatewayUsername,
                             String gatewayPassword,
                             @DefaultValue("openvdi-audit") String auditUsername,
-                            String auditPassword) {
+                            String auditPassword,
+                            @DefaultValue("openvdi.checkpoints") String checkpointsTopic) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 

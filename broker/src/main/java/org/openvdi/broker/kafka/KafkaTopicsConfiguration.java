@@ -15,6 +15,12 @@ class KafkaTopicsConfiguration {
         return new NewTopic(settings.eventsTopic(), settings.partitions(), settings.replicas());
     }
 
+    /** One partition: the checkpoints keep the order they were signed in. */
+    @Bean
+    NewTopic checkpointsTopic(KafkaSettings settings) {
+        return new NewTopic(settings.checkpointsTopic(), 1, settings.replicas());
+    }
+
     @Bean
     NewTopic connectionsTopic(KafkaSettings settings) {
         return new NewTopic(settings.connectionsTopic(), settings.partitions(), settings.replicas());

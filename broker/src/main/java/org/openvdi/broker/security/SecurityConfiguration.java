@@ -118,6 +118,7 @@ class SecurityConfiguration {
                         .requestMatchers("/api/me").authenticated()
                         .requestMatchers("/internal/**").hasRole("GATEWAY")
                         .requestMatchers("/actuator/**").hasAnyRole("ADMIN")
+                        .requestMatchers("/api/audit/verify").hasRole("AUDITOR")
                         .requestMatchers("/api/events/**", "/api/audit/**").hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, "/api/hosts/**", "/api/templates/**", "/api/desktops/**")
                         .hasAnyRole("ADMIN", "AUDITOR")

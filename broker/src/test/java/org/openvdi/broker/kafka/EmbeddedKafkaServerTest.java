@@ -48,7 +48,7 @@ class EmbeddedKafkaServerTest {
     static final KafkaCredentials GATEWAY = new KafkaCredentials("openvdi-gateway", "gateway \"pw\\");
     static final KafkaCredentials AUDIT = new KafkaCredentials("openvdi-audit", "audit-pw");
     static final KafkaAccess ACCESS = new KafkaAccess(BROKER, Optional.of(GATEWAY), Optional.of(AUDIT), EVENTS,
-            CONNECTIONS, "openvdi-broker", 1);
+            CONNECTIONS, "openvdi-broker", 1, "openvdi.checkpoints");
 
     @TempDir
     Path directory;
@@ -138,6 +138,21 @@ class EmbeddedKafkaServerTest {
                 events.send("aggregate-1", "{\"type\":\"SessionRequestedEvent\"}");
 
                 assertThat(audit.awaitRecords("aggregate-1", r -> !r.isEmpty(), Duration.ofSeconds(30))).hasSize(1);
+            }
+        }
+
+        @Test
+        void givenAuditUser_whenItReadsCheckpoints_thenItGetsThemButCannotWriteOne() {
+            try (KafkaTopic checkpoints = asBroker(kafka, ACCESS.checkpointsTopic());
+                 KafkaTopic audit = new KafkaTopic(kafka.bootstrapServers(), ACCESS.checkpointsTopic(), scram(AUDIT),
+                         "openvdi-audit-witness")) {
+                checkpoints.send("openvdi.local/event-chain", "{\"size\":20}");
+
+                assertThat(audit.awaitRecords("openvdi.local/event-chain", r -> !r.isEmpty(), Duration.ofSeconds(30)))
+                        .hasSize(1);
+                // it may not even start a producer id: it has no write grant at all
+                assertThatThrownBy(() -> audit.send("openvdi.local/event-chain", "{\"size\":99}"))
+                        .hasRootCauseInstanceOf(AuthorizationException.class);
             }
         }
 

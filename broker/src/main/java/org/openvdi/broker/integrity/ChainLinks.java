@@ -1,0 +1,72 @@
+package org.openvdi.broker.integrity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The chain's hash function. Link n is SHA-256 over a domain tag, link n-1 (32 zero bytes before the first event)
+ * and the event as stored: its global index, identifier, aggregate id, sequence number, aggregate type, timestamp
+ * text, payload type and revision, payload bytes and metadata bytes. Each field is length-prefixed (-1 for null),
+ * so no two different events encode the same. One instance per thread: it keeps its digest.
+ */
+final class ChainLinks {
+
+    static final byte[] GENESIS = new byte[32];
+    private static final byte[] TAG = "openvdi-event-chain-v1".getBytes(StandardCharsets.US_ASCII);
+
+    private final MessageDigest sha256;
+    private final byte[] number = new byte[8];
+
+    ChainLinks() {
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This JVM has no SHA-256", e);
+        }
+    }
+
+    /** The link that follows {@code previous} for {@code event}. */
+    byte[] next(byte[] previous, StoredEvent event) {
+        sha256.update(TAG);
+        sha256.update(previous);
+        putLong(event.globalIndex());
+        putText(event.eventIdentifier());
+        putText(event.aggregateIdentifier());
+        putLong(event.sequenceNumber());
+        putText(event.type());
+        putText(event.timestamp());
+        putText(event.payloadType());
+        putText(event.payloadRevision());
+        putBytes(event.payload());
+        putBytes(event.metadata());
+        return sha256.digest();
+    }
+
+    private void putText(String text) {
+        putBytes(text == null ? null : text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void putBytes(byte[] bytes) {
+        if (bytes == null) {
+            putInt(-1);
+        } else {
+            putInt(bytes.length);
+            sha256.update(bytes);
+        }
+    }
+
+    private void putInt(int value) {
+        for (int i = 0; i < 4; i++) {
+            number[i] = (byte) (value >>> (24 - 8 * i));
+        }
+        sha256.update(number, 0, 4);
+    }
+
+    private void putLong(long value) {
+        for (int i = 0; i < 8; i++) {
+            number[i] = (byte) (value >>> (56 - 8 * i));
+        }
+        sha256.update(number, 0, 8);
+    }
+}
