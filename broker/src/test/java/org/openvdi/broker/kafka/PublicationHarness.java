@@ -57,7 +57,7 @@ final class PublicationHarness implements AutoCloseable {
     static KafkaSettings settings(Encoding encoding, int batchSize, String brokerPassword) {
         return new KafkaSettings(true, false, 0, "unused", TOPIC, URI.create("urn:openvdi:broker:harness"), encoding,
                 batchSize, "openvdi.connections", "openvdi-broker", 3, (short) 1, Duration.ofSeconds(15),
-                "openvdi-broker", brokerPassword, "openvdi-gateway", null, "openvdi-audit", "audit-pw");
+                "openvdi-broker", brokerPassword, "openvdi-gateway", null, "openvdi-audit", "audit-pw", "openvdi.checkpoints");
     }
 
     /**
