@@ -99,6 +99,11 @@ public final class ProductStack implements AutoCloseable {
         template = admin.template("Tiny desktop", image, 256);
     }
 
+    /** The broker's image directory, where a test may put further versions of a template's image. */
+    public Path images() {
+        return images;
+    }
+
     public int brokerPort() {
         return broker.port();
     }

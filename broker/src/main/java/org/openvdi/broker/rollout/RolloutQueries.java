@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,33 @@ public class RolloutQueries implements org.openvdi.broker.desktop.TargetVersions
                         instant(rs.getTimestamp("logoff_at")), rs.getLong("before_seconds"),
                         instant(rs.getTimestamp("issued_at"))))
                 .list();
+    }
+
+    /**
+     * The notices pending for any of these sessions, oldest first: one query for a whole notice poll of a gateway.
+     */
+    public List<PendingNotice> pendingNotices(Collection<UUID> sessionIds) {
+        if (sessionIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT n.* FROM rollout_notice n JOIN rollout_desktop d
+                  ON d.rollout_id = n.rollout_id AND d.desktop_id = n.desktop_id
+                WHERE n.session_id IN (:sessions) AND d.status = :waiting ORDER BY n.issued_at""")
+                .param("sessions", sessionIds).param("waiting", RolloutDesktopStatus.WAITING_FOR_LOGOFF.name())
+                .query((rs, row) -> new PendingNotice(rs.getObject("rollout_id", UUID.class),
+                        rs.getObject("session_id", UUID.class), rs.getObject("desktop_id", UUID.class),
+                        rs.getString("user_name"), rs.getString("notice"), instant(rs.getTimestamp("logoff_at")),
+                        rs.getLong("before_seconds"), instant(rs.getTimestamp("issued_at"))))
+                .list();
+    }
+
+    /** The version of the rollout that ended this session at its logoff deadline, if one did. */
+    public Optional<Integer> versionThatLoggedOff(UUID sessionId) {
+        return jdbc.sql("""
+                SELECT v.to_version FROM rollout_desktop d JOIN rollout_view v ON v.id = d.rollout_id
+                WHERE d.session_id = ? AND d.logoff_forced_at IS NOT NULL ORDER BY d.logoff_forced_at DESC LIMIT 1""")
+                .param(sessionId).query(Integer.class).optional();
     }
 
     /** How many seconds before the logoff each notice of the desktop was given. */
