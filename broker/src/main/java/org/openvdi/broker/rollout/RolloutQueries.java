@@ -77,12 +77,12 @@ public class RolloutQueries implements org.openvdi.broker.desktop.TargetVersions
                 .query(RolloutQueries::desktop).list();
     }
 
-    /** The notices given to the users of desktops that still wait for their logoff, for one session. */
+    /** The notices given to the users of desktops that still wait for their logoff (not yet forced), for one session. */
     public List<PendingNotice> pendingNotices(UUID sessionId) {
         return jdbc.sql("""
                 SELECT n.* FROM rollout_notice n JOIN rollout_desktop d
                   ON d.rollout_id = n.rollout_id AND d.desktop_id = n.desktop_id
-                WHERE n.session_id = ? AND d.status = ? ORDER BY n.issued_at""")
+                WHERE n.session_id = ? AND d.status = ? AND d.logoff_forced_at IS NULL ORDER BY n.issued_at""")
                 .params(sessionId, RolloutDesktopStatus.WAITING_FOR_LOGOFF.name())
                 .query((rs, row) -> new PendingNotice(rs.getObject("rollout_id", UUID.class), sessionId,
                         rs.getObject("desktop_id", UUID.class), rs.getString("user_name"), rs.getString("notice"),
@@ -101,7 +101,8 @@ public class RolloutQueries implements org.openvdi.broker.desktop.TargetVersions
         return jdbc.sql("""
                 SELECT n.* FROM rollout_notice n JOIN rollout_desktop d
                   ON d.rollout_id = n.rollout_id AND d.desktop_id = n.desktop_id
-                WHERE n.session_id IN (:sessions) AND d.status = :waiting ORDER BY n.issued_at""")
+                WHERE n.session_id IN (:sessions) AND d.status = :waiting AND d.logoff_forced_at IS NULL
+                ORDER BY n.issued_at""")
                 .param("sessions", sessionIds).param("waiting", RolloutDesktopStatus.WAITING_FOR_LOGOFF.name())
                 .query((rs, row) -> new PendingNotice(rs.getObject("rollout_id", UUID.class),
                         rs.getObject("session_id", UUID.class), rs.getObject("desktop_id", UUID.class),

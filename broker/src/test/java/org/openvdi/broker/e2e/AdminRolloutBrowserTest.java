@@ -110,21 +110,23 @@ class AdminRolloutBrowserTest {
         var rollout = admin.get("/api/pools/" + pool + "/rollouts").json().get(0);
         assertThat(rollout.at("/strategy/maxUnavailable").toString()).contains("50");
         assertThat(rollout.at("/strategy/failureThreshold").asInt()).isEqualTo(2);
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() ->
-                browser.findElement(panelBy).findElement(By.cssSelector(".percent")).getText().equals("100%"));
-        WebElement done = browser.findElement(panelBy);
-        assertThat(done.findElement(By.cssSelector("progress")).getAttribute("value")).isEqualTo("100");
-        assertThat(done.findElement(By.cssSelector(".rollout-status [data-state]")).getText()).isEqualTo("COMPLETED");
-        assertThat(done.findElement(By.cssSelector(".counts")).getText()).contains("2 of 2 updated");
+        String inPanel = "section.rollout[data-pool='" + pool + "'] ";
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "100%".equals(texts(inPanel + ".percent").stream().findFirst().orElse("")));
+        assertThat(texts(inPanel + ".rollout-status [data-state]")).containsExactly("COMPLETED");
+        assertThat(script("return document.querySelector(arguments[0]).value", inPanel + "progress")).isEqualTo(100L);
+        assertThat(texts(inPanel + ".counts").get(0)).contains("2 of 2 updated");
         Files.write(Path.of("target/it/chromium/rollout-panel.png"), browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
-        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(panelBy)
-                .findElements(By.cssSelector("td.versions")).stream().map(WebElement::getText).toList(),
+        await().atMost(Duration.ofSeconds(30)).until(() -> texts(inPanel + "td.versions"),
                 cells -> !cells.isEmpty() && cells.stream().allMatch("v2"::equals));
 
-        browser.findElement(panelBy).findElement(By.cssSelector("button[data-action='rollback']")).click();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            browser.findElement(By.cssSelector(inPanel + "button[data-action='rollback']")).click();
+            return true;
+        });
         await().atMost(Duration.ofSeconds(20)).until(() -> admin.get("/api/pools/" + pool + "/rollouts").json().size() == 2);
-        await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(panelBy)
-                .findElement(By.cssSelector(".rollout-status strong")).getText().equals("v2 → v1"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> texts(inPanel + ".rollout-status strong"),
+                strong -> strong.contains("v2 → v1"));
         assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
                 .noneMatch(e -> e.getLevel().intValue() >= Level.SEVERE.intValue() && e.getMessage().contains("Content Security Policy"));
     }
@@ -138,8 +140,17 @@ class AdminRolloutBrowserTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> !browser.findElements(panelBy).isEmpty());
 
         assertThat(browser.findElement(panelBy).findElements(By.cssSelector("form, button"))).isEmpty();
-        await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(panelBy)
-                .findElements(By.cssSelector("td.versions")).size() == 2);
+        await().atMost(Duration.ofSeconds(15)).until(() -> texts("section.rollout[data-pool='" + pool + "'] td.versions").size() == 2);
+    }
+
+    /** The text of every element the selector finds, read in one go (the panel redraws its status every 2 s). */
+    @SuppressWarnings("unchecked")
+    private List<String> texts(String css) {
+        return (List<String>) script("return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", css);
+    }
+
+    private Object script(String javascript, Object... args) {
+        return ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(javascript, args);
     }
 
     private static WebElement input(WebElement panel, String name) {
