@@ -4,6 +4,9 @@
  * a one-time resume token (its own instruction openvdi-resume); when the tunnel is lost (network error,
  * abnormal close, gateway restart) the page reconnects in place with it, waiting longer after each failed
  * attempt, and gets the next one. The token lives in this page's memory only.
+ * The gateway also hands the page notices (its own instruction openvdi-notice,<id>,<secondsLeft>,<text>): a
+ * forced logoff ahead, with the admin's text. The page shows the latest in a banner with the time left, counting
+ * down; the text is set as text, never parsed as markup. A hidden banner comes back with the next notice.
  * window.openvdiState tells a test or a curious human where the page is: 'connecting', 'connected',
  * 'reconnecting' or 'error:<CODE>', where CODE is the gateway's failure name (third argument of its error
  * instruction), STATUS_<guacamole status>, or RECONNECT_LIMIT.
@@ -21,16 +24,18 @@
         broker: ['The desktop service is unavailable', 'Try again in a minute.'],
         failed: ['Could not connect to your desktop', 'Go back to the portal and open the desktop again.'],
         resume: ['Your connection could not be restored', 'Go back to the portal and open the desktop again.'],
-        dropping: ['The connection keeps dropping', 'Go back to the portal and open the desktop again.']
+        dropping: ['The connection keeps dropping', 'Go back to the portal and open the desktop again.'],
+        rollout: ['Your session was ended for a desktop update',
+            'Your administrator moved this desktop to a new version. Go back to the portal to start a new session.']
     };
     const SCREEN_BY_CODE = {
         TOKEN_MISSING: 'link', TOKEN_UNKNOWN: 'link', TOKEN_EXPIRED: 'link', TOKEN_ALREADY_USED: 'link',
-        TOKEN_WRONG_USER: 'wrongUser', SESSION_ENDED: 'ended', DESKTOP_GONE: 'gone',
+        TOKEN_WRONG_USER: 'wrongUser', SESSION_ENDED: 'ended', SESSION_ENDED_BY_ROLLOUT: 'rollout', DESKTOP_GONE: 'gone',
         GUACD_UNAVAILABLE: 'display', BROKER_UNAVAILABLE: 'broker', GATEWAY_ERROR: 'broker'
     };
     /* Failures after which no reconnect can help: the token, the session or the desktop is done for. */
     const FINAL_CODES = ['TOKEN_MISSING', 'TOKEN_UNKNOWN', 'TOKEN_EXPIRED', 'TOKEN_ALREADY_USED', 'TOKEN_WRONG_USER',
-        'SESSION_ENDED', 'DESKTOP_GONE'];
+        'SESSION_ENDED', 'SESSION_ENDED_BY_ROLLOUT', 'DESKTOP_GONE'];
     /*
      * How long to wait before each reconnect attempt (the last wait repeats), and how many attempts to make.
      * Attempts count from the last tunnel that showed the desktop for a minute, so a flapping one gives up too.
@@ -39,6 +44,7 @@
     const RETRY_LIMIT = 20;
     const STABLE_MS = 60 * 1000;
     const RESUME_OPCODE = 'openvdi-resume';
+    const NOTICE_OPCODE = 'openvdi-notice';
 
     const linkToken = new URLSearchParams(window.location.search).get('token') || '';
     // The token is single use: keep it out of the address bar, history and any reload.
@@ -80,6 +86,41 @@
         overlay.hidden = false;
     }
 
+    /* The latest notice of a forced logoff: the admin's text as text, and the time left, counting down. */
+    const notice = document.getElementById('notice');
+    let noticeDeadline = null;
+    let noticeTimer = null;
+    function showNotice(id, secondsLeft, text) {
+        if (!Number.isFinite(secondsLeft) || secondsLeft < 0) {
+            return;
+        }
+        noticeDeadline = Date.now() + secondsLeft * 1000;
+        document.getElementById('notice-text').textContent = text ||
+            'Your administrator is updating this desktop. Save your work.';
+        notice.dataset.noticeId = id;
+        notice.hidden = false;
+        countDown();
+        window.clearInterval(noticeTimer);
+        noticeTimer = window.setInterval(countDown, 1000);
+    }
+    function countDown() {
+        const left = Math.max(0, Math.round((noticeDeadline - Date.now()) / 1000));
+        const minutes = Math.floor(left / 60);
+        const seconds = String(left % 60).padStart(2, '0');
+        document.getElementById('notice-time').textContent = left > 0
+            ? 'Your session will be ended in ' + minutes + ':' + seconds + ' for a desktop update.'
+            : 'Your session is being ended for a desktop update.';
+        notice.dataset.secondsLeft = String(left);
+        if (left === 0) {
+            window.clearInterval(noticeTimer);
+        }
+    }
+    function hideNotice() {
+        notice.hidden = true;
+        window.clearInterval(noticeTimer);
+    }
+    document.getElementById('notice-dismiss').addEventListener('click', () => { notice.hidden = true; });
+
     /* One tunnel, presenting the link's token or a resume token; every attempt gets a new client and display. */
     function connect(token, resuming) {
         const tunnel = new Guacamole.WebSocketTunnel('tunnel');
@@ -92,6 +133,10 @@
         tunnel.oninstruction = function (opcode, args) {
             if (opcode === RESUME_OPCODE) {
                 resumeToken = args[0];
+                return;
+            }
+            if (opcode === NOTICE_OPCODE) {
+                showNotice(args[0], Number(args[1]), args[2] || '');
                 return;
             }
             if (opcode === 'error' && args.length > 2) {
@@ -146,6 +191,7 @@
             return;
         }
         const screen = SCREENS[resuming && /^TOKEN_/.test(code) ? 'resume' : SCREEN_BY_CODE[code] || 'failed'];
+        hideNotice();
         setState('error:' + (code || 'STATUS_' + status.code));
         show(screen[0], code ? screen[1] : (status.message ? status.message + '. ' : '') + screen[1], true);
     }

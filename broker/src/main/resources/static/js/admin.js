@@ -1,4 +1,4 @@
-import { api, el, signOut, when } from './api.js';
+import { api, el, signOut, versions, when } from './api.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const errorBox = document.getElementById('error');
@@ -65,7 +65,7 @@ function desktopRow(desktop, poolsById) {
     el('td', {}, poolsById[desktop.poolId] || desktop.poolId),
     el('td', {}, el('span', { class: `state ${desktop.state}` }, desktop.state),
       desktop.failureReason ? el('div', { class: 'muted' }, desktop.failureReason) : ''),
-    el('td', {}, desktop.assignedUser || desktop.owner || ''), el('td', {}, 'v' + desktop.templateVersion),
+    el('td', {}, desktop.assignedUser || desktop.owner || ''), el('td', {}, versions(desktop)),
     el('td', {}, when(desktop.updatedAt)));
 }
 

@@ -4,6 +4,7 @@ export class ApiError extends Error {
     super(problem.detail || problem.title || ('HTTP ' + status));
     this.code = problem.code;
     this.status = status;
+    this.problem = problem;
   }
 }
 
@@ -46,4 +47,10 @@ export async function signOut() {
 
 export function when(instant) {
   return instant ? new Date(instant).toLocaleString() : '';
+}
+
+/** "v1" or, while a rollout moves the desktop, "v1 → v2". */
+export function versions(desktop) {
+  const target = desktop.targetVersion ?? desktop.templateVersion;
+  return target === desktop.templateVersion ? 'v' + desktop.templateVersion : `v${desktop.templateVersion} → v${target}`;
 }

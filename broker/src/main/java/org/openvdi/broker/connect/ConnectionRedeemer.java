@@ -2,11 +2,13 @@ package org.openvdi.broker.connect;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.hypervisor.DisplayEndpoint;
+import org.openvdi.broker.rollout.RolloutQueries;
 import org.openvdi.broker.session.ConnectProperties;
 import org.openvdi.broker.session.ConnectionToken;
 import org.openvdi.broker.session.SessionQueries;
@@ -27,7 +29,9 @@ import org.springframework.stereotype.Component;
  * display, and lets the session decide. An accepted token comes back with the next resume token, drawn
  * here and recorded by the session as its hash only, and with a connection id, drawn likewise: the secret the
  * redeeming gateway puts in its telemetry about this connection, so that nobody else can report it. The session records a refusal as an event before
- * it is answered; a token no session issued (forged, mistyped) is logged and counted.
+ * it is answered; a token no session issued (forged, mistyped) is logged and counted. A session that a rollout
+ * ended at its logoff deadline is refused as SESSION_ENDED_BY_ROLLOUT rather than SESSION_ENDED or (a resume token
+ * whose tunnel closed with it) TOKEN_EXPIRED, so the page can say so.
  */
 @Component
 class ConnectionRedeemer {
@@ -40,9 +44,12 @@ class ConnectionRedeemer {
     private final AuditedCommands commands;
     private final MeterRegistry meters;
     private final ConnectProperties properties;
+    private final RolloutQueries rollouts;
 
     ConnectionRedeemer(ConnectionTokenQueries tokens, SessionQueries sessions, DesktopDisplays displays,
-                       AuditedCommands commands, MeterRegistry meters, ConnectProperties properties) {
+                       AuditedCommands commands, MeterRegistry meters, ConnectProperties properties,
+                       RolloutQueries rollouts) {
+        this.rollouts = rollouts;
         this.tokens = tokens;
         this.sessions = sessions;
         this.displays = displays;
@@ -87,9 +94,16 @@ class ConnectionRedeemer {
     private BrokerException refusal(RedeemRequest request, SessionView session, RedemptionRefused refused,
                                     String displayProblem) {
         ErrorCode code = refused.code();
-        count(code.name());
         String message = code == ErrorCode.DESKTOP_GONE && displayProblem != null
                 ? refused.message() + ": " + displayProblem : refused.message();
+        if (code == ErrorCode.SESSION_ENDED || code == ErrorCode.TOKEN_EXPIRED) {
+            Optional<Integer> version = rollouts.versionThatLoggedOff(session.id());
+            if (version.isPresent()) {
+                code = ErrorCode.SESSION_ENDED_BY_ROLLOUT;
+                message = "Session " + session.id() + " was ended by the rollout to version " + version.get();
+            }
+        }
+        count(code.name());
         log.info("Gateway {} was refused a token of session {} for client {}: {} ({})", request.gatewayId(), session.id(),
                 request.clientAddress(), code, message);
         return new BrokerException(code, message);

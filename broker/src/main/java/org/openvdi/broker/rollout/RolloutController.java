@@ -78,16 +78,17 @@ class RolloutController {
     RolloutView start(@PathVariable UUID poolId, @Valid @RequestBody StartRolloutRequest request, Authentication who) {
         PoolView pool = pool(poolId);
         if (request.templateId() != null && !request.templateId().equals(pool.templateId())) {
-            throw new BrokerException(ErrorCode.ROLLOUT_OTHER_TEMPLATE, "The pool is built from template " + pool.templateId());
+            throw new BrokerException(ErrorCode.ROLLOUT_OTHER_TEMPLATE, "The pool is built from template " + pool.templateId(), "templateId");
         }
         TemplateView.Version version = templates.version(pool.templateId(), request.templateVersion())
                 .orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_VERSION_NOT_FOUND,
-                        "The pool's template has no version " + request.templateVersion()));
+                        "The pool's template has no version " + request.templateVersion(), "templateVersion"));
         if (version.retired()) {
-            throw new BrokerException(ErrorCode.TEMPLATE_VERSION_RETIRED, "Version " + version.version() + " is retired");
+            throw new BrokerException(ErrorCode.TEMPLATE_VERSION_RETIRED, "Version " + version.version() + " is retired", "templateVersion");
         }
         if (version.version() == pool.templateVersion()) {
-            throw new BrokerException(ErrorCode.ROLLOUT_SAME_VERSION, "The pool is on version " + version.version() + " already");
+            throw new BrokerException(ErrorCode.ROLLOUT_SAME_VERSION, "The pool is on version " + version.version() + " already",
+                    "templateVersion");
         }
         RolloutStrategy strategy = RolloutRequests.strategy(request);
         Instant startAt = RolloutRequests.startAt(request.startAt(), Instant.now());

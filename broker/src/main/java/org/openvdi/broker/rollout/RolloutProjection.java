@@ -107,9 +107,9 @@ class RolloutProjection {
     }
 
     @EventHandler
-    void on(RolloutLogoffForcedEvent e) {
-        jdbc.sql("UPDATE rollout_desktop SET reason = ? WHERE rollout_id = ? AND desktop_id = ?")
-                .params(e.reason(), e.rolloutId(), e.desktopId()).update();
+    void on(RolloutLogoffForcedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE rollout_desktop SET reason = ?, logoff_forced_at = ? WHERE rollout_id = ? AND desktop_id = ?")
+                .params(e.reason(), utc(at), e.rolloutId(), e.desktopId()).update();
     }
 
     @EventHandler

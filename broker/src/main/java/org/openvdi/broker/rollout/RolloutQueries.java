@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,18 +77,46 @@ public class RolloutQueries implements org.openvdi.broker.desktop.TargetVersions
                 .query(RolloutQueries::desktop).list();
     }
 
-    /** The notices given to the users of desktops that still wait for their logoff, for one session. */
+    /** The notices given to the users of desktops that still wait for their logoff (not yet forced), for one session. */
     public List<PendingNotice> pendingNotices(UUID sessionId) {
         return jdbc.sql("""
                 SELECT n.* FROM rollout_notice n JOIN rollout_desktop d
                   ON d.rollout_id = n.rollout_id AND d.desktop_id = n.desktop_id
-                WHERE n.session_id = ? AND d.status = ? ORDER BY n.issued_at""")
+                WHERE n.session_id = ? AND d.status = ? AND d.logoff_forced_at IS NULL ORDER BY n.issued_at""")
                 .params(sessionId, RolloutDesktopStatus.WAITING_FOR_LOGOFF.name())
                 .query((rs, row) -> new PendingNotice(rs.getObject("rollout_id", UUID.class), sessionId,
                         rs.getObject("desktop_id", UUID.class), rs.getString("user_name"), rs.getString("notice"),
                         instant(rs.getTimestamp("logoff_at")), rs.getLong("before_seconds"),
                         instant(rs.getTimestamp("issued_at"))))
                 .list();
+    }
+
+    /**
+     * The notices pending for any of these sessions, oldest first: one query for a whole notice poll of a gateway.
+     */
+    public List<PendingNotice> pendingNotices(Collection<UUID> sessionIds) {
+        if (sessionIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT n.* FROM rollout_notice n JOIN rollout_desktop d
+                  ON d.rollout_id = n.rollout_id AND d.desktop_id = n.desktop_id
+                WHERE n.session_id IN (:sessions) AND d.status = :waiting AND d.logoff_forced_at IS NULL
+                ORDER BY n.issued_at""")
+                .param("sessions", sessionIds).param("waiting", RolloutDesktopStatus.WAITING_FOR_LOGOFF.name())
+                .query((rs, row) -> new PendingNotice(rs.getObject("rollout_id", UUID.class),
+                        rs.getObject("session_id", UUID.class), rs.getObject("desktop_id", UUID.class),
+                        rs.getString("user_name"), rs.getString("notice"), instant(rs.getTimestamp("logoff_at")),
+                        rs.getLong("before_seconds"), instant(rs.getTimestamp("issued_at"))))
+                .list();
+    }
+
+    /** The version of the rollout that ended this session at its logoff deadline, if one did. */
+    public Optional<Integer> versionThatLoggedOff(UUID sessionId) {
+        return jdbc.sql("""
+                SELECT v.to_version FROM rollout_desktop d JOIN rollout_view v ON v.id = d.rollout_id
+                WHERE d.session_id = ? AND d.logoff_forced_at IS NOT NULL ORDER BY d.logoff_forced_at DESC LIMIT 1""")
+                .param(sessionId).query(Integer.class).optional();
     }
 
     /** How many seconds before the logoff each notice of the desktop was given. */

@@ -26,10 +26,10 @@ final class RolloutRequests {
         LogoffPolicy logoff = r.logoff() == null ? LogoffPolicy.WAIT : r.logoff();
         Duration deadline = r.deadline();
         if (logoff == LogoffPolicy.FORCE_AFTER) {
-            require(deadline != null, "FORCE_AFTER needs a deadline");
+            require(deadline != null, "deadline", "FORCE_AFTER needs a deadline");
             within("deadline", deadline, Duration.ZERO, MAX_DEADLINE);
         } else {
-            require(deadline == null, "A deadline applies to FORCE_AFTER only");
+            require(deadline == null, "deadline", "A deadline applies to FORCE_AFTER only");
         }
         Duration noticeBefore = r.noticeBefore() == null ? Duration.ofMinutes(15) : r.noticeBefore();
         within("noticeBefore", noticeBefore, Duration.ZERO, MAX_NOTICE);
@@ -45,7 +45,7 @@ final class RolloutRequests {
         if (requested == null || requested.isBefore(now)) {
             return now;
         }
-        require(!requested.isAfter(now.plus(RolloutController.MAX_SCHEDULE)), "startAt is at most 14 days ahead");
+        require(!requested.isAfter(now.plus(RolloutController.MAX_SCHEDULE)), "startAt", "startAt is at most 14 days ahead");
         return requested;
     }
 
@@ -57,22 +57,22 @@ final class RolloutRequests {
         String text = given instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? Long.toString(n.longValue())
                 : given instanceof String s ? s : "";
         Matcher m = BUDGET.matcher(text);
-        require(m.matches(), "maxUnavailable is a count or a percentage such as \"25%\"");
+        require(m.matches(), "maxUnavailable", "maxUnavailable is a count or a percentage such as \"25%\"");
         int value = Integer.parseInt(m.group(1));
         boolean percent = !m.group(2).isEmpty();
-        require(percent ? value >= 1 && value <= 100 : value >= 1 && value <= 10000,
+        require(percent ? value >= 1 && value <= 100 : value >= 1 && value <= 10000, "maxUnavailable",
                 "maxUnavailable is 1 to 10000, or 1% to 100%");
         return new Budget(value, percent);
     }
 
     private static void within(String field, Duration value, Duration min, Duration max) {
-        require(!value.isNegative() && value.compareTo(min) >= 0 && value.compareTo(max) <= 0,
+        require(!value.isNegative() && value.compareTo(min) >= 0 && value.compareTo(max) <= 0, field,
                 field + " must be between " + min + " and " + max);
     }
 
-    private static void require(boolean condition, String detail) {
+    private static void require(boolean condition, String field, String detail) {
         if (!condition) {
-            throw new BrokerException(ErrorCode.VALIDATION_FAILED, detail);
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, detail, field);
         }
     }
 }

@@ -57,6 +57,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             return Problems.answer(Problems.forStatus(500, "The command failed"));
         }
         log.debug("Rejected: {} {}", business.code(), business.getMessage());
+        if (business.field() != null) {
+            ProblemDetail detail = Problems.of(business.code(), business.getMessage());
+            detail.setProperty("errors", List.of(Map.of("field", business.field(), "message", business.getMessage())));
+            return Problems.answer(detail);
+        }
         return problem(business.code(), business.getMessage());
     }
 

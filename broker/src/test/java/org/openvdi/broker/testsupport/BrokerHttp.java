@@ -60,6 +60,16 @@ public final class BrokerHttp {
         return send(request(path).header("Content-Type", "application/json").PUT(jsonOf(body)));
     }
 
+    /** A POST with this body text, content type and extra headers (name, value, name, value ...), as a browser may send. */
+    public Reply postRaw(String path, String contentType, String body, String... headers) {
+        HttpRequest.Builder builder = request(path).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return send(builder);
+    }
+
     /** A JSON Merge Patch (RFC 7386). */
     public Reply patch(String path, Object body) {
         return send(request(path).header("Content-Type", "application/merge-patch+json").method("PATCH", jsonOf(body)));

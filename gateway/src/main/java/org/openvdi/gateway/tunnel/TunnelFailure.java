@@ -38,6 +38,8 @@ enum TunnelFailure {
             "This desktop session has ended. Go back to the portal to start a new one."),
     DESKTOP_GONE(GuacamoleStatus.RESOURCE_NOT_FOUND, 4411, true, false,
             "This desktop no longer exists. Go back to the portal and open a desktop again."),
+    SESSION_ENDED_BY_ROLLOUT(GuacamoleStatus.RESOURCE_CLOSED, 4412, true, false,
+            "This desktop session was ended to update the desktop. Go back to the portal to start a new one."),
     GATEWAY_ERROR(GuacamoleStatus.SERVER_ERROR, 4500, false, true,
             "The gateway failed unexpectedly. Try again in a minute."),
     GATEWAY_STOPPING(GuacamoleStatus.SERVER_BUSY, 4501, false, false,

@@ -59,6 +59,11 @@ public class TunnelRegistry implements SmartLifecycle {
         return open.size();
     }
 
+    /** The tunnels open right now. */
+    List<TunnelSession> snapshot() {
+        return List.copyOf(open);
+    }
+
     /** Runs the tunnel on its own thread or, once the gateway is stopping, ends it at once. */
     void run(TunnelSession tunnel) {
         synchronized (monitor) {

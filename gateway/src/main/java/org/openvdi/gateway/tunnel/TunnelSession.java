@@ -3,6 +3,9 @@ package org.openvdi.gateway.tunnel;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.guacamole.GuacamoleException;
@@ -13,6 +16,8 @@ import org.apache.guacamole.protocol.GuacamoleInstruction;
 import org.openvdi.contract.ConnectionEvent;
 import org.openvdi.contract.ConnectionGrant;
 import org.openvdi.contract.ConnectionSubject;
+import org.openvdi.contract.NoticePoll;
+import org.openvdi.contract.SessionNotice;
 import org.openvdi.gateway.telemetry.ConnectionTelemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +41,11 @@ final class TunnelSession implements Runnable {
      * token that reconnects it in place; stock Guacamole clients ignore it.
      */
     static final String RESUME_OPCODE = "openvdi-resume";
+    /**
+     * Opcode of the gateway's own instruction {@code openvdi-notice,<id>,<secondsLeft>,<text>}, which hands the page
+     * a notice of the broker (a forced logoff ahead, with the admin's text); stock Guacamole clients ignore it.
+     */
+    static final String NOTICE_OPCODE = "openvdi-notice";
     private static final Logger log = LoggerFactory.getLogger(TunnelSession.class);
 
     private final TunnelRequest request;
@@ -49,6 +59,9 @@ final class TunnelSession implements Runnable {
     private final AtomicReference<String> endReason = new AtomicReference<>();
     private final AtomicReference<GuacamoleTunnel> guacd = new AtomicReference<>();
     private final AtomicReference<String> unsentResume = new AtomicReference<>();
+    private final Set<String> noticesGiven = ConcurrentHashMap.newKeySet();
+    /** The session and grant this tunnel shows, once the page has its tunnel UUID; null before. */
+    private volatile NoticePoll.Tunnel noticeSubject;
     private volatile Thread runner;
 
     TunnelSession(TunnelRequest request, BrowserChannel browser, TrafficCounter traffic, TunnelOpener opener,
@@ -85,6 +98,7 @@ final class TunnelSession implements Runnable {
             log.info("Tunnel {} opened for {} on {}", tunnel.getUUID(), subject, request);
             browser.send(new GuacamoleInstruction(GuacamoleTunnel.INTERNAL_DATA_OPCODE,
                     tunnel.getUUID().toString()) + Objects.toString(unsentResume.getAndSet(null), ""));
+            noticeSubject = new NoticePoll.Tunnel(grant.sessionId(), grant.connectionId());
             new DisplayPump(browser, this::ended, request).copy(tunnel);
             end(DISPLAY_CLOSED, null);
         } catch (TunnelFailureException e) {
@@ -130,6 +144,25 @@ final class TunnelSession implements Runnable {
         } finally {
             tunnel.releaseWriter();
         }
+    }
+
+    /** The session and grant whose notices this tunnel's page gets, once the tunnel shows the display. */
+    Optional<NoticePoll.Tunnel> noticeSubject() {
+        return ended() ? Optional.empty() : Optional.ofNullable(noticeSubject);
+    }
+
+    /**
+     * Hands the page a notice once (by its id), queued behind the display frame being sent, never waiting for it;
+     * called on the notice relay's thread.
+     */
+    void deliver(SessionNotice notice) {
+        if (ended() || noticeSubject == null || !noticeSubject.sessionId().equals(notice.sessionId())
+                || !noticesGiven.add(notice.id())) {
+            return;
+        }
+        browser.reply(new GuacamoleInstruction(NOTICE_OPCODE, notice.id(), Long.toString(notice.secondsLeft()),
+                Objects.toString(notice.text(), "")).toString());
+        log.info("Gave notice {} to the page of session {}", notice.id(), notice.sessionId());
     }
 
     /** The WebSocket is closed; free guacd. */

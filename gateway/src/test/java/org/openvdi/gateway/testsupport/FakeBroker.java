@@ -22,7 +22,7 @@ import com.sun.net.httpserver.HttpServer;
  * Plays the broker's side of the redeem contract in tests, because the broker cannot run in the gateway's
  * module: {@code POST /internal/connections/redeem} with HTTP Basic user {@code gateway}, answering 200 with
  * a grant, 4xx {@code application/problem+json} with a {@code code}, 503, or a dropped connection, as the
- * test arranged per token. Granted tokens are single use, like the broker's, and each grant carries a resume
+ * test arranged per token; and {@code POST /internal/notices}, the notices of the sessions a gateway carries. Granted tokens are single use, like the broker's, and each grant carries a resume
  * token that is granted once for the same session and display.
  */
 public final class FakeBroker implements AutoCloseable {
@@ -57,6 +57,10 @@ public final class FakeBroker implements AutoCloseable {
     private final String secret;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final List<Map<String, Object>> requests = new CopyOnWriteArrayList<>();
+    /** Connection ids handed out, by session, as the broker keeps them to answer notice polls. */
+    private final Map<String, String> sessionByConnection = new ConcurrentHashMap<>();
+    private final Map<UUID, List<Map<String, Object>>> notices = new ConcurrentHashMap<>();
+    private final List<Map<String, Object>> noticePolls = new CopyOnWriteArrayList<>();
 
     private FakeBroker(HttpServer server, String secret) {
         this.server = server;
@@ -68,6 +72,7 @@ public final class FakeBroker implements AutoCloseable {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             FakeBroker broker = new FakeBroker(server, secret);
             server.createContext("/internal/connections/redeem", broker::redeem);
+            server.createContext("/internal/notices", broker::notices);
             server.start();
             return broker;
         } catch (IOException e) {
@@ -100,6 +105,17 @@ public final class FakeBroker implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** From now on, polls naming a tunnel of this session (by a connection id granted for it) get this notice. */
+    public void notice(UUID sessionId, String id, String text, long secondsLeft) {
+        notices.computeIfAbsent(sessionId, s -> new CopyOnWriteArrayList<>()).add(Map.of(
+                "sessionId", sessionId.toString(), "id", id, "text", text, "secondsLeft", secondsLeft));
+    }
+
+    /** The JSON bodies of all notice polls so far. */
+    public List<Map<String, Object>> noticePolls() {
+        return List.copyOf(noticePolls);
+    }
+
     /** The JSON bodies of all redeem calls so far. */
     public List<Map<String, Object>> requests() {
         return List.copyOf(requests);
@@ -126,11 +142,47 @@ public final class FakeBroker implements AutoCloseable {
             requests.add(body);
             Answer answer = answers.getOrDefault(String.valueOf(body.get("token")), new Problem(404, "TOKEN_UNKNOWN"));
             if (answer instanceof Grant grant) {
+                sessionByConnection.put(grant.connectionId(), grant.sessionId().toString());
                 answers.put(grant.token(), new Problem(401, "TOKEN_ALREADY_USED"));
                 answers.put(grant.resumeToken(), grant.resumed());
             }
             answer(exchange, answer);
         }
+    }
+
+    /** Answers a notice poll for the tunnels whose connection id was granted for their session, like the broker. */
+    private void notices(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!authorized(exchange)) {
+                respond(exchange, 401, "application/problem+json",
+                        Map.of("type", "about:blank", "title", "Unauthorized", "status", 401));
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> body = JSON.readValue(exchange.getRequestBody(), Map.class);
+            noticePolls.add(body);
+            List<Map<String, Object>> answer = new java.util.ArrayList<>();
+            @SuppressWarnings("unchecked")
+            List<Map<String, String>> tunnels = (List<Map<String, String>>) body.get("tunnels");
+            for (Map<String, String> tunnel : tunnels) {
+                if (tunnel.get("sessionId").equals(sessionByConnection.get(tunnel.get("connectionId")))) {
+                    answer.addAll(notices.getOrDefault(UUID.fromString(tunnel.get("sessionId")), List.of()));
+                }
+            }
+            byte[] bytes = JSON.writeValueAsBytes(answer);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        String expected = "Basic " + Base64.getEncoder()
+                .encodeToString(("gateway:" + secret).getBytes(StandardCharsets.UTF_8));
+        return "POST".equals(exchange.getRequestMethod())
+                && expected.equals(exchange.getRequestHeaders().getFirst("Authorization"));
     }
 
     private static void answer(HttpExchange exchange, Answer answer) throws IOException {

@@ -40,6 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "openvdi.gateway.broker-secret=" + TunnelEndToEndTest.SECRET,
         "openvdi.gateway.gateway-id=gateway-test",
         "openvdi.gateway.browser-send-timeout=2s",
+        "openvdi.gateway.notices.interval=200ms",
         "logging.level.org.openvdi.gateway=DEBUG"})
 @EmbeddedKafka(kraft = true, partitions = 1, topics = "openvdi.connections",
         bootstrapServersProperty = "spring.kafka.bootstrap-servers")
@@ -136,7 +137,7 @@ class TunnelEndToEndTest {
 
     @ParameterizedTest
     @EnumSource(value = TunnelFailure.class, names = {"TOKEN_UNKNOWN", "TOKEN_EXPIRED", "TOKEN_ALREADY_USED",
-            "TOKEN_WRONG_USER", "SESSION_ENDED", "DESKTOP_GONE"})
+            "TOKEN_WRONG_USER", "SESSION_ENDED", "DESKTOP_GONE", "SESSION_ENDED_BY_ROLLOUT"})
     void givenTheBrokerRefusesTheToken_whenTheBrowserConnects_thenTheBrowserGetsTheMappedErrorAndCloseCode(
             TunnelFailure failure) throws Exception {
         String token = broker.tokenAnswering(new FakeBroker.Problem(410, failure.name()));
@@ -173,6 +174,30 @@ class TunnelEndToEndTest {
                             "OPENED " + grant.desktopId(), "CLOSED " + grant.desktopId());
             assertThat(broker.requests()).extracting(body -> body.get("token"))
                     .containsSubsequence(grant.token(), resumeToken, resumeToken);
+        }
+    }
+
+    @Test
+    void givenANoticeForOneSession_whenTheGatewayPolls_thenOnlyThatSessionsPageGetsItOnceAsText() {
+        FakeBroker.Grant noticed = grantForDesktop();
+        FakeBroker.Grant other = grantForDesktop();
+        String text = "<b>Update</b> at 18:00 עדכון, 3.5, ok;";
+        try (GuacamoleTestClient browser = GuacamoleTestClient.open(port, noticed.token(), true);
+             GuacamoleTestClient bystander = GuacamoleTestClient.open(port, other.token(), true)) {
+            await().atMost(WAIT).until(() -> browser.count("sync") > 0 && bystander.count("sync") > 0);
+
+            broker.notice(noticed.sessionId(), "r1:900", text, 900);
+            await().atMost(WAIT).until(() -> browser.count(TunnelSession.NOTICE_OPCODE) == 1);
+            int polls = broker.noticePolls().size();
+            await().atMost(WAIT).until(() -> broker.noticePolls().size() > polls + 2);
+
+            assertThat(browser.instructions()).filteredOn(i -> i.getOpcode().equals(TunnelSession.NOTICE_OPCODE))
+                    .singleElement().satisfies(i -> assertThat(i.getArgs()).containsExactly("r1:900", "900", text));
+            assertThat(bystander.count(TunnelSession.NOTICE_OPCODE)).isZero();
+            assertThat(broker.noticePolls()).last().satisfies(poll -> {
+                assertThat(poll).containsEntry("gatewayId", "gateway-test");
+                assertThat(poll.get("tunnels").toString()).contains(noticed.connectionId(), other.connectionId());
+            });
         }
     }
 

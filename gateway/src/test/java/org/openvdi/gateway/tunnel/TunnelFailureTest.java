@@ -13,7 +13,7 @@ class TunnelFailureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"TOKEN_UNKNOWN", "TOKEN_EXPIRED", "TOKEN_ALREADY_USED", "TOKEN_WRONG_USER",
-            "SESSION_ENDED", "DESKTOP_GONE"})
+            "SESSION_ENDED", "DESKTOP_GONE", "SESSION_ENDED_BY_ROLLOUT"})
     void givenAContractCodeOfTheBroker_whenMapped_thenTheFailureOfThatNameComesBack(String code) {
         assertThat(TunnelFailure.fromBrokerCode(code)).map(Enum::name).contains(code);
     }

@@ -1,0 +1,103 @@
+package org.openvdi.broker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openvdi.broker.AdminScenario;
+import org.openvdi.broker.ProductStack;
+
+/**
+ * A forced logoff ahead, seen from the employee's desktop tab: the whole product on one machine (broker, gateway,
+ * guacd, the tiny desktop booting on qemu:///system under software emulation, headless Chromium). While alice
+ * works on her desktop, the admin rolls the pool out to version 2 with FORCE_AFTER a one-minute deadline and a
+ * notice 40 seconds before it, written with markup and right-to-left letters. Her tab shows the notice as text in
+ * a banner whose time left counts down, and at the deadline says that the session was ended for a desktop update,
+ * not that a link expired.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RolloutNoticeBrowserIT {
+
+    private static final String NOTICE = "<b>Saving</b> is wise <img src=x onerror=\"window.pwned=1\"> \u05e2\u05d3\u05db\u05d5\u05df 18:00";
+
+    private final String storagePool = "openvdi-notice-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Path work = Path.of("target/it/notice-" + storagePool).toAbsolutePath();
+    private ProductStack product;
+    private ChromeDriver browser;
+
+    @Test
+    void givenAlicesDesktopOnScreen_whenARolloutForcesHerLogoff_thenHerTabCountsDownTheNoticeAndSaysWhyItEnded()
+            throws Exception {
+        product = ProductStack.start(work, storagePool, 3);
+        AdminScenario admin = product.admin();
+        String pool = admin.pool("Notice desktops", product.template(), "FLOATING", "KEEP_RUNNING", 1, 3, "alice");
+        Path version2 = Files.copy(product.images().resolve("tiny-desktop.img"), product.images().resolve("tiny-desktop-v2.img"));
+        assertThat(admin.admin().post("/api/templates/" + product.template() + "/versions",
+                admin.admin().write(Map.of("imagePath", version2.toString()))).status()).isEqualTo(201);
+
+        browser = HeadlessChromium.start(work.resolve("chromium"));
+        PortalPage portal = new PortalPage(browser, product.brokerPort()).signIn("alice", "demo").awaitPool(pool);
+        portal.clickOpen(pool);
+        DesktopPage desktop = portal.desktopTab(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() -> desktop.look().connected());
+        JsonNode session = product.as("alice").get("/api/sessions").json().get(0);
+        String sessionId = session.get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin.eventTypes(sessionId).contains("SessionConnectedEvent"));
+
+        var started = admin.admin().post("/api/pools/" + pool + "/rollouts", admin.admin().write(Map.of(
+                "templateVersion", 2, "logoff", "FORCE_AFTER", "deadline", "PT60S", "noticeBefore", "PT40S",
+                "notice", NOTICE, "progressDeadline", "PT5M")));
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                .until(() -> browser.findElement(By.id("notice")).isDisplayed());
+        assertThat(browser.findElement(By.id("notice-text")).getText()).isEqualTo(NOTICE);
+        assertThat(browser.findElements(By.cssSelector("#notice b, #notice img"))).isEmpty();
+        assertThat(script("return window.pwned === undefined")).isEqualTo(true);
+        assertThat(browser.findElement(By.id("notice-text")).getAttribute("dir")).isEqualTo("auto");
+        long first = secondsLeft();
+        assertThat(first).isBetween(1L, 40L);
+        assertThat(browser.findElement(By.id("notice-time")).getText()).startsWith("Your session will be ended in 0:");
+        Files.write(work.resolve("notice.png"), desktop.screenshot());
+        await().atMost(Duration.ofSeconds(5)).until(() -> secondsLeft() < first);
+        assertThat(desktop.look().connected()).isTrue();
+        assertThat(admin.events(sessionId).toString()).doesNotContain("SessionEndedEvent");
+
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> desktop.look().state().equals("error:SESSION_ENDED_BY_ROLLOUT"));
+        assertThat(browser.findElement(By.id("status-title")).getText()).isEqualTo("Your session was ended for a desktop update");
+        assertThat(browser.findElement(By.id("notice")).isDisplayed()).isFalse();
+        Files.write(work.resolve("ended.png"), desktop.screenshot());
+        assertThat(admin.events(sessionId, "SessionEndedEvent")).singleElement()
+                .satisfies(e -> assertThat(e.path("payload").path("reason").asText()).contains("rollout to version 2"));
+    }
+
+    private long secondsLeft() {
+        return Long.parseLong(String.valueOf(script("return document.getElementById('notice').dataset.secondsLeft")));
+    }
+
+    private Object script(String javascript) {
+        return ((JavascriptExecutor) browser).executeScript(javascript);
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (product != null) {
+            product.close();
+        }
+    }
+}
