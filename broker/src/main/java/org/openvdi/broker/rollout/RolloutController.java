@@ -14,6 +14,8 @@ import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.pool.PoolQueries;
 import org.openvdi.broker.pool.PoolView;
+import org.openvdi.broker.pool.api.ChangePoolTemplateVersionCommand;
+import org.openvdi.broker.pool.api.ClosePoolRolloutCommand;
 import org.openvdi.broker.pool.api.OpenPoolRolloutCommand;
 import org.openvdi.broker.rollout.api.*;
 import org.openvdi.broker.security.UserDirectory;
@@ -127,27 +129,44 @@ class RolloutController {
         return rollout(poolId, rolloutId);
     }
 
+    /**
+     * Stops the rollout. Desktops already moved stay on its new version; the pool goes back to the version the
+     * rollout started from, so the desktops it provisions from now on match the ones that did not move.
+     */
     @PostMapping("/{rolloutId}/cancel")
     RolloutView cancel(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {
-        rollout(poolId, rolloutId);
+        RolloutView rollout = rollout(poolId, rolloutId);
         commands.send(new CancelRolloutCommand(rolloutId), who.getName());
+        if (pools.activeRollout(poolId).filter(rolloutId::equals).isPresent()) {
+            commands.send(new ChangePoolTemplateVersionCommand(poolId, rolloutId, rollout.fromVersion()), who.getName());
+            commands.send(new ClosePoolRolloutCommand(poolId, rolloutId), who.getName());
+        }
         return rollout(poolId, rolloutId);
     }
 
-    /** A new rollout back to the version the rolled-back one started from, with the same strategy, starting now. */
+    /**
+     * A new rollout back to the version the rolled-back one started from, with the same strategy, starting now. A
+     * cancelled rollout can be rolled back too: that moves the desktops it had moved back. Only one rollback of a
+     * rollout is ever started, however many requests race.
+     */
     @PostMapping("/{rolloutId}/rollback")
     @ResponseStatus(HttpStatus.ACCEPTED)
     RolloutView rollback(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {
         RolloutView rollout = rollout(poolId, rolloutId);
-        if (rollout.state() == RolloutState.CANCELLED || rollout.state() == RolloutState.ROLLED_BACK) {
+        if (rollout.state() == RolloutState.ROLLED_BACK) {
             throw new BrokerException(ErrorCode.ROLLOUT_FINISHED, "Rollout " + rolloutId + " is " + rollout.state());
         }
         PoolView pool = pool(poolId);
         UUID back = UUID.randomUUID();
-        // the pool takes the rollback only from the rollout it undoes (when that one still holds it) or when free
-        commands.send(new OpenPoolRolloutCommand(poolId, back, rollout.fromVersion(),
-                rollout.state().active() ? rolloutId : null), who.getName());
-        commands.send(new RollBackRolloutCommand(rolloutId, back), who.getName());
+        // the pool takes the rollback only from the rollout it undoes (while that one still holds it) or when free
+        commands.send(new OpenPoolRolloutCommand(poolId, back, rollout.fromVersion(), rolloutId), who.getName());
+        try {
+            commands.send(new RollBackRolloutCommand(rolloutId, back), who.getName());
+        } catch (RuntimeException e) {
+            // rolled back by another request meanwhile: give the pool back rather than hold it for nothing
+            commands.send(new ClosePoolRolloutCommand(poolId, back), who.getName());
+            throw e;
+        }
         commands.send(new StartRolloutCommand(back, poolId, pool.templateId(), pool.templateVersion(),
                 rollout.fromVersion(), rollout.strategy(), Instant.now(), rolloutId), who.getName());
         return rollouts.find(poolId, back).orElseThrow();
