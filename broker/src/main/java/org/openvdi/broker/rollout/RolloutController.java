@@ -138,8 +138,15 @@ class RolloutController {
         RolloutView rollout = rollout(poolId, rolloutId);
         commands.send(new CancelRolloutCommand(rolloutId), who.getName());
         if (pools.activeRollout(poolId).filter(rolloutId::equals).isPresent()) {
-            commands.send(new ChangePoolTemplateVersionCommand(poolId, rolloutId, rollout.fromVersion()), who.getName());
-            commands.send(new ClosePoolRolloutCommand(poolId, rolloutId), who.getName());
+            try {
+                commands.send(new ChangePoolTemplateVersionCommand(poolId, rolloutId, rollout.fromVersion()), who.getName());
+                commands.send(new ClosePoolRolloutCommand(poolId, rolloutId), who.getName());
+            } catch (BrokerException e) {
+                // a request cancelling the same rollout at the same time released the pool first
+                if (e.code() != ErrorCode.ILLEGAL_STATE) {
+                    throw e;
+                }
+            }
         }
         return rollout(poolId, rolloutId);
     }

@@ -184,6 +184,31 @@ class LibvirtHypervisorTest {
     }
 
     @Test
+    void givenInstalledImage_whenDeletedTwice_thenItIsGoneAndTheSecondDeleteIsANoOp() throws Exception {
+        ImageSpec old = writeImage(tempDir.resolve("old-version.raw"), 8192, 1201);
+        ImageSpec kept = writeImage(tempDir.resolve("kept-version.raw"), 8192, 1202);
+        assertThat(hypervisor.hasImage(HOST, old)).isFalse();
+        hypervisor.ensureImage(HOST, old);
+        hypervisor.ensureImage(HOST, kept);
+        assertThat(hypervisor.hasImage(HOST, old)).isTrue();
+
+        hypervisor.deleteImage(HOST, old);
+        hypervisor.deleteImage(HOST, old);
+
+        assertThat(hypervisor.hasImage(HOST, old)).isFalse();
+        assertThat(hypervisor.hasImage(HOST, kept)).as("only the image asked for goes").isTrue();
+    }
+
+    @Test
+    void givenHostWithoutOurStoragePool_whenAskedForAnImage_thenNoneAndDeletingChangesNothing() {
+        HostTarget bare = new HostTarget("bare-host", "test:///default", VirtType.AUTO, "openvdi-never-created", "127.0.0.1");
+
+        assertThat(hypervisor.hasImage(bare, image)).isFalse();
+        hypervisor.deleteImage(bare, image);
+        assertThat(hypervisor.hasImage(bare, image)).isFalse();
+    }
+
+    @Test
     void givenIdsThatAreNotUuids_whenCalled_thenIllegalArgumentException() {
         for (String hostile : List.of("../../etc/passwd", "<script>", "$(rm -rf /)", "test", "vdi-1; reboot")) {
             assertThatIllegalArgumentException().isThrownBy(() -> hypervisor.destroy(HOST, hostile));
