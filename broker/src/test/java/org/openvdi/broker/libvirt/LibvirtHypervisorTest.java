@@ -200,12 +200,12 @@ class LibvirtHypervisorTest {
     }
 
     @Test
-    void givenHostWithoutOurStoragePool_whenAskedForAnImage_thenNoneAndDeletingChangesNothing() {
-        HostTarget bare = new HostTarget("bare-host", "test:///default", VirtType.AUTO, "openvdi-never-created", "127.0.0.1");
+    void givenImageNeverInstalled_whenAskedForOrDeleted_thenNoneAndNothingChanges() throws Exception {
+        ImageSpec never = writeImage(tempDir.resolve("never-installed.raw"), 8192, 1203);
 
-        assertThat(hypervisor.hasImage(bare, image)).isFalse();
-        hypervisor.deleteImage(bare, image);
-        assertThat(hypervisor.hasImage(bare, image)).isFalse();
+        assertThat(hypervisor.hasImage(HOST, never)).isFalse();
+        hypervisor.deleteImage(HOST, never);
+        assertThat(hypervisor.hasImage(HOST, never)).isFalse();
     }
 
     @Test
