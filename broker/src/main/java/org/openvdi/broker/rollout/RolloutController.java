@@ -44,6 +44,7 @@ class RolloutController {
     private final PoolQueries pools;
     private final TemplateQueries templates;
     private final UserDirectory users;
+    private final RolloutSteering steering = new RolloutSteering();
 
     RolloutController(AuditedCommands commands, RolloutQueries rollouts, PoolQueries pools, TemplateQueries templates,
                       UserDirectory users) {
@@ -116,17 +117,24 @@ class RolloutController {
     @PostMapping("/{rolloutId}/pause")
     RolloutView pause(@PathVariable UUID poolId, @PathVariable UUID rolloutId,
                       @Valid @RequestBody(required = false) PauseRequest request, Authentication who) {
-        rollout(poolId, rolloutId);
-        commands.send(new PauseRolloutCommand(rolloutId, PauseReason.ADMIN, request == null ? null : request.reason()),
-                who.getName());
-        return rollout(poolId, rolloutId);
+        return steering.steer(rolloutId, () -> {
+            if (rollout(poolId, rolloutId).state() != RolloutState.PAUSED) {
+                commands.send(new PauseRolloutCommand(rolloutId, PauseReason.ADMIN,
+                        request == null ? null : request.reason()), who.getName());
+            }
+            return rollout(poolId, rolloutId);
+        });
     }
 
     @PostMapping("/{rolloutId}/resume")
     RolloutView resume(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {
-        rollout(poolId, rolloutId);
-        commands.send(new ResumeRolloutCommand(rolloutId), who.getName());
-        return rollout(poolId, rolloutId);
+        return steering.steer(rolloutId, () -> {
+            RolloutState state = rollout(poolId, rolloutId).state();
+            if (state != RolloutState.SCHEDULED && state != RolloutState.RUNNING) {
+                commands.send(new ResumeRolloutCommand(rolloutId), who.getName());
+            }
+            return rollout(poolId, rolloutId);
+        });
     }
 
     /**
@@ -135,8 +143,14 @@ class RolloutController {
      */
     @PostMapping("/{rolloutId}/cancel")
     RolloutView cancel(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {
+        return steering.steer(rolloutId, () -> cancelNow(poolId, rolloutId, who));
+    }
+
+    private RolloutView cancelNow(UUID poolId, UUID rolloutId, Authentication who) {
         RolloutView rollout = rollout(poolId, rolloutId);
-        commands.send(new CancelRolloutCommand(rolloutId), who.getName());
+        if (rollout.state() != RolloutState.CANCELLED) {
+            commands.send(new CancelRolloutCommand(rolloutId), who.getName());
+        }
         if (pools.activeRollout(poolId).filter(rolloutId::equals).isPresent()) {
             try {
                 commands.send(new ChangePoolTemplateVersionCommand(poolId, rolloutId, rollout.fromVersion()), who.getName());
@@ -159,6 +173,10 @@ class RolloutController {
     @PostMapping("/{rolloutId}/rollback")
     @ResponseStatus(HttpStatus.ACCEPTED)
     RolloutView rollback(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {
+        return steering.steer(rolloutId, () -> rollbackNow(poolId, rolloutId, who));
+    }
+
+    private RolloutView rollbackNow(UUID poolId, UUID rolloutId, Authentication who) {
         RolloutView rollout = rollout(poolId, rolloutId);
         if (rollout.state() == RolloutState.ROLLED_BACK) {
             throw new BrokerException(ErrorCode.ROLLOUT_FINISHED, "Rollout " + rolloutId + " is " + rollout.state());

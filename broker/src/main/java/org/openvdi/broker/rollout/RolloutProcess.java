@@ -82,10 +82,15 @@ class RolloutProcess {
      */
     private void release(RolloutView rollout) {
         if (pools.activeRollout(rollout.poolId()).filter(rollout.id()::equals).isPresent()) {
-            if (rollout.state() == RolloutState.CANCELLED) {
-                commands.system(new ChangePoolTemplateVersionCommand(rollout.poolId(), rollout.id(), rollout.fromVersion()));
+            try {
+                if (rollout.state() == RolloutState.CANCELLED) {
+                    commands.system(new ChangePoolTemplateVersionCommand(rollout.poolId(), rollout.id(), rollout.fromVersion()));
+                }
+                commands.system(new ClosePoolRolloutCommand(rollout.poolId(), rollout.id()));
+            } catch (BrokerException e) {
+                // the cancel request released the pool meanwhile
+                log.debug("Pool {} was released by rollout {} already: {}", rollout.poolId(), rollout.id(), e.getMessage());
             }
-            commands.system(new ClosePoolRolloutCommand(rollout.poolId(), rollout.id()));
         }
     }
 

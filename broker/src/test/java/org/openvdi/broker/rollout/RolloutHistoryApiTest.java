@@ -69,8 +69,10 @@ class RolloutHistoryApiTest {
         return "/api/pools/" + pool + "/rollouts";
     }
 
-    private long events() {
-        return jdbc.sql("SELECT count(*) FROM domainevententry").query(Long.class).single();
+    /** The pool's own events (its desktops are provisioned meanwhile, and those are events too). */
+    private long poolEvents() {
+        return jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?").param(pool)
+                .query(Long.class).single();
     }
 
     private static <T> T await(String what, Supplier<T> read, Predicate<T> done) throws InterruptedException {
@@ -135,10 +137,10 @@ class RolloutHistoryApiTest {
         assertThat(before.at("/versions/0/version").asInt()).isEqualTo(1);
         assertThat(before.at("/versions/0/origin").asText()).isEqualTo("PROVISIONED");
         assertThat(before.at("/versions/0/end").asText()).isEqualTo("RECYCLED");
-        assertThat(before.at("/versions/0/until").isNull()).isFalse();
+        assertThat(before.at("/versions/0/until").isMissingNode()).as("it ended").isFalse();
         JsonNode after = admin.get("/api/desktops/" + fresh + "/history").json();
         assertThat(after.at("/versions/0/version").asInt()).isEqualTo(2);
-        assertThat(after.at("/versions/0/until").isNull()).isTrue();
+        assertThat(after.at("/versions/0/until").isMissingNode()).as("it still runs it (nulls are left out)").isTrue();
     }
 
     @Test
@@ -181,7 +183,7 @@ class RolloutHistoryApiTest {
     void givenAnotherSite_whenItReadsOrWritesAHistoryWithTheAdminsCredentials_thenNothingIsSharedOrWritten() {
         Map<String, String> foreign = new HashMap<>(Map.of("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"));
         foreign.put("Authorization", WebClient.basic("admin", "demo"));
-        long before = events();
+        long before = poolEvents();
 
         var read = new WebClient(port).send("GET", "/api/pools/" + pool + "/history", foreign, null, null);
         assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).as("no page of another site may read it").isEmpty();
@@ -191,7 +193,7 @@ class RolloutHistoryApiTest {
         assertThat(granted.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         var write = new WebClient(port).send("POST", "/api/pools/" + pool + "/history", foreign, "application/json", "{}");
         assertThat(write.status()).isEqualTo(403);
-        assertThat(events()).isEqualTo(before);
+        assertThat(poolEvents()).isEqualTo(before);
     }
 
     @Test
