@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,10 +22,12 @@ class DesktopController {
 
     private final DesktopQueries desktops;
     private final TargetVersions targets;
+    private final EventStore events;
 
-    DesktopController(DesktopQueries desktops, TargetVersions targets) {
+    DesktopController(DesktopQueries desktops, TargetVersions targets, EventStore events) {
         this.desktops = desktops;
         this.targets = targets;
+        this.events = events;
     }
 
     /**
@@ -39,6 +43,17 @@ class DesktopController {
         Map<UUID, Integer> byPool = targets.byPool();
         return desktops.all(poolId, includeDestroyed).stream()
                 .map(d -> new DesktopListing(d, byPool.getOrDefault(d.poolId(), d.templateVersion()))).toList();
+    }
+
+    /**
+     * Which template version the desktop ran, from when to when: its first version, then each one a rollout recomposed
+     * it onto. Built from the desktop's events alone, so it answers for destroyed desktops too.
+     */
+    @GetMapping("/{id}/history")
+    DesktopVersionHistory history(@PathVariable UUID id) {
+        List<? extends EventMessage<?>> stream = events.readEvents(id.toString()).asStream().toList();
+        return DesktopVersionHistory.of(stream)
+                .orElseThrow(() -> new BrokerException(ErrorCode.DESKTOP_NOT_FOUND, "No desktop " + id));
     }
 
     @GetMapping("/{id}")

@@ -193,7 +193,7 @@ class Rollout {
 
     @CommandHandler
     void handle(RollBackRolloutCommand c, @MetaDataValue("user") String user) {
-        if (state == RolloutState.CANCELLED || state == RolloutState.ROLLED_BACK) {
+        if (state == RolloutState.ROLLED_BACK) {
             throw finished("rolled back");
         }
         apply(new RolloutRolledBackEvent(rolloutId, poolId, c.rollbackRolloutId(), updated, user));

@@ -14,6 +14,8 @@ import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.pool.PoolQueries;
 import org.openvdi.broker.pool.PoolView;
+import org.openvdi.broker.pool.api.ChangePoolTemplateVersionCommand;
+import org.openvdi.broker.pool.api.ClosePoolRolloutCommand;
 import org.openvdi.broker.pool.api.OpenPoolRolloutCommand;
 import org.openvdi.broker.rollout.api.*;
 import org.openvdi.broker.security.UserDirectory;
@@ -42,6 +44,7 @@ class RolloutController {
     private final PoolQueries pools;
     private final TemplateQueries templates;
     private final UserDirectory users;
+    private final RolloutSteering steering = new RolloutSteering();
 
     RolloutController(AuditedCommands commands, RolloutQueries rollouts, PoolQueries pools, TemplateQueries templates,
                       UserDirectory users) {
@@ -115,40 +118,81 @@ class RolloutController {
     @PostMapping("/{rolloutId}/pause")
     RolloutView pause(@PathVariable UUID poolId, @PathVariable UUID rolloutId,
                       @Valid @RequestBody(required = false) PauseRequest request, Authentication who) {
-        rollout(poolId, rolloutId);
-        commands.send(new PauseRolloutCommand(rolloutId, PauseReason.ADMIN, request == null ? null : request.reason()),
-                who.getName());
-        return rollout(poolId, rolloutId);
+        return steering.steer(rolloutId, () -> {
+            if (rollout(poolId, rolloutId).state() != RolloutState.PAUSED) {
+                commands.send(new PauseRolloutCommand(rolloutId, PauseReason.ADMIN,
+                        request == null ? null : request.reason()), who.getName());
+            }
+            return rollout(poolId, rolloutId);
+        });
     }
 
     @PostMapping("/{rolloutId}/resume")
     RolloutView resume(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {
-        rollout(poolId, rolloutId);
-        commands.send(new ResumeRolloutCommand(rolloutId), who.getName());
-        return rollout(poolId, rolloutId);
+        return steering.steer(rolloutId, () -> {
+            RolloutState state = rollout(poolId, rolloutId).state();
+            if (state != RolloutState.SCHEDULED && state != RolloutState.RUNNING) {
+                commands.send(new ResumeRolloutCommand(rolloutId), who.getName());
+            }
+            return rollout(poolId, rolloutId);
+        });
     }
 
+    /**
+     * Stops the rollout. Desktops already moved stay on its new version; the pool goes back to the version the
+     * rollout started from, so the desktops it provisions from now on match the ones that did not move.
+     */
     @PostMapping("/{rolloutId}/cancel")
     RolloutView cancel(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {
-        rollout(poolId, rolloutId);
-        commands.send(new CancelRolloutCommand(rolloutId), who.getName());
+        return steering.steer(rolloutId, () -> cancelNow(poolId, rolloutId, who));
+    }
+
+    private RolloutView cancelNow(UUID poolId, UUID rolloutId, Authentication who) {
+        RolloutView rollout = rollout(poolId, rolloutId);
+        if (rollout.state() != RolloutState.CANCELLED) {
+            commands.send(new CancelRolloutCommand(rolloutId), who.getName());
+        }
+        if (pools.activeRollout(poolId).filter(rolloutId::equals).isPresent()) {
+            try {
+                commands.send(new ChangePoolTemplateVersionCommand(poolId, rolloutId, rollout.fromVersion()), who.getName());
+                commands.send(new ClosePoolRolloutCommand(poolId, rolloutId), who.getName());
+            } catch (BrokerException e) {
+                // a request cancelling the same rollout at the same time released the pool first
+                if (e.code() != ErrorCode.ILLEGAL_STATE) {
+                    throw e;
+                }
+            }
+        }
         return rollout(poolId, rolloutId);
     }
 
-    /** A new rollout back to the version the rolled-back one started from, with the same strategy, starting now. */
+    /**
+     * A new rollout back to the version the rolled-back one started from, with the same strategy, starting now. A
+     * cancelled rollout can be rolled back too: that moves the desktops it had moved back. Only one rollback of a
+     * rollout is ever started, however many requests race.
+     */
     @PostMapping("/{rolloutId}/rollback")
     @ResponseStatus(HttpStatus.ACCEPTED)
     RolloutView rollback(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {
+        return steering.steer(rolloutId, () -> rollbackNow(poolId, rolloutId, who));
+    }
+
+    private RolloutView rollbackNow(UUID poolId, UUID rolloutId, Authentication who) {
         RolloutView rollout = rollout(poolId, rolloutId);
-        if (rollout.state() == RolloutState.CANCELLED || rollout.state() == RolloutState.ROLLED_BACK) {
+        if (rollout.state() == RolloutState.ROLLED_BACK) {
             throw new BrokerException(ErrorCode.ROLLOUT_FINISHED, "Rollout " + rolloutId + " is " + rollout.state());
         }
         PoolView pool = pool(poolId);
         UUID back = UUID.randomUUID();
-        // the pool takes the rollback only from the rollout it undoes (when that one still holds it) or when free
-        commands.send(new OpenPoolRolloutCommand(poolId, back, rollout.fromVersion(),
-                rollout.state().active() ? rolloutId : null), who.getName());
-        commands.send(new RollBackRolloutCommand(rolloutId, back), who.getName());
+        // the pool takes the rollback only from the rollout it undoes (while that one still holds it) or when free
+        commands.send(new OpenPoolRolloutCommand(poolId, back, rollout.fromVersion(), rolloutId), who.getName());
+        try {
+            commands.send(new RollBackRolloutCommand(rolloutId, back), who.getName());
+        } catch (RuntimeException e) {
+            // rolled back by another request meanwhile: give the pool back rather than hold it for nothing
+            commands.send(new ClosePoolRolloutCommand(poolId, back), who.getName());
+            throw e;
+        }
         commands.send(new StartRolloutCommand(back, poolId, pool.templateId(), pool.templateVersion(),
                 rollout.fromVersion(), rollout.strategy(), Instant.now(), rolloutId), who.getName());
         return rollouts.find(poolId, back).orElseThrow();

@@ -76,10 +76,21 @@ class RolloutProcess {
         });
     }
 
-    /** A finished rollout gives its pool back (a rollback hands it over itself). */
+    /**
+     * A finished rollout gives its pool back (a rollback hands it over itself); a cancelled one first puts the pool
+     * back on the version it started from (the API does both at once; this finishes what a crash cut short).
+     */
     private void release(RolloutView rollout) {
         if (pools.activeRollout(rollout.poolId()).filter(rollout.id()::equals).isPresent()) {
-            commands.system(new ClosePoolRolloutCommand(rollout.poolId(), rollout.id()));
+            try {
+                if (rollout.state() == RolloutState.CANCELLED) {
+                    commands.system(new ChangePoolTemplateVersionCommand(rollout.poolId(), rollout.id(), rollout.fromVersion()));
+                }
+                commands.system(new ClosePoolRolloutCommand(rollout.poolId(), rollout.id()));
+            } catch (BrokerException e) {
+                // the cancel request released the pool meanwhile
+                log.debug("Pool {} was released by rollout {} already: {}", rollout.poolId(), rollout.id(), e.getMessage());
+            }
         }
     }
 
@@ -127,6 +138,11 @@ class RolloutProcess {
                 .filter(d -> d.templateVersion() != rollout.toVersion() && !GONE.contains(d.state())).toList();
         long candidates = old.stream().filter(RolloutProcess::movableNow).count();
         int canaries = (int) Math.min(rollout.strategy().canary(), candidates);
+        if (canaries == 0 && rollout.strategy().canary() > 0 && rollout.rollbackOf() == null
+                && desktops.countOccupying(pool.id(), hosts.idsInState(HostState.DOWN)) < pool.maxSize()) {
+            // nothing can move now, yet the version is unproven: one new desktop on it is the canary
+            canaries = 1;
+        }
         commands.system(new BeginRolloutCommand(rollout.id(), old.size(), canaries));
         log.info("Rollout {} of pool {} to version {} begins: {} desktop(s), {} canary", rollout.id(), pool.name(),
                 rollout.toVersion(), old.size(), canaries);
@@ -152,12 +168,20 @@ class RolloutProcess {
             }
             return;
         }
+        if ((move.method() == UpdateMethod.SURGE || move.method() == UpdateMethod.IN_PLACE) && claimed(old)) {
+            // a user took the old spare while its replacement was built: it moves after that session, as any in use
+            commands.system(new AbandonDesktopUpdateCommand(rollout.id(), move.desktopId(), "taken into use while "
+                    + "replacement " + move.replacementId() + " was built; it moves after its session"));
+            return;
+        }
         DesktopView replacement = byId.get(move.replacementId());
         if (replacement == null) {
             place(rollout, pool, move);
         } else if (SERVING.contains(replacement.state())) {
             commands.system(new RecordDesktopUpdatedCommand(rollout.id(), move.desktopId()));
-            retire(old, "replaced by " + replacement.id() + " on version " + rollout.toVersion());
+            if (move.method() != UpdateMethod.FRESH) {
+                retire(old, "replaced by " + replacement.id() + " on version " + rollout.toVersion());
+            }
         } else if (replacement.state() == DesktopState.FAILED) {
             commands.system(new RecordDesktopUpdateFailedCommand(rollout.id(), move.desktopId(), reason(replacement)));
         } else if (GONE.contains(replacement.state()) || !hostUp(replacement.hostId())) {
@@ -211,6 +235,11 @@ class RolloutProcess {
             commands.system(new EndSessionCommand(desktop.sessionId(),
                     "logged off by rollout to version " + rollout.toVersion(), AuditedCommands.SYSTEM));
         }
+    }
+
+    /** A desktop that a session took or a user claimed since it was a spare, and that is not gone yet. */
+    private static boolean claimed(DesktopView d) {
+        return d != null && !GONE.contains(d.state()) && (d.state() == DesktopState.ASSIGNED || d.owner() != null);
     }
 
     boolean hostUp(UUID hostId) {
@@ -295,6 +324,21 @@ class RolloutProcess {
                 if (move(d, RolloutStage.CANARY)) {
                     canaries++;
                 }
+            }
+            if (candidates.isEmpty() && canaries == 0 && rollout.canaryTarget() > 0) {
+                fresh();
+            }
+        }
+
+        /** The canary of a pool where nothing can move now: a new desktop on the new version, kept as a spare. */
+        private void fresh() {
+            UUID id = UUID.randomUUID();
+            if (Boolean.TRUE.equals(commands.system(new StartDesktopUpdateCommand(rollout.id(), id, id, RolloutStage.CANARY,
+                    UpdateMethod.FRESH)))) {
+                place(rollout, pool, new RolloutDesktop(rollout.id(), id, id, RolloutStage.CANARY, UpdateMethod.FRESH,
+                        RolloutDesktopStatus.IN_PROGRESS, null, null, null, null, now, null));
+                log.info("Rollout {}: no desktop can move now; new desktop {} on version {} is the canary", rollout.id(), id,
+                        rollout.toVersion());
             }
         }
 

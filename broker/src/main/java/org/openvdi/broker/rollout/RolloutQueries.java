@@ -156,16 +156,20 @@ public class RolloutQueries implements org.openvdi.broker.desktop.TargetVersions
         int total = Math.max(rs.getInt("total"), updated + inProgress + waiting + failed);
         RolloutState state = RolloutState.valueOf(rs.getString("state"));
         String pause = rs.getString("pause_reason");
+        CanaryOutcome canary = CanaryOutcome.valueOf(rs.getString("canary"));
+        int from = rs.getInt("from_version");
+        int to = rs.getInt("to_version");
+        UUID rolledBackBy = rs.getObject("rolled_back_by", UUID.class);
+        RolloutView.Counts counts = new RolloutView.Counts(total, updated, inProgress, waiting, failed);
         return new RolloutView(id, rs.getObject("pool_id", UUID.class), rs.getObject("template_id", UUID.class),
-                rs.getInt("from_version"), rs.getInt("to_version"), strategy, state,
-                pause == null ? null : PauseReason.valueOf(pause), rs.getString("pause_detail"),
-                CanaryOutcome.valueOf(rs.getString("canary")),
-                new RolloutView.Counts(total, updated, inProgress, waiting, failed),
+                from, to, strategy, state, pause == null ? null : PauseReason.valueOf(pause), rs.getString("pause_detail"),
+                canary, rs.getInt("canary_target"), counts,
                 estimate(state, strategy, total - updated - failed, measured[0], measured[1]),
-                rs.getObject("rollback_of", UUID.class), rs.getObject("rolled_back_by", UUID.class),
+                rs.getObject("rollback_of", UUID.class), rolledBackBy,
                 rs.getString("started_by"), instant(rs.getTimestamp("start_at")), instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("begun_at")), instant(rs.getTimestamp("finished_at")),
-                instant(rs.getTimestamp("last_progress_at")));
+                instant(rs.getTimestamp("last_progress_at")), RolloutView.poolVersion(state, canary, from, to),
+                RolloutView.summary(state, canary, counts, from, to, rolledBackBy));
     }
 
     /** Desktops left, in batches as wide as the strategy lets through at once, each as long as the mean step so far. */

@@ -99,6 +99,18 @@ class PowerOffProcessTest {
         assertThat(machines.of(host, desktop)).containsExactly(running);
     }
 
+    /** A rollout recomposes a powered-off desktop: its late power-off must not stop the VM being rebuilt. */
+    @Test
+    void givenDesktopRecomposedBeforeThePowerOffIsHandled_whenHandled_thenItsVmIsLeftToTheRecomposition() {
+        DesktopPoweredOffEvent off = new DesktopPoweredOffEvent(desktop);
+        harness.given(off).given(new org.openvdi.broker.desktop.api.DesktopRecompositionStartedEvent(desktop, 1, 2,
+                UUID.randomUUID()));
+
+        process.on(off);
+
+        assertThat(machines.of(host, desktop)).containsExactly(running);
+    }
+
     @Test
     void givenPowerOnThatFailedWithItsVmHalfUp_whenHandled_thenTheVmIsStopped() {
         harness.given(new DesktopPoweredOffEvent(desktop)).given(new DesktopPowerOnRequestedEvent(desktop));

@@ -184,6 +184,31 @@ class LibvirtHypervisorTest {
     }
 
     @Test
+    void givenInstalledImage_whenDeletedTwice_thenItIsGoneAndTheSecondDeleteIsANoOp() throws Exception {
+        ImageSpec old = writeImage(tempDir.resolve("old-version.raw"), 8192, 1201);
+        ImageSpec kept = writeImage(tempDir.resolve("kept-version.raw"), 8192, 1202);
+        assertThat(hypervisor.hasImage(HOST, old)).isFalse();
+        hypervisor.ensureImage(HOST, old);
+        hypervisor.ensureImage(HOST, kept);
+        assertThat(hypervisor.hasImage(HOST, old)).isTrue();
+
+        hypervisor.deleteImage(HOST, old);
+        hypervisor.deleteImage(HOST, old);
+
+        assertThat(hypervisor.hasImage(HOST, old)).isFalse();
+        assertThat(hypervisor.hasImage(HOST, kept)).as("only the image asked for goes").isTrue();
+    }
+
+    @Test
+    void givenImageNeverInstalled_whenAskedForOrDeleted_thenNoneAndNothingChanges() throws Exception {
+        ImageSpec never = writeImage(tempDir.resolve("never-installed.raw"), 8192, 1203);
+
+        assertThat(hypervisor.hasImage(HOST, never)).isFalse();
+        hypervisor.deleteImage(HOST, never);
+        assertThat(hypervisor.hasImage(HOST, never)).isFalse();
+    }
+
+    @Test
     void givenIdsThatAreNotUuids_whenCalled_thenIllegalArgumentException() {
         for (String hostile : List.of("../../etc/passwd", "<script>", "$(rm -rf /)", "test", "vdi-1; reboot")) {
             assertThatIllegalArgumentException().isThrownBy(() -> hypervisor.destroy(HOST, hostile));

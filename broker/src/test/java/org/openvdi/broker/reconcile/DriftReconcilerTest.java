@@ -89,6 +89,23 @@ class DriftReconcilerTest {
         assertThat(commands.actors()).containsOnly("system");
     }
 
+    /** Its VM is torn down and defined again on the new image meanwhile: neither a missing VM nor its volume is drift. */
+    @Test
+    void givenDesktopBeingRecomposedWithItsVmGoneOrStopped_whenReconciled_thenItIsNoGhostAndNoOrphan() {
+        UUID other = UUID.randomUUID();
+        harness.given(readyDesktop(desktop, pool, host, "alice"))
+                .given(new org.openvdi.broker.desktop.api.DesktopRecompositionStartedEvent(desktop, 1, 2, UUID.randomUUID()))
+                .given(readyDesktop(other, pool, host, "bob"))
+                .given(new org.openvdi.broker.desktop.api.DesktopRecompositionStartedEvent(other, 1, 2, UUID.randomUUID()));
+        machines.defined(host, other);
+
+        reconciler.reconcileAll();
+        reconciler.reconcileAll();
+
+        assertThat(commands.all()).isEmpty();
+        assertThat(machines.of(host, other)).as("its half-rebuilt VM is left to the recomposition").isNotEmpty();
+    }
+
     @Test
     void givenDesktopInUseWhoseVmStoppedBehindTheBrokersBack_whenReconciled_thenItIsRecordedAsAGhostAndLost() {
         harness.given(readyDesktop(desktop, pool, host, null))

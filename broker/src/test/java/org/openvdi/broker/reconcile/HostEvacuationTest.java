@@ -159,6 +159,24 @@ class HostEvacuationTest {
     }
 
     /** A spare nobody owns, one being provisioned, one in use, a persistent one released to its owner, one powering on. */
+    /** A desktop being recomposed by a rollout holds its user's disk and is on its way back: it is not idle. */
+    @Test
+    void givenHostWithADesktopBeingRecomposed_whenItsDrainStarts_thenItStaysAndCountsAsOnTheHost() {
+        UUID recomposing = UUID.randomUUID();
+        harness.given(readyDesktop(recomposing, persistentPool, host, ALICE))
+                .given(new org.openvdi.broker.desktop.api.DesktopRecompositionStartedEvent(recomposing, 1, 2, UUID.randomUUID()));
+        HostDrainStartedEvent drain = drainStarted();
+
+        evacuation.on(drain);
+
+        assertThat(commands.all()).isEmpty();
+        assertThat(harness.bean(org.openvdi.broker.desktop.DesktopQueries.class).activeDesktopsOn(host)).isEqualTo(1);
+        assertThat(harness.bean(org.openvdi.broker.desktop.DesktopQueries.class)
+                .countOccupying(persistentPool, java.util.List.of())).as("it counts against its pool's size").isEqualTo(1);
+        assertThat(harness.bean(org.openvdi.broker.desktop.DesktopQueries.class).ownersWithUsableDesktop(persistentPool))
+                .as("its owner gets it back, not a second desktop").containsExactly(ALICE);
+    }
+
     private void givenEveryKindOfDesktop() {
         harness.given(readyDesktop(spare, pool, host, null))
                 .given(new DesktopProvisioningRequestedEvent(provisioning, pool, host, Histories.TEMPLATE, 1, null))

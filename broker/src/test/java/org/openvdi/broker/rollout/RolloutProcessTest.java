@@ -421,6 +421,159 @@ class RolloutProcessTest {
         assertThat(commands.all()).containsExactly(new ClosePoolRolloutCommand(poolId, rollout));
     }
 
+    // --- cancel and rollback ---
+
+    @Test
+    void givenCancelledRolloutStillHoldingItsPoolOnTheNewVersion_whenSwept_thenThePoolGoesBackToItsOldVersionAndIsReleased() {
+        floatingPoolWithTwoSpares();
+        canaryPassed(WAIT);
+        harness.givenAt(T0, new org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent(poolId, rollout, 1, 2),
+                new RolloutCancelledEvent(rollout, poolId, 1, 0, "admin"));
+
+        sweep();
+
+        assertThat(commands.all()).containsExactly(new ChangePoolTemplateVersionCommand(poolId, rollout, 1),
+                new ClosePoolRolloutCommand(poolId, rollout));
+        assertThat(harness.bean(RolloutQueries.class).find(rollout).orElseThrow()).satisfies(view -> {
+            assertThat(view.poolVersion()).isEqualTo(1);
+            assertThat(view.summary()).startsWith("cancelled: 0 desktop(s) moved stay on version 2");
+        });
+    }
+
+    @Test
+    void givenRollbackOfACompletedRollout_whenSweptStepByStep_thenTheDesktopsMoveBackToThePreviousVersion() {
+        UUID first = UUID.randomUUID();
+        UUID newer1 = UUID.randomUUID();
+        UUID newer2 = UUID.randomUUID();
+        UUID back = rollout;
+        // the pool was moved to version 2 by the first rollout, which completed; both spares run version 2
+        harness.givenAt(T0, floatingPool(poolId, 2, 5)).givenAt(T0, newVersionReady(newer1))
+                .givenAt(T0.plusMillis(1), newVersionReady(newer2))
+                .givenAt(T0, new PoolRolloutOpenedEvent(poolId, first, 1, 2, null, "admin"),
+                        new RolloutStartedEvent(first, poolId, TEMPLATE, 1, 2, WAIT, T0, null, "admin"),
+                        new org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent(poolId, first, 1, 2),
+                        new RolloutCompletedEvent(first, poolId, 2, 2, 0))
+                .givenAt(T0, new PoolRolloutOpenedEvent(poolId, back, 2, 1, first, "admin"),
+                        new RolloutRolledBackEvent(first, poolId, back, 2, "admin"),
+                        new RolloutStartedEvent(back, poolId, TEMPLATE, 2, 1, WAIT, T0, first, "admin"));
+
+        sweep();
+        assertThat(commands.sent(BeginRolloutCommand.class)).containsExactly(new BeginRolloutCommand(back, 2, 1));
+
+        harness.givenAt(T0, new RolloutBegunEvent(back, poolId, 2, 1));
+        sweep();
+        StartDesktopUpdateCommand canary = commands.sent(StartDesktopUpdateCommand.class).get(0);
+        assertThat(canary.desktopId()).isEqualTo(newer1);
+        assertThat(canary.stage()).isEqualTo(RolloutStage.CANARY);
+        assertThat(commands.sent(RequestDesktopProvisioningCommand.class)).containsExactly(
+                new RequestDesktopProvisioningCommand(canary.replacementId(), poolId, host, TEMPLATE, 1, null));
+
+        harness.givenAt(T0, readyDesktop(canary.replacementId(), poolId, host, null));
+        sweep();
+        assertThat(commands.sent(RecordDesktopUpdatedCommand.class)).containsExactly(new RecordDesktopUpdatedCommand(back, newer1));
+        assertThat(commands.sent(RecycleDesktopCommand.class)).extracting(RecycleDesktopCommand::desktopId).containsExactly(newer1);
+
+        harness.givenAt(T0, new RolloutDesktopUpdatedEvent(back, poolId, newer1, canary.replacementId(), RolloutStage.CANARY, 1),
+                new RolloutCanaryPassedEvent(back, poolId, 1, 1), new DesktopRecycledEvent(newer1, "replaced"));
+        sweep();
+        assertThat(commands.sent(ChangePoolTemplateVersionCommand.class)).as("new desktops are built on version 1 again")
+                .containsExactly(new ChangePoolTemplateVersionCommand(poolId, back, 1));
+        StartDesktopUpdateCommand spare = commands.sent(StartDesktopUpdateCommand.class).get(1);
+        assertThat(spare.desktopId()).isEqualTo(newer2);
+        assertThat(commands.sent(RequestDesktopProvisioningCommand.class).get(1))
+                .isEqualTo(new RequestDesktopProvisioningCommand(spare.replacementId(), poolId, host, TEMPLATE, 1, null));
+
+        harness.givenAt(T0, readyDesktop(spare.replacementId(), poolId, host, null));
+        sweep();
+        harness.givenAt(T0, new RolloutDesktopUpdatedEvent(back, poolId, newer2, spare.replacementId(), RolloutStage.SPARE, 1),
+                new DesktopRecycledEvent(newer2, "replaced"));
+        sweep();
+        assertThat(commands.sent(CompleteRolloutCommand.class)).containsExactly(new CompleteRolloutCommand(back));
+    }
+
+    // --- a pool where nothing can move ---
+
+    @Test
+    void givenPoolWithNoDesktops_whenTheRolloutRuns_thenAFreshDesktopOnTheNewVersionIsTheCanaryAndStaysAsASpare() {
+        harness.givenAt(T0, floatingPool(poolId, 0, 5));
+        started(WAIT, T0);
+
+        sweep();
+        assertThat(commands.sent(BeginRolloutCommand.class)).containsExactly(new BeginRolloutCommand(rollout, 0, 1));
+
+        harness.givenAt(T0, new RolloutBegunEvent(rollout, poolId, 0, 1));
+        sweep();
+        StartDesktopUpdateCommand canary = commands.sent(StartDesktopUpdateCommand.class).get(0);
+        assertThat(canary.method()).isEqualTo(UpdateMethod.FRESH);
+        assertThat(canary.stage()).isEqualTo(RolloutStage.CANARY);
+        assertThat(canary.replacementId()).isEqualTo(canary.desktopId());
+        assertThat(commands.sent(RequestDesktopProvisioningCommand.class)).containsExactly(
+                new RequestDesktopProvisioningCommand(canary.desktopId(), poolId, host, TEMPLATE, 2, null));
+
+        sweep();
+        assertThat(commands.sent(StartDesktopUpdateCommand.class)).as("one canary, not one per sweep").hasSize(1);
+
+        harness.givenAt(T0, newVersionReady(canary.desktopId()));
+        sweep();
+        assertThat(commands.sent(RecordDesktopUpdatedCommand.class)).containsExactly(
+                new RecordDesktopUpdatedCommand(rollout, canary.desktopId()));
+        assertThat(commands.sent(RecycleDesktopCommand.class)).as("the canary stays as a spare").isEmpty();
+    }
+
+    @Test
+    void givenPoolWithNoDesktopsAndNoRoomOrARollback_whenBegun_thenNoCanaryIsNeededAndTheStateSaysNoDesktopsToUpdate() {
+        harness.givenAt(T0, floatingPool(poolId, 0, 0));
+        started(WAIT, T0);
+
+        sweep();
+        assertThat(commands.sent(BeginRolloutCommand.class)).containsExactly(new BeginRolloutCommand(rollout, 0, 0));
+
+        harness.givenAt(T0, new RolloutBegunEvent(rollout, poolId, 0, 0), new RolloutCanaryPassedEvent(rollout, poolId, 2, 0),
+                new RolloutCompletedEvent(rollout, poolId, 2, 0, 0));
+        assertThat(harness.bean(RolloutQueries.class).find(rollout).orElseThrow().summary())
+                .isEqualTo("no desktops to update: new desktops use version 2");
+    }
+
+    // --- a spare taken while its replacement is built ---
+
+    @Test
+    void givenSpareClaimedByAUserWhileItsReplacementIsBuilt_whenSwept_thenItsMoveIsAbandonedAndItMovesAfterItsSession() {
+        UUID session = UUID.randomUUID();
+        UUID replacement = UUID.randomUUID();
+        harness.givenAt(T0, pool(poolId, PoolType.PERSISTENT, PowerPolicy.KEEP_RUNNING, 1, 5, "alice"))
+                .givenAt(T0, readyDesktop(spare1, poolId, host, null));
+        canaryPassed(WAIT);
+        harness.givenAt(T0, new RolloutDesktopUpdateStartedEvent(rollout, poolId, spare1, replacement, RolloutStage.SPARE,
+                        UpdateMethod.SURGE, 2))
+                .givenAt(T0, new DesktopAssignedEvent(spare1, session, "alice", true))
+                .givenAt(T0, newVersionReady(replacement));
+
+        sweep();
+
+        assertThat(commands.sent(AbandonDesktopUpdateCommand.class)).extracting(AbandonDesktopUpdateCommand::desktopId)
+                .containsExactly(spare1);
+        assertThat(commands.sent(RecordDesktopUpdatedCommand.class)).as("it is not counted as updated").isEmpty();
+        assertThat(commands.sent(RecycleDesktopCommand.class)).isEmpty();
+
+        harness.givenAt(T0, new RolloutDesktopUpdateAbandonedEvent(rollout, poolId, spare1, replacement, "taken"));
+        harness.commands().reset();
+        commands = acceptLogoffCommands().accept(AwaitLogoffCommand.class);
+        sweep();
+        assertThat(commands.sent(AwaitLogoffCommand.class)).containsExactly(
+                new AwaitLogoffCommand(rollout, spare1, session, "alice", null));
+
+        harness.givenAt(T0, new RolloutDesktopAwaitingLogoffEvent(rollout, poolId, spare1, session, "alice", null),
+                new DesktopReleasedEvent(spare1, session, "alice"));
+        harness.commands().reset();
+        commands = harness.commands().accept(ChangePoolTemplateVersionCommand.class, RecomposeDesktopCommand.class,
+                CompleteRolloutCommand.class)
+                .answer(StartDesktopUpdateCommand.class, c -> true);
+        sweep();
+        assertThat(commands.sent(StartDesktopUpdateCommand.class)).containsExactly(
+                new StartDesktopUpdateCommand(rollout, spare1, spare1, RolloutStage.IN_USE, UpdateMethod.RECOMPOSE));
+        assertThat(commands.sent(RecomposeDesktopCommand.class)).containsExactly(new RecomposeDesktopCommand(spare1, 2, rollout));
+    }
+
     private Object[] newVersionReady(UUID desktopId) {
         Object[] events = readyDesktop(desktopId, poolId, host, null);
         DesktopProvisioningRequestedEvent requested = (DesktopProvisioningRequestedEvent) events[0];

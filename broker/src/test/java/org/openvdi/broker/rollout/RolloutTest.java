@@ -275,6 +275,15 @@ class RolloutTest {
     }
 
     @Test
+    void givenCancelledAfterTheCanary_whenRolledBack_thenRolledBackSoTheDesktopsItMovedGoBack() {
+        UUID back = UUID.randomUUID();
+        fixture.given(STARTED, BEGUN, CANARY_STARTED, CANARY_UPDATED, CANARY_PASSED,
+                        new RolloutCancelledEvent(ROLLOUT, POOL, 1, 0, "admin"))
+                .when(new RollBackRolloutCommand(ROLLOUT, back), ADMIN)
+                .expectEvents(new RolloutRolledBackEvent(ROLLOUT, POOL, back, 1, "admin"));
+    }
+
+    @Test
     void givenRolledBack_whenRolledBackAgain_thenRefused() {
         fixture.given(STARTED, new RolloutRolledBackEvent(ROLLOUT, POOL, UUID.randomUUID(), 0, "admin"))
                 .when(new RollBackRolloutCommand(ROLLOUT, UUID.randomUUID()), ADMIN)

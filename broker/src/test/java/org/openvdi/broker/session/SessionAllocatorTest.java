@@ -124,6 +124,23 @@ class SessionAllocatorTest {
         assertThat(commands.sent(AssignDesktopCommand.class)).isEmpty();
     }
 
+    /** The owner's desktop is being recomposed by a rollout: the session waits for it, gets no other, and does not fail. */
+    @Test
+    void givenOwnersDesktopBeingRecomposed_whenAllocated_thenTheSessionWaitsForItWithoutTakingASpareOrFailing() {
+        UUID own = UUID.randomUUID();
+        UUID spare = UUID.randomUUID();
+        harness.given(pool(pool, PoolType.PERSISTENT, PowerPolicy.KEEP_RUNNING, 1, 2, ALICE))
+                .given(readyDesktop(own, pool, HOST, ALICE))
+                .given(new org.openvdi.broker.desktop.api.DesktopRecompositionStartedEvent(own, 1, 2, UUID.randomUUID()))
+                .given(readyDesktop(spare, pool, HOST, null))
+                .given(new SessionRequestedEvent(session, pool, ALICE));
+
+        allocator.allocate(session);
+
+        assertThat(commands.all()).isEmpty();
+        assertThat(harness.bean(SessionQueries.class).find(session).orElseThrow().state().name()).isEqualTo("REQUESTED");
+    }
+
     @Test
     void givenFullPool_whenAllocated_thenSessionFailsAtOnceWithPoolFull() {
         UUID taken = UUID.randomUUID();

@@ -19,8 +19,13 @@ public final class RawImages {
 
     /** Writes one MiB of fixed pseudo-random bytes with an MBR boot signature to {@code file} and describes it. */
     public static ImageSpec write(Path file) {
+        return write(file, 7);
+    }
+
+    /** As {@link #write(Path)}, with bytes drawn from {@code seed}: another seed, another image (and checksum). */
+    public static ImageSpec write(Path file, long seed) {
         byte[] bytes = new byte[1 << 20];
-        new Random(7).nextBytes(bytes);
+        new Random(seed).nextBytes(bytes);
         TestImages.withBootSignature(bytes);
         try {
             Files.write(file, bytes);
