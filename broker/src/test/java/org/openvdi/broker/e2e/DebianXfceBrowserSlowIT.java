@@ -98,8 +98,10 @@ class DebianXfceBrowserSlowIT {
         // no spare: the pool keeps none and has room for one, so Alice's click clones, defines and starts one
         reconfigure(0);
         logOff(bob);
+        browsers.remove(0).quit();
         assertThat(admin.desktops(pool)).isEmpty();
         Opening alice = open("alice");
+        Thread.sleep(5000);   // the panel's icons and clock, for the picture
         Files.write(work.resolve("debian-xfce-browser.png"), alice.screenshot());
         Path docs = AppProcess.repositoryRoot().resolve("docs/images");
         if (Files.isDirectory(docs)) {

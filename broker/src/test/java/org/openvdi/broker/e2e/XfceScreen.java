@@ -54,7 +54,12 @@ final class XfceScreen {
         if (Virsh.run("screenshot", "vdi-" + desktopId, "--file", file.toString()).exitCode() != 0 || !Files.exists(file)) {
             return new Look(0, 0, 0, 0);
         }
-        BufferedImage image = read(Files.readAllBytes(file));
+        return ofScreenshot(Files.readAllBytes(file));
+    }
+
+    /** The look of a screenshot (PNG, or binary PPM as QEMU 7 writes it). */
+    static Look ofScreenshot(byte[] bytes) throws IOException {
+        BufferedImage image = read(bytes);
         if (image == null || image.getWidth() < 1000 || image.getHeight() < 501) {
             return new Look(image == null ? 0 : image.getWidth(), image == null ? 0 : image.getHeight(), 0, 0);
         }
