@@ -182,7 +182,7 @@ progress "installing Xorg, LightDM and XFCE"
 apt_in_root install --no-install-recommends \
   xserver-xorg-core xserver-xorg-input-libinput x11-xserver-utils xauth \
   lightdm lightdm-gtk-greeter \
-  xfce4 xfce4-terminal mousepad \
+  xfce4 xfce4-terminal mousepad dbus-x11 \
   fonts-dejavu-core adwaita-icon-theme hicolor-icon-theme
 
 progress "installing the web browser (firefox-esr)"

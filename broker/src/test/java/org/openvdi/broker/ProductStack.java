@@ -136,6 +136,31 @@ public final class ProductStack implements AutoCloseable {
         return template;
     }
 
+    /**
+     * Registers a template from its descriptor file (YAML, as {@code ./vdi image publish} does) and publishes the
+     * image as its first version, checked against {@code sha256} (its build manifest's). The image is linked into
+     * the broker's image directory (copied where a link cannot be made). Returns the template's id.
+     */
+    public String templateFromDescriptor(Path descriptor, Path image, String sha256) throws IOException {
+        Path published = images.resolve(image.getFileName());
+        try {
+            Files.createLink(published, image);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(image, published);
+        }
+        ApiClient.Answer template = admin.admin().post("/api/templates", Files.readAllBytes(descriptor), "application/yaml");
+        if (template.status() != 201) {
+            throw new IllegalStateException("registering " + descriptor + ": HTTP " + template.status() + " " + template.body());
+        }
+        String id = template.json().get("id").asText();
+        ApiClient.Answer version = admin.admin().post("/api/templates/" + id + "/versions", admin.admin().write(
+                Map.of("imagePath", published.toString(), "sha256", sha256)));
+        if (version.status() != 201) {
+            throw new IllegalStateException("publishing " + published + ": HTTP " + version.status() + " " + version.body());
+        }
+        return id;
+    }
+
     public AdminScenario admin() {
         return admin;
     }

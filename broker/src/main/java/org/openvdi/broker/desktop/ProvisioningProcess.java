@@ -135,7 +135,8 @@ class ProvisioningProcess {
         }
         TemplateView template = templates.find(desktop.templateId()).orElseThrow();
         TemplateView.Version version = templates.version(desktop.templateId(), desktop.templateVersion()).orElseThrow();
-        ImageSpec image = new ImageSpec(version.imagePath(), version.sha256(), version.format(), version.sizeBytes());
+        ImageSpec image = new ImageSpec(version.imagePath(), version.sha256(), version.format(), version.sizeBytes())
+                .withDiskGiB(template.descriptor().hardware().diskGiB());
         steps.run(new ProvisioningSteps.Plan(desktop.id(), desktop.state(), poweringOn, host.target(), image,
                 template.name() + " v" + version.version(), template.descriptor(), persistent(desktop)), properties.displayTimeout(), properties.agentTimeout());
         log.info("Desktop {} ready on host {}", desktop.id(), host.name());

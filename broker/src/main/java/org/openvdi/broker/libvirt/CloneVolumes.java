@@ -30,15 +30,18 @@ final class CloneVolumes {
     }
 
     /**
-     * Creates the clone. The QEMU storage driver takes the virtual size from the backing image when
-     * none is given, which is always right; the test driver insists on a capacity, so it gets the
-     * image volume's.
+     * Creates the clone, with a virtual size of at least {@code minCapacityBytes} (a template's
+     * {@code hardware.diskGiB}): a qcow2 overlay may be larger than its backing image, and the guest sees the
+     * larger disk. Without a larger size, the QEMU storage driver takes the backing image's virtual size
+     * (capacity left out of the XML); the test driver insists on a capacity, so it gets the image volume's.
      */
-    StorageVol create(StoragePool pool, String desktopId, StorageVol image, ImageFormat imageFormat, boolean testDriver)
-            throws LibvirtException {
-        long capacity = testDriver ? image.getInfo().capacity : 0;
+    StorageVol create(StoragePool pool, String desktopId, StorageVol image, ImageFormat imageFormat, boolean testDriver,
+                      long minCapacityBytes) throws LibvirtException {
+        long imageCapacity = image.getInfo().capacity;
+        long capacity = minCapacityBytes > imageCapacity ? minCapacityBytes : testDriver ? imageCapacity : 0;
         CloneVolumeDefinition clone = new CloneVolumeDefinition(desktopId, image.getPath(), imageFormat, capacity);
-        log.info("creating clone volume {} backed by {}", clone.volumeName(), clone.backingPath());
+        log.info("creating clone volume {} backed by {} ({})", clone.volumeName(), clone.backingPath(),
+                capacity == 0 ? "the image's virtual size" : capacity + " bytes virtual");
         return pool.storageVolCreateXML(renderer.renderClone(clone), 0);
     }
 

@@ -126,7 +126,8 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
             StoragePool pool = storage.ensure(connect, host);
             if (clones.find(pool, id).isEmpty()) {
                 StorageVol imageVolume = images.ensure(connect, host, pool, image);
-                clones.create(pool, id, imageVolume, ImageFormat.fromXmlName(image.format()), isTest(host));
+                clones.create(pool, id, imageVolume, ImageFormat.fromXmlName(image.format()), isTest(host),
+                        image.minVirtualBytes());
             }
             return null;
         });

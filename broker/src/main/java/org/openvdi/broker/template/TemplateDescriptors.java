@@ -1,9 +1,12 @@
 package org.openvdi.broker.template;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.openvdi.broker.error.BrokerException;
@@ -21,7 +24,7 @@ import org.springframework.stereotype.Component;
  * reader's message, which names the key and the rule but never a value.
  */
 @Component
-class TemplateDescriptors {
+public class TemplateDescriptors {
 
     static final String APPLICATION_YAML = "application/yaml";
     private static final String SOURCE = "request body";
@@ -29,34 +32,54 @@ class TemplateDescriptors {
     private final TemplateDescriptorReader reader = new TemplateDescriptorReader();
 
     TemplateDescriptor read(byte[] body, MediaType type) {
-        requireUtf8(body);
+        return read(SOURCE, body, MediaType.APPLICATION_JSON.isCompatibleWith(type));
+    }
+
+    /**
+     * Reads a descriptor file (YAML, as {@code desktop-templates/NAME/template.yaml}) with the same checks as a
+     * request body; messages name the file.
+     */
+    public TemplateDescriptor readFile(Path file) {
+        String source = file.getFileName().toString();
+        try {
+            if (Files.size(file) > TemplateDescriptorReader.MAX_BYTES) {
+                throw new BrokerException(ErrorCode.VALIDATION_FAILED, source + ": (document): must be at most "
+                        + TemplateDescriptorReader.MAX_BYTES + " bytes");
+            }
+            return read(source, Files.readAllBytes(file), false);
+        } catch (IOException e) {
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, source + ": (document): cannot be read");
+        }
+    }
+
+    private TemplateDescriptor read(String source, byte[] body, boolean json) {
+        requireUtf8(source, body);
         TemplateDescriptor descriptor;
         try {
-            descriptor = MediaType.APPLICATION_JSON.isCompatibleWith(type)
-                    ? reader.readJson(SOURCE, body) : reader.readYaml(SOURCE, body);
+            descriptor = json ? reader.readJson(source, body) : reader.readYaml(source, body);
         } catch (DescriptorException e) {
             throw new BrokerException(ErrorCode.VALIDATION_FAILED, e.getMessage());
         }
-        requireDisplayText("name", descriptor.name(), 100);
-        requireDisplayText("guest.os", descriptor.guest().os(), 64);
+        requireDisplayText(source, "name", descriptor.name(), 100);
+        requireDisplayText(source, "guest.os", descriptor.guest().os(), 64);
         if (descriptor.boot().kernel() != null) {
-            requireDisplayText("boot.cmdline", descriptor.boot().kernel().cmdline(), 1024);
+            requireDisplayText(source, "boot.cmdline", descriptor.boot().kernel().cmdline(), 1024);
         }
         return descriptor;
     }
 
-    private static void requireUtf8(byte[] body) {
+    private static void requireUtf8(String source, byte[] body) {
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
         } catch (CharacterCodingException e) {
-            throw new BrokerException(ErrorCode.VALIDATION_FAILED, SOURCE + ": (document): must be UTF-8");
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, source + ": (document): must be UTF-8");
         }
     }
 
-    private static void requireDisplayText(String key, String text, int max) {
+    private static void requireDisplayText(String source, String key, String text, int max) {
         if (text != null && !DisplayTextValidator.isDisplayText(text, max)) {
-            throw new BrokerException(ErrorCode.VALIDATION_FAILED, SOURCE + ": " + key + ": must be at most " + max
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, source + ": " + key + ": must be at most " + max
                     + " characters without control, format or invisible characters");
         }
     }

@@ -201,6 +201,31 @@ class LibvirtHypervisorQemuTest {
         assertThat(hypervisor.inventory(HOST)).extracting(ManagedMachine::desktopId).doesNotContain(id);
     }
 
+    @Test
+    void givenATemplateDiskLargerThanTheQcow2Image_whenCloned_thenTheOverlayHasTheTemplatesVirtualSize() throws Exception {
+        Path file = tempDir.resolve("small-template.qcow2");
+        Process qemuImg = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", file.toString(), "16M")
+                .redirectErrorStream(true).start();
+        assertThat(qemuImg.waitFor(30, TimeUnit.SECONDS) && qemuImg.exitValue() == 0).isTrue();
+        ImageSpec qcow2 = new ImageSpec(file.toString(), VolumeStreams.sha256(file), "qcow2", Files.size(file));
+        String id = UUID.randomUUID().toString();
+        desktops.add(id);
+
+        hypervisor.ensureImage(HOST, qcow2);
+        hypervisor.cloneVolume(HOST, id, qcow2.withDiskGiB(1));
+        hypervisor.cloneVolume(HOST, id, qcow2.withDiskGiB(1));
+
+        StorageVol clone = volume("vdi-" + id + ".qcow2");
+        assertThat(clone.getInfo().capacity).isEqualTo(1L << 30);
+        Process info = new ProcessBuilder("qemu-img", "info", "--output=json", "-U", clone.getPath())
+                .redirectErrorStream(true).start();
+        String json = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(info.waitFor(30, TimeUnit.SECONDS) && info.exitValue() == 0).as(json).isTrue();
+        assertThat(json).contains("\"virtual-size\": " + (1L << 30))
+                .contains(volume("img-" + qcow2.sha256().substring(0, 16) + ".qcow2").getPath());
+        hypervisor.destroy(HOST, id);
+    }
+
     private static void assertBackedByImage(String id) throws Exception {
         Element root = LibvirtXmlParser.parse(volume("vdi-" + id + ".qcow2").getXMLDesc(0)).getDocumentElement();
         String imagePath = volume("img-" + image.sha256().substring(0, 16) + ".raw").getPath();

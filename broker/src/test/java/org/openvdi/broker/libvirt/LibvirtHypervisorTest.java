@@ -121,6 +121,35 @@ class LibvirtHypervisorTest {
     }
 
     @Test
+    void givenATemplateDiskLargerThanTheImage_whenCloned_thenTheClonesVirtualSizeIsTheTemplates() throws Exception {
+        String larger = UUID.randomUUID().toString();
+        String plain = UUID.randomUUID().toString();
+        hypervisor.ensureImage(HOST, image);
+
+        hypervisor.cloneVolume(HOST, larger, image.withDiskGiB(2));
+        hypervisor.cloneVolume(HOST, larger, image.withDiskGiB(2));
+        hypervisor.cloneVolume(HOST, plain, image.withDiskGiB(null));
+
+        Connect direct = new Connect("test:///default");
+        try {
+            var pool = direct.storagePoolLookupByName(HostStoragePool.TEST_DRIVER_POOL);
+            assertThat(pool.storageVolLookupByName(LibvirtNames.cloneVolumeName(larger)).getInfo().capacity)
+                    .isEqualTo(2L << 30);
+            assertThat(pool.storageVolLookupByName(LibvirtNames.cloneVolumeName(plain)).getInfo().capacity)
+                    .isEqualTo(image.sizeBytes());
+        } finally {
+            direct.close();
+        }
+        hypervisor.destroy(HOST, larger);
+        hypervisor.destroy(HOST, plain);
+    }
+
+    @Test
+    void givenANegativeDiskSize_whenAnImageIsDescribed_thenItIsRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new ImageSpec("/x", "0".repeat(64), "raw", 1, -1));
+    }
+
+    @Test
     void givenNewDesktop_whenEveryLifecycleStepRunsTwice_thenStateFollowsAndNothingBreaks() {
         String id = UUID.randomUUID().toString();
         MachineSpec machine = new MachineSpec(id, "Bob's <desktop> & 'friends'; $(rm -rf /)", 1, 256, "pw123456", image);
