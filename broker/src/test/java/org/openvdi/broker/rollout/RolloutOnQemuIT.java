@@ -83,7 +83,8 @@ class RolloutOnQemuIT {
     @Test
     void givenPersistentPoolWithSparesAnIdleAndAnInUseDesktop_whenRolledToVersion2_thenSparesFirstSessionUndisturbedAndUserDiskKept()
             throws Exception {
-        // no spares at first: bob's and alice's desktops are provisioned for them, with their user disks
+        // no spares at first: bob's and alice's desktops are provisioned in their names, with their user disks (a spare
+        // that a user claims was provisioned without an owner, and so without a user disk)
         String pool = scenario.pool("persistent", template, "PERSISTENT", "POWER_OFF_WHEN_IDLE", 0, 5, "alice", "bob");
         ApiClient alice = new ApiClient(broker.port(), "alice", "demo");
         ApiClient bob = new ApiClient(broker.port(), "bob", "demo");
@@ -91,15 +92,17 @@ class RolloutOnQemuIT {
         // bob used his desktop once: powered off, with one boot on its user disk
         String bobsFirst = session(bob, pool);
         String alicesSession = session(alice, pool);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> scenario.desktops(pool).stream().filter(d -> d.hasNonNull("owner")).count() == 2);
+        // then the spares, built meanwhile
+        var spareTarget = scenario.admin().patch("/api/pools/" + pool, "{\"minSpare\":2}");
+        assertThat(spareTarget.status()).as(spareTarget.body()).isEqualTo(200);
         String bobs = awaitSessionDesktop(bob, bobsFirst);
         String alices = awaitSessionDesktop(alice, alicesSession);
         bob.delete("/api/sessions/" + bobsFirst);
         awaitPoweredOff(bobs);
         List<String> bootsBefore = UserDiskFiles.lines(storagePool, bobs, "/boots", work);
         assertThat(bootsBefore).hasSize(1);
-
-        var spareTarget = scenario.admin().patch("/api/pools/" + pool, "{\"minSpare\":2}");
-        assertThat(spareTarget.status()).as(spareTarget.body()).isEqualTo(200);
         await().atMost(BOOT).pollInterval(Duration.ofSeconds(1)).until(() -> spares(pool).size() == 2);
         List<String> oldSpares = spares(pool);
         String alicesRun = Virsh.domainRunId(alices);
@@ -108,7 +111,7 @@ class RolloutOnQemuIT {
 
         assertThat(scenario.publish(template, version2)).isEqualTo(2);
         Instant rolloutStarted = Instant.now();
-        String rollout = scenario.rollout(pool, Map.of("templateVersion", 2, "canary", 1, "maxSurge", 1, "maxUnavailable", 1,
+        String rollout = scenario.rollout(pool, Map.of("templateVersion", 2, "canary", 1, "maxSurge", 1, "maxUnavailable", 2,
                 "logoff", "WAIT"));
 
         // everything but alice's desktop moves; her session and its VM are left alone all along
