@@ -50,6 +50,42 @@ public final class AdminScenario {
         return id;
     }
 
+    /**
+     * The shipped tiny template, registered from its descriptor (desktop-templates/tiny/template.yaml: 256 MiB,
+     * guest-agent readiness, a user disk for persistent desktops), with {@code image} as its version 1.
+     */
+    public String tinyTemplate(Path image) {
+        String yaml;
+        try {
+            yaml = Files.readString(AppProcess.repositoryRoot().resolve("desktop-templates/tiny/template.yaml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var template = admin.post("/api/templates", "application/yaml", yaml);
+        assertThat(template.status()).as(template.body()).isEqualTo(201);
+        String id = template.json().get("id").asText();
+        assertThat(publish(id, image)).isEqualTo(1);
+        return id;
+    }
+
+    /** Publishes {@code image} as the template's next version and answers its number. */
+    public int publish(String templateId, Path image) {
+        var version = admin.post("/api/templates/" + templateId + "/versions", admin.write(Map.of("imagePath", image.toString())));
+        assertThat(version.status()).as(version.body()).isEqualTo(201);
+        return version.json().get("version").asInt();
+    }
+
+    /** Starts a rollout of the pool (202) with the given strategy fields and answers its id. */
+    public String rollout(String poolId, Map<String, Object> strategy) {
+        var answer = admin.post("/api/pools/" + poolId + "/rollouts", admin.write(strategy));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+        return answer.json().get("id").asText();
+    }
+
+    public JsonNode rolloutView(String poolId, String rolloutId) {
+        return admin.get("/api/pools/" + poolId + "/rollouts/" + rolloutId).json();
+    }
+
     public String pool(String name, String templateId, String type, String powerPolicy, int minSpare, int maxSize,
                        String... users) {
         var answer = admin.post("/api/pools", admin.write(Map.of("name", name, "templateId", templateId, "type", type,

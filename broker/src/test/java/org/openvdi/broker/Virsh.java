@@ -52,6 +52,22 @@ public final class Virsh {
         return run("dominfo", "vdi-" + desktopId).exitCode() == 0;
     }
 
+    /** The path of the image volume that a desktop's system disk (a linked qcow2 clone) is backed by. */
+    public static String backingImage(String storagePool, String desktopId) {
+        String xml = run("vol-dumpxml", "--pool", storagePool, "vdi-" + desktopId + ".qcow2").output();
+        int store = xml.indexOf("<backingStore>");
+        if (store < 0) {
+            throw new IllegalStateException("no backing store for desktop " + desktopId + ": " + xml);
+        }
+        int path = xml.indexOf("<path>", store);
+        return xml.substring(path + "<path>".length(), xml.indexOf("</path>", path)).trim();
+    }
+
+    /** The id of the desktop's running domain: a new one after every start, so the same id means the same run. */
+    public static String domainRunId(String desktopId) {
+        return run("domid", "vdi-" + desktopId).output().trim();
+    }
+
     /** Removes every vdi-* domain whose disk lives in the test's own storage pool, then the pool and its volumes. */
     public static void removeDesktopsAndPool(String storagePool) {
         List<String> desktopIds = new ArrayList<>();

@@ -3,9 +3,7 @@ package org.openvdi.broker.desktop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -14,11 +12,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.AppProcess;
+import org.openvdi.broker.UserDiskFiles;
 import org.openvdi.broker.Virsh;
 import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.RecordDesktopReadyCommand;
@@ -48,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * the guest agent, guest-agent readiness and a user disk: a persistent desktop becomes ready only after its agent
  * answered (the step recorded between the start and READY), gets its user disk on first provisioning, and keeps a
  * file on it across power-off and power-on: the tiny init appends a line to /home/boots on every boot, and after
- * two boots the volume, read back through qemu-img and debugfs (e2fsprogs), has both lines. Uses a storage pool
+ * two boots the volume, read back through qemu-img and debugfs ({@link UserDiskFiles}), has both lines. Uses a storage pool
  * of its own and removes every VM and volume it made.
  */
 class PersistentUserDiskIT {
@@ -132,24 +130,9 @@ class PersistentUserDiskIT {
         return new ProvisioningSteps.Plan(desktop, state, poweringOn, HOST, image, "persistent " + desktop, tiny, true);
     }
 
-    /** /boots of the ext2 file system on the user disk, read from a raw copy of the volume with debugfs. */
+    /** /boots of the ext2 file system on the user disk. */
     private List<String> bootsOnTheUserDisk() throws Exception {
-        String volume = Virsh.run("vol-path", "--pool", POOL, LibvirtNames.userDiskVolumeName(desktop.toString())).output().trim();
-        Path raw = WORK.resolve("user-" + desktop + ".raw");
-        run("qemu-img", "convert", "-f", "qcow2", "-O", "raw", volume, raw.toString());
-        try {
-            return run("debugfs", "-R", "cat /boots", raw.toString()).lines().filter(line -> !line.isBlank()).toList();
-        } finally {
-            Files.deleteIfExists(raw);
-        }
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command)).isZero();
-        return output;
+        return UserDiskFiles.lines(POOL, desktop.toString(), "/boots", WORK);
     }
 
     private static String sha256(Path file) throws Exception {

@@ -137,11 +137,7 @@ class LibvirtDesktopIT {
     }
 
     private String backingStore(String desktop) {
-        String xml = Virsh.run("vol-dumpxml", "--pool", storagePool, "vdi-" + desktop + ".qcow2").output();
-        int store = xml.indexOf("<backingStore>");
-        assertThat(store).as(xml).isNotNegative();
-        int path = xml.indexOf("<path>", store);
-        return xml.substring(path + "<path>".length(), xml.indexOf("</path>", path)).trim();
+        return Virsh.backingImage(storagePool, desktop);
     }
 
     private static String rfbGreeting(String host, int port) throws IOException {
