@@ -60,7 +60,14 @@ class TableOwnershipTest {
                 Map.entry("rollout_notice", "rollout"),
                 Map.entry("rollout_image_deletion", "rollout"),
                 Map.entry("event_chain_link", "integrity"),
-                Map.entry("event_chain_gap", "integrity")));
+                Map.entry("event_chain_gap", "integrity"),
+                Map.entry("audit_session", "auditlog"),
+                Map.entry("audit_holder", "auditlog"),
+                Map.entry("audit_change", "auditlog"),
+                Map.entry("audit_security", "auditlog"),
+                Map.entry("audit_desktop", "auditlog"),
+                Map.entry("audit_image", "auditlog"),
+                Map.entry("audit_object", "auditlog")));
         AXON.forEach(table -> owners.put(table, "store"));
         return owners;
     }

@@ -21,4 +21,10 @@ class PortalController {
     String admin() {
         return "forward:/admin.html";
     }
+
+    /** The auditor's console: search, timelines per user and desktop (auditors only). */
+    @GetMapping("/audit")
+    String audit() {
+        return "forward:/audit.html";
+    }
 }

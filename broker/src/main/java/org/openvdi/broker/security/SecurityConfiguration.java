@@ -119,6 +119,11 @@ class SecurityConfiguration {
                         .requestMatchers("/internal/**").hasRole("GATEWAY")
                         .requestMatchers("/actuator/**").hasAnyRole("ADMIN")
                         .requestMatchers("/api/audit/verify").hasRole("AUDITOR")
+                        // audit answers: auditors only; an admin reads the changes they made (auditlog/AuditController)
+                        .requestMatchers(HttpMethod.GET, "/api/audit/changes").hasAnyRole("ADMIN", "AUDITOR")
+                        .requestMatchers("/api/audit/sessions/**", "/api/audit/desktops/**", "/api/audit/users/**",
+                                "/api/audit/security/**", "/api/audit/changes/**").hasRole("AUDITOR")
+                        .requestMatchers("/audit", "/audit.html").hasRole("AUDITOR")
                         .requestMatchers("/api/events/**", "/api/audit/**").hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, "/api/hosts/**", "/api/templates/**", "/api/desktops/**")
                         .hasAnyRole("ADMIN", "AUDITOR")

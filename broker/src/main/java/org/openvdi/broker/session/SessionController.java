@@ -17,6 +17,8 @@ import org.openvdi.broker.security.UserDirectory;
 import org.openvdi.broker.session.api.EndSessionCommand;
 import org.openvdi.broker.session.api.RequestSessionCommand;
 import org.openvdi.broker.session.api.SessionState;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -26,7 +28,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -129,10 +130,28 @@ class SessionController {
         return state == SessionState.READY || state == SessionState.CONNECTED || state == SessionState.DISCONNECTED;
     }
 
+    /**
+     * The caller's sessions, or with {@code all=true} (admins and auditors) everyone's, newest first, a page of
+     * {@code limit} (default 500, at most 1000) at a time: when more follow, a {@code Link: <...>; rel="next"} header
+     * names the next page. Any other parameter is refused with 400 (searches: {@code /api/audit/sessions}); nothing is
+     * cut or ignored silently.
+     */
     @GetMapping
-    List<SessionView> list(@RequestParam(defaultValue = "false") boolean all, Authentication who) {
+    ResponseEntity<List<SessionView>> list(HttpServletRequest request, Authentication who) {
         CurrentUser user = users.current(who);
-        return all && user.canReadEverything() ? sessions.recent(500) : sessions.ofUser(user.name(), false);
+        SessionListParameters p = SessionListParameters.of(request.getParameterMap());
+        if (p.all() && !user.canReadEverything()) {
+            throw new BrokerException(ErrorCode.FORBIDDEN, "Only admins and auditors list everyone's sessions");
+        }
+        List<SessionView> rows = sessions.page(p.all() ? null : user.name(), p.beforeAt(), p.beforeId(), p.limit() + 1);
+        if (rows.size() <= p.limit()) {
+            return ResponseEntity.ok(rows);
+        }
+        List<SessionView> page = List.copyOf(rows.subList(0, p.limit()));
+        SessionView last = page.get(page.size() - 1);
+        String next = "/api/sessions?" + (p.all() ? "all=true&" : "") + "limit=" + p.limit() + "&cursor="
+                + SessionListParameters.cursor(last.requestedAt(), last.id());
+        return ResponseEntity.ok().header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"").body(page);
     }
 
     @GetMapping("/{id}")

@@ -46,6 +46,18 @@ public class SessionQueries implements WaitingSessions {
         return spec.query(SessionQueries::map).list();
     }
 
+    /**
+     * Up to {@code limit} sessions, newest first, of one user (or of everyone when {@code user} is null), after the
+     * position {@code (beforeAt, beforeId)} of the previous page when given.
+     */
+    public List<SessionView> page(String user, Instant beforeAt, UUID beforeId, int limit) {
+        return jdbc.sql("SELECT * FROM session_view WHERE (CAST(:user AS varchar) IS NULL OR user_name = :user)"
+                        + " AND (CAST(:at AS timestamptz) IS NULL OR (requested_at, id) < (:at, :id))"
+                        + " ORDER BY requested_at DESC, id DESC LIMIT :limit")
+                .param("user", user).param("at", beforeAt == null ? null : utc(beforeAt)).param("id", beforeId)
+                .param("limit", limit).query(SessionQueries::map).list();
+    }
+
     public List<SessionView> recent(int limit) {
         return jdbc.sql("SELECT * FROM session_view ORDER BY requested_at DESC LIMIT ?").param(limit)
                 .query(SessionQueries::map).list();

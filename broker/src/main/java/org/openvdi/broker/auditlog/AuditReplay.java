@@ -1,0 +1,158 @@
+package org.openvdi.broker.auditlog;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.openvdi.broker.auditlog.api.AuditQueryKind;
+import org.openvdi.broker.auditlog.api.AuditReadFormat;
+import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.store.ClusterLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Rebuilds the audit read models from the event store into shadow tables ({@code audit_*_replay}), with the same
+ * writer as the live projection, and compares them with the live tables row by row, while the live tables keep
+ * serving. The replay reads up to the store's head as it was when the rebuild began, waits until the live projection
+ * has passed that point (at most {@code liveWait}), then compares: an event appended meanwhile shows up as a row only
+ * the live tables have. The shadow tables are dropped afterwards; one rebuild runs at a time across brokers.
+ */
+@Component
+public class AuditReplay {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditReplay.class);
+    static final String LOCK = "audit-replay";
+    /** Rows listed per table and side in a report; the counts are always complete. */
+    static final int LISTED = 100;
+
+    private final EventStorageEngine storage;
+    private final JdbcClient jdbc;
+    private final ClusterLock lock;
+    private final EventProcessingConfiguration processing;
+    private final AuditReads reads;
+    private final ObjectMapper json;
+    private final Duration liveWait = Duration.ofSeconds(60);
+
+    AuditReplay(EventStorageEngine storage, JdbcClient jdbc, ClusterLock lock, EventProcessingConfiguration processing,
+                AuditReads reads, ObjectMapper json) {
+        this.storage = storage;
+        this.jdbc = jdbc;
+        this.lock = lock;
+        this.processing = processing;
+        this.reads = reads;
+        this.json = json;
+    }
+
+    /** One table compared: its rows in each set, and the rows only one side has (listed up to {@value #LISTED}). */
+    public record TableComparison(String table, long liveRows, long rebuiltRows, long onlyLive, long onlyRebuilt,
+                                  List<String> onlyLiveRows, List<String> onlyRebuiltRows) {
+        boolean identical() {
+            return onlyLive == 0 && onlyRebuilt == 0;
+        }
+    }
+
+    /** What a rebuild found: events replayed, how fast, and each table's comparison. */
+    public record RebuildReport(long events, long millis, long eventsPerSecond, boolean identical,
+                                boolean liveCaughtUp, List<TableComparison> tables) {
+    }
+
+    /** Rebuilds and compares on behalf of {@code admin}; the rebuild is recorded as an audit event. */
+    public RebuildReport rebuild(String admin) {
+        AtomicReference<RebuildReport> report = new AtomicReference<>();
+        lock.runExclusively(LOCK, () -> report.set(rebuildLocked()));
+        if (report.get() == null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "A rebuild of the audit read models is running already");
+        }
+        reads.record(admin, AuditQueryKind.REBUILD, Map.of("identical", String.valueOf(report.get().identical())),
+                AuditReadFormat.PAGE, report.get().events());
+        return report.get();
+    }
+
+    private RebuildReport rebuildLocked() {
+        AuditTables shadow = AuditTables.SHADOW;
+        for (String table : AuditTables.LIVE.all()) {
+            jdbc.sql("DROP TABLE IF EXISTS " + table + shadow.suffix()).update();
+            jdbc.sql("CREATE UNLOGGED TABLE " + table + shadow.suffix() + " (LIKE " + table + " INCLUDING ALL)").update();
+        }
+        AuditLogWriter writer = new AuditLogWriter(jdbc, shadow, json);
+        TrackingToken head = storage.createHeadToken();
+        long headPosition = head == null ? -1 : head.position().orElse(-1);
+        AtomicLong events = new AtomicLong();
+        long started = System.nanoTime();
+        try (Stream<? extends TrackedEventMessage<?>> stream = storage.readEvents(null, false)) {
+            stream.takeWhile(e -> e.trackingToken().position().orElse(Long.MAX_VALUE) <= headPosition)
+                    .forEach(event -> {
+                        writer.write(event);
+                        events.incrementAndGet();
+                    });
+        }
+        long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
+        boolean caughtUp = awaitLive(headPosition);
+        List<TableComparison> tables = new ArrayList<>();
+        for (String table : AuditTables.LIVE.all()) {
+            tables.add(compare(table, table + shadow.suffix()));
+        }
+        for (String table : AuditTables.LIVE.all()) {
+            jdbc.sql("DROP TABLE " + table + shadow.suffix()).update();
+        }
+        boolean identical = tables.stream().allMatch(TableComparison::identical);
+        long perSecond = events.get() * 1000 / millis;
+        log.info("Rebuilt the audit read models from {} events in {} ms ({} events/s): {}", events.get(), millis,
+                perSecond, identical ? "identical to the live ones" : "DIFFERENT from the live ones");
+        return new RebuildReport(events.get(), millis, perSecond, identical, caughtUp, tables);
+    }
+
+    private TableComparison compare(String live, String rebuilt) {
+        return new TableComparison(live, count("SELECT count(*) FROM " + live), count("SELECT count(*) FROM " + rebuilt),
+                count("SELECT count(*) FROM (SELECT * FROM " + live + " EXCEPT ALL SELECT * FROM " + rebuilt + ") d"),
+                count("SELECT count(*) FROM (SELECT * FROM " + rebuilt + " EXCEPT ALL SELECT * FROM " + live + ") d"),
+                rows(live, rebuilt), rows(rebuilt, live));
+    }
+
+    private long count(String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+
+    private List<String> rows(String from, String minus) {
+        return jdbc.sql("SELECT CAST(row_to_json(d) AS text) FROM (SELECT * FROM " + from + " EXCEPT ALL SELECT * FROM "
+                + minus + ") d ORDER BY 1 LIMIT " + LISTED).query(String.class).list();
+    }
+
+    /** Waits until the live projection has handled every event up to {@code position}; answers whether it did. */
+    private boolean awaitLive(long position) {
+        long deadline = System.nanoTime() + liveWait.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (livePosition() >= position) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private long livePosition() {
+        return processing.eventProcessor(AuditLogProjection.GROUP, StreamingEventProcessor.class)
+                .map(p -> p.processingStatus().values().stream().map(EventTrackerStatus::getCurrentPosition)
+                        .mapToLong(pos -> pos.orElse(-1)).min().orElse(-1))
+                .orElse(-1L);
+    }
+}
