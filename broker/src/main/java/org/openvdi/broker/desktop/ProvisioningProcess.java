@@ -50,12 +50,15 @@ class ProvisioningProcess {
     private final ProvisioningSteps steps;
     private final AuditedCommands commands;
     private final ProvisioningProperties properties;
+    private final PersistentPools persistentPools;
     private final ExecutorService workers;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
 
     ProvisioningProcess(DesktopQueries desktops, HostQueries hosts, TemplateQueries templates, Hypervisor hypervisor,
-                        ProvisioningSteps steps, AuditedCommands commands, ProvisioningProperties properties) {
+                        ProvisioningSteps steps, AuditedCommands commands, ProvisioningProperties properties,
+                        PersistentPools persistentPools) {
+        this.persistentPools = persistentPools;
         this.desktops = desktops;
         this.hosts = hosts;
         this.templates = templates;
@@ -142,9 +145,12 @@ class ProvisioningProcess {
         log.info("Desktop {} ready on host {}", desktop.id(), host.name());
     }
 
-    /** Only persistent desktops have an owner; they keep a user disk when their template has one. */
-    private static boolean persistent(DesktopView desktop) {
-        return desktop.owner() != null;
+    /**
+     * A desktop with an owner, and any desktop of a persistent pool: a spare there becomes the desktop of the user
+     * who takes it, so it is built with the user disk that user's data will live on.
+     */
+    private boolean persistent(DesktopView desktop) {
+        return desktop.owner() != null || persistentPools.persistent(desktop.poolId());
     }
 
     @PreDestroy

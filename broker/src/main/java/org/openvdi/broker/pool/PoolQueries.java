@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.openvdi.broker.desktop.DesktopQueries;
 import org.openvdi.broker.desktop.DesktopQueries.PoolDesktops;
+import org.openvdi.broker.desktop.PersistentPools;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,7 +18,7 @@ import org.springframework.stereotype.Component;
 
 /** Reads pools with their desktop counts, which the desktop feature answers ({@link DesktopQueries}). */
 @Component
-public class PoolQueries {
+public class PoolQueries implements PersistentPools {
 
     private final JdbcClient jdbc;
     private final DesktopQueries desktops;
@@ -33,6 +34,11 @@ public class PoolQueries {
         return jdbc.sql("SELECT * FROM pool_view ORDER BY name")
                 .query((rs, row) -> map(rs, counts.getOrDefault(rs.getObject("id", UUID.class), PoolDesktops.NONE)))
                 .list();
+    }
+
+    @Override
+    public boolean persistent(UUID poolId) {
+        return find(poolId).map(pool -> pool.type() == PoolType.PERSISTENT).orElse(false);
     }
 
     public Optional<PoolView> find(UUID id) {

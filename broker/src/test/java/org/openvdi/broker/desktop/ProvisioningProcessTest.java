@@ -35,19 +35,31 @@ import org.openvdi.broker.desktop.api.RecordDesktopLostCommand;
 import org.openvdi.broker.desktop.api.RecordDesktopReadyCommand;
 import org.openvdi.broker.desktop.api.RecordDesktopStartedCommand;
 import org.openvdi.broker.desktop.api.RecordDomainDefinedCommand;
+import org.openvdi.broker.desktop.api.RecordUserDiskCreatedCommand;
 import org.openvdi.broker.desktop.api.RecordVolumeClonedCommand;
 import org.openvdi.broker.host.api.HostWentDownEvent;
 import org.openvdi.broker.hypervisor.DisplayProbe;
 import org.openvdi.broker.hypervisor.ImageSpec;
 import org.openvdi.broker.hypervisor.ManagedMachine;
 import org.openvdi.broker.libvirt.RfbProbe;
+import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.testsupport.Histories;
 import org.openvdi.broker.testsupport.ProcessHarness;
 import org.openvdi.broker.testsupport.RawImages;
 import org.openvdi.broker.testsupport.RecordedCommands;
+import org.openvdi.broker.template.api.TemplateRegisteredEvent;
+import org.openvdi.broker.template.api.TemplateVersionPublishedEvent;
 import org.openvdi.broker.testsupport.TestDriverMachines;
+import org.openvdi.templates.descriptor.Boot;
+import org.openvdi.templates.descriptor.DiskBoot;
+import org.openvdi.templates.descriptor.Display;
+import org.openvdi.templates.descriptor.Guest;
+import org.openvdi.templates.descriptor.Hardware;
+import org.openvdi.templates.descriptor.Readiness;
+import org.openvdi.templates.descriptor.TemplateDescriptor;
+import org.openvdi.templates.descriptor.UserDisk;
 
 /**
  * The provisioning process swept directly, on the real read models and libvirt's test driver through the
@@ -96,7 +108,7 @@ class ProvisioningProcessTest {
     void given() {
         commands = harness.reset().accept(RecordVolumeClonedCommand.class, RecordDomainDefinedCommand.class,
                 RecordDesktopStartedCommand.class, RecordDesktopReadyCommand.class, FailDesktopCommand.class,
-                RecordDesktopDestroyedCommand.class, RecordDesktopLostCommand.class);
+                RecordDesktopDestroyedCommand.class, RecordDesktopLostCommand.class, RecordUserDiskCreatedCommand.class);
         harness.given(template(image))
                 .given(testDriverHost(HOST, 10)).given(floatingPool(pool, 1, 5));
     }
@@ -202,6 +214,29 @@ class ProvisioningProcessTest {
 
         assertThat(sent()).containsExactly(new RecordDesktopLostCommand(desktop, "its disk is gone from the host"));
         assertThat(machines.of(HOST, desktop)).isEmpty();
+    }
+
+    @Test
+    void givenSpareOfAPersistentPoolWhoseTemplateHasAUserDisk_whenSwept_thenItIsBuiltWithTheUserDiskItsUserWillKeep() {
+        UUID template = UUID.randomUUID();
+        UUID persistent = UUID.randomUUID();
+        TemplateDescriptor withUserDisk = new TemplateDescriptor("with user disk", new Hardware(1, 256, null),
+                new Boot(new DiskBoot(null, null), null), Display.DEFAULT,
+                TemplateDescriptor.shortForm("tiny", 1, 256).network(), new Guest("Linux", false), Readiness.DISPLAY,
+                new UserDisk(1));
+        harness.given(new TemplateRegisteredEvent(template, "with user disk", 1, 256, "admin", withUserDisk),
+                        new TemplateVersionPublishedEvent(template, 1, image.sourcePath(), image.sha256(), image.format(),
+                                image.sizeBytes(), "admin"))
+                .given(new PoolCreatedEvent(persistent, "persistent-" + persistent, template, 1, PoolType.PERSISTENT,
+                        PowerPolicy.POWER_OFF_WHEN_IDLE, 1, 3, Set.of("alice"), Set.of(), "admin"))
+                .given(new DesktopProvisioningRequestedEvent(desktop, persistent, HOST, template, 1, null));
+
+        sweep();
+
+        assertThat(sent()).extracting(Object::getClass).containsExactly(RecordVolumeClonedCommand.class,
+                RecordUserDiskCreatedCommand.class, RecordDomainDefinedCommand.class, RecordDesktopStartedCommand.class,
+                RecordDesktopReadyCommand.class);
+        assertThat(machines.of(HOST, desktop)).containsExactly(new ManagedMachine(desktop.toString(), true, true, true, true));
     }
 
     private static Object[] requested(UUID desktopId, UUID hostId) {

@@ -126,11 +126,12 @@ public final class ProcessHarness implements AutoCloseable {
     }
 
     /**
-     * The read models (projections and queries of every feature) and the parts every process uses. Not
-     * a {@code @Configuration}, so that the whole broker's component scan in other tests never finds it.
+     * The read models (projections and queries of every feature but the audit log, which no process reads) and
+     * the parts every process uses. Not a {@code @Configuration}, so that the whole broker's component scan in
+     * other tests never finds it.
      */
     @ComponentScan(basePackages = "org.openvdi.broker", useDefaultFilters = false, includeFilters = @ComponentScan.Filter(
-            type = FilterType.REGEX, pattern = "org\\.openvdi\\.broker\\.\\w+\\.(\\w+Projection|\\w+Queries|PoolDemand"
+            type = FilterType.REGEX, pattern = "org\\.openvdi\\.broker\\.(?!auditlog\\.)\\w+\\.(\\w+Projection|\\w+Queries|PoolDemand"
                     + "|SpareCapacityPolicy|TrustedDesktops|AuditedCommands|ClusterLock)"))
     static class ReadModels {
 
