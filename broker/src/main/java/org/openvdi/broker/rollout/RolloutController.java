@@ -96,7 +96,10 @@ class RolloutController {
         RolloutStrategy strategy = RolloutRequests.strategy(request);
         Instant startAt = RolloutRequests.startAt(request.startAt(), Instant.now());
         UUID rolloutId = UUID.randomUUID();
-        commands.send(new OpenPoolRolloutCommand(poolId, rolloutId, version.version(), null), who.getName());
+        // a finished rollout holds its pool until the process's next sweep gives it back: a new one takes over from it
+        UUID finished = pools.activeRollout(poolId).filter(held -> rollouts.find(held).map(r -> !r.state().active())
+                .orElse(false)).orElse(null);
+        commands.send(new OpenPoolRolloutCommand(poolId, rolloutId, version.version(), finished), who.getName());
         commands.send(new StartRolloutCommand(rolloutId, poolId, pool.templateId(), pool.templateVersion(),
                 version.version(), strategy, startAt, null), who.getName());
         return rollouts.find(poolId, rolloutId).orElseThrow();

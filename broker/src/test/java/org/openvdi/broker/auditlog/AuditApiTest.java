@@ -26,6 +26,7 @@ import org.openvdi.broker.testsupport.WebClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The audit answers on a whole broker over a history of real serialized events in its PostgreSQL event store, kept
@@ -33,6 +34,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * 50 exports at once, cross-site requests, every read recorded, and the rebuild's comparison.
  */
 @BrokerTest
+// these tests append events to the store directly, past the subscribing read models: a broker of their own, so
+// that no other test's read models and rebuilds meet events they never saw
+@TestPropertySource(properties = "openvdi.test.scenario=audit-log")
 class AuditApiTest {
 
     private static final Instant T0 = Instant.parse("2025-03-03T08:00:00Z");
