@@ -83,7 +83,7 @@ class AdminRolloutBrowserTest {
         input(panel, "imagePath").clear();
         input(panel, "imagePath").sendKeys(version2.toString());
         panel.findElement(By.cssSelector("button.publish")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> new Select(input(panel, "templateVersion")).getOptions().stream()
+        await().atMost(Duration.ofSeconds(30)).until(() -> new Select(input(panel, "templateVersion")).getOptions().stream()
                 .anyMatch(o -> o.getText().equals("v2")));
         new Select(input(panel, "templateVersion")).selectByVisibleText("v2");
 

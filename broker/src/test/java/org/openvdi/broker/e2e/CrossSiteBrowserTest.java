@@ -140,7 +140,7 @@ class CrossSiteBrowserTest {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 !admin.get("/api/hosts/" + host).json().get("cordoned").asBoolean());
         browser.get(broker + "/swagger-ui.html");
-        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.cssSelector(".swagger-ui .opblock")).isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> !browser.findElements(By.cssSelector(".swagger-ui .opblock")).isEmpty());
         browser.get(broker + "/admin");
         await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(uncordon).isEmpty());
         browser.findElement(By.id("sign-out")).click();
