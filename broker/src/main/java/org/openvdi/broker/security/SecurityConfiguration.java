@@ -120,6 +120,7 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/**").hasAnyRole("ADMIN")
                         .requestMatchers("/api/audit/verify").hasRole("AUDITOR")
                         .requestMatchers("/api/events/**", "/api/audit/**").hasAnyRole("ADMIN", "AUDITOR")
+                        .requestMatchers("/api/recordings", "/api/recordings/**", "/recordings.html").hasRole("AUDITOR")
                         .requestMatchers(HttpMethod.GET, "/api/hosts/**", "/api/templates/**", "/api/desktops/**")
                         .hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, "/api/pools/**", "/api/sessions/**")
