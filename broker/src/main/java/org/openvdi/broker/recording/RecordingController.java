@@ -81,6 +81,11 @@ class RecordingController {
     ResponseEntity<Resource> file(@PathVariable UUID id, @RequestHeader(name = HttpHeaders.RANGE, required = false)
                                   String range, HttpServletRequest request, HttpServletResponse response,
                                   Authentication who) throws IOException {
+        String site = request.getHeader("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            // another site's page may make the browser fetch this, but must not make it play (and record a play)
+            throw new BrokerException(ErrorCode.FORBIDDEN, "Recordings are played from the broker's own pages only");
+        }
         Located recording = recordings.locate(id).orElseThrow(() -> notFound(id));
         available(recording.view());
         long size = recording.view().sizeBytes();
