@@ -149,6 +149,15 @@ class RecordingApiTest extends RecordingBroker {
                 401, "UNAUTHENTICATED");
         assertThat(played(null)).isEqualTo(before);
         assertThat(state(get("audrey", "/api/recordings/" + recordingId, Map.of()))).isEqualTo("STORED");
+        for (String user : List.of("admin", "alice")) {
+            assertThat(get(user, "/recordings.html?id=" + recordingId, Map.of()).status()).as(user).isEqualTo(403);
+        }
+        Answer anonymousPage = new WebClient(port).send("GET", "/recordings.html?id=" + recordingId, Map.of(), null, null);
+        assertThat(anonymousPage.status()).isIn(302, 401);
+        Answer page = get("audrey", "/recordings.html?id=" + recordingId, Map.of());
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("/js/guacamole-common-js/all.min.js", "/js/recordings.js");
+        assertThat(get("audrey", "/js/guacamole-common-js/all.min.js", Map.of()).body()).contains("SessionRecording");
     }
 
     @Test
