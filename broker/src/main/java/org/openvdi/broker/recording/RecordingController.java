@@ -97,7 +97,8 @@ class RecordingController {
         }
         Resource resource = new FileSystemResource(files.resolve(recording.fileName()));
         List<HttpRange> ranges = ranges(range, resource, size, response);
-        if (ranges.isEmpty() || ranges.get(0).getRangeStart(size) == 0) {
+        boolean fromTheStart = ranges.isEmpty() || ranges.get(0).getRangeStart(size) == 0;
+        if (fromTheStart && "GET".equals(request.getMethod())) {
             commands.send(new PlayRecordingCommand(id, request.getRemoteAddr()), who.getName());
             log.info("{} plays recording {} of session {}", who.getName(), id, recording.view().sessionId());
         }

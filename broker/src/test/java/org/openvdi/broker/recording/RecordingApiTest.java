@@ -98,6 +98,9 @@ class RecordingApiTest extends RecordingBroker {
         assertThat(file.body()).startsWith("4.size,1.0,3.320,3.200;");
         assertThat(played("audrey")).isEqualTo(before + 1);
         assertThat(get("audrey", "/api/recordings/" + recordingId, Map.of()).json().path("plays").asInt()).isPositive();
+        Answer head = new WebClient(port).send("HEAD", "/api/recordings/" + recordingId + "/file", as("audrey"), null, null);
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(played("audrey")).as("a HEAD request plays nothing").isEqualTo(before + 1);
     }
 
     @Test
