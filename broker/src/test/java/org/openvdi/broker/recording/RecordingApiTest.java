@@ -243,6 +243,17 @@ class RecordingApiTest extends RecordingBroker {
                 null), 404, "RECORDING_NOT_FOUND");
     }
 
+    @Test
+    void givenFiftyDeletesAtOnce_whenSent_thenEachAnswersNoContentAndOneDeletionIsRecorded() {
+        List<Answer> answers = Concurrently.run(50, () -> new WebClient(port).send("DELETE",
+                "/api/recordings/" + recordingId, as("audrey"), null, null));
+
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.status()).as(answer.body()).isEqualTo(204));
+        assertThat(jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype LIKE ?")
+                .params(recordingId.toString(), "%RecordingDeletedEvent").query(Long.class).single()).isEqualTo(1);
+        assertThat(RECORDINGS.resolve(RecordingFiles.nameOf(sessionId, recordingId))).doesNotExist();
+    }
+
     private long played(String auditor) {
         return jdbc.sql("SELECT count(*) FROM domainevententry WHERE payloadtype = ? AND convert_from(payload, 'UTF8') LIKE ?")
                 .param(RecordingPlayedEvent.class.getName())
