@@ -74,7 +74,14 @@ async function history(id) {
   const events = await api('GET', `/api/events?aggregateId=${encodeURIComponent(id)}`);
   document.getElementById('history').replaceChildren(...events.map(e => el('tr', {},
     el('td', {}, e.sequence), el('td', {}, when(e.timestamp)), el('td', {}, e.type), el('td', {}, e.actor || ''),
-    el('td', {}, el('code', {}, JSON.stringify(e.payload))))));
+    el('td', {}, el('code', {}, JSON.stringify(e.payload)), recordingsLink(e)))));
+}
+
+/** Auditors get a link from a session's connections to its recordings (the player, recordings.html). */
+function recordingsLink(event) {
+  if (!me || !me.roles.includes('AUDITOR') || event.type !== 'ConnectionTokenRedeemedEvent') return null;
+  return el('div', {}, el('a', { class: 'recordings-link',
+    href: '/recordings.html?sessionId=' + encodeURIComponent(event.payload.sessionId) }, 'Recordings of this session'));
 }
 
 async function act(action) {

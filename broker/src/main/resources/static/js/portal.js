@@ -99,6 +99,7 @@ function poolCard(pool) {
     el('h3', {}, pool.name),
     el('p', { class: 'muted' }, `${pool.type === 'PERSISTENT' ? 'Personal desktop, kept between sessions' : 'Fresh desktop every session'}`
       + ` · ${pool.readySpares} ready now`),
+    pool.recording ? el('p', { class: 'muted', 'data-recorded': 'true' }, 'Sessions of this pool are recorded for audit.') : null,
     el('button', { onclick: () => request(pool), 'data-action': 'request' }, 'Open a desktop'));
 }
 

@@ -2,6 +2,7 @@ package org.openvdi.contract;
 
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The broker's answer to a redeemed token ({@link RedeemRequest}): whose session it is, where its display is, and
@@ -19,9 +20,16 @@ import java.util.UUID;
  * @param resumeToken one-time token that reconnects the same session for the same user
  * @param connectionId secret id of this connection, known only to the broker and the redeeming gateway: the
  *                     telemetry records about the connection carry it, or the broker refuses them
+ * @param recordingName null when the connection is not recorded; otherwise the name of the file guacd records the
+ *                      connection into ({@code recording-name}), in the gateway's recording path: made of the
+ *                      broker's ids only (letters, digits, '-', '_' and '.', not starting with '.')
  */
 public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, String protocol,
-                              String hostname, int port, String password, String resumeToken, String connectionId) {
+                              String hostname, int port, String password, String resumeToken, String connectionId,
+                              String recordingName) {
+
+    /** What a recording name may look like: one plain file name, never a path. */
+    public static final Pattern RECORDING_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
 
     /** The guacd protocol of the broker's desktops' displays. */
     public static final String VNC = "vnc";
@@ -37,12 +45,27 @@ public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, S
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
+        if (recordingName != null && !RECORDING_NAME.matcher(recordingName).matches()) {
+            throw new IllegalArgumentException("recordingName is not a plain file name");
+        }
+    }
+
+    /** A grant for a connection that is not recorded. */
+    public ConnectionGrant(UUID sessionId, UUID desktopId, String userName, String protocol, String hostname, int port,
+                           String password, String resumeToken, String connectionId) {
+        this(sessionId, desktopId, userName, protocol, hostname, port, password, resumeToken, connectionId, null);
+    }
+
+    /** Whether guacd is to record the connection. */
+    public boolean recorded() {
+        return recordingName != null;
     }
 
     /** Leaves the password, the resume token and the connection id out, so that a grant can be logged. */
     @Override
     public String toString() {
         return "ConnectionGrant[sessionId=" + sessionId + ", desktopId=" + desktopId + ", userName=" + userName
-                + ", protocol=" + protocol + ", hostname=" + hostname + ", port=" + port + "]";
+                + ", protocol=" + protocol + ", hostname=" + hostname + ", port=" + port + ", recordingName=" + recordingName
+                + "]";
     }
 }

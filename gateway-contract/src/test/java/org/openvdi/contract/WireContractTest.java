@@ -43,8 +43,31 @@ class WireContractTest {
 
         assertThat(json).isEqualTo("{\"sessionId\":\"" + SESSION + "\",\"desktopId\":\"" + DESKTOP + "\","
                 + "\"userName\":\"alice\",\"protocol\":\"vnc\",\"hostname\":\"10.0.0.5\",\"port\":5901,"
-                + "\"password\":\"vnc-secret\",\"resumeToken\":\"resume-secret\",\"connectionId\":\"connection-secret\"}");
+                + "\"password\":\"vnc-secret\",\"resumeToken\":\"resume-secret\",\"connectionId\":\"connection-secret\","
+                + "\"recordingName\":null}");
         assertThat(JSON.readValue(json, ConnectionGrant.class)).isEqualTo(GRANT);
+        assertThat(GRANT.recorded()).isFalse();
+    }
+
+    @Test
+    void givenRecordedGrant_whenWritten_thenItNamesTheRecordingAndReadsBack() throws Exception {
+        ConnectionGrant recorded = new ConnectionGrant(SESSION, DESKTOP, "alice", ConnectionGrant.VNC, "10.0.0.5", 5901,
+                null, "r", "c", SESSION + "-" + DESKTOP + ".guac");
+
+        String json = JSON.writeValueAsString(recorded);
+
+        assertThat(json).endsWith(",\"recordingName\":\"" + SESSION + "-" + DESKTOP + ".guac\"}");
+        assertThat(JSON.readValue(json, ConnectionGrant.class)).isEqualTo(recorded);
+        assertThat(recorded.recorded()).isTrue();
+    }
+
+    @Test
+    void givenRecordingNameThatIsNoPlainFileName_whenGranted_thenRefused() {
+        for (String hostile : new String[] {"../etc/passwd", "a/b", ".hidden", "", "a\u0000b", "a b", "x".repeat(201),
+                "a\u202eb", "a;rm"}) {
+            assertThatThrownBy(() -> new ConnectionGrant(SESSION, DESKTOP, "alice", ConnectionGrant.VNC, "h", 5901,
+                    null, "r", "c", hostile)).as(hostile).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param telemetryTopic     Kafka topic of the connection telemetry
  * @param brokerTimeout      connect and read timeout of the redeem call
  * @param browserSendTimeout how long one send to a browser may take before the tunnel is closed
+ * @param recordingPath      the recordings directory as guacd sees it ({@code recording-path}): guacd writes the
+ *                           recordings the broker asks for there, and the broker reads them from the same directory
+ *                           or volume ({@code openvdi.recordings.directory})
  */
 @ConfigurationProperties("openvdi.gateway")
 public record GatewaySettings(
@@ -32,12 +35,16 @@ public record GatewaySettings(
         String gatewayId,
         @DefaultValue("openvdi.connections") String telemetryTopic,
         @DefaultValue("5s") Duration brokerTimeout,
-        @DefaultValue("10s") Duration browserSendTimeout) {
+        @DefaultValue("10s") Duration browserSendTimeout,
+        @DefaultValue("/var/lib/guacamole/recordings") String recordingPath) {
 
     public GatewaySettings {
         if (brokerSecret == null || brokerSecret.isBlank()) {
             throw new IllegalArgumentException(
                     "openvdi.gateway.broker-secret must be set (the broker's password for the user 'gateway')");
+        }
+        if (recordingPath == null || !recordingPath.startsWith("/") || recordingPath.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("openvdi.gateway.recording-path must be an absolute path");
         }
         if (gatewayId == null || gatewayId.isBlank()) {
             gatewayId = localHostName();

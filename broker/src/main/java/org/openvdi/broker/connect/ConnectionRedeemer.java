@@ -8,6 +8,7 @@ import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.hypervisor.DisplayEndpoint;
+import org.openvdi.broker.recording.RecordingStarter;
 import org.openvdi.broker.rollout.RolloutQueries;
 import org.openvdi.broker.session.ConnectProperties;
 import org.openvdi.broker.session.ConnectionToken;
@@ -28,10 +29,11 @@ import org.springframework.stereotype.Component;
  * earlier redemption): finds its session by the token's hash, checks that the desktop still shows a
  * display, and lets the session decide. An accepted token comes back with the next resume token, drawn
  * here and recorded by the session as its hash only, and with a connection id, drawn likewise: the secret the
- * redeeming gateway puts in its telemetry about this connection, so that nobody else can report it. The session records a refusal as an event before
- * it is answered; a token no session issued (forged, mistyped) is logged and counted. A session that a rollout
- * ended at its logoff deadline is refused as SESSION_ENDED_BY_ROLLOUT rather than SESSION_ENDED or (a resume token
- * whose tunnel closed with it) TOKEN_EXPIRED, so the page can say so.
+ * redeeming gateway puts in its telemetry about this connection, so that nobody else can report it. When the session's
+ * pool records its sessions, the grant names the file guacd records the connection into. The session records a
+ * refusal as an event before it is answered; a token no session issued (forged, mistyped) is logged and counted. A
+ * session that a rollout ended at its logoff deadline is refused as SESSION_ENDED_BY_ROLLOUT rather than
+ * SESSION_ENDED or (a resume token whose tunnel closed with it) TOKEN_EXPIRED, so the page can say so.
  */
 @Component
 class ConnectionRedeemer {
@@ -45,11 +47,13 @@ class ConnectionRedeemer {
     private final MeterRegistry meters;
     private final ConnectProperties properties;
     private final RolloutQueries rollouts;
+    private final RecordingStarter recordings;
 
     ConnectionRedeemer(ConnectionTokenQueries tokens, SessionQueries sessions, DesktopDisplays displays,
                        AuditedCommands commands, MeterRegistry meters, ConnectProperties properties,
-                       RolloutQueries rollouts) {
+                       RolloutQueries rollouts, RecordingStarter recordings) {
         this.rollouts = rollouts;
+        this.recordings = recordings;
         this.tokens = tokens;
         this.sessions = sessions;
         this.displays = displays;
@@ -80,8 +84,10 @@ class ConnectionRedeemer {
         count("REDEEMED");
         log.info("Gateway {} redeemed token {} of session {} ({}) for client {}", request.gatewayId(), token.tokenId(),
                 accepted.sessionId(), accepted.user(), request.clientAddress());
+        String recordingName = recordings.startFor(accepted.sessionId(), accepted.desktopId(), session.poolId(),
+                accepted.user()).orElse(null);
         return new ConnectionGrant(accepted.sessionId(), accepted.desktopId(), accepted.user(), ConnectionGrant.VNC,
-                display.host(), display.port(), display.password(), resume.value(), connection.value());
+                display.host(), display.port(), display.password(), resume.value(), connection.value(), recordingName);
     }
 
     private RedemptionOutcome send(RedeemRequest request, SessionView session, String hash, boolean desktopAvailable,

@@ -21,6 +21,7 @@ import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.pool.api.OpenPoolRolloutCommand;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
+import org.openvdi.broker.pool.api.PoolRecordingChangedEvent;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
@@ -44,6 +45,7 @@ class DesktopPool {
     private Set<String> groups = new HashSet<>();
     private int templateVersion;
     private UUID activeRollout;
+    private boolean recording;
 
     DesktopPool() {
     }
@@ -53,7 +55,7 @@ class DesktopPool {
         checkSizes(command.minSpare(), command.maxSize());
         apply(new PoolCreatedEvent(command.poolId(), command.name(), command.templateId(), command.templateVersion(),
                 command.type(), command.powerPolicy(), command.minSpare(), command.maxSize(),
-                Set.copyOf(command.entitledUsers()), Set.copyOf(command.entitledGroups()), user));
+                Set.copyOf(command.entitledUsers()), Set.copyOf(command.entitledGroups()), user, command.recording()));
     }
 
     @CommandHandler
@@ -63,13 +65,17 @@ class DesktopPool {
                 command.powerPolicy(), user));
         diff(USER, users, command.entitledUsers(), user);
         diff(GROUP, groups, Set.copyOf(command.entitledGroups()), user);
+        if (command.recording() != recording) {
+            apply(new PoolRecordingChangedEvent(poolId, command.recording(), user));
+        }
     }
 
     @CommandHandler
     void handle(ChangePoolCommand command, @MetaDataValue("user") String user) {
         handle(new ReconfigurePoolCommand(poolId, or(command.name(), name), or(command.minSpare(), minSpare),
                 or(command.maxSize(), maxSize), or(command.powerPolicy(), powerPolicy),
-                Set.copyOf(or(command.entitledUsers(), users)), Set.copyOf(or(command.entitledGroups(), groups))), user);
+                Set.copyOf(or(command.entitledUsers(), users)), Set.copyOf(or(command.entitledGroups(), groups)),
+                or(command.recording(), recording)), user);
     }
 
     private static <T> T or(T changed, T current) {
@@ -135,6 +141,12 @@ class DesktopPool {
         users = new HashSet<>(event.entitledUsers());
         groups = new HashSet<>(event.entitledGroups());
         templateVersion = event.templateVersion();
+        recording = event.recording();
+    }
+
+    @EventSourcingHandler
+    void on(PoolRecordingChangedEvent event) {
+        recording = event.recording();
     }
 
     @EventSourcingHandler

@@ -72,16 +72,21 @@ class PoolController {
                              @Min(0) @Max(10000) int minSpare,
                              @Min(1) @Max(10000) int maxSize,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
-                             @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
+                             @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
+                             Boolean recording) {
     }
 
-    /** A pool's whole settings: {@code PUT} replaces them all, so every field is required. */
+    /**
+     * A pool's whole settings: {@code PUT} replaces them all, so every field is required except {@code recording},
+     * which is off when left out.
+     */
     record ReconfigurePoolRequest(@NotBlank @DisplayText String name,
                                   @NotNull PowerPolicy powerPolicy,
                                   @NotNull @Min(0) @Max(10000) Integer minSpare,
                                   @NotNull @Min(1) @Max(10000) Integer maxSize,
                                   @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
-                                  @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
+                                  @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
+                                  Boolean recording) {
     }
 
     /**
@@ -93,7 +98,8 @@ class PoolController {
                              @Min(0) @Max(10000) Integer minSpare,
                              @Min(1) @Max(10000) Integer maxSize,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
-                             @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups) {
+                             @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
+                             Boolean recording) {
     }
 
     @PostMapping
@@ -121,7 +127,8 @@ class PoolController {
         }
         commands.send(new CreatePoolCommand(id, request.name(), template.id(), version, request.type(),
                 powerPolicy(request.powerPolicy()), request.minSpare(), request.maxSize(),
-                orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups())), who.getName());
+                orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups()), Boolean.TRUE.equals(request.recording())),
+                who.getName());
     }
 
     @PutMapping("/{id}")
@@ -131,8 +138,8 @@ class PoolController {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
         }
         commands.send(new ReconfigurePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
-                request.powerPolicy(), Set.copyOf(request.entitledUsers()), Set.copyOf(request.entitledGroups())),
-                who.getName());
+                request.powerPolicy(), Set.copyOf(request.entitledUsers()), Set.copyOf(request.entitledGroups()),
+                Boolean.TRUE.equals(request.recording())), who.getName());
         return pools.find(id).orElseThrow();
     }
 
@@ -147,7 +154,8 @@ class PoolController {
             return pool;
         }
         commands.send(new ChangePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
-                request.powerPolicy(), copyOrNull(request.entitledUsers()), copyOrNull(request.entitledGroups())),
+                request.powerPolicy(), copyOrNull(request.entitledUsers()), copyOrNull(request.entitledGroups()),
+                request.recording()),
                 who.getName());
         return pools.find(id).orElseThrow();
     }

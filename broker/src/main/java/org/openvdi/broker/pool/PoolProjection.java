@@ -11,6 +11,7 @@ import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
 import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
+import org.openvdi.broker.pool.api.PoolRecordingChangedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
 import org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent;
@@ -32,10 +33,11 @@ class PoolProjection {
     void on(PoolCreatedEvent e, @Timestamp Instant at) {
         jdbc.sql("""
                 INSERT INTO pool_view (id, name, template_id, template_version, type, power_policy, min_spare, max_size,
-                                       entitled_users, entitled_groups, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                       entitled_users, entitled_groups, recording, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(e.poolId(), e.name(), e.templateId(), e.templateVersion(), e.type().name(), e.powerPolicy().name(),
-                        e.minSpare(), e.maxSize(), sorted(e.entitledUsers()), sorted(e.entitledGroups()), utc(at), utc(at))
+                        e.minSpare(), e.maxSize(), sorted(e.entitledUsers()), sorted(e.entitledGroups()), e.recording(),
+                        utc(at), utc(at))
                 .update();
     }
 
@@ -44,6 +46,12 @@ class PoolProjection {
         jdbc.sql("UPDATE pool_view SET name = ?, min_spare = ?, max_size = ?, power_policy = ?, updated_at = ? WHERE id = ?")
                 .params(e.name(), e.minSpare(), e.maxSize(), e.powerPolicy().name(), utc(at), e.poolId())
                 .update();
+    }
+
+    @EventHandler
+    void on(PoolRecordingChangedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE pool_view SET recording = ?, updated_at = ? WHERE id = ?")
+                .params(e.recording(), utc(at), e.poolId()).update();
     }
 
     @EventHandler

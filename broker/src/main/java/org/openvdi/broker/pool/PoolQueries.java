@@ -63,6 +63,12 @@ public class PoolQueries implements PersistentPools {
                         rs.getInt("template_version"), rs.getObject("active_rollout_id", UUID.class))).list();
     }
 
+    /** Whether connections to the pool's desktops are recorded; false for a pool this broker does not know. */
+    public boolean records(UUID poolId) {
+        return jdbc.sql("SELECT recording FROM pool_view WHERE id = ?").param(poolId).query(Boolean.class).optional()
+                .orElse(false);
+    }
+
     public boolean nameTaken(String name, UUID except) {
         return jdbc.sql("SELECT count(*) FROM pool_view WHERE name = ? AND id <> ?").params(name, except)
                 .query(Long.class).single() > 0;
@@ -74,7 +80,7 @@ public class PoolQueries implements PersistentPools {
                 PowerPolicy.valueOf(rs.getString("power_policy")), rs.getInt("min_spare"), rs.getInt("max_size"),
                 strings(rs.getArray("entitled_users")), strings(rs.getArray("entitled_groups")), counts.desktops(),
                 counts.readySpares(), counts.provisioning(), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("recording"));
     }
 
     private static Set<String> strings(Array array) throws SQLException {

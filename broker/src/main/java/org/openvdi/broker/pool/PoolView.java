@@ -8,10 +8,15 @@ import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.security.CurrentUser;
 
-/** A pool with its current desktop counts. */
+/**
+ * A pool with its current desktop counts.
+ *
+ * @param recording whether connections to the pool's desktops are recorded
+ */
 public record PoolView(UUID id, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy,
                        int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups,
-                       int desktops, int readySpares, int provisioning, Instant createdAt, Instant updatedAt) {
+                       int desktops, int readySpares, int provisioning, Instant createdAt, Instant updatedAt,
+                       boolean recording) {
 
     public boolean entitles(CurrentUser user) {
         return entitledUsers.contains(user.name()) || user.groups().stream().anyMatch(entitledGroups::contains);
@@ -28,6 +33,6 @@ public record PoolView(UUID id, String name, UUID templateId, int templateVersio
         Set<String> users = entitledUsers.contains(user.name()) ? Set.of(user.name()) : Set.of();
         Set<String> groups = user.groups().stream().filter(entitledGroups::contains).collect(Collectors.toUnmodifiableSet());
         return new PoolView(id, name, templateId, templateVersion, type, powerPolicy, minSpare, maxSize, users, groups,
-                desktops, readySpares, provisioning, createdAt, updatedAt);
+                desktops, readySpares, provisioning, createdAt, updatedAt, recording);
     }
 }

@@ -125,6 +125,7 @@ class SecurityConfiguration {
                                 "/api/audit/security/**", "/api/audit/changes/**").hasRole("AUDITOR")
                         .requestMatchers("/audit", "/audit.html").hasRole("AUDITOR")
                         .requestMatchers("/api/events/**", "/api/audit/**").hasAnyRole("ADMIN", "AUDITOR")
+                        .requestMatchers("/api/recordings", "/api/recordings/**", "/recordings.html").hasRole("AUDITOR")
                         .requestMatchers(HttpMethod.GET, "/api/hosts/**", "/api/templates/**", "/api/desktops/**")
                         .hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, "/api/pools/**", "/api/sessions/**")

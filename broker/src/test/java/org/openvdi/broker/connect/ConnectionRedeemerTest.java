@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.openvdi.broker.desktop.api.DesktopAssignedEvent;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.recording.RecordingStarter;
 import org.openvdi.broker.session.ConnectProperties;
 import org.openvdi.broker.session.ConnectionToken;
 import org.openvdi.broker.session.SessionAggregates;
@@ -61,7 +62,7 @@ class ConnectionRedeemerTest {
         gateway = sessions.commandGateway();
         harness = ProcessHarness.start(Map.of(CommandGateway.class, gateway, ConnectProperties.class,
                 new ConnectProperties(Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(5))),
-                ConnectionRedeemer.class, DesktopDisplays.class);
+                ConnectionRedeemer.class, DesktopDisplays.class, RecordingStarter.class);
         redeemer = harness.bean(ConnectionRedeemer.class);
     }
 

@@ -20,6 +20,7 @@ import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
 import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
+import org.openvdi.broker.pool.api.PoolRecordingChangedEvent;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
@@ -53,6 +54,47 @@ class DesktopPoolTest {
 
     private static PoolReconfiguredEvent reconfigured(String by) {
         return new PoolReconfiguredEvent(POOL, "Office", 2, 10, PowerPolicy.KEEP_RUNNING, by);
+    }
+
+    // --- recording ---
+
+    @Test
+    void givenNoPool_whenCreatedRecording_thenPoolCreatedThatRecords() {
+        fixture.givenNoPriorActivity()
+                .when(new CreatePoolCommand(POOL, "Office", TEMPLATE, 1, PoolType.FLOATING, PowerPolicy.KEEP_RUNNING, 2,
+                        10, Set.of("alice", "bob"), Set.of("staff"), true), ADMIN)
+                .expectEvents(new PoolCreatedEvent(POOL, "Office", TEMPLATE, 1, PoolType.FLOATING,
+                        PowerPolicy.KEEP_RUNNING, 2, 10, Set.of("alice", "bob"), Set.of("staff"), "admin", true));
+    }
+
+    @Test
+    void givenPoolThatDoesNotRecord_whenPatchedToRecord_thenRecordingChangedByTheAdminAndNothingElse() {
+        fixture.given(CREATED)
+                .when(new ChangePoolCommand(POOL, null, null, null, null, null, null, true), ADMIN)
+                .expectEvents(reconfigured("admin"), new PoolRecordingChangedEvent(POOL, true, "admin"));
+    }
+
+    @Test
+    void givenPoolThatRecords_whenPatchedWithoutRecording_thenItKeepsRecording() {
+        fixture.given(CREATED, new PoolRecordingChangedEvent(POOL, true, "admin"))
+                .when(new ChangePoolCommand(POOL, null, 2, null, null, null, null), ADMIN)
+                .expectEvents(reconfigured("admin"));
+    }
+
+    @Test
+    void givenPoolThatRecords_whenReplacedWithoutRecording_thenRecordingOff() {
+        fixture.given(new PoolCreatedEvent(POOL, "Office", TEMPLATE, 1, PoolType.FLOATING, PowerPolicy.KEEP_RUNNING, 2,
+                        10, Set.of("alice", "bob"), Set.of("staff"), "admin", true))
+                .when(reconfigure(Set.of("alice", "bob"), Set.of("staff")), Map.of("user", "ops"))
+                .expectEvents(reconfigured("ops"), new PoolRecordingChangedEvent(POOL, false, "ops"));
+    }
+
+    @Test
+    void givenPoolThatRecords_whenReplacedStillRecording_thenNoRecordingEvent() {
+        fixture.given(CREATED, new PoolRecordingChangedEvent(POOL, true, "admin"))
+                .when(new ReconfigurePoolCommand(POOL, "Office", 2, 10, PowerPolicy.KEEP_RUNNING, Set.of("alice", "bob"),
+                        Set.of("staff"), true), ADMIN)
+                .expectEvents(reconfigured("admin"));
     }
 
     // --- create ---

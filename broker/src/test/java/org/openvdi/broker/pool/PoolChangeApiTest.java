@@ -242,4 +242,52 @@ class PoolChangeApiTest {
         assertThat(jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype LIKE '%PoolReconfiguredEvent'")
                 .param(pool).query(Long.class).single()).isEqualTo(50);
     }
+
+    long recordingChanges() {
+        return jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype LIKE "
+                + "'%PoolRecordingChangedEvent'").param(pool).query(Long.class).single();
+    }
+
+    @Test
+    void givenPool_whenRecordingIsPatchedOnThenPutWithoutIt_thenOnThenOffEachAnEventAndInvalidValuesRefused() {
+        assertThat(current().get("recording").asBoolean()).as("a new pool does not record").isFalse();
+
+        Answer on = admin.patch("/api/pools/" + pool, "{\"recording\":true}");
+        Answer again = admin.patch("/api/pools/" + pool, "{\"recording\":true}");
+
+        assertThat(on.status()).as(on.body()).isEqualTo(200);
+        assertThat(on.json().get("recording").asBoolean()).isTrue();
+        assertThat(again.json().get("recording").asBoolean()).isTrue();
+        assertThat(recordingChanges()).isEqualTo(1);
+        Answer minSpare = admin.patch("/api/pools/" + pool, "{\"minSpare\":1}");
+        assertThat(minSpare.json().get("recording").asBoolean()).as("a patch without it keeps it").isTrue();
+        long before = events();
+        for (String invalid : List.of("{\"recording\":null}", "{\"recording\":\"yes\"}", "{\"recording\":[true]}",
+                "{\"recording\":\"\u202etrue\"}")) {
+            assertProblem(admin.patch("/api/pools/" + pool, invalid), 400, "VALIDATION_FAILED");
+        }
+        assertThat(events()).isEqualTo(before);
+
+        Answer put = admin.put("/api/pools/" + pool, admin.write(whole()));
+
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.json().get("recording").asBoolean()).as("PUT without it: off").isFalse();
+        assertThat(recordingChanges()).isEqualTo(2);
+        Map<String, Object> recorded = whole();
+        recorded.put("recording", true);
+        assertThat(admin.put("/api/pools/" + pool, admin.write(recorded)).json().get("recording").asBoolean()).isTrue();
+    }
+
+    @Test
+    void givenNewPoolThatRecords_whenCreated_thenItRecords() throws IOException {
+        AdminScenario scenario = new AdminScenario(port);
+        String template = scenario.template("rec-" + UUID.randomUUID(), TestImages.image(UUID.randomUUID() + ".img"), 128);
+        Answer created = admin.post("/api/pools", admin.write(Map.of("name", "rec-" + UUID.randomUUID(), "templateId",
+                template, "type", "FLOATING", "minSpare", 0, "maxSize", 1, "recording", true)));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("recording").asBoolean()).isTrue();
+        assertProblem(admin.post("/api/pools", admin.write(Map.of("name", "rec-" + UUID.randomUUID(), "templateId",
+                template, "type", "FLOATING", "minSpare", 0, "maxSize", 1, "recording", "sometimes"))), 400, null);
+    }
 }

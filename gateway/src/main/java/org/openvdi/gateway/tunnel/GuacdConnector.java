@@ -24,10 +24,12 @@ class GuacdConnector {
 
     private final String guacdHost;
     private final int guacdPort;
+    private final String recordingPath;
 
     GuacdConnector(GatewaySettings settings) {
         this.guacdHost = settings.guacdHost();
         this.guacdPort = settings.guacdPort();
+        this.recordingPath = settings.recordingPath();
     }
 
     /**
@@ -40,7 +42,7 @@ class GuacdConnector {
         GuacamoleSocket socket = null;
         try {
             socket = new InetGuacamoleSocket(guacdHost, guacdPort);
-            ConfiguredGuacamoleSocket configured = new ConfiguredGuacamoleSocket(socket, configuration(grant),
+            ConfiguredGuacamoleSocket configured = new ConfiguredGuacamoleSocket(socket, configuration(grant, recordingPath),
                     clientInformation(request));
             log.debug("guacd connection {} ({}) opened for session {}", configured.getConnectionID(),
                     configured.getProtocolVersion(), grant.sessionId());
@@ -53,13 +55,23 @@ class GuacdConnector {
         }
     }
 
-    private static GuacamoleConfiguration configuration(ConnectionGrant grant) {
+    /**
+     * guacd's parameters for the grant. A recorded connection gets guacd's session recording: the broker's file name
+     * in the configured recording path, which guacd creates when it is missing; the grant's name is a plain file name
+     * (checked by {@link ConnectionGrant}), so it cannot point outside that path.
+     */
+    static GuacamoleConfiguration configuration(ConnectionGrant grant, String recordingPath) {
         GuacamoleConfiguration configuration = new GuacamoleConfiguration();
         configuration.setProtocol(grant.protocol());
         configuration.setParameter("hostname", grant.hostname());
         configuration.setParameter("port", Integer.toString(grant.port()));
         if (grant.password() != null) {
             configuration.setParameter("password", grant.password());
+        }
+        if (grant.recorded()) {
+            configuration.setParameter("recording-path", recordingPath);
+            configuration.setParameter("recording-name", grant.recordingName());
+            configuration.setParameter("create-recording-path", "true");
         }
         return configuration;
     }

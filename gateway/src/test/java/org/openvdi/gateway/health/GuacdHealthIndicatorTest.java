@@ -31,6 +31,6 @@ class GuacdHealthIndicatorTest {
     private static GuacdHealthIndicator indicator(int port) {
         return new GuacdHealthIndicator(new GatewaySettings(URI.create("http://broker"), "secret",
                 URI.create("http://portal/"), "127.0.0.1", port, "gw", "topic", Duration.ofSeconds(1),
-                Duration.ofSeconds(1)));
+                Duration.ofSeconds(1), "/var/lib/guacamole/recordings"));
     }
 }

@@ -93,7 +93,8 @@ class BrokerRedeemClientTest {
 
     private static BrokerRedeemClient client(String brokerUrl, String secret) {
         GatewaySettings settings = new GatewaySettings(URI.create(brokerUrl), secret, URI.create("http://portal/"),
-                "127.0.0.1", 4822, "gw-1", "openvdi.connections", Duration.ofSeconds(2), Duration.ofSeconds(2));
+                "127.0.0.1", 4822, "gw-1", "openvdi.connections", Duration.ofSeconds(2), Duration.ofSeconds(2),
+                "/var/lib/guacamole/recordings");
         return new BrokerRedeemClient(RestClient.builder(), new ObjectMapper(), settings);
     }
 }

@@ -34,13 +34,15 @@ public final class FakeBroker implements AutoCloseable {
     public sealed interface Answer permits Grant, Problem, Unavailable, Dropped {
     }
 
+    /** A grant; {@code recordingName} null: the connection is not recorded. */
     public record Grant(String token, UUID sessionId, UUID desktopId, String userName, String hostname, int port,
-                        String password, String resumeToken, String connectionId) implements Answer {
+                        String password, String resumeToken, String connectionId, String recordingName)
+            implements Answer {
 
-        /** What presenting this grant's resume token is granted: a new connection. */
+        /** What presenting this grant's resume token is granted: a new connection, not recorded. */
         Grant resumed() {
             return new Grant(resumeToken, sessionId, desktopId, userName, hostname, port, password, newToken(),
-                    newToken());
+                    newToken(), null);
         }
     }
 
@@ -86,8 +88,13 @@ public final class FakeBroker implements AutoCloseable {
 
     /** A fresh token (in the returned grant) that the broker will redeem once for the given display. */
     public Grant grant(String hostname, int port, String password) {
+        return recordedGrant(hostname, port, password, null);
+    }
+
+    /** Like {@link #grant}, and the broker asks for the connection to be recorded into {@code recordingName}. */
+    public Grant recordedGrant(String hostname, int port, String password, String recordingName) {
         Grant grant = new Grant(newToken(), UUID.randomUUID(), UUID.randomUUID(), "alice", hostname, port, password,
-                newToken(), newToken());
+                newToken(), newToken(), recordingName);
         answers.put(grant.token(), grant);
         return grant;
     }
@@ -187,11 +194,15 @@ public final class FakeBroker implements AutoCloseable {
 
     private static void answer(HttpExchange exchange, Answer answer) throws IOException {
         if (answer instanceof Grant grant) {
-            respond(exchange, 200, "application/json", Map.of(
+            Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of(
                     "sessionId", grant.sessionId().toString(), "desktopId", grant.desktopId().toString(),
                     "userName", grant.userName(), "protocol", "vnc", "hostname", grant.hostname(),
                     "port", grant.port(), "password", grant.password(), "resumeToken", grant.resumeToken(),
                     "connectionId", grant.connectionId()));
+            if (grant.recordingName() != null) {
+                body.put("recordingName", grant.recordingName());
+            }
+            respond(exchange, 200, "application/json", body);
         } else if (answer instanceof Problem problem) {
             respond(exchange, problem.status(), "application/problem+json", Map.of(
                     "type", "about:blank", "title", problem.code(), "status", problem.status(),

@@ -9,5 +9,12 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * merges the change into its own state, so two changes of different fields never undo each other.
  */
 public record ChangePoolCommand(@TargetAggregateIdentifier UUID poolId, String name, Integer minSpare, Integer maxSize,
-                                PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups) {
+                                PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups,
+                                Boolean recording) {
+
+    /** A change that leaves recording as it is. */
+    public ChangePoolCommand(UUID poolId, String name, Integer minSpare, Integer maxSize, PowerPolicy powerPolicy,
+                             Set<String> entitledUsers, Set<String> entitledGroups) {
+        this(poolId, name, minSpare, maxSize, powerPolicy, entitledUsers, entitledGroups, null);
+    }
 }

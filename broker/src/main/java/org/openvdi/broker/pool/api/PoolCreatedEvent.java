@@ -4,6 +4,17 @@ import java.util.Set;
 import java.util.UUID;
 import org.axonframework.serialization.Revision;
 
-@Revision("1")
-public record PoolCreatedEvent(UUID poolId, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy, int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups, String createdBy) {
+/**
+ * A pool was created.
+ *
+ * @param recording whether the gateway records every connection to the pool's desktops (revision 2; events of
+ *                  revision 1 have none and read as {@code false})
+ */
+@Revision("2")
+public record PoolCreatedEvent(UUID poolId, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy, int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups, String createdBy, boolean recording) {
+
+    /** A pool that does not record its sessions. */
+    public PoolCreatedEvent(UUID poolId, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy, int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups, String createdBy) {
+        this(poolId, name, templateId, templateVersion, type, powerPolicy, minSpare, maxSize, entitledUsers, entitledGroups, createdBy, false);
+    }
 }
