@@ -11,16 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openvdi.broker.AppProcess;
+import org.openvdi.broker.Virsh;
 import org.openvdi.broker.testsupport.BrokerHttp;
 import org.openvdi.broker.testsupport.BrokerHttp.Reply;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -63,9 +63,8 @@ class RealDisplayRedeemTest {
 
     @BeforeAll
     static void requireLibvirtdAndImage() throws Exception {
-        assumeTrue(virsh("list").exitValue() == 0, "libvirtd is not reachable at qemu:///system");
-        assumeTrue(Files.isRegularFile(tinyImage()), "no tiny desktop image at " + tinyImage());
-    }
+        assumeTrue(Virsh.reachable(), "libvirtd is not reachable at qemu:///system");
+        }
 
     @DynamicPropertySource
     static void storage(DynamicPropertyRegistry registry) {
@@ -150,7 +149,7 @@ class RealDisplayRedeemTest {
     private UUID createPool(BrokerHttp admin) throws IOException {
         Path image = WORK.resolve("images").resolve("tiny-desktop.img");
         Files.createDirectories(image.getParent());
-        Files.copy(tinyImage(), image, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(AppProcess.tinyImage(), image, StandardCopyOption.REPLACE_EXISTING);
         assertThat(admin.post("/api/hosts", Map.of("name", "real", "uri", "qemu:///system", "virtType", "QEMU",
                 "maxDesktops", 2, "storagePool", STORAGE_POOL)).status()).isEqualTo(201);
         String template = admin.post("/api/templates", Map.of("name", "tiny", "vcpus", 1, "memoryMiB", 128))
@@ -173,31 +172,8 @@ class RealDisplayRedeemTest {
         }
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 typesOf(admin.get("/api/desktops").body(), "state").stream().allMatch("DESTROYED"::equals));
-        Process list = virsh("vol-list", STORAGE_POOL);
-        for (String line : new String(list.getInputStream().readAllBytes()).lines().skip(2).toList()) {
-            String name = line.trim().split("\\s+")[0];
-            if (!name.isEmpty()) {
-                virsh("vol-delete", "--pool", STORAGE_POOL, name);
-            }
-        }
-        virsh("pool-destroy", STORAGE_POOL);
-        virsh("pool-undefine", STORAGE_POOL);
+        Virsh.removeDesktopsAndPool(List.of(), STORAGE_POOL);
     }
 
-    private static Path tinyImage() {
-        String configured = System.getenv("OPENVDI_TEST_IMAGE");
-        return configured != null ? Path.of(configured)
-                : Path.of("..", "data", "images", "tiny-desktop.img").toAbsolutePath().normalize();
-    }
 
-    private static Process virsh(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("virsh", "-c", "qemu:///system"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("virsh " + String.join(" ", args) + " did not finish");
-        }
-        return process;
-    }
 }

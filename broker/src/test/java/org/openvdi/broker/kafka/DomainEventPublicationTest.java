@@ -15,6 +15,7 @@ import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
+import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.testsupport.CloudEventTopic;
 import org.openvdi.broker.testsupport.DemoBrokerTest;
 import org.springframework.test.context.TestPropertySource;
@@ -90,7 +91,7 @@ class DomainEventPublicationTest extends DemoBrokerTest {
             published = events.awaitEvents(pool.toString(), e -> !e.isEmpty(), Duration.ofMinutes(1));
         }
 
-        assertThat(published.get(0).getType()).isEqualTo("org.openvdi.PoolCreatedEvent.v1");
+        assertThat(published.get(0).getType()).isEqualTo(DomainCloudEvents.type(PoolCreatedEvent.class));
         assertThat(published.get(0).getExtension("aggregatetype")).isEqualTo("DesktopPool");
         assertThat(published.get(0).getExtension("actor")).isEqualTo("system");
     }

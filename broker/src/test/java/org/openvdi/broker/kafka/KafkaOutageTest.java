@@ -18,6 +18,7 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.testsupport.BrokerHttp;
 import org.openvdi.broker.testsupport.CloudEventTopic;
 import org.openvdi.broker.testsupport.DemoBrokerTest;
@@ -99,7 +100,7 @@ class KafkaOutageTest {
             await().atMost(Duration.ofMinutes(2)).until(() -> alice.get("/api/sessions/" + session).body(),
                     s -> s.path("state").asText().equals("CONNECTED"));
 
-            assertThat(poolEvents.get(0).getType()).isEqualTo("org.openvdi.PoolCreatedEvent.v1");
+            assertThat(poolEvents.get(0).getType()).isEqualTo(DomainCloudEvents.type(PoolCreatedEvent.class));
             assertThat(sessionEvents).extracting(CloudEvent::getType)
                     .startsWith("org.openvdi.SessionRequestedEvent.v1", "org.openvdi.DesktopAssignedToSessionEvent.v1");
             listeners.stop();

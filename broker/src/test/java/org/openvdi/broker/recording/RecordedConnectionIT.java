@@ -14,13 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.apache.guacamole.net.InetGuacamoleSocket;
 import org.apache.guacamole.protocol.ConfiguredGuacamoleSocket;
@@ -30,6 +28,8 @@ import org.apache.guacamole.protocol.GuacamoleInstruction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openvdi.broker.AppProcess;
+import org.openvdi.broker.Virsh;
 import org.openvdi.broker.testsupport.BrokerHttp;
 import org.openvdi.broker.testsupport.BrokerHttp.Reply;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -73,8 +73,7 @@ class RecordedConnectionIT {
 
     @BeforeAll
     static void requireLibvirtdGuacdAndImage() throws Exception {
-        assumeTrue(virsh("list").exitValue() == 0, "libvirtd is not reachable at qemu:///system");
-        assumeTrue(Files.isRegularFile(tinyImage()), "no tiny desktop image at " + tinyImage());
+        assumeTrue(Virsh.reachable(), "libvirtd is not reachable at qemu:///system");
         try (Socket guacd = new Socket("127.0.0.1", 4822)) {
             assumeTrue(guacd.isConnected(), "guacd is not listening on 127.0.0.1:4822");
         } catch (IOException e) {
@@ -173,7 +172,7 @@ class RecordedConnectionIT {
     private UUID createRecordingPool(BrokerHttp admin) throws IOException {
         Path image = WORK.resolve("images").resolve("tiny-desktop.img");
         Files.createDirectories(image.getParent());
-        Files.copy(tinyImage(), image, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(AppProcess.tinyImage(), image, StandardCopyOption.REPLACE_EXISTING);
         assertThat(admin.post("/api/hosts", Map.of("name", "real", "uri", "qemu:///system", "virtType", "QEMU",
                 "maxDesktops", 2, "storagePool", STORAGE_POOL)).status()).isEqualTo(201);
         String template = admin.post("/api/templates", Map.of("name", "tiny", "vcpus", 1, "memoryMiB", 128))
@@ -198,31 +197,8 @@ class RecordedConnectionIT {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 StreamSupport.stream(admin.get("/api/desktops").body().spliterator(), false)
                         .allMatch(d -> d.path("state").asText().equals("DESTROYED")));
-        Process list = virsh("vol-list", STORAGE_POOL);
-        for (String line : new String(list.getInputStream().readAllBytes()).lines().skip(2).toList()) {
-            String volume = line.trim().split("\\s+")[0];
-            if (!volume.isEmpty()) {
-                virsh("vol-delete", "--pool", STORAGE_POOL, volume);
-            }
-        }
-        virsh("pool-destroy", STORAGE_POOL);
-        virsh("pool-undefine", STORAGE_POOL);
+        Virsh.removeDesktopsAndPool(List.of(), STORAGE_POOL);
     }
 
-    private static Path tinyImage() {
-        String configured = System.getenv("OPENVDI_TEST_IMAGE");
-        return configured != null ? Path.of(configured)
-                : Path.of("..", "data", "images", "tiny-desktop.img").toAbsolutePath().normalize();
-    }
 
-    private static Process virsh(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("virsh", "-c", "qemu:///system"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("virsh " + String.join(" ", args) + " did not finish");
-        }
-        return process;
-    }
 }
