@@ -65,14 +65,14 @@ class GatewayNoticeApiTest extends DemoBrokerTest {
     @Test
     void givenAForcedLogoffAhead_whenTheRedeemingGatewayPolls_thenItGetsTheNoticeAndOthersGetNothing() throws Exception {
         assertThat(notices(poll(GATEWAY, session, connectionId)).body()).isEmpty();
-        startForcedRollout("PT90S");
+        startForcedRollout("PT25S");
 
         JsonNode notice = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
                 .until(() -> notices(poll(GATEWAY, session, connectionId)).body(), body -> !body.isEmpty()).get(0);
 
         assertThat(notice.path("sessionId").asText()).isEqualTo(session.toString());
         assertThat(notice.path("text").asText()).isEqualTo(NOTICE);
-        assertThat(notice.path("secondsLeft").asLong()).isBetween(0L, 90L);
+        assertThat(notice.path("secondsLeft").asLong()).isBetween(0L, 25L);
         assertThat(notice.path("id").asText()).isNotBlank();
         assertThat(notices(poll("gw-other", session, connectionId)).body()).isEmpty();
         assertThat(notices(poll(GATEWAY, session, ConnectionToken.random().value())).body()).isEmpty();
@@ -152,7 +152,7 @@ class GatewayNoticeApiTest extends DemoBrokerTest {
                 Map.of("imagePath", copy.toString()));
         assertThat(published.status()).isEqualTo(201);
         Reply started = as("admin").post("/api/pools/" + demoPool() + "/rollouts", Map.of("templateVersion", 2,
-                "logoff", "FORCE_AFTER", "deadline", deadline, "noticeBefore", "PT15S", "notice", NOTICE,
+                "logoff", "FORCE_AFTER", "deadline", deadline, "noticeBefore", "PT20S", "notice", NOTICE,
                 "progressDeadline", "PT5M"));
         assertThat(started.status()).as(String.valueOf(started.body())).isEqualTo(202);
     }
