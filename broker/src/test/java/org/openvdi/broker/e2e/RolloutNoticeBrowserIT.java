@@ -56,7 +56,7 @@ class RolloutNoticeBrowserIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> admin.eventTypes(sessionId).contains("SessionConnectedEvent"));
 
         var started = admin.admin().post("/api/pools/" + pool + "/rollouts", admin.admin().write(Map.of(
-                "templateVersion", 2, "logoff", "FORCE_AFTER", "deadline", "PT60S", "noticeBefore", "PT40S",
+                "templateVersion", 2, "logoff", "FORCE_AFTER", "deadline", "PT35S", "noticeBefore", "PT30S",
                 "notice", NOTICE, "progressDeadline", "PT5M")));
         assertThat(started.status()).as(started.body()).isEqualTo(202);
 
@@ -67,7 +67,7 @@ class RolloutNoticeBrowserIT {
         assertThat(script("return window.pwned === undefined")).isEqualTo(true);
         assertThat(browser.findElement(By.id("notice-text")).getAttribute("dir")).isEqualTo("auto");
         long first = secondsLeft();
-        assertThat(first).isBetween(1L, 40L);
+        assertThat(first).isBetween(1L, 30L);
         assertThat(browser.findElement(By.id("notice-time")).getText()).startsWith("Your session will be ended in 0:");
         Files.write(work.resolve("notice.png"), desktop.screenshot());
         await().atMost(Duration.ofSeconds(5)).until(() -> secondsLeft() < first);

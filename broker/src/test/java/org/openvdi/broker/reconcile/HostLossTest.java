@@ -30,7 +30,7 @@ import org.springframework.test.context.TestPropertySource;
         "openvdi.host-uris.allow-tcp=true"})
 class HostLossTest {
 
-    private static final Duration SOON = Duration.ofSeconds(15);
+    private static final Duration SOON = Duration.ofSeconds(60);
 
     @LocalServerPort
     int port;
