@@ -49,6 +49,8 @@ public enum ErrorCode {
     POOL_FULL(503),
     DESKTOP_POWER_ON_FAILED(503),
     NO_HOST_AVAILABLE(503),
+    /** Another request changed the same thing at the same moment, and retrying did not get through; try again. */
+    BUSY(503),
     IMAGE_INVALID(400),
     IMAGE_CHECKSUM_MISMATCH(409);
 

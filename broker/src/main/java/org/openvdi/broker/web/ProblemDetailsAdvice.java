@@ -10,8 +10,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.common.lock.LockAcquisitionFailedException;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.error.LostRace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -53,6 +57,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             if (exception instanceof DuplicateKeyException || exception.getCause() instanceof DuplicateKeyException) {
                 return problem(ErrorCode.NAME_TAKEN, "A resource with that name already exists");
             }
+            if (LostRace.causes(exception)) {
+                return busy(exception);
+            }
             log.error("Command failed", exception);
             return Problems.answer(Problems.forStatus(500, "The command failed"));
         }
@@ -63,6 +70,29 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             return Problems.answer(detail);
         }
         return problem(business.code(), business.getMessage());
+    }
+
+    /**
+     * A command that kept losing the race for its aggregate (its lock here, or its next event to another broker)
+     * after the gateway's retries: nothing was changed, and the client may try again shortly.
+     */
+    @ExceptionHandler({LockAcquisitionFailedException.class, ConcurrencyException.class})
+    ResponseEntity<ProblemDetail> busy(RuntimeException exception) {
+        log.warn("Command gave up on a busy aggregate: {}", exception.toString());
+        return busyAnswer();
+    }
+
+    private static ResponseEntity<ProblemDetail> busyAnswer() {
+        ProblemDetail detail = Problems.of(ErrorCode.BUSY, "Someone else is changing the same thing; try again");
+        return ResponseEntity.status(detail.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, "1").body(detail);
+    }
+
+    /** A command that creates something under an id that another request created first. */
+    @ExceptionHandler(AggregateStreamCreationException.class)
+    ResponseEntity<ProblemDetail> createdMeanwhile(AggregateStreamCreationException exception) {
+        log.debug("Created meanwhile", exception);
+        return problem(ErrorCode.ILLEGAL_STATE, "It was created meanwhile by another request");
     }
 
     /** A command to something deleted meanwhile (another request got there first). */

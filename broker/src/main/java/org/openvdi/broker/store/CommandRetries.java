@@ -1,0 +1,78 @@
+package org.openvdi.broker.store;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.commandhandling.gateway.RetryScheduler;
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
+import org.openvdi.broker.error.LostRace;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Commands that lost the race for their aggregate ({@link LostRace}) are sent again, so the user's request does not
+ * fail for it: {@code openvdi.commands.retries} times at most, after a pause that starts at
+ * {@code openvdi.commands.retry-backoff} and doubles each time. A retry loads the aggregate again, with the other
+ * writer's event, and decides anew.
+ * Every other failure, business refusals included, is answered at once: retrying would only repeat it, or repeat a
+ * side effect. After the last retry the failure reaches the caller, and the web layer answers 503 with Retry-After.
+ */
+@Configuration(proxyBeanMethods = false)
+class CommandRetries implements DisposableBean {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    /** Not a bean: Spring would take a ScheduledExecutorService bean for every {@code @Scheduled} task. */
+    private final ScheduledExecutorService retryExecutor = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "command-retry");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    @Bean
+    RetryScheduler commandRetryScheduler(@Value("${openvdi.commands.retries:4}") int retries,
+                                         @Value("${openvdi.commands.retry-backoff:25ms}") Duration backoff) {
+        return (command, failure, failures, dispatch) -> {
+            int failed = failures.size();
+            if (!LostRace.causes(failure) || failed > retries) {
+                return false;
+            }
+            long pause = backoff.toMillis() << Math.min(failed - 1, 10);
+            try {
+                retryExecutor.schedule(dispatch, pause, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (RejectedExecutionException shuttingDown) {
+                return false;
+            }
+        };
+    }
+
+    /**
+     * Tells Axon that PostgreSQL refused an event for its aggregate's sequence number (SQL state 23505, unique
+     * violation), so that Axon reports a {@link org.axonframework.modelling.command.ConcurrencyException} the retries
+     * act on. Axon's default for JDBC only recognises {@code SQLIntegrityConstraintViolationException}, which the
+     * PostgreSQL driver never throws: a conflict was an {@code EventStoreException} and failed the request.
+     */
+    @Bean
+    PersistenceExceptionResolver persistenceExceptionResolver() {
+        return new SQLStateResolver(UNIQUE_VIOLATION);
+    }
+
+    @Bean
+    CommandGateway commandGateway(CommandBus commandBus, RetryScheduler commandRetryScheduler) {
+        return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(commandRetryScheduler).build();
+    }
+
+    @Override
+    public void destroy() {
+        retryExecutor.shutdownNow();
+    }
+}
