@@ -86,8 +86,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, PublicUrl publicUrl, SessionCookiePolicy cookies)
-            throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, PublicUrl publicUrl, SessionCookiePolicy cookies,
+                                           BearerTokens bearerTokens, UserDirectory users) throws Exception {
         CsrfTokenRequestAttributeHandler csrfHandler = new CsrfTokenRequestAttributeHandler();
         csrfHandler.setCsrfRequestAttributeName(null);
         CookieCsrfTokenRepository csrfCookie = CookieCsrfTokenRepository.withHttpOnlyFalse();
@@ -110,7 +110,7 @@ class SecurityConfiguration {
         };
         http.csrf(csrf -> csrf.csrfTokenRepository(csrfCookie)
                         .csrfTokenRequestHandler(csrfHandler)
-                        .ignoringRequestMatchers(SecurityConfiguration::basicWithoutSession))
+                        .ignoringRequestMatchers(SecurityConfiguration::apiClientWithoutSession))
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
@@ -131,6 +131,7 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/api/pools/**", "/api/sessions/**")
                         .hasAnyRole("ADMIN", "AUDITOR", "EMPLOYEE")
                         .requestMatchers("/api/sessions/**").hasAnyRole("ADMIN", "EMPLOYEE")
+                        .requestMatchers("/api/tokens", "/api/tokens/**").hasAnyRole("ADMIN", "AUDITOR", "EMPLOYEE")
                         .requestMatchers("/api/**").hasRole("ADMIN")
                         .requestMatchers("/admin", "/admin.html", "/admin/**").hasAnyRole("ADMIN", "AUDITOR")
                         .anyRequest().authenticated())
@@ -148,14 +149,19 @@ class SecurityConfiguration {
                 .exceptionHandling(ex -> ex
                         .defaultAuthenticationEntryPointFor(unauthenticated, API)
                         .defaultAccessDeniedHandlerFor(denied, API));
+        http.addFilterBefore(new BearerTokenFilter(bearerTokens, users, problems), BasicAuthenticationFilter.class);
         http.addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class);
         http.addFilterBefore(new CrossSiteWriteFilter(problems, publicUrl), AuthorizationFilter.class);
         return http.build();
     }
 
-    /** Basic credentials and no session: an API client, which may write without a CSRF token. */
-    private static boolean basicWithoutSession(HttpServletRequest request) {
-        return BasicCredentials.present(request) && request.getRequestedSessionId() == null;
+    /**
+     * Basic credentials or an API token, and no session: an API client, which may write without a CSRF token (a
+     * browser never adds either to a cross-site request by itself).
+     */
+    private static boolean apiClientWithoutSession(HttpServletRequest request) {
+        return (BasicCredentials.present(request) || BearerTokenFilter.present(request))
+                && request.getRequestedSessionId() == null;
     }
 
     private static boolean signedIn() {

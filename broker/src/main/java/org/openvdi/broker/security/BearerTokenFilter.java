@@ -1,0 +1,82 @@
+package org.openvdi.broker.security;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.openvdi.broker.error.ErrorCode;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Signs in a request that presents an API token ({@code Authorization: Bearer <token>}) as the token's user, with the
+ * user's roles as they are now: one indexed lookup, no password hash. A request with a token that is malformed,
+ * unknown, expired or revoked, or whose user no longer exists, gets 401 and goes no further. Requests without a
+ * Bearer header pass on untouched.
+ */
+final class BearerTokenFilter extends OncePerRequestFilter {
+
+    private static final Pattern BEARER = Pattern.compile("(?i)Bearer[ \\t]+(\\S{1,200})[ \\t]*");
+
+    private final BearerTokens tokens;
+    private final UserDirectory users;
+    private final SecurityProblems problems;
+
+    BearerTokenFilter(BearerTokens tokens, UserDirectory users, SecurityProblems problems) {
+        this.tokens = tokens;
+        this.users = users;
+        this.problems = problems;
+    }
+
+    /** Whether the request presents a Bearer token (well-formed or not). */
+    static boolean present(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer", 0, 6);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!present(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        var token = BEARER.matcher(request.getHeader("Authorization"));
+        Optional<BearerTokens.Holder> holder = token.matches() ? tokens.holderOf(token.group(1)) : Optional.empty();
+        Optional<UserDetails> user = holder.flatMap(h -> userNamed(h.user()));
+        if (user.isEmpty()) {
+            problems.write(response, ErrorCode.UNAUTHENTICATED, "The API token is unknown, expired or revoked");
+            return;
+        }
+        UsernamePasswordAuthenticationToken signedIn = UsernamePasswordAuthenticationToken.authenticated(
+                user.get().getUsername(), null, user.get().getAuthorities());
+        signedIn.setDetails(new TokenAuthenticated(holder.get().tokenId()));
+        SecurityContext context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(signedIn);
+        SecurityContextHolder.setContext(context);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    private Optional<UserDetails> userNamed(String name) {
+        if (UserDirectory.GATEWAY_USER.equals(name)) {
+            return Optional.empty();
+        }
+        try {
+            UserDetails details = users.loadUserByUsername(name);
+            return details.isEnabled() && details.isAccountNonLocked() ? Optional.of(details) : Optional.empty();
+        } catch (UsernameNotFoundException gone) {
+            return Optional.empty();
+        }
+    }
+}
