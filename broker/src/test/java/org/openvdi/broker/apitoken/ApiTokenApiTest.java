@@ -2,13 +2,7 @@ package org.openvdi.broker.apitoken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.BrokerTest;
 import org.openvdi.broker.testsupport.Concurrently;
+import org.openvdi.broker.testsupport.RawAuthorization;
 import org.openvdi.broker.testsupport.WebClient;
 import org.openvdi.broker.testsupport.WebClient.Answer;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -148,22 +143,8 @@ class ApiTokenApiTest {
                 "text/plain", "{}"), 415);
     }
 
-    /** A GET /api/me with this exact Authorization header (bytes as UTF-8) over a socket; the status code. */
     private int rawGet(String authorization) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET /api/me HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + authorization
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-                head.write(b);
-            }
-            return Integer.parseInt(head.toString(StandardCharsets.US_ASCII).split(" ")[1]);
-        }
+        return RawAuthorization.status(port, "127.0.0.1", authorization);
     }
 
     @Test

@@ -2,14 +2,8 @@ package org.openvdi.broker.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.CookieManager;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.ApiClient.Answer;
 import org.openvdi.broker.BrokerTest;
+import org.openvdi.broker.testsupport.RawAuthorization;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -171,23 +166,8 @@ class SignInThrottleTest {
         return Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A GET /api/me with this exact Authorization header value over a socket bound to the given loopback address. */
     private int authorizationFrom(String localAddress, String authorization) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET /api/me HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + authorization
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-                head.write(b);
-            }
-            return Integer.parseInt(head.toString(StandardCharsets.US_ASCII).split(" ")[1]);
-        }
+        return RawAuthorization.status(port, localAddress, authorization);
     }
 
     private long retryAfter(String user, String password) {
