@@ -1,14 +1,11 @@
 package org.openvdi.gateway.redeem;
 
-import java.net.http.HttpClient;
 import java.util.List;
 import org.openvdi.contract.NoticePoll;
 import org.openvdi.contract.SessionNotice;
 import org.openvdi.gateway.GatewaySettings;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.BufferingClientHttpRequestFactory;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -29,17 +26,7 @@ public class BrokerNoticeClient {
     private final String gatewayId;
 
     public BrokerNoticeClient(RestClient.Builder builder, GatewaySettings settings) {
-        HttpClient httpClient = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.brokerTimeout())
-                .build();
-        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
-        requestFactory.setReadTimeout(settings.brokerTimeout());
-        this.restClient = builder
-                .baseUrl(settings.brokerUrl().toString())
-                .requestFactory(new BufferingClientHttpRequestFactory(requestFactory))
-                .defaultHeaders(headers -> headers.setBasicAuth("gateway", settings.brokerSecret()))
-                .build();
+        this.restClient = BrokerRestClients.forBroker(builder, settings);
         this.gatewayId = settings.gatewayId();
     }
 

@@ -2,15 +2,12 @@ package org.openvdi.gateway.redeem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import org.openvdi.contract.ConnectionGrant;
 import org.openvdi.contract.RedeemRequest;
 import org.openvdi.gateway.GatewaySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.BufferingClientHttpRequestFactory;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
@@ -34,18 +31,7 @@ public class BrokerRedeemClient {
     private final String gatewayId;
 
     public BrokerRedeemClient(RestClient.Builder builder, ObjectMapper objectMapper, GatewaySettings settings) {
-        HttpClient httpClient = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.brokerTimeout())
-                .build();
-        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
-        requestFactory.setReadTimeout(settings.brokerTimeout());
-        this.restClient = builder
-                .baseUrl(settings.brokerUrl().toString())
-                // buffered, so the small JSON body goes out with a Content-Length rather than chunked
-                .requestFactory(new BufferingClientHttpRequestFactory(requestFactory))
-                .defaultHeaders(headers -> headers.setBasicAuth("gateway", settings.brokerSecret()))
-                .build();
+        this.restClient = BrokerRestClients.forBroker(builder, settings);
         this.objectMapper = objectMapper;
         this.gatewayId = settings.gatewayId();
     }
