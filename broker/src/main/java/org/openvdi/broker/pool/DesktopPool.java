@@ -60,8 +60,7 @@ class DesktopPool {
 
     @CommandHandler
     DesktopPool(CreatePoolCommand command, @MetaDataValue("user") String user) {
-        SparePolicy spares = orStatic(command.sparePolicy(), command.minSpare());
-        checkSizes(spares.baseline(), command.maxSize());
+        SparePolicy spares = orStatic(command.sparePolicy(), command.minSpare(), command.maxSize());
         apply(new PoolCreatedEvent(command.poolId(), command.name(), command.templateId(), command.templateVersion(),
                 command.type(), command.powerPolicy(), spares.baseline(), command.maxSize(),
                 Set.copyOf(command.entitledUsers()), Set.copyOf(command.entitledGroups()), user, command.recording(),
@@ -70,8 +69,7 @@ class DesktopPool {
 
     @CommandHandler
     void handle(ReconfigurePoolCommand command, @MetaDataValue("user") String user) {
-        SparePolicy spares = orStatic(command.sparePolicy(), command.minSpare());
-        checkSizes(spares.baseline(), command.maxSize());
+        SparePolicy spares = orStatic(command.sparePolicy(), command.minSpare(), command.maxSize());
         apply(new PoolReconfiguredEvent(poolId, command.name(), spares.baseline(), command.maxSize(),
                 command.powerPolicy(), user, spares));
         diff(USER, users, command.entitledUsers(), user);
@@ -91,7 +89,7 @@ class DesktopPool {
                 throw new BrokerException(ErrorCode.SPARE_POLICY_INVALID, "minSpare only sets a STATIC spare policy;"
                         + " this pool's is " + sparePolicy.kind() + ": change sparePolicy instead", "minSpare");
             }
-            spares = new SparePolicy.Static(command.minSpare());
+            spares = orStatic(null, command.minSpare(), or(command.maxSize(), maxSize));
         }
         handle(new ReconfigurePoolCommand(poolId, or(command.name(), name), spares.baseline(),
                 or(command.maxSize(), maxSize), or(command.powerPolicy(), powerPolicy),
@@ -110,8 +108,18 @@ class DesktopPool {
                 command.forecastOnly()));
     }
 
-    private static SparePolicy orStatic(SparePolicy policy, int minSpare) {
-        return policy != null ? policy : new SparePolicy.Static(minSpare);
+    /** The policy, or {@code STATIC(minSpare)} without one; its baseline within the pool's sizes. */
+    private static SparePolicy orStatic(SparePolicy policy, int minSpare, int maxSize) {
+        if (policy != null) {
+            checkSizes(policy.baseline(), maxSize);
+            return policy;
+        }
+        checkSizes(minSpare, maxSize);
+        try {
+            return new SparePolicy.Static(minSpare);
+        } catch (IllegalArgumentException e) {
+            throw new BrokerException(ErrorCode.POOL_SIZE_INVALID, e.getMessage());
+        }
     }
 
     private static <T> T or(T changed, T current) {
