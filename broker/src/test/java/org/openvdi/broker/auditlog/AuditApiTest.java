@@ -270,6 +270,26 @@ class AuditApiTest {
     }
 
     @Test
+    void givenTheRawEventHistory_whenAnAuditorOrAnAdminReadsIt_thenEachReadIsAnAuditEvent() {
+        long audreyBefore = reads("audrey");
+        long adminBefore = reads("admin");
+
+        Answer history = audrey.get("/api/events?aggregateId=" + estate.poolId());
+        new ApiClient(port, "admin", "demo").get("/api/events?aggregateId=" + estate.poolId());
+        new ApiClient(port, "alice", "demo").get("/api/events?aggregateId=" + estate.poolId());
+
+        assertThat(history.status()).isEqualTo(200);
+        assertThat(history.json()).hasSize(3);
+        assertThat(reads("audrey")).isEqualTo(audreyBefore + 1);
+        assertThat(reads("admin")).isEqualTo(adminBefore + 1);
+        assertThat(reads("alice")).as("a refused read reads nothing").isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM domainevententry WHERE payloadtype = ? AND convert_from(payload, 'UTF8')"
+                        + " LIKE ? AND convert_from(payload, 'UTF8') LIKE ?").param(AuditDataReadEvent.class.getName())
+                .param("%\"what\":\"EVENTS\"%").param("%" + estate.poolId() + "%").query(Long.class).single())
+                .isEqualTo(2);
+    }
+
+    @Test
     void givenAnotherSite_whenItAsksTheBrowserToRebuildOrRead_thenWritesRefused() {
         WebClient browser = new WebClient(port);
         Map<String, String> evil = Map.of("Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site",

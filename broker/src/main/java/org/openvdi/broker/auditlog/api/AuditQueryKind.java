@@ -4,5 +4,7 @@ package org.openvdi.broker.auditlog.api;
 public enum AuditQueryKind {
     SESSIONS, HOLDERS, CHANGES, USER_IMAGES, SECURITY, REBUILD,
     /** A session's recordings, or one recording's facts (playing one is a RecordingPlayedEvent). */
-    RECORDINGS
+    RECORDINGS,
+    /** The raw event history of one aggregate ({@code /api/events}). */
+    EVENTS
 }
