@@ -106,6 +106,7 @@ async function refresh() {
 async function start() {
   me = await api('GET', '/api/me');
   document.getElementById('who').textContent = `${me.name} (${me.roles.join(', ')})`;
+  document.getElementById('audit-link').hidden = !me.roles.includes('AUDITOR');
   document.getElementById('sign-out').addEventListener('click', signOut);
   document.getElementById('history-form').addEventListener('submit', e => {
     e.preventDefault();

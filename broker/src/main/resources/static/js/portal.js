@@ -119,7 +119,13 @@ async function refresh() {
 async function start() {
   const me = await api('GET', '/api/me');
   document.getElementById('who').textContent = me.name;
+  if (me.roles.includes('AUDITOR') && !me.roles.includes('EMPLOYEE')) {
+    // an auditor has no desktops here: their page is the audit page
+    location.replace('/audit');
+    return;
+  }
   document.getElementById('admin-link').hidden = !(me.roles.includes('ADMIN') || me.roles.includes('AUDITOR'));
+  document.getElementById('audit-link').hidden = !me.roles.includes('AUDITOR');
   document.getElementById('sign-out').addEventListener('click', signOut);
   await refresh();
   setInterval(refresh, 3000);

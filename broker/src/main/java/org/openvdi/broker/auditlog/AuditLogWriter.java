@@ -18,6 +18,8 @@ import org.openvdi.broker.desktop.api.DesktopRecomposedEvent;
 import org.openvdi.broker.desktop.api.DesktopReleasedEvent;
 import org.openvdi.broker.integrity.api.EventChainVerifiedEvent;
 import org.openvdi.broker.limits.api.SignInThrottledEvent;
+import org.openvdi.broker.recording.api.RecordingPlayedEvent;
+import org.openvdi.broker.recording.api.RecordingStoredEvent;
 import org.openvdi.broker.session.api.ConnectionTokenRedeemedEvent;
 import org.openvdi.broker.session.api.ConnectionTokenRejectedEvent;
 import org.openvdi.broker.session.api.DesktopAssignedToSessionEvent;
@@ -118,6 +120,11 @@ class AuditLogWriter {
             jdbc.sql("INSERT INTO " + t.image() + " (template_id, version, sha256) VALUES (?, ?, ?)"
                             + " ON CONFLICT (template_id, version) DO NOTHING")
                     .params(e.templateId(), e.version(), e.sha256()).update();
+        } else if (payload instanceof RecordingStoredEvent e) {
+            jdbc.sql("UPDATE " + t.session() + " SET recording_url = ? WHERE session_id = ? AND recording_url IS NULL")
+                    .params(recordingUrl(e.sessionId()), e.sessionId()).update();
+        } else if (payload instanceof RecordingPlayedEvent e) {
+            security(event, SecurityEventKind.RECORDING_PLAYED, e.auditor(), e.clientAddress());
         } else if (payload instanceof ConnectionTokenRejectedEvent e) {
             security(event, SecurityEventKind.TOKEN_REFUSED, actor, e.clientAddress());
         } else if (payload instanceof SignInThrottledEvent e) {
@@ -129,6 +136,15 @@ class AuditLogWriter {
         } else if (payload instanceof AuditDataReadEvent e) {
             security(event, SecurityEventKind.AUDIT_DATA_READ, e.reader(), null);
         }
+    }
+
+    /**
+     * The link from a session's history to its recordings: the player's list of the session's recordings (a session
+     * has one per recorded connection). Set when the first of them is stored; it stays after a deletion, and the list
+     * then says who deleted it and when.
+     */
+    static String recordingUrl(UUID sessionId) {
+        return "/recordings.html?sessionId=" + sessionId;
     }
 
     private void closeHolders(UUID desktopId, Instant at) {

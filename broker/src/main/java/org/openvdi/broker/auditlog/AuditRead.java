@@ -10,7 +10,10 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.openvdi.broker.auditlog.api.AuditDataReadEvent;
+import org.openvdi.broker.auditlog.api.AuditQueryKind;
+import org.openvdi.broker.auditlog.api.AuditReadFormat;
 import org.openvdi.broker.auditlog.api.RecordAuditReadCommand;
+import org.openvdi.broker.recording.api.RecordRecordingsReadCommand;
 
 /** One read of audit data, so that reading the audit trail is itself in it. Recording the same read again is a no-op. */
 @Aggregate
@@ -28,6 +31,16 @@ class AuditRead {
         if (readId == null) {
             apply(new AuditDataReadEvent(command.readId(), command.reader(), command.what(), command.filters(),
                     command.format(), command.count()));
+        }
+    }
+
+    /** The recordings' data, read through their own API (which cannot depend on the audit log): a read like any other. */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    void handle(RecordRecordingsReadCommand command) {
+        if (readId == null) {
+            apply(new AuditDataReadEvent(command.readId(), command.reader(), AuditQueryKind.RECORDINGS, command.filters(),
+                    AuditReadFormat.PAGE, command.count()));
         }
     }
 

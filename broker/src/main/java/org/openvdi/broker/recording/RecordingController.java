@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.openvdi.broker.audit.AuditedCommands;
@@ -15,6 +16,7 @@ import org.openvdi.broker.recording.RecordingFiles.Seen;
 import org.openvdi.broker.recording.RecordingQueries.Located;
 import org.openvdi.broker.recording.api.DeleteRecordingCommand;
 import org.openvdi.broker.recording.api.PlayRecordingCommand;
+import org.openvdi.broker.recording.api.RecordRecordingsReadCommand;
 import org.openvdi.broker.recording.api.RecordingDeletionReason;
 import org.openvdi.broker.recording.api.RecordingState;
 import org.slf4j.Logger;
@@ -58,16 +60,27 @@ class RecordingController {
         this.commands = commands;
     }
 
-    @Operation(summary = "The recordings of a session, oldest first (auditors)")
+    @Operation(summary = "The recordings of a session, oldest first (auditors)",
+            description = "Reading them is recorded as a read of audit data (AuditDataReadEvent, RECORDINGS).")
     @GetMapping
-    List<RecordingView> ofSession(@RequestParam UUID sessionId) {
-        return recordings.ofSession(sessionId);
+    List<RecordingView> ofSession(@RequestParam UUID sessionId, Authentication who) {
+        List<RecordingView> found = recordings.ofSession(sessionId);
+        read(who, Map.of("sessionId", sessionId.toString()), found.size());
+        return found;
     }
 
-    @Operation(summary = "One recording: state, size, SHA-256, plays, deletion (auditors)")
+    @Operation(summary = "One recording: state, size, SHA-256, plays, deletion (auditors)",
+            description = "Reading it is recorded as a read of audit data (AuditDataReadEvent, RECORDINGS).")
     @GetMapping("/{id}")
-    RecordingView get(@PathVariable UUID id) {
-        return recordings.find(id).orElseThrow(() -> notFound(id));
+    RecordingView get(@PathVariable UUID id, Authentication who) {
+        Optional<RecordingView> found = recordings.find(id);
+        read(who, Map.of("id", id.toString()), found.isPresent() ? 1 : 0);
+        return found.orElseThrow(() -> notFound(id));
+    }
+
+    /** Every read of the recordings' data is an event, as every read of the audit answers is. */
+    private void read(Authentication who, Map<String, String> filters, long count) {
+        commands.send(new RecordRecordingsReadCommand(UUID.randomUUID(), who.getName(), filters, count), who.getName());
     }
 
     @Operation(summary = "The recording's file, in Guacamole's protocol (auditors)", description = """

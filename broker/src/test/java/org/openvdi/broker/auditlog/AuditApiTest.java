@@ -51,6 +51,7 @@ class AuditApiTest {
     AuditHistory.Estate estate;
     UUID aliceSession;
     UUID bobSession;
+    UUID aliceRecording;
 
     @BeforeEach
     void history() {
@@ -59,6 +60,7 @@ class AuditApiTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         estate = history.estate(suffix, T0);
         aliceSession = history.session(estate, "alice", T0.plusSeconds(3600), "logoff");
+        aliceRecording = history.recording(estate, aliceSession, "alice", T0.plusSeconds(3720));
         bobSession = history.session(estate, "bob", T0.plusSeconds(7200), "=HYPERLINK(\"http://evil\")");
         history.event("DesktopPool", estate.poolId(), new PoolReconfiguredEvent(estate.poolId(), "Pool " + suffix, 2, 6,
                 PowerPolicy.KEEP_RUNNING, "admin"), "admin", T0.plusSeconds(60));
@@ -68,7 +70,9 @@ class AuditApiTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("SELECT count(*) FROM audit_session WHERE session_id = ?"
                 + " AND ended_at IS NOT NULL").param(bobSession).query(Long.class).single() == 1
                 && jdbc.sql("SELECT count(*) FROM audit_change WHERE object_id = ?").param(estate.poolId())
-                .query(Long.class).single() == 3);
+                .query(Long.class).single() == 3
+                && jdbc.sql("SELECT count(*) FROM audit_security WHERE kind = 'RECORDING_PLAYED' AND detail->>'recordingId' = ?")
+                .param(aliceRecording.toString()).query(Long.class).single() == 1);
     }
 
     @Test
@@ -94,11 +98,33 @@ class AuditApiTest {
         assertThat(Instant.parse(s.path("endedAt").asText())).isEqualTo(T0.plusSeconds(7200));
         assertThat(s.path("endReason").asText()).isEqualTo("logoff");
         assertThat(s.path("state").asText()).isEqualTo("ENDED");
-        assertThat(s.has("recordingUrl")).as("null until recordings exist").isFalse();
+        assertThat(s.path("recordingUrl").asText()).as("the session's recordings, once one is stored")
+                .isEqualTo("/recordings.html?sessionId=" + aliceSession);
         assertThat(answer.json().path("next").isMissingNode() || answer.json().path("next").isNull()).isTrue();
 
         assertThat(audrey.get("/api/audit/sessions?user=alice&pool=" + estate.poolId() + "&from=" + T0.plusSeconds(8000))
                 .json().path("items")).as("ended before from").isEmpty();
+    }
+
+    @Test
+    void givenASessionWithoutRecording_whenSearched_thenNoRecordingLink() {
+        JsonNode items = audrey.get("/api/audit/sessions?user=bob&pool=" + estate.poolId()).json().path("items");
+
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).has("recordingUrl")).as("null: bob's session was not recorded").isFalse();
+    }
+
+    @Test
+    void givenAPlayedRecording_whenReadingTheSecurityLog_thenThePlaybackIsThereWithAuditorAndAddress() {
+        JsonNode items = audrey.get("/api/audit/security?kind=RECORDING_PLAYED&actor=audrey&from=" + T0
+                + "&to=" + T0.plusSeconds(20_000)).json().path("items");
+
+        assertThat(items).anySatisfy(i -> {
+            assertThat(i.path("detail").path("recordingId").asText()).isEqualTo(aliceRecording.toString());
+            assertThat(i.path("detail").path("sessionId").asText()).isEqualTo(aliceSession.toString());
+            assertThat(i.path("clientAddress").asText()).isEqualTo("10.0.0.9");
+            assertThat(Instant.parse(i.path("at").asText())).isEqualTo(T0.plusSeconds(3720 + 4200));
+        });
     }
 
     @Test
@@ -241,6 +267,26 @@ class AuditApiTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> reads("audrey") == before + 1);
         await().atMost(Duration.ofSeconds(30)).until(() -> audrey.get("/api/audit/security?kind=AUDIT_DATA_READ&actor=audrey")
                 .json().path("items").size() > 0);
+    }
+
+    @Test
+    void givenTheRawEventHistory_whenAnAuditorOrAnAdminReadsIt_thenEachReadIsAnAuditEvent() {
+        long audreyBefore = reads("audrey");
+        long adminBefore = reads("admin");
+
+        Answer history = audrey.get("/api/events?aggregateId=" + estate.poolId());
+        new ApiClient(port, "admin", "demo").get("/api/events?aggregateId=" + estate.poolId());
+        new ApiClient(port, "alice", "demo").get("/api/events?aggregateId=" + estate.poolId());
+
+        assertThat(history.status()).isEqualTo(200);
+        assertThat(history.json()).hasSize(3);
+        assertThat(reads("audrey")).isEqualTo(audreyBefore + 1);
+        assertThat(reads("admin")).isEqualTo(adminBefore + 1);
+        assertThat(reads("alice")).as("a refused read reads nothing").isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM domainevententry WHERE payloadtype = ? AND convert_from(payload, 'UTF8')"
+                        + " LIKE ? AND convert_from(payload, 'UTF8') LIKE ?").param(AuditDataReadEvent.class.getName())
+                .param("%\"what\":\"EVENTS\"%").param("%" + estate.poolId() + "%").query(Long.class).single())
+                .isEqualTo(2);
     }
 
     @Test

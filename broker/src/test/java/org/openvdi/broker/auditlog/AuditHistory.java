@@ -18,6 +18,9 @@ import org.openvdi.broker.hypervisor.VirtType;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
+import org.openvdi.broker.recording.api.RecordingPlayedEvent;
+import org.openvdi.broker.recording.api.RecordingStartedEvent;
+import org.openvdi.broker.recording.api.RecordingStoredEvent;
 import org.openvdi.broker.session.api.DesktopAssignedToSessionEvent;
 import org.openvdi.broker.session.api.SessionConnectedEvent;
 import org.openvdi.broker.session.api.SessionDisconnectedEvent;
@@ -88,5 +91,20 @@ final class AuditHistory {
         event("Session", sessionId, new SessionEndedEvent(sessionId, desktopId, user, endReason, user), user, at.plusSeconds(3600));
         event("Desktop", desktopId, new DesktopReleasedEvent(desktopId, sessionId, user), "system", at.plusSeconds(3600));
         return sessionId;
+    }
+
+    /**
+     * A recording of the session's connection, as the redemption starts it and the scanner stores it, started at
+     * {@code at}, stored ten minutes later and played by audrey an hour after that.
+     */
+    UUID recording(Estate estate, UUID sessionId, String user, Instant at) {
+        UUID recordingId = UUID.randomUUID();
+        event("Recording", recordingId, new RecordingStartedEvent(recordingId, sessionId, UUID.randomUUID(),
+                estate.poolId(), user, sessionId + "-" + recordingId + ".guac", at), "system", at);
+        event("Recording", recordingId, new RecordingStoredEvent(recordingId, sessionId, 4096, "cd".repeat(32),
+                at.plusSeconds(600)), "system", at.plusSeconds(600));
+        event("Recording", recordingId, new RecordingPlayedEvent(recordingId, sessionId, "audrey", "10.0.0.9"), "audrey",
+                at.plusSeconds(4200));
+        return recordingId;
     }
 }

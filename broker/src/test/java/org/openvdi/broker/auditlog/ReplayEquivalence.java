@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,11 @@ final class ReplayEquivalence {
         AuditHistory.Estate estate = history.estate("bulk", t0);
         long started = System.nanoTime();
         for (int i = 0; i < sessions; i++) {
-            history.session(estate, i % 2 == 0 ? "alice" : "bob", t0.plusSeconds(60L * i), i % 7 == 0 ? "timeout" : "logoff");
+            String user = i % 2 == 0 ? "alice" : "bob";
+            UUID sessionId = history.session(estate, user, t0.plusSeconds(60L * i), i % 7 == 0 ? "timeout" : "logoff");
+            if (i % 5 == 0) {
+                history.recording(estate, sessionId, user, t0.plusSeconds(60L * i + 120));
+            }
             if (i % 500 == 499) {
                 history.append();
             }
@@ -55,6 +60,9 @@ final class ReplayEquivalence {
             assertThat(t.onlyRebuilt()).as(t.table() + " " + t.onlyRebuiltRows()).isZero();
         });
         assertThat(report.tables().get(0).liveRows()).isGreaterThanOrEqualTo(sessions);
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_session WHERE pool_id = ? AND recording_url IS NOT NULL")
+                .param(estate.poolId()).query(Long.class).single()).as("sessions linked to their recordings")
+                .isEqualTo((sessions + 4) / 5);
         assertThat(report.identical()).isTrue();
     }
 }

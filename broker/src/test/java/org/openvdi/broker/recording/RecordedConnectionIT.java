@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,13 @@ import org.apache.guacamole.protocol.GuacamoleInstruction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openvdi.broker.AppProcess;
 import org.openvdi.broker.Virsh;
+import org.openvdi.broker.e2e.AuditPage;
+import org.openvdi.broker.e2e.HeadlessChromium;
+import org.openvdi.broker.e2e.PortalPage;
+import org.openvdi.broker.e2e.RecordingPlayerPage;
 import org.openvdi.broker.testsupport.BrokerHttp;
 import org.openvdi.broker.testsupport.BrokerHttp.Reply;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,7 +50,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The whole recording path on real parts: a pool that records, a tiny desktop on qemu:///system (software
  * emulation), a redeemed token whose grant names the recording, the real guacd (127.0.0.1:4822) connected to the
  * desktop's VNC display with the parameters the gateway gives it for that grant, then the session ends and the
- * broker's scanner records the file guacd wrote with its size and SHA-256; an auditor plays it back byte for byte.
+ * broker's scanner records the file guacd wrote with its size and SHA-256, the session's audit history links it, and
+ * in Chromium the auditor finds the session on her page, opens its timeline and plays and seeks guacd's recording.
  * Skipped when libvirtd, guacd or the image is missing.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -100,6 +107,7 @@ class RecordedConnectionIT {
         BrokerHttp alice = as("alice");
         poolId = createRecordingPool(admin);
         assertThat(admin.get("/api/pools/" + poolId).body().path("recording").asBoolean()).isTrue();
+        Instant requested = Instant.now();
         sessionId = UUID.fromString(alice.post("/api/sessions", Map.of("poolId", poolId)).body().path("id").asText());
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> alice.get("/api/sessions/" + sessionId).body(), s -> s.path("state").asText().equals("READY"));
@@ -130,6 +138,31 @@ class RecordedConnectionIT {
         List<String> types = StreamSupport.stream(audrey.get("/api/events?aggregateId=" + stored.path("id").asText())
                 .body().spliterator(), false).map(e -> e.path("type").asText()).toList();
         assertThat(types).containsExactly("RecordingStartedEvent", "RecordingStoredEvent");
+
+        // the session's history links its recordings: the auditor's page plays them from there
+        JsonNode history = await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .until(() -> audrey.get("/api/audit/sessions?user=alice&pool=" + poolId).body().path("items").get(0),
+                        s -> s != null && s.path("recordingUrl").isTextual());
+        assertThat(history.path("sessionId").asText()).isEqualTo(sessionId.toString());
+        assertThat(history.path("recordingUrl").asText()).isEqualTo("/recordings.html?sessionId=" + sessionId);
+
+        // in Chromium, audrey finds the session by user and time on her page, opens its timeline and plays guacd's file
+        ChromeDriver browser = HeadlessChromium.start(WORK.resolve("chromium"));
+        try {
+            new PortalPage(browser, port).signIn("audrey", "demo");
+            AuditPage audit = new AuditPage(browser).awaitOpen("audrey");
+            audit.searchSessions("alice", requested.minusSeconds(60), Instant.now().plusSeconds(60), sessionId);
+            audit.openUserTimeline(sessionId, "alice");
+            audit.openSession(sessionId);
+            RecordingPlayerPage player = audit.playFirstRecording();
+            long duration = player.awaitLoaded(Duration.ofMinutes(1));
+            assertThat(duration).as("the recording's duration in ms").isPositive();
+            assertThat(player.facts()).contains(sessionId.toString(), "alice", "STORED");
+            long seekedTo = player.seek(duration / 2);
+            assertThat(seekedTo).isBetween(0L, duration);
+        } finally {
+            browser.quit();
+        }
     }
 
     /** What the gateway does with the grant: connect guacd to the display, recording as the grant says. */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openvdi.broker.auditlog.api.AuditDataReadEvent;
 import org.openvdi.broker.recording.api.RecordingPlayedEvent;
 import org.openvdi.broker.recording.api.StartRecordingCommand;
 import org.openvdi.broker.testsupport.Concurrently;
@@ -83,6 +84,24 @@ class RecordingApiTest extends RecordingBroker {
         assertThat(stored.path("sizeBytes").asLong()).isEqualTo(bytes.length);
         assertThat(stored.path("sha256").asText()).isEqualTo(sha256(bytes));
         assertThat(get("audrey", "/api/recordings?sessionId=" + UUID.randomUUID(), Map.of()).json()).isEmpty();
+    }
+
+    @Test
+    void givenAnAuditor_whenReadingASessionsRecordingsOrOneRecording_thenEachReadIsAnAuditEvent() {
+        long before = reads("audrey");
+
+        get("audrey", "/api/recordings?sessionId=" + sessionId, Map.of());
+        get("audrey", "/api/recordings/" + recordingId, Map.of());
+        get("audrey", "/api/recordings/" + UUID.randomUUID(), Map.of());
+
+        assertThat(reads("audrey")).as("a list, a recording, and a recording that is not there").isEqualTo(before + 3);
+        assertThat(jdbc.sql("SELECT convert_from(payload, 'UTF8') FROM domainevententry WHERE payloadtype = ?"
+                        + " AND convert_from(payload, 'UTF8') LIKE ?").param(AuditDataReadEvent.class.getName())
+                .param("%" + sessionId + "%").query(String.class).list())
+                .anySatisfy(read -> assertThat(read).contains("\"what\":\"RECORDINGS\"", "\"count\":1"));
+        long refused = reads(null);
+        get("admin", "/api/recordings?sessionId=" + sessionId, Map.of());
+        assertThat(reads(null)).as("a refused read reads nothing").isEqualTo(refused);
     }
 
     @Test
@@ -258,6 +277,12 @@ class RecordingApiTest extends RecordingBroker {
         return jdbc.sql("SELECT count(*) FROM domainevententry WHERE payloadtype = ? AND convert_from(payload, 'UTF8') LIKE ?")
                 .param(RecordingPlayedEvent.class.getName())
                 .param(auditor == null ? "%" : "%\"auditor\":\"" + auditor + "\"%").query(Long.class).single();
+    }
+
+    private long reads(String reader) {
+        return jdbc.sql("SELECT count(*) FROM domainevententry WHERE payloadtype = ? AND convert_from(payload, 'UTF8') LIKE ?")
+                .param(AuditDataReadEvent.class.getName())
+                .param(reader == null ? "%" : "%\"reader\":\"" + reader + "\"%").query(Long.class).single();
     }
 
     private static String sha256(byte[] bytes) throws Exception {

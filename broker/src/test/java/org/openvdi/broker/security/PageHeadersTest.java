@@ -52,6 +52,25 @@ class PageHeadersTest {
     }
 
     @Test
+    void givenTheAuditPage_whenAnAuditorLoadsIt_thenStrictPolicyAndItsScriptsOnlyOthersNotServed() {
+        WebClient auditor = new WebClient(port).signIn("audrey", "demo");
+        for (String path : List.of("/audit", "/audit.html")) {
+            Answer page = auditor.send("GET", path, Map.of(), null, null);
+            assertThat(page.status()).as(path).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(CSP);
+            assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+            assertThat(page.body()).contains("/js/audit.js", "/js/vendor/vis-timeline/vis-timeline-graph2d.min.js");
+        }
+        assertThat(auditor.send("GET", "/js/audit.js", Map.of(), null, null).status()).isEqualTo(200);
+        for (String user : List.of("admin", "alice")) {
+            WebClient other = new WebClient(port).signIn(user, "demo");
+            assertThat(other.send("GET", "/audit", Map.of(), null, null).status()).as(user).isEqualTo(403);
+            assertThat(other.send("GET", "/audit.html", Map.of(), null, null).status()).as(user).isEqualTo(403);
+        }
+        assertThat(new WebClient(port).send("GET", "/audit", Map.of(), null, null).status()).isIn(302, 401);
+    }
+
+    @Test
     void givenSwaggerUi_whenLoaded_thenOnlyItsInjectedStylesAreAllowedInline() {
         Answer ui = new WebClient(port).send("GET", "/swagger-ui/index.html", Map.of(), null, null);
         assertThat(ui.status()).isEqualTo(200);

@@ -11,5 +11,7 @@ public enum SecurityEventKind {
     /** An auditor verified the event chain. */
     CHAIN_VERIFIED,
     /** Someone read audit data (a query or an export). */
-    AUDIT_DATA_READ
+    AUDIT_DATA_READ,
+    /** An auditor played a session recording. */
+    RECORDING_PLAYED
 }
