@@ -16,9 +16,13 @@ import org.openvdi.broker.pool.api.ChangePoolCommand;
 import org.openvdi.broker.pool.api.ChangePoolTemplateVersionCommand;
 import org.openvdi.broker.pool.api.ClosePoolRolloutCommand;
 import org.openvdi.broker.pool.api.CreatePoolCommand;
+import org.openvdi.broker.pool.api.DeletePoolCommand;
 import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
 import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
+import org.openvdi.broker.pool.api.PoolDeletedEvent;
+import org.openvdi.broker.pool.api.PoolDrainStartedEvent;
+import org.openvdi.broker.pool.api.PoolState;
 import org.openvdi.broker.pool.api.OpenPoolRolloutCommand;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
 import org.openvdi.broker.pool.api.PoolRecordingChangedEvent;
@@ -27,6 +31,7 @@ import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
 import org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
+import org.openvdi.broker.pool.api.RecordPoolDeletedCommand;
 
 /** A pool of desktops from one template version: its sizes and who may use it. */
 @Aggregate
@@ -46,6 +51,7 @@ class DesktopPool {
     private int templateVersion;
     private UUID activeRollout;
     private boolean recording;
+    private PoolState state = PoolState.ACTIVE;
 
     DesktopPool() {
     }
@@ -60,6 +66,7 @@ class DesktopPool {
 
     @CommandHandler
     void handle(ReconfigurePoolCommand command, @MetaDataValue("user") String user) {
+        requireActive();
         checkSizes(command.minSpare(), command.maxSize());
         apply(new PoolReconfiguredEvent(poolId, command.name(), command.minSpare(), command.maxSize(),
                 command.powerPolicy(), user));
@@ -72,6 +79,7 @@ class DesktopPool {
 
     @CommandHandler
     void handle(ChangePoolCommand command, @MetaDataValue("user") String user) {
+        requireActive();
         handle(new ReconfigurePoolCommand(poolId, or(command.name(), name), or(command.minSpare(), minSpare),
                 or(command.maxSize(), maxSize), or(command.powerPolicy(), powerPolicy),
                 Set.copyOf(or(command.entitledUsers(), users)), Set.copyOf(or(command.entitledGroups(), groups)),
@@ -87,6 +95,7 @@ class DesktopPool {
         if (activeRollout != null && activeRollout.equals(command.rolloutId())) {
             return;
         }
+        requireActive();
         if (activeRollout != null && !activeRollout.equals(command.replacing())) {
             throw new BrokerException(ErrorCode.ROLLOUT_ACTIVE, "Rollout " + activeRollout + " is moving this pool already");
         }
@@ -117,6 +126,42 @@ class DesktopPool {
         }
     }
 
+    /**
+     * Starts the drain that ends in the pool's deletion; a pool that drains or is deleted already stays as it is.
+     * A rollout moving the pool blocks it: the admin cancels the rollout first (or lets it finish).
+     */
+    @CommandHandler
+    void handle(DeletePoolCommand command, @MetaDataValue("user") String user) {
+        if (state != PoolState.ACTIVE) {
+            return;
+        }
+        if (activeRollout != null) {
+            throw new BrokerException(ErrorCode.ROLLOUT_ACTIVE, "Rollout " + activeRollout + " is moving pool \"" + name
+                    + "\" to a new version: cancel it or let it finish before deleting the pool");
+        }
+        apply(new PoolDrainStartedEvent(poolId, name, command.deadline(), command.message(), command.userDisks(), user));
+    }
+
+    @CommandHandler
+    void handle(RecordPoolDeletedCommand command) {
+        if (state == PoolState.DELETED) {
+            return;
+        }
+        if (state != PoolState.DRAINING) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Pool " + poolId + " is not being deleted");
+        }
+        apply(new PoolDeletedEvent(poolId, name));
+    }
+
+    private void requireActive() {
+        if (state == PoolState.DRAINING) {
+            throw new BrokerException(ErrorCode.POOL_DRAINING, "Pool \"" + name + "\" is being deleted");
+        }
+        if (state == PoolState.DELETED) {
+            throw new BrokerException(ErrorCode.POOL_DELETED, "Pool \"" + name + "\" is deleted");
+        }
+    }
+
     private void diff(String kind, Set<String> current, Set<String> wanted, String by) {
         wanted.stream().filter(p -> !current.contains(p)).sorted()
                 .forEach(p -> apply(new EntitlementGrantedEvent(poolId, kind, p, by)));
@@ -142,6 +187,16 @@ class DesktopPool {
         groups = new HashSet<>(event.entitledGroups());
         templateVersion = event.templateVersion();
         recording = event.recording();
+    }
+
+    @EventSourcingHandler
+    void on(PoolDrainStartedEvent event) {
+        state = PoolState.DRAINING;
+    }
+
+    @EventSourcingHandler
+    void on(PoolDeletedEvent event) {
+        state = PoolState.DELETED;
     }
 
     @EventSourcingHandler

@@ -35,7 +35,8 @@ class SpareCapacityProcess {
 
     @Scheduled(fixedDelayString = "${openvdi.capacity.interval:1000}", initialDelayString = "${openvdi.capacity.initial-delay:2000}")
     void keepSpares() {
-        lock.runExclusively("capacity", () -> pools.all().forEach(this::fill));
+        // a pool being deleted gets no new desktops
+        lock.runExclusively("capacity", () -> pools.all().stream().filter(PoolView::active).forEach(this::fill));
     }
 
     private void fill(PoolView pool) {

@@ -66,11 +66,22 @@ class SessionController {
         CurrentUser user = users.current(who);
         PoolView pool = pools.find(request.poolId()).filter(p -> p.entitles(user))
                 .orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + request.poolId()));
+        refuseUnlessActive(pool);
         SessionView session = sessions.find(openSession(pool, user)).orElseThrow();
         if (takesTokens(session.state())) {
             session = session.withConnectUrl(tokens.issue(session.id(), user.name()).connectUrl());
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(session);
+    }
+
+    /** A pool being deleted takes no new sessions: 409 POOL_DRAINING, or 410 POOL_DELETED once it is gone. */
+    private static void refuseUnlessActive(PoolView pool) {
+        switch (pool.state()) {
+            case DRAINING -> throw new BrokerException(ErrorCode.POOL_DRAINING, "Pool \"" + pool.name()
+                    + "\" is being deleted and takes no new sessions");
+            case DELETED -> throw new BrokerException(ErrorCode.POOL_DELETED, "Pool \"" + pool.name() + "\" is deleted");
+            case ACTIVE -> { }
+        }
     }
 
     /**

@@ -63,7 +63,8 @@ class SpareCapacityPolicyTest {
 
     private static List<Need> needs(PoolType type, int minSpare, int maxSize, PoolDemand.Snapshot now) {
         PoolView pool = new PoolView(UUID.randomUUID(), "pool", UUID.randomUUID(), 1, type, PowerPolicy.KEEP_RUNNING,
-                minSpare, maxSize, Set.of(), Set.of(), now.occupying(), 0, 0, Instant.now(), Instant.now(), false);
+                minSpare, maxSize, Set.of(), Set.of(), now.occupying(), 0, 0, Instant.now(), Instant.now(), false,
+                org.openvdi.broker.pool.api.PoolState.ACTIVE, null);
         return SpareCapacityPolicy.needs(pool, now);
     }
 }
