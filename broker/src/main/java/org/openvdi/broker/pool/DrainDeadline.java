@@ -19,6 +19,8 @@ final class DrainDeadline {
 
     private static final Duration SKEW = Duration.ofMinutes(1);
     static final int MAX_LENGTH = 64;
+    /** What "now", a duration and a time with offset are made of: nothing else reaches the parsers. */
+    private static final java.util.regex.Pattern SHAPE = java.util.regex.Pattern.compile("[0-9A-Za-z:.+\\-]+");
 
     private DrainDeadline() {
     }
@@ -38,9 +40,12 @@ final class DrainDeadline {
         if (raw == null || raw.isBlank()) {
             return now.plus(settings.defaultDeadline());
         }
-        String text = raw.strip();
+        String text = raw;
         if (text.length() > MAX_LENGTH) {
             throw invalid("The deadline is too long");
+        }
+        if (!SHAPE.matcher(text).matches()) {
+            throw invalid("The deadline has characters no deadline has");
         }
         if (text.equalsIgnoreCase("now")) {
             return now;
