@@ -51,6 +51,8 @@ public enum ErrorCode {
     POOL_FULL(503),
     DESKTOP_POWER_ON_FAILED(503),
     NO_HOST_AVAILABLE(503),
+    /** A 4xx, as every refusal of a redemption: the gateway takes a 5xx for the broker failing. */
+    DISPLAY_UNREACHABLE(409),
     IMAGE_INVALID(400),
     IMAGE_CHECKSUM_MISMATCH(409);
 

@@ -153,7 +153,7 @@ public class SessionQueries implements WaitingSessions {
                 SessionState.valueOf(rs.getString("state")), rs.getObject("desktop_id", UUID.class), rs.getString("reason"),
                 instant(rs.getTimestamp("requested_at")), instant(rs.getTimestamp("assigned_at")),
                 instant(rs.getTimestamp("connected_at")), instant(rs.getTimestamp("disconnected_at")),
-                instant(rs.getTimestamp("ended_at")), null);
+                instant(rs.getTimestamp("ended_at")), null, null);
     }
 
     private static Instant instant(Timestamp timestamp) {
