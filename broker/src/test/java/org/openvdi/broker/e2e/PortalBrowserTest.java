@@ -157,6 +157,11 @@ class PortalBrowserTest {
 
     @Test
     void givenAlicesPoolBeingDeleted_whenSheLooksAtThePortal_thenItsCardSaysWhenSessionsEndAndOffersNoOpen() {
+        // her open session keeps the pool draining until the deadline (without one it would be deleted at once)
+        ApiClient alice = new ApiClient(port, "alice", "demo");
+        String session = alice.post("/api/sessions", "{\"poolId\":\"" + alicesPool + "\"}").json().get("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> alice.get("/api/sessions/" + session).json().get("state").asText()
+                .equals("READY"));
         signIn("alice");
         By open = By.cssSelector("[data-pool='" + alicesPool + "'] [data-action='request']");
         await().atMost(Duration.ofSeconds(45)).until(() -> !browser.findElements(open).isEmpty());
@@ -167,6 +172,7 @@ class PortalBrowserTest {
         await().atMost(Duration.ofSeconds(45)).until(() -> !browser.findElements(draining).isEmpty());
         assertThat(browser.findElement(draining).getText()).contains("being removed").contains("takes no new sessions");
         assertThat(browser.findElements(open)).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("[data-session='" + session + "']"))).hasSize(1);
     }
 
     @Test
