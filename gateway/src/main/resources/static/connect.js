@@ -7,9 +7,17 @@
  * The gateway also hands the page notices (its own instruction openvdi-notice,<id>,<secondsLeft>,<text>): a
  * forced logoff ahead, with the admin's text. The page shows the latest in a banner with the time left, counting
  * down; the text is set as text, never parsed as markup. A hidden banner comes back with the next notice.
+ * A pool being deleted sends the same kind of notice (id pool-deleted/<pool>), with its own wording.
+ * Reloading the tab reconnects: the resume instruction also names the session, which the page keeps in its address
+ * (?session=<id>, no token); a reloaded page without a token sends its user to the signed-in portal with that id,
+ * and the portal asks the broker for a fresh one-time connect URL for it and comes back here with it. The page
+ * never keeps a token that could open the desktop again.
+ * The menu (button at the top right, or Ctrl+Alt+Shift) sends Ctrl-Alt-Del and keys the browser keeps for itself,
+ * toggles fullscreen, and holds the clipboard.
  * window.openvdiState tells a test or a curious human where the page is: 'connecting', 'connected',
- * 'reconnecting' or 'error:<CODE>', where CODE is the gateway's failure name (third argument of its error
- * instruction), STATUS_<guacamole status>, or RECONNECT_LIMIT.
+ * 'reconnecting', 'reopening' (sent to the portal for a fresh link) or 'error:<CODE>', where CODE is the gateway's
+ * failure name (third argument of its error instruction), STATUS_<guacamole status>, or RECONNECT_LIMIT.
+ * window.openvdiKeysSent lists the key events the menu sent ([pressed, keysym]), for tests.
  */
 (function () {
     'use strict';
@@ -26,12 +34,15 @@
         resume: ['Your connection could not be restored', 'Go back to the portal and open the desktop again.'],
         dropping: ['The connection keeps dropping', 'Go back to the portal and open the desktop again.'],
         rollout: ['Your session was ended for a desktop update',
-            'Your administrator moved this desktop to a new version. Go back to the portal to start a new session.']
+            'Your administrator moved this desktop to a new version. Go back to the portal to start a new session.'],
+        unreachable: ['Your desktop\'s display does not answer',
+            'Its host may be unreachable or restarting. Your desktop is kept for you: try again in a minute.']
     };
     const SCREEN_BY_CODE = {
         TOKEN_MISSING: 'link', TOKEN_UNKNOWN: 'link', TOKEN_EXPIRED: 'link', TOKEN_ALREADY_USED: 'link',
         TOKEN_WRONG_USER: 'wrongUser', SESSION_ENDED: 'ended', SESSION_ENDED_BY_ROLLOUT: 'rollout', DESKTOP_GONE: 'gone',
-        GUACD_UNAVAILABLE: 'display', BROKER_UNAVAILABLE: 'broker', GATEWAY_ERROR: 'broker'
+        GUACD_UNAVAILABLE: 'display', BROKER_UNAVAILABLE: 'broker', GATEWAY_ERROR: 'broker',
+        DISPLAY_UNREACHABLE: 'unreachable'
     };
     /* Failures after which no reconnect can help: the token, the session or the desktop is done for. */
     const FINAL_CODES = ['TOKEN_MISSING', 'TOKEN_UNKNOWN', 'TOKEN_EXPIRED', 'TOKEN_ALREADY_USED', 'TOKEN_WRONG_USER',
@@ -46,9 +57,17 @@
     const RESUME_OPCODE = 'openvdi-resume';
     const NOTICE_OPCODE = 'openvdi-notice';
 
-    const linkToken = new URLSearchParams(window.location.search).get('token') || '';
-    // The token is single use: keep it out of the address bar, history and any reload.
-    window.history.replaceState(null, '', window.location.pathname);
+    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    const POOL_DELETED_NOTICE = 'pool-deleted/';
+    const query = new URLSearchParams(window.location.search);
+    const linkToken = query.get('token') || '';
+    let sessionId = UUID.test(query.get('session') || '') ? query.get('session') : null;
+    // The token is single use: keep it out of the address bar, history and any reload; keep only the session's id.
+    function keepSession() {
+        window.history.replaceState(null, '', window.location.pathname + (sessionId ? '?session=' + sessionId : ''));
+    }
+    keepSession();
+    window.openvdiKeysSent = [];
 
     const portalUrl = fetch('connect/settings', { cache: 'no-store' })
         .then(response => response.ok ? response.json() : {})
@@ -95,9 +114,12 @@
             return;
         }
         noticeDeadline = Date.now() + secondsLeft * 1000;
-        document.getElementById('notice-text').textContent = text ||
-            'Your administrator is updating this desktop. Save your work.';
+        const deletion = String(id).startsWith(POOL_DELETED_NOTICE);
+        document.getElementById('notice-text').textContent = text || (deletion
+            ? 'Your administrator is removing this desktop pool. Save your work.'
+            : 'Your administrator is updating this desktop. Save your work.');
         notice.dataset.noticeId = id;
+        notice.dataset.kind = deletion ? 'pool-deleted' : 'rollout';
         notice.hidden = false;
         countDown();
         window.clearInterval(noticeTimer);
@@ -107,9 +129,11 @@
         const left = Math.max(0, Math.round((noticeDeadline - Date.now()) / 1000));
         const minutes = Math.floor(left / 60);
         const seconds = String(left % 60).padStart(2, '0');
+        const why = notice.dataset.kind === 'pool-deleted' ? ' because its desktop pool is being removed.'
+            : ' for a desktop update.';
         document.getElementById('notice-time').textContent = left > 0
-            ? 'Your session will be ended in ' + minutes + ':' + seconds + ' for a desktop update.'
-            : 'Your session is being ended for a desktop update.';
+            ? 'Your session will be ended in ' + minutes + ':' + seconds + why
+            : 'Your session is being ended' + why;
         notice.dataset.secondsLeft = String(left);
         if (left === 0) {
             window.clearInterval(noticeTimer);
@@ -133,6 +157,10 @@
         tunnel.oninstruction = function (opcode, args) {
             if (opcode === RESUME_OPCODE) {
                 resumeToken = args[0];
+                if (UUID.test(args[1] || '')) {
+                    sessionId = args[1];
+                    keepSession();
+                }
                 return;
             }
             if (opcode === NOTICE_OPCODE) {
@@ -216,6 +244,9 @@
 
     /* Scale the remote screen to the window, and tell the desktop the size we would like. */
     function fit() {
+        if (!display) {
+            return;
+        }
         const width = display.getWidth();
         const height = display.getHeight();
         if (width && height) {
@@ -236,35 +267,83 @@
         window.clearTimeout(resizeTimer);
         resizeTimer = window.setTimeout(function () {
             const size = optimalSize();
-            client.sendSize(size.width, size.height);
+            if (client) {
+                client.sendSize(size.width, size.height);
+            }
         }, 200);
     });
 
-    /* The keyboard (the mouse belongs to each display); keys typed into the clipboard panel stay in the page. */
-    const panel = document.getElementById('clipboard');
+    /*
+     * The keyboard (the mouse belongs to each display); keys typed into the clipboard text stay in the page.
+     * Ctrl+Alt+Shift opens or closes the menu instead of reaching the desktop.
+     */
+    const menu = document.getElementById('menu');
+    const menuToggle = document.getElementById('menu-toggle');
+    const clipboardText = document.getElementById('clipboard-text');
     const keyboard = new Guacamole.Keyboard(document);
-    const typingInPanel = () => panel.contains(document.activeElement);
+    const typingInPanel = () => document.activeElement === clipboardText;
+    const down = new Set();
+    const CTRL = [65507, 65508], ALT = [65513, 65514], SHIFT = [65505, 65506];
+    const held = keys => keys.some(k => down.has(k));
     keyboard.onkeydown = function (keysym) {
-        if (typingInPanel()) {
+        if (typingInPanel() || !client) {
             return true;
         }
+        down.add(keysym);
         client.sendKeyEvent(1, keysym);
+        if (held(CTRL) && held(ALT) && held(SHIFT)) {
+            down.forEach(k => client.sendKeyEvent(0, k));
+            down.clear();
+            keyboard.reset();
+            toggleMenu();
+        }
         return false;
     };
     keyboard.onkeyup = function (keysym) {
-        if (!typingInPanel()) {
+        down.delete(keysym);
+        if (!typingInPanel() && client) {
             client.sendKeyEvent(0, keysym);
         }
     };
-    window.addEventListener('blur', () => keyboard.reset());
+    window.addEventListener('blur', () => { keyboard.reset(); down.clear(); });
 
-    /* Clipboard both ways: the panel always works; the system clipboard where the browser permits it. */
-    const clipboardText = document.getElementById('clipboard-text');
-    const toggle = document.getElementById('clipboard-toggle');
-    toggle.addEventListener('click', function () {
-        const collapsed = panel.classList.toggle('collapsed');
-        toggle.setAttribute('aria-expanded', String(!collapsed));
+    function toggleMenu() {
+        const collapsed = menu.classList.toggle('collapsed');
+        menuToggle.setAttribute('aria-expanded', String(!collapsed));
+    }
+    menuToggle.addEventListener('click', () => { toggleMenu(); menuToggle.blur(); });
+
+    /* Presses the keys in order and releases them in reverse, as a person would. */
+    function sendKeys(keysyms) {
+        if (!client) {
+            return;
+        }
+        keysyms.forEach(k => { client.sendKeyEvent(1, k); window.openvdiKeysSent.push([1, k]); });
+        keysyms.slice().reverse().forEach(k => { client.sendKeyEvent(0, k); window.openvdiKeysSent.push([0, k]); });
+    }
+    document.getElementById('ctrl-alt-del').addEventListener('click', function () {
+        sendKeys([65507, 65513, 65535]);
+        this.blur();
     });
+    document.querySelectorAll('#keys button').forEach(button => button.addEventListener('click', function () {
+        sendKeys(button.dataset.keys.split(',').map(Number));
+        button.blur();
+    }));
+
+    /* Fullscreen of the whole page (display, notice and menu); the button shows whether it is on. */
+    const fullscreen = document.getElementById('fullscreen');
+    fullscreen.addEventListener('click', function () {
+        const on = document.fullscreenElement !== null && document.fullscreenElement !== undefined;
+        const change = on ? document.exitFullscreen() : document.documentElement.requestFullscreen();
+        Promise.resolve(change).catch(error => console.debug('Fullscreen refused', error));
+        fullscreen.blur();
+    });
+    document.addEventListener('fullscreenchange', function () {
+        fullscreen.setAttribute('aria-pressed', String(Boolean(document.fullscreenElement)));
+        fit();
+    });
+
+    /* Clipboard both ways: the menu's text always works; the system clipboard where the browser permits it. */
     function receiveClipboard(stream, mimetype) {
         if (!/^text\//.test(mimetype)) {
             return;
@@ -280,6 +359,9 @@
         };
     }
     function sendClipboard(text) {
+        if (!client) {
+            return;
+        }
         const writer = new Guacamole.StringWriter(client.createClipboardStream('text/plain'));
         writer.sendText(text);
         writer.sendEnd();
@@ -304,9 +386,31 @@
 
     window.addEventListener('pagehide', function () {
         leaving = true;             // leaving on purpose: no error screen, no reconnect
-        client.disconnect();
+        if (client) {
+            client.disconnect();
+        }
     });
 
-    setState('connecting');
-    connect(linkToken, false);
+    /* A reloaded tab has no token: the signed-in portal gets a fresh link for its session and sends it back here. */
+    function reopen() {
+        setState('reopening');
+        show('Reopening your desktop…', 'Asking the portal for a fresh link.', false);
+        portalUrl.then(function (url) {
+            if (!url) {
+                ended('TOKEN_MISSING', { code: 0, message: '' }, false);
+                return;
+            }
+            const target = new URL(url, window.location.href);
+            target.searchParams.set('reconnect', sessionId);
+            leaving = true;
+            window.location.replace(target.toString());
+        });
+    }
+
+    if (!linkToken && sessionId) {
+        reopen();
+    } else {
+        setState('connecting');
+        connect(linkToken, false);
+    }
 }());

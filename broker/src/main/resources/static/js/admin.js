@@ -52,8 +52,17 @@ function hostRow(host) {
     el('td', {}, `${host.activeDesktops} / ${host.maxDesktops}`), el('td', {}, actions));
 }
 
+/** ACTIVE; DRAINING with the deadline of its sessions; DELETED with when. */
+function poolState(pool) {
+  const badge = el('span', { class: `state ${pool.state}` }, pool.state);
+  if (pool.state === 'DRAINING') return [badge, ' sessions end ' + when(pool.drain.deadline)];
+  if (pool.state === 'DELETED' && pool.drain && pool.drain.deletedAt) return [badge, ' ' + when(pool.drain.deletedAt)];
+  return [badge];
+}
+
 function poolRow(pool) {
-  return el('tr', {}, el('td', {}, pool.name), el('td', {}, pool.type), el('td', {}, 'v' + pool.templateVersion),
+  return el('tr', { 'data-pool': pool.id, 'data-state': pool.state }, el('td', {}, pool.name), el('td', {}, poolState(pool)),
+    el('td', {}, pool.type), el('td', {}, 'v' + pool.templateVersion),
     el('td', {}, pool.minSpare), el('td', {}, pool.readySpares), el('td', {}, pool.provisioning),
     el('td', {}, `${pool.desktops} / ${pool.maxSize}`),
     el('td', {}, [...pool.entitledUsers, ...pool.entitledGroups.map(g => 'group ' + g)].join(', ')));

@@ -1,8 +1,31 @@
 import { api, el, signOut, when } from './api.js';
 
 const STEPS = ['REQUESTED', 'READY', 'CONNECTED'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const errorBox = document.getElementById('error');
 let pools = [];
+let me = null;
+
+/** Only admins and employees may ask for desktops; auditors never do. */
+function mayOpenDesktops() {
+  return me.roles.includes('EMPLOYEE') || me.roles.includes('ADMIN');
+}
+
+/** A pool the signed-in user is entitled to by name or group (admins and auditors see every pool). */
+function entitled(pool) {
+  return pool.entitledUsers.includes(me.name) || pool.entitledGroups.some(g => me.groups.includes(g));
+}
+
+/** How long from now until an instant, in words: "12 min", "1 h 5 min", "less than a minute". */
+function timeLeft(instant) {
+  const minutes = Math.floor((new Date(instant) - Date.now()) / 60000);
+  if (minutes < 1) return 'less than a minute';
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function clock(instant) {
+  return new Date(instant).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
 
 function showError(message) {
   errorBox.textContent = message;
@@ -29,7 +52,9 @@ function describe(session) {
         ? `Preparing your desktop (${pool.provisioning} being started)…` : 'Finding a desktop for you…';
     case 'READY': return 'Your desktop is ready.';
     case 'CONNECTED': return 'Open in another tab.';
-    case 'DISCONNECTED': return 'Disconnected: your desktop is kept for you for a while.';
+    case 'DISCONNECTED': return session.keptUntil
+      ? `Disconnected: your desktop is kept for you until ${clock(session.keptUntil)} (${timeLeft(session.keptUntil)} left). Open it again to carry on.`
+      : 'Disconnected: your desktop is kept for you for a while.';
     case 'FAILED': return session.reason || 'This request could not be served.';
     default: return session.reason || '';
   }
@@ -95,29 +120,73 @@ function sessionCard(session) {
 }
 
 function poolCard(pool) {
-  return el('div', { class: 'card', 'data-pool': pool.id },
+  const draining = pool.state === 'DRAINING';
+  return el('div', { class: 'card', 'data-pool': pool.id, 'data-state': pool.state },
     el('h3', {}, pool.name),
     el('p', { class: 'muted' }, `${pool.type === 'PERSISTENT' ? 'Personal desktop, kept between sessions' : 'Fresh desktop every session'}`
-      + ` · ${pool.readySpares} ready now`),
+      + (draining ? '' : ` · ${pool.readySpares} ready now`)),
     pool.recording ? el('p', { class: 'muted', 'data-recorded': 'true' }, 'Sessions of this pool are recorded for audit.') : null,
-    el('button', { onclick: () => request(pool), 'data-action': 'request' }, 'Open a desktop'));
+    draining
+      ? el('p', { class: 'muted', 'data-draining': 'true' }, `This pool is being removed: open sessions end at `
+        + `${clock(pool.drain.deadline)}. It takes no new sessions.`)
+      : el('button', { onclick: () => request(pool), 'data-action': 'request' }, 'Open a desktop'));
+}
+
+/** Admins and auditors who have no desktop to open here get the way to their console instead. */
+function consoleCard() {
+  const links = [];
+  if (me.roles.includes('ADMIN')) links.push(el('a', { class: 'button', href: '/admin', 'data-console': 'admin' }, 'Open the admin console'));
+  if (me.roles.includes('AUDITOR')) links.push(el('a', { class: 'button', href: '/audit', 'data-console': 'audit' }, 'Open the audit console'));
+  return [el('h3', {}, 'Nothing to open here'),
+    el('p', { class: 'muted' }, 'You are not entitled to any desktop pool. Your work is in your console.'), ...links];
 }
 
 async function refresh() {
   try {
     pools = await api('GET', '/api/pools');
     const sessions = (await api('GET', '/api/sessions')).filter(s => s.state !== 'ENDED').slice(0, 12);
+    // only what this user may open: pools they are entitled to, active or still draining (never deleted ones)
+    const mine = mayOpenDesktops() ? pools.filter(p => entitled(p) && p.state !== 'DELETED') : [];
+    const showConsole = !mine.length && !sessions.length && (me.roles.includes('ADMIN') || me.roles.includes('AUDITOR'));
+    document.getElementById("console").hidden = !showConsole;
+    document.getElementById("desktops").hidden = showConsole;
+    if (showConsole) {
+      document.getElementById('console-card').replaceChildren(...consoleCard());
+      return;
+    }
     document.getElementById('sessions').replaceChildren(...(sessions.length ? sessions.map(sessionCard)
       : [el('p', { class: 'muted' }, 'No open sessions.')]));
-    document.getElementById('pools').replaceChildren(...(pools.length ? pools.map(poolCard)
+    document.getElementById('pools').replaceChildren(...(mine.length ? mine.map(poolCard)
       : [el('p', { class: 'muted' }, 'You are not entitled to any desktop pool yet. Ask your administrator.')]));
   } catch (e) {
     showError(e.message);
   }
 }
 
+/**
+ * The desktop tab was reloaded: it sent its user here with its session's id, and gets a fresh one-time connect
+ * URL for it through this signed-in page (the tab itself keeps no token that could open it again).
+ */
+async function reconnect(sessionId) {
+  try {
+    const { connectUrl } = await api('POST', `/api/sessions/${sessionId}/connect`);
+    location.replace(connectUrl);
+    return true;
+  } catch (e) {
+    showError(e.status === 410 ? 'This desktop session has ended. Open a desktop again below.' : e.message);
+    return false;
+  }
+}
+
 async function start() {
-  const me = await api('GET', '/api/me');
+  me = await api('GET', '/api/me');
+  const asked = new URLSearchParams(location.search).get('reconnect');
+  if (asked !== null) {
+    history.replaceState(null, '', '/');
+  }
+  if (asked && UUID.test(asked) && await reconnect(asked)) {
+    return;
+  }
   document.getElementById('who').textContent = me.name;
   if (me.roles.includes('AUDITOR') && !me.roles.includes('EMPLOYEE')) {
     // an auditor has no desktops here: their page is the audit page

@@ -135,7 +135,7 @@ public final class AdminScenario {
         return events(aggregateId).stream().filter(e -> e.get("type").asText().equals(type)).toList();
     }
 
-    private static Path randomImage() {
+    public static Path randomImage() {
         try {
             Path dir = Path.of("target/test-images").toAbsolutePath();
             Files.createDirectories(dir);

@@ -74,11 +74,11 @@ class ConnectionRedeemer {
             display = displays.of(session);
         } catch (DisplayUnavailableException e) {
             RedemptionOutcome outcome = send(request, session, hash, false, resume, connection, actor);
-            throw refusal(request, session, (RedemptionRefused) outcome, e.getMessage());
+            throw refusal(request, session, (RedemptionRefused) outcome, e.getMessage(), e.unreachable());
         }
         RedemptionOutcome outcome = send(request, session, hash, true, resume, connection, actor);
         if (outcome instanceof RedemptionRefused refused) {
-            throw refusal(request, session, refused, null);
+            throw refusal(request, session, refused, null, false);
         }
         RedemptionAccepted accepted = (RedemptionAccepted) outcome;
         count("REDEEMED");
@@ -98,10 +98,15 @@ class ConnectionRedeemer {
     }
 
     private BrokerException refusal(RedeemRequest request, SessionView session, RedemptionRefused refused,
-                                    String displayProblem) {
+                                    String displayProblem, boolean unreachable) {
         ErrorCode code = refused.code();
         String message = code == ErrorCode.DESKTOP_GONE && displayProblem != null
                 ? refused.message() + ": " + displayProblem : refused.message();
+        if (code == ErrorCode.DESKTOP_GONE && unreachable) {
+            // the desktop is there, its host does not answer: the page says so and tries again, rather than "gone"
+            code = ErrorCode.DISPLAY_UNREACHABLE;
+            message = "The display of session " + session.id() + " does not answer: " + displayProblem;
+        }
         if (code == ErrorCode.SESSION_ENDED || code == ErrorCode.TOKEN_EXPIRED) {
             Optional<Integer> version = rollouts.versionThatLoggedOff(session.id());
             if (version.isPresent()) {

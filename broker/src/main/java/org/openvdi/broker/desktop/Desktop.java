@@ -11,6 +11,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 import org.openvdi.broker.desktop.api.*;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.hypervisor.UserDiskFate;
 
 /** One desktop VM: decides its lifecycle; the provisioning process performs the side effects. */
 @Aggregate
@@ -120,7 +121,7 @@ class Desktop {
             throw new BrokerException(ErrorCode.DESKTOP_IN_USE, "Desktop " + desktopId + " is in use by session " + sessionId);
         }
         if (state != DesktopState.DESTROYED && state != DesktopState.RECYCLING) {
-            apply(new DesktopRecycledEvent(desktopId, c.reason()));
+            apply(new DesktopRecycledEvent(desktopId, c.reason(), userDisk && owner != null && c.userDisk() == UserDiskFate.KEEP));
         }
     }
 

@@ -89,7 +89,8 @@ class DesktopProjection {
 
     @EventHandler
     void on(DesktopRecycledEvent e, @Timestamp Instant at) {
-        state(e.desktopId(), DesktopState.RECYCLING, at);
+        jdbc.sql("UPDATE desktop_view SET state = ?, keep_user_disk = ?, updated_at = ? WHERE id = ?")
+                .params(DesktopState.RECYCLING.name(), e.keepUserDisk(), utc(at), e.desktopId()).update();
     }
 
     @EventHandler

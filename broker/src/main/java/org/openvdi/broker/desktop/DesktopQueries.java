@@ -225,7 +225,8 @@ public class DesktopQueries implements HostOccupancy {
                 rs.getString("assigned_user"), rs.getString("owner"), rs.getString("display_host"),
                 (Integer) rs.getObject("display_port"), rs.getString("failure_reason"), instant(rs.getTimestamp("requested_at")),
                 instant(rs.getTimestamp("ready_at")), instant(rs.getTimestamp("updated_at")),
-                (Integer) rs.getObject("user_disk_gib"), instant(rs.getTimestamp("guest_agent_at")));
+                (Integer) rs.getObject("user_disk_gib"), instant(rs.getTimestamp("guest_agent_at")),
+                rs.getBoolean("keep_user_disk"));
     }
 
     private static java.time.Instant instant(Timestamp timestamp) {

@@ -7,10 +7,11 @@ import org.openvdi.broker.desktop.api.DesktopState;
 /**
  * One desktop as admins and auditors see it. {@code userDiskGiB}: the size of a persistent desktop's user disk
  * (null: none); {@code guestAgentAt}: when its guest agent last answered before it became ready (null: never, or
- * its template is ready when the display answers).
+ * its template is ready when the display answers); {@code keepUserDisk}: its user disk stays on the host when it is
+ * destroyed (a pool deleted with its users' disks kept).
  */
 public record DesktopView(UUID id, UUID poolId, UUID hostId, UUID templateId, int templateVersion, DesktopState state,
                           UUID sessionId, String assignedUser, String owner, String displayHost, Integer displayPort,
                           String failureReason, Instant requestedAt, Instant readyAt, Instant updatedAt, Integer userDiskGiB,
-                          Instant guestAgentAt) {
+                          Instant guestAgentAt, boolean keepUserDisk) {
 }

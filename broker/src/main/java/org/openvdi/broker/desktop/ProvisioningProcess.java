@@ -98,8 +98,10 @@ class ProvisioningProcess {
                 commands.system(new RecordDesktopRecomposedCommand(desktop.id()));
                 log.info("Desktop {} torn down on host {} for its recomposition", desktop.id(), host.name());
             } else {
-                // recycled, failed or lost: the desktop is gone for good, and its user disk with it
-                hypervisor.destroy(host.target(), desktop.id().toString(), UserDiskFate.DELETE);
+                // recycled, failed or lost: the desktop is gone for good, and its user disk with it unless its pool's
+                // deletion keeps the users' disks
+                hypervisor.destroy(host.target(), desktop.id().toString(),
+                        desktop.keepUserDisk() ? UserDiskFate.KEEP : UserDiskFate.DELETE);
                 commands.system(new RecordDesktopDestroyedCommand(desktop.id()));
                 log.info("Desktop {} destroyed on host {}", desktop.id(), host.name());
             }

@@ -29,12 +29,14 @@ public enum ErrorCode {
     HOST_NOT_EMPTY(409),
     TEMPLATE_IN_USE(409),
     ROLLOUT_ACTIVE(409),
+    POOL_DRAINING(409),
     ROLLOUT_SAME_VERSION(409),
     ROLLOUT_OTHER_TEMPLATE(409),
     ROLLOUT_FINISHED(409),
     VERSION_IN_USE(409),
     RECORDING_NOT_AVAILABLE(409),
     RECORDING_DELETED(410),
+    POOL_DELETED(410),
     RANGE_NOT_SATISFIABLE(416),
     SESSION_ENDED(410),
     SESSION_ENDED_BY_ROLLOUT(410),
@@ -52,6 +54,8 @@ public enum ErrorCode {
     NO_HOST_AVAILABLE(503),
     /** Another request changed the same thing at the same moment, and retrying did not get through; try again. */
     BUSY(503),
+    /** A 4xx, as every refusal of a redemption: the gateway takes a 5xx for the broker failing. */
+    DISPLAY_UNREACHABLE(409),
     IMAGE_INVALID(400),
     IMAGE_CHECKSUM_MISMATCH(409);
 

@@ -16,9 +16,13 @@ import org.openvdi.broker.pool.api.ChangePoolCommand;
 import org.openvdi.broker.pool.api.ChangePoolTemplateVersionCommand;
 import org.openvdi.broker.pool.api.ClosePoolRolloutCommand;
 import org.openvdi.broker.pool.api.CreatePoolCommand;
+import org.openvdi.broker.pool.api.DeletePoolCommand;
 import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
 import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
+import org.openvdi.broker.pool.api.PoolDeletedEvent;
+import org.openvdi.broker.pool.api.PoolDrainStartedEvent;
+import org.openvdi.broker.pool.api.PoolState;
 import org.openvdi.broker.pool.api.OpenPoolRolloutCommand;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
 import org.openvdi.broker.pool.api.PoolRecordingChangedEvent;
@@ -31,6 +35,7 @@ import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
 import org.openvdi.broker.pool.api.RecordPoolSpareTargetCommand;
 import org.openvdi.broker.spare.SparePolicy;
 import org.openvdi.broker.spare.TargetReason;
+import org.openvdi.broker.pool.api.RecordPoolDeletedCommand;
 
 /** A pool of desktops from one template version: its sizes and who may use it. */
 @Aggregate
@@ -54,6 +59,7 @@ class DesktopPool {
     private Integer spareTarget;
     private TargetReason spareTargetReason;
     private boolean spareTargetForecastOnly;
+    private PoolState state = PoolState.ACTIVE;
 
     DesktopPool() {
     }
@@ -69,6 +75,7 @@ class DesktopPool {
 
     @CommandHandler
     void handle(ReconfigurePoolCommand command, @MetaDataValue("user") String user) {
+        requireActive();
         SparePolicy spares = orStatic(command.sparePolicy(), command.minSpare(), command.maxSize());
         apply(new PoolReconfiguredEvent(poolId, command.name(), spares.baseline(), command.maxSize(),
                 command.powerPolicy(), user, spares));
@@ -81,6 +88,7 @@ class DesktopPool {
 
     @CommandHandler
     void handle(ChangePoolCommand command, @MetaDataValue("user") String user) {
+        requireActive();
         SparePolicy spares = sparePolicy;
         if (command.sparePolicy() != null) {
             spares = command.sparePolicy();
@@ -131,6 +139,7 @@ class DesktopPool {
         if (activeRollout != null && activeRollout.equals(command.rolloutId())) {
             return;
         }
+        requireActive();
         if (activeRollout != null && !activeRollout.equals(command.replacing())) {
             throw new BrokerException(ErrorCode.ROLLOUT_ACTIVE, "Rollout " + activeRollout + " is moving this pool already");
         }
@@ -158,6 +167,42 @@ class DesktopPool {
     void handle(ClosePoolRolloutCommand command) {
         if (command.rolloutId().equals(activeRollout)) {
             apply(new PoolRolloutClosedEvent(poolId, command.rolloutId()));
+        }
+    }
+
+    /**
+     * Starts the drain that ends in the pool's deletion; a pool that drains or is deleted already stays as it is.
+     * A rollout moving the pool blocks it: the admin cancels the rollout first (or lets it finish).
+     */
+    @CommandHandler
+    void handle(DeletePoolCommand command, @MetaDataValue("user") String user) {
+        if (state != PoolState.ACTIVE) {
+            return;
+        }
+        if (activeRollout != null) {
+            throw new BrokerException(ErrorCode.ROLLOUT_ACTIVE, "Rollout " + activeRollout + " is moving pool \"" + name
+                    + "\" to a new version: cancel it or let it finish before deleting the pool");
+        }
+        apply(new PoolDrainStartedEvent(poolId, name, command.deadline(), command.message(), command.userDisks(), user));
+    }
+
+    @CommandHandler
+    void handle(RecordPoolDeletedCommand command) {
+        if (state == PoolState.DELETED) {
+            return;
+        }
+        if (state != PoolState.DRAINING) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Pool " + poolId + " is not being deleted");
+        }
+        apply(new PoolDeletedEvent(poolId, name));
+    }
+
+    private void requireActive() {
+        if (state == PoolState.DRAINING) {
+            throw new BrokerException(ErrorCode.POOL_DRAINING, "Pool \"" + name + "\" is being deleted");
+        }
+        if (state == PoolState.DELETED) {
+            throw new BrokerException(ErrorCode.POOL_DELETED, "Pool \"" + name + "\" is deleted");
         }
     }
 
@@ -207,6 +252,16 @@ class DesktopPool {
         spareTarget = event.to();
         spareTargetReason = event.reason();
         spareTargetForecastOnly = event.forecastOnly();
+    }
+
+    @EventSourcingHandler
+    void on(PoolDrainStartedEvent event) {
+        state = PoolState.DRAINING;
+    }
+
+    @EventSourcingHandler
+    void on(PoolDeletedEvent event) {
+        state = PoolState.DELETED;
     }
 
     @EventSourcingHandler

@@ -12,11 +12,17 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.Operation;
+import java.time.Instant;
+import java.util.Locale;
 import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.hypervisor.UserDiskFate;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.pool.api.ChangePoolCommand;
 import org.openvdi.broker.pool.api.CreatePoolCommand;
+import org.openvdi.broker.pool.api.DeletePoolCommand;
+import org.openvdi.broker.pool.api.PoolState;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
@@ -32,6 +38,9 @@ import org.openvdi.broker.web.MergePatch;
 import org.openvdi.broker.web.Names;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -54,10 +63,12 @@ class PoolController {
     private final UserDirectory users;
     private final MergePatch mergePatch;
     private final ClusterLock locks;
+    private final PoolDrainProperties drain;
 
     PoolController(AuditedCommands commands, PoolQueries pools, TemplateQueries templates, UserDirectory users,
-                   MergePatch mergePatch, ClusterLock locks) {
+                   MergePatch mergePatch, ClusterLock locks, PoolDrainProperties drain) {
         this.commands = commands;
+        this.drain = drain;
         this.locks = locks;
         this.mergePatch = mergePatch;
         this.pools = pools;
@@ -134,6 +145,18 @@ class PoolController {
         }
     }
 
+    /**
+     * The optional body of a pool's deletion.
+     *
+     * @param deadline  when the open sessions end: "now", an ISO-8601 duration from now or an ISO-8601 time
+     * @param message   the notice shown in their desktop tabs until then
+     * @param userDisks KEEP (the default) or DELETE the user disks of a persistent pool's desktops
+     */
+    record DeletePoolRequest(@Size(max = DrainDeadline.MAX_LENGTH) String deadline,
+                             @Size(max = 500) @DisplayText String message,
+                             UserDiskFate userDisks) {
+    }
+
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     PoolView create(@Valid @RequestBody CreatePoolRequest request, Authentication who) {
@@ -204,19 +227,61 @@ class PoolController {
         return pools.find(id).orElseThrow();
     }
 
-    /** Admins and auditors see every pool with its entitlements; employees the pools they may use, with only their own. */
+    @Operation(summary = "Delete a pool: drain it, then delete it", description = """
+            The pool stops taking sessions (a request answers 409 POOL_DRAINING, 410 POOL_DELETED once it is gone) and \
+            gets no new spares at once; its idle desktops are destroyed; the sessions still open are shown a notice in \
+            their desktop tabs and ended at the deadline. When its last desktop is gone the pool is DELETED and its name \
+            is free again. The deadline (query parameter or body) is "now", an ISO-8601 duration from now (PT30M) or an \
+            ISO-8601 time; without one, openvdi.pools.drain.default-deadline (15 minutes). userDisks=delete deletes the \
+            user disks of a persistent pool's desktops; by default they are kept on their hosts. Asking again answers \
+            the same and changes nothing (the first deadline holds). A rollout moving the pool blocks its deletion \
+            (409 ROLLOUT_ACTIVE, naming it): cancel it first. Answers 202 with the draining pool, 200 once deleted.""")
+    @DeleteMapping("/{id}")
+    ResponseEntity<PoolView> delete(@PathVariable UUID id,
+                                    @RequestParam(required = false) String deadline,
+                                    @RequestParam(required = false) String userDisks,
+                                    @Valid @RequestBody(required = false) DeletePoolRequest body,
+                                    Authentication who) {
+        PoolView pool = get(id, who);
+        if (pool.state() == PoolState.ACTIVE) {
+            Instant at = DrainDeadline.parse(deadline != null ? deadline : body == null ? null : body.deadline(),
+                    Instant.now(), drain);
+            UserDiskFate fate = userDisks != null ? userDiskFate(userDisks)
+                    : body != null && body.userDisks() != null ? body.userDisks() : UserDiskFate.KEEP;
+            String message = body == null || body.message() == null || body.message().isBlank() ? null : body.message().strip();
+            commands.send(new DeletePoolCommand(id, at, message, fate), who.getName());
+            pool = get(id, who);
+        }
+        return ResponseEntity.status(pool.state() == PoolState.DELETED ? HttpStatus.OK : HttpStatus.ACCEPTED).body(pool);
+    }
+
+    private static UserDiskFate userDiskFate(String raw) {
+        return switch (raw.strip().toLowerCase(Locale.ROOT)) {
+            case "keep" -> UserDiskFate.KEEP;
+            case "delete" -> UserDiskFate.DELETE;
+            default -> throw new BrokerException(ErrorCode.VALIDATION_FAILED, "userDisks is keep or delete", "userDisks");
+        };
+    }
+
+    /**
+     * Admins and auditors see every pool with its entitlements, deleted ones last; employees the pools they may use
+     * (active and draining ones), with only their own entitlements.
+     */
     @GetMapping
     List<PoolView> list(Authentication who) {
         CurrentUser user = users.current(who);
-        return pools.all().stream().filter(p -> user.canReadEverything() || p.entitles(user)).map(p -> p.seenBy(user))
+        return (user.canReadEverything() ? pools.listed() : pools.all()).stream().filter(p -> user.canReadEverything() || p.entitles(user)).map(p -> p.seenBy(user))
                 .toList();
     }
 
-    /** A pool the caller is not entitled to answers 404 POOL_NOT_FOUND (admins and auditors see every pool). */
+    /**
+     * A pool the caller is not entitled to answers 404 POOL_NOT_FOUND (admins and auditors see every pool, deleted
+     * ones too; employees no deleted one).
+     */
     @GetMapping("/{id}")
     PoolView get(@PathVariable UUID id, Authentication who) {
         CurrentUser user = users.current(who);
-        return pools.find(id).filter(p -> user.canReadEverything() || p.entitles(user)).map(p -> p.seenBy(user))
+        return pools.find(id).filter(p -> user.canReadEverything() || p.entitles(user) && p.state() != PoolState.DELETED).map(p -> p.seenBy(user))
                 .orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + id));
     }
 

@@ -10,6 +10,9 @@ import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
 import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
+import org.openvdi.broker.pool.api.PoolDeletedEvent;
+import org.openvdi.broker.pool.api.PoolDrainStartedEvent;
+import org.openvdi.broker.pool.api.PoolState;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
 import org.openvdi.broker.pool.api.PoolRecordingChangedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
@@ -77,6 +80,23 @@ class PoolProjection {
                 WHERE id = ?""")
                 .params(e.to(), e.reason().name(), e.forecastOnly(), utc(at), e.poolId())
                 .update();
+    }
+
+    @EventHandler
+    void on(PoolDrainStartedEvent e, @Timestamp Instant at) {
+        jdbc.sql("""
+                UPDATE pool_view SET state = ?, drain_deadline = ?, drain_message = ?, drain_user_disks = ?,
+                                     drain_started_by = ?, updated_at = ?
+                WHERE id = ?""")
+                .params(PoolState.DRAINING.name(), utc(e.deadline()), e.message(), e.userDisks().name(), e.startedBy(),
+                        utc(at), e.poolId())
+                .update();
+    }
+
+    @EventHandler
+    void on(PoolDeletedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE pool_view SET state = ?, deleted_at = ?, updated_at = ? WHERE id = ?")
+                .params(PoolState.DELETED.name(), utc(at), utc(at), e.poolId()).update();
     }
 
     @EventHandler

@@ -11,6 +11,8 @@ import java.util.UUID;
 import org.openvdi.broker.desktop.DesktopQueries;
 import org.openvdi.broker.desktop.DesktopQueries.PoolDesktops;
 import org.openvdi.broker.desktop.PersistentPools;
+import org.openvdi.broker.hypervisor.UserDiskFate;
+import org.openvdi.broker.pool.api.PoolState;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.spare.TargetReason;
@@ -29,12 +31,31 @@ public class PoolQueries implements PersistentPools {
         this.desktops = desktops;
     }
 
-    /** Two queries whatever the number of pools: the pools, then the desktops of each counted in one go. */
+    /**
+     * The pools that are not deleted (active and draining ones). Two queries whatever the number of pools: the
+     * pools, then the desktops of each counted in one go.
+     */
     public List<PoolView> all() {
+        return list(false);
+    }
+
+    /** Every pool, deleted ones included (after the others), as admins and auditors list them. */
+    public List<PoolView> listed() {
+        return list(true);
+    }
+
+    private List<PoolView> list(boolean withDeleted) {
         Map<UUID, PoolDesktops> counts = desktops.countsByPool();
-        return jdbc.sql("SELECT * FROM pool_view ORDER BY name")
+        return jdbc.sql("SELECT * FROM pool_view WHERE state <> :deleted OR :withDeleted ORDER BY state = :deleted, name, id")
+                .param("deleted", PoolState.DELETED.name()).param("withDeleted", withDeleted)
                 .query((rs, row) -> map(rs, counts.getOrDefault(rs.getObject("id", UUID.class), PoolDesktops.NONE)))
                 .list();
+    }
+
+    /** The pools being deleted, oldest deadline first. */
+    public List<PoolView> draining() {
+        return jdbc.sql("SELECT * FROM pool_view WHERE state = ? ORDER BY drain_deadline, id").param(PoolState.DRAINING.name())
+                .query((rs, row) -> map(rs, desktops.countsOf(rs.getObject("id", UUID.class)))).list();
     }
 
     @Override
@@ -59,8 +80,8 @@ public class PoolQueries implements PersistentPools {
 
     /** The pools built from a template, each with its version. */
     public List<PoolVersion> onTemplate(UUID templateId) {
-        return jdbc.sql("SELECT id, template_version, active_rollout_id FROM pool_view WHERE template_id = ?")
-                .param(templateId).query((rs, row) -> new PoolVersion(rs.getObject("id", UUID.class),
+        return jdbc.sql("SELECT id, template_version, active_rollout_id FROM pool_view WHERE template_id = ? AND state <> ?")
+                .params(templateId, PoolState.DELETED.name()).query((rs, row) -> new PoolVersion(rs.getObject("id", UUID.class),
                         rs.getInt("template_version"), rs.getObject("active_rollout_id", UUID.class))).list();
     }
 
@@ -70,8 +91,10 @@ public class PoolQueries implements PersistentPools {
                 .orElse(false);
     }
 
+    /** Whether another pool that is not deleted has this name (a deleted pool's name is free again). */
     public boolean nameTaken(String name, UUID except) {
-        return jdbc.sql("SELECT count(*) FROM pool_view WHERE name = ? AND id <> ?").params(name, except)
+        return jdbc.sql("SELECT count(*) FROM pool_view WHERE name = ? AND id <> ? AND state <> ?")
+                .params(name, except, PoolState.DELETED.name())
                 .query(Long.class).single() > 0;
     }
 
@@ -82,7 +105,8 @@ public class PoolQueries implements PersistentPools {
                 strings(rs.getArray("entitled_users")), strings(rs.getArray("entitled_groups")), counts.desktops(),
                 counts.readySpares(), counts.provisioning(), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("recording"),
-                SparePolicyColumn.read(rs.getString("spare_policy"), rs.getInt("min_spare")), target(rs));
+                SparePolicyColumn.read(rs.getString("spare_policy"), rs.getInt("min_spare")), target(rs),
+                PoolState.valueOf(rs.getString("state")), drain(rs));
     }
 
     private static PoolView.SpareTargetView target(ResultSet rs) throws SQLException {
@@ -92,6 +116,17 @@ public class PoolQueries implements PersistentPools {
         }
         return new PoolView.SpareTargetView(spares, TargetReason.valueOf(rs.getString("spare_target_reason")),
                 rs.getBoolean("spare_target_forecast_only"), rs.getTimestamp("spare_target_at").toInstant());
+    }
+
+    private static PoolView.Drain drain(ResultSet rs) throws SQLException {
+        java.sql.Timestamp deadline = rs.getTimestamp("drain_deadline");
+        if (deadline == null) {
+            return null;
+        }
+        java.sql.Timestamp deleted = rs.getTimestamp("deleted_at");
+        return new PoolView.Drain(deadline.toInstant(), rs.getString("drain_message"),
+                UserDiskFate.valueOf(rs.getString("drain_user_disks")), rs.getString("drain_started_by"),
+                deleted == null ? null : deleted.toInstant());
     }
 
     private static Set<String> strings(Array array) throws SQLException {

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.openvdi.broker.hypervisor.UserDiskFate;
+import org.openvdi.broker.pool.api.PoolState;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.security.CurrentUser;
@@ -17,11 +19,14 @@ import org.openvdi.broker.spare.TargetReason;
  * @param sparePolicy how many spares the pool keeps warm (admins and auditors only)
  * @param spareTarget the spare target the capacity process last recorded, null before its first (admins and
  *                    auditors only)
+ * @param state       ACTIVE, DRAINING (being deleted: see {@code drain}) or DELETED
+ * @param drain       the deletion under way or done, null while the pool is active
  */
 public record PoolView(UUID id, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy,
                        int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups,
                        int desktops, int readySpares, int provisioning, Instant createdAt, Instant updatedAt,
-                       boolean recording, SparePolicy sparePolicy, SpareTargetView spareTarget) {
+                       boolean recording, SparePolicy sparePolicy, SpareTargetView spareTarget, PoolState state,
+                       Drain drain) {
 
     /**
      * A recorded spare target.
@@ -33,13 +38,26 @@ public record PoolView(UUID id, String name, UUID templateId, int templateVersio
     public record SpareTargetView(int spares, TargetReason reason, boolean forecastOnly, Instant since) {
     }
 
-    /** A pool with a static spare count of {@code minSpare} and no target recorded yet. */
+    /**
+     * A pool's deletion: its open sessions are ended at {@code deadline}, after the {@code message} shown in their
+     * desktop tabs; {@code userDisks} says what becomes of the user disks of a persistent pool.
+     */
+    public record Drain(Instant deadline, String message, UserDiskFate userDisks, String startedBy, Instant deletedAt) {
+    }
+
+    /** An active pool with a static spare count of {@code minSpare} and no target recorded yet. */
     public PoolView(UUID id, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy,
                     int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups,
                     int desktops, int readySpares, int provisioning, Instant createdAt, Instant updatedAt,
                     boolean recording) {
         this(id, name, templateId, templateVersion, type, powerPolicy, minSpare, maxSize, entitledUsers, entitledGroups,
-                desktops, readySpares, provisioning, createdAt, updatedAt, recording, new SparePolicy.Static(minSpare), null);
+                desktops, readySpares, provisioning, createdAt, updatedAt, recording, new SparePolicy.Static(minSpare), null,
+                PoolState.ACTIVE, null);
+    }
+
+    /** An active pool takes sessions and gets spares; a draining or deleted one does neither. */
+    public boolean active() {
+        return state == PoolState.ACTIVE;
     }
 
     public boolean entitles(CurrentUser user) {
@@ -57,6 +75,7 @@ public record PoolView(UUID id, String name, UUID templateId, int templateVersio
         Set<String> users = entitledUsers.contains(user.name()) ? Set.of(user.name()) : Set.of();
         Set<String> groups = user.groups().stream().filter(entitledGroups::contains).collect(Collectors.toUnmodifiableSet());
         return new PoolView(id, name, templateId, templateVersion, type, powerPolicy, minSpare, maxSize, users, groups,
-                desktops, readySpares, provisioning, createdAt, updatedAt, recording, null, null);
+                desktops, readySpares, provisioning, createdAt, updatedAt, recording, null, null, state,
+                drain == null ? null : new Drain(drain.deadline(), drain.message(), drain.userDisks(), null, drain.deletedAt()));
     }
 }

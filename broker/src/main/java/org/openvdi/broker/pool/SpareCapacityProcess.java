@@ -104,12 +104,13 @@ class SpareCapacityProcess {
     @Scheduled(fixedDelayString = "${openvdi.capacity.interval:1000}", initialDelayString = "${openvdi.capacity.initial-delay:2000}")
     void keepSpares() {
         lock.runExclusively("capacity", () -> {
-            List<PoolView> all = pools.all();
-            Set<UUID> ids = all.stream().map(PoolView::id).collect(Collectors.toSet());
+            // a pool being deleted gets no new desktops (its drain retires the ones it has)
+            List<PoolView> active = pools.all().stream().filter(PoolView::active).toList();
+            Set<UUID> ids = active.stream().map(PoolView::id).collect(Collectors.toSet());
             surplusSince.keySet().retainAll(ids);
             sent.keySet().retainAll(ids);
             int hostFree = policy.hostFree();
-            all.forEach(pool -> keep(pool, hostFree));
+            active.forEach(pool -> keep(pool, hostFree));
         });
     }
 

@@ -179,9 +179,13 @@ class DriftReconciler {
                     machine.desktopId(), desktop.get().hostId(), host.name());
             return;
         }
-        UserDiskFate fate = properties.orphanedUserDisks();
+        // a user disk its pool's deletion chose to keep stays, whatever the policy for orphaned ones
+        boolean keptByDeletion = desktop.get().keepUserDisk();
+        UserDiskFate fate = keptByDeletion ? UserDiskFate.KEEP : properties.orphanedUserDisks();
         if (machine.userDiskExists()) {
-            orphanedUserDisk(host, machine.desktopId(), fate == UserDiskFate.DELETE
+            orphanedUserDisk(host, machine.desktopId(), keptByDeletion
+                    ? "a user disk of a desktop that was destroyed; kept by its pool's deletion"
+                    : fate == UserDiskFate.DELETE
                     ? "a user disk of a desktop that was destroyed; deleted by policy"
                     : "a user disk of a desktop that was destroyed; kept by policy");
         }

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Issues one-time connection tokens: draws the token, has the session record its hash, and builds
- * the gateway URL that carries it. The session decides whether it may have one.
+ * the gateway URL that carries it ({@code /connect?token=<token>&session=<session id>}). The session decides whether
+ * it may have one.
  */
 @Component
 public class ConnectionTokenIssuer {
@@ -37,6 +38,7 @@ public class ConnectionTokenIssuer {
         Instant expiresAt = Instant.now().plus(properties.tokenTtl()).truncatedTo(ChronoUnit.MILLIS);
         commands.send(new IssueConnectionTokenCommand(sessionId, tokenId, token.hash(), expiresAt, user), user);
         log.info("Connection token {} issued for session {} of {}, valid until {}", tokenId, sessionId, user, expiresAt);
-        return new ConnectionOffer(gatewayUrl + "/connect?token=" + token.value(), expiresAt);
+        // the session's id is no secret: a reloaded tab keeps it, and asks the signed-in portal for a fresh link with it
+        return new ConnectionOffer(gatewayUrl + "/connect?token=" + token.value() + "&session=" + sessionId, expiresAt);
     }
 }

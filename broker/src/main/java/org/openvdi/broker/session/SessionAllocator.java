@@ -76,6 +76,10 @@ public class SessionAllocator {
             fail(session, ErrorCode.POOL_NOT_FOUND, "The pool no longer exists");
             return;
         }
+        if (!pool.active()) {
+            fail(session, ErrorCode.POOL_DRAINING, "Pool " + pool.name() + " is being deleted");
+            return;
+        }
         try {
             if (assignOwnOrSpare(session, pool)) {
                 return;

@@ -41,9 +41,11 @@ class SessionController {
     private final UserDirectory users;
     private final SessionAllocator allocator;
     private final ConnectionTokenIssuer tokens;
+    private final ConnectProperties connect;
 
     SessionController(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, UserDirectory users,
-                      SessionAllocator allocator, ConnectionTokenIssuer tokens) {
+                      SessionAllocator allocator, ConnectionTokenIssuer tokens, ConnectProperties connect) {
+        this.connect = connect;
         this.commands = commands;
         this.sessions = sessions;
         this.pools = pools;
@@ -66,11 +68,22 @@ class SessionController {
         CurrentUser user = users.current(who);
         PoolView pool = pools.find(request.poolId()).filter(p -> p.entitles(user))
                 .orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + request.poolId()));
-        SessionView session = sessions.find(openSession(pool, user)).orElseThrow();
+        refuseUnlessActive(pool);
+        SessionView session = sessions.find(openSession(pool, user)).orElseThrow().keptFor(connect.disconnectTimeout());
         if (takesTokens(session.state())) {
             session = session.withConnectUrl(tokens.issue(session.id(), user.name()).connectUrl());
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(session);
+    }
+
+    /** A pool being deleted takes no new sessions: 409 POOL_DRAINING, or 410 POOL_DELETED once it is gone. */
+    private static void refuseUnlessActive(PoolView pool) {
+        switch (pool.state()) {
+            case DRAINING -> throw new BrokerException(ErrorCode.POOL_DRAINING, "Pool \"" + pool.name()
+                    + "\" is being deleted and takes no new sessions");
+            case DELETED -> throw new BrokerException(ErrorCode.POOL_DELETED, "Pool \"" + pool.name() + "\" is deleted");
+            case ACTIVE -> { }
+        }
     }
 
     /**
@@ -143,7 +156,8 @@ class SessionController {
         if (p.all() && !user.canReadEverything()) {
             throw new BrokerException(ErrorCode.FORBIDDEN, "Only admins and auditors list everyone's sessions");
         }
-        List<SessionView> rows = sessions.page(p.all() ? null : user.name(), p.beforeAt(), p.beforeId(), p.limit() + 1);
+        List<SessionView> rows = sessions.page(p.all() ? null : user.name(), p.beforeAt(), p.beforeId(), p.limit() + 1)
+                .stream().map(s -> s.keptFor(connect.disconnectTimeout())).toList();
         if (rows.size() <= p.limit()) {
             return ResponseEntity.ok(rows);
         }
@@ -158,6 +172,7 @@ class SessionController {
     SessionView get(@PathVariable UUID id, Authentication who) {
         CurrentUser user = users.current(who);
         return sessions.find(id).filter(s -> user.canReadEverything() || s.user().equals(user.name()))
+                .map(s -> s.keptFor(connect.disconnectTimeout()))
                 .orElseThrow(() -> new BrokerException(ErrorCode.SESSION_NOT_FOUND, "No session " + id));
     }
 

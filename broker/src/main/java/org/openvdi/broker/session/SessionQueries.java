@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +77,26 @@ public class SessionQueries implements WaitingSessions {
                 .param("pool", poolId).param("user", user).param("over", OVER).query(SessionQueries::map).optional();
     }
 
+    /** The open sessions of a pool, oldest first. */
+    public List<SessionView> openIn(UUID poolId) {
+        return jdbc.sql("SELECT * FROM session_view WHERE pool_id = :pool AND state NOT IN (:over) ORDER BY requested_at, id")
+                .param("pool", poolId).param("over", OVER).query(SessionQueries::map).list();
+    }
+
+    /** The pool of each of these sessions that is still open: one query for a whole notice poll. */
+    public Map<UUID, UUID> poolsOfOpen(Collection<UUID> sessionIds) {
+        Map<UUID, UUID> pools = new HashMap<>();
+        if (sessionIds.isEmpty()) {
+            return pools;
+        }
+        jdbc.sql("SELECT id, pool_id FROM session_view WHERE id IN (:sessions) AND state NOT IN (:over)")
+                .param("sessions", sessionIds).param("over", OVER)
+                .query(rs -> {
+                    pools.put(rs.getObject("id", UUID.class), rs.getObject("pool_id", UUID.class));
+                });
+        return pools;
+    }
+
     /** Sessions with no open connection since before the cutoff: candidates for the disconnect timeout. */
     public List<SessionView> disconnectedBefore(Instant cutoff) {
         return jdbc.sql("SELECT * FROM session_view WHERE state = ? AND disconnected_at < ? ORDER BY disconnected_at")
@@ -131,7 +153,7 @@ public class SessionQueries implements WaitingSessions {
                 SessionState.valueOf(rs.getString("state")), rs.getObject("desktop_id", UUID.class), rs.getString("reason"),
                 instant(rs.getTimestamp("requested_at")), instant(rs.getTimestamp("assigned_at")),
                 instant(rs.getTimestamp("connected_at")), instant(rs.getTimestamp("disconnected_at")),
-                instant(rs.getTimestamp("ended_at")), null);
+                instant(rs.getTimestamp("ended_at")), null, null);
     }
 
     private static Instant instant(Timestamp timestamp) {

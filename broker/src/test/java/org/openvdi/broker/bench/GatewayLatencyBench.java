@@ -96,7 +96,7 @@ class GatewayLatencyBench {
     private GuacamoleProbe.Opener opener(Route route, boolean timed) {
         String connectUrl = stack.as("alice").post("/api/sessions/" + sessionId + "/connect", "").json()
                 .get("connectUrl").asText();
-        String token = connectUrl.substring(connectUrl.indexOf("token=") + "token=".length());
+        String token = connectUrl.substring(connectUrl.indexOf("token=") + "token=".length()).replaceFirst("&.*$", "");
         if (route == Route.GATEWAY) {
             return () -> TunnelLink.open(stack.gatewayPort(), token, WIDTH, HEIGHT);
         }

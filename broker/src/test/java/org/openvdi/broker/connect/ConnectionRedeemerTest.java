@@ -113,6 +113,30 @@ class ConnectionRedeemerTest {
     }
 
     @Test
+    void givenValidTokenForADesktopWhoseHostDoesNotAnswer_whenRedeemed_thenRefusedAsDisplayUnreachableNotGone() {
+        UUID host = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        UUID otherSession = UUID.randomUUID();
+        harness.given(org.openvdi.broker.testsupport.Histories.unreachableHost(host))
+                .given(new org.openvdi.broker.desktop.api.DesktopProvisioningRequestedEvent(other, pool, host,
+                        org.openvdi.broker.testsupport.Histories.TEMPLATE, 1, null))
+                .given(new org.openvdi.broker.desktop.api.DesktopBecameReadyEvent(other, "127.0.0.1", 5901, 1))
+                .given(new DesktopAssignedEvent(other, otherSession, "bob", false));
+        gateway.sendAndWait(new RequestSessionCommand(otherSession, pool, "bob"));
+        gateway.sendAndWait(new AssignDesktopToSessionCommand(otherSession, other));
+        ConnectionToken presented = ConnectionToken.random();
+        gateway.sendAndWait(new IssueConnectionTokenCommand(otherSession, UUID.randomUUID(), presented.hash(),
+                Instant.now().plusSeconds(60), "bob"));
+
+        assertThatThrownBy(() -> redeemer.redeem(request(presented), "gateway"))
+                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.DISPLAY_UNREACHABLE);
+                    assertThat(e.getMessage()).contains("does not answer");
+                });
+        assertThat(rejections()).containsExactly(ErrorCode.DESKTOP_GONE);
+    }
+
+    @Test
     void givenValidTokenOfASessionThatEnded_whenRedeemed_thenRefusedAsSessionEnded() {
         issue(Instant.now().plusSeconds(60));
         gateway.sendAndWait(new EndSessionCommand(session, "logged off", ALICE));

@@ -93,7 +93,7 @@ class RealDisplayRedeemTest {
                 .until(() -> alice.get("/api/sessions/" + sessionId).body(), s -> s.path("state").asText().equals("READY"));
         JsonNode desktop = admin.get("/api/desktops/" + session.path("desktopId").asText()).body();
         String token = alice.post("/api/sessions/" + sessionId + "/connect", null).body().path("connectUrl").asText()
-                .split("token=")[1];
+                .split("token=")[1].split("&")[0];
 
         Reply grant = redeem(token);
         Reply replay = redeem(token);

@@ -788,4 +788,27 @@ class DesktopTest {
                 .when(new FailDesktopCommand(DESKTOP, "STARTED", "The guest agent did not answer within PT2M"))
                 .expectEvents(new DesktopFailedEvent(DESKTOP, "STARTED", "The guest agent did not answer within PT2M"));
     }
+
+    // --- destroyed for a pool's deletion, which may keep the users' disks ---
+
+    @Test
+    void givenOwnedDesktopWithUserDisk_whenRecycledKeepingUserDisks_thenRecycledWithItsUserDiskKept() {
+        fixture.given(requested("alice"), CLONED, USER_DISK, DEFINED, STARTED, READY, POWERED_OFF)
+                .when(new RecycleDesktopCommand(DESKTOP, "pool deleted", org.openvdi.broker.hypervisor.UserDiskFate.KEEP))
+                .expectEvents(new DesktopRecycledEvent(DESKTOP, "pool deleted", true));
+    }
+
+    @Test
+    void givenOwnedDesktopWithUserDisk_whenRecycledDeletingUserDisks_thenRecycledWithItsUserDisk() {
+        fixture.given(requested("alice"), CLONED, USER_DISK, DEFINED, STARTED, READY)
+                .when(new RecycleDesktopCommand(DESKTOP, "pool deleted", org.openvdi.broker.hypervisor.UserDiskFate.DELETE))
+                .expectEvents(new DesktopRecycledEvent(DESKTOP, "pool deleted", false));
+    }
+
+    @Test
+    void givenUnownedSpareWithUserDisk_whenRecycledKeepingUserDisks_thenItsEmptyUserDiskGoesAnyway() {
+        fixture.given(requested(null), CLONED, USER_DISK, DEFINED, STARTED, READY)
+                .when(new RecycleDesktopCommand(DESKTOP, "pool deleted", org.openvdi.broker.hypervisor.UserDiskFate.KEEP))
+                .expectEvents(new DesktopRecycledEvent(DESKTOP, "pool deleted", false));
+    }
 }

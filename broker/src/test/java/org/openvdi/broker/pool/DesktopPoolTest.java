@@ -16,6 +16,12 @@ import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.pool.api.ChangePoolCommand;
 import org.openvdi.broker.pool.api.CreatePoolCommand;
+import org.openvdi.broker.pool.api.DeletePoolCommand;
+import org.openvdi.broker.pool.api.PoolDeletedEvent;
+import org.openvdi.broker.pool.api.PoolDrainStartedEvent;
+import org.openvdi.broker.pool.api.RecordPoolDeletedCommand;
+import org.openvdi.broker.hypervisor.UserDiskFate;
+import java.time.Instant;
 import org.openvdi.broker.pool.api.EntitlementGrantedEvent;
 import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
@@ -359,5 +365,82 @@ class DesktopPoolTest {
         fixture.given(CREATED, OPENED, closed)
                 .when(new org.openvdi.broker.pool.api.OpenPoolRolloutCommand(POOL, OTHER_ROLLOUT, 3, null), ADMIN)
                 .expectEvents(new org.openvdi.broker.pool.api.PoolRolloutOpenedEvent(POOL, OTHER_ROLLOUT, 1, 3, null, "admin"));
+    }
+
+    // --- deletion: drain, then deleted ---
+
+    private static final Instant DEADLINE = Instant.parse("2026-12-01T18:00:00Z");
+    private static final PoolDrainStartedEvent DRAINING = new PoolDrainStartedEvent(POOL, "Office", DEADLINE,
+            "Save your work", UserDiskFate.KEEP, "admin");
+    private static final DeletePoolCommand DELETE = new DeletePoolCommand(POOL, DEADLINE, "Save your work", UserDiskFate.KEEP);
+
+    @Test
+    void givenPool_whenDeleted_thenItDrainsWithTheDeadlineNoticeAndUserDiskFateByTheAdmin() {
+        fixture.given(CREATED).when(DELETE, ADMIN).expectEvents(DRAINING);
+    }
+
+    @Test
+    void givenDrainingPool_whenDeletedAgainWithAnotherDeadline_thenNothingChangesAndTheFirstDeadlineHolds() {
+        fixture.given(CREATED, DRAINING)
+                .when(new DeletePoolCommand(POOL, DEADLINE.plusSeconds(600), null, UserDiskFate.DELETE), ADMIN)
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    @Test
+    void givenDeletedPool_whenDeletedAgain_thenNothingHappens() {
+        fixture.given(CREATED, DRAINING, new PoolDeletedEvent(POOL, "Office")).when(DELETE, ADMIN)
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    @Test
+    void givenPoolWithARollout_whenDeleted_thenRefusedNamingTheRolloutAndNoEvents() {
+        fixture.given(CREATED, OPENED).when(DELETE, ADMIN)
+                .expectException(rejectedWith(ErrorCode.ROLLOUT_ACTIVE))
+                .expectExceptionMessage(containsString(ROLLOUT.toString()))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenPoolWhoseRolloutClosed_whenDeleted_thenItDrains() {
+        fixture.given(CREATED, OPENED, new org.openvdi.broker.pool.api.PoolRolloutClosedEvent(POOL, ROLLOUT))
+                .when(DELETE, ADMIN).expectEvents(DRAINING);
+    }
+
+    @Test
+    void givenDrainingPool_whenItsDeletionIsRecorded_thenDeleted() {
+        fixture.given(CREATED, DRAINING).when(new RecordPoolDeletedCommand(POOL))
+                .expectEvents(new PoolDeletedEvent(POOL, "Office"));
+    }
+
+    @Test
+    void givenDeletedPool_whenItsDeletionIsRecordedAgain_thenNothingHappens() {
+        fixture.given(CREATED, DRAINING, new PoolDeletedEvent(POOL, "Office")).when(new RecordPoolDeletedCommand(POOL))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    @Test
+    void givenActivePool_whenItsDeletionIsRecorded_thenRefusedAsIllegalState() {
+        fixture.given(CREATED).when(new RecordPoolDeletedCommand(POOL))
+                .expectException(rejectedWith(ErrorCode.ILLEGAL_STATE)).expectNoEvents();
+    }
+
+    @Test
+    void givenDrainingPool_whenReconfigured_thenRefusedAsDraining() {
+        fixture.given(CREATED, DRAINING).when(reconfigure(Set.of("alice"), Set.of()), ADMIN)
+                .expectException(rejectedWith(ErrorCode.POOL_DRAINING)).expectNoEvents();
+    }
+
+    @Test
+    void givenDeletedPool_whenPatched_thenRefusedAsDeleted() {
+        fixture.given(CREATED, DRAINING, new PoolDeletedEvent(POOL, "Office"))
+                .when(new ChangePoolCommand(POOL, null, 3, null, null, null, null), ADMIN)
+                .expectException(rejectedWith(ErrorCode.POOL_DELETED)).expectNoEvents();
+    }
+
+    @Test
+    void givenDrainingPool_whenARolloutOpens_thenRefusedAsDraining() {
+        fixture.given(CREATED, DRAINING)
+                .when(new org.openvdi.broker.pool.api.OpenPoolRolloutCommand(POOL, ROLLOUT, 2, null), ADMIN)
+                .expectException(rejectedWith(ErrorCode.POOL_DRAINING)).expectNoEvents();
     }
 }

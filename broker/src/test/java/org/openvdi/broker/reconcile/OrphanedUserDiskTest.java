@@ -149,6 +149,22 @@ class OrphanedUserDiskTest {
     }
 
     @Test
+    void givenTheUserDiskOfADesktopWhosePoolsDeletionKeptIt_whenReconciledUnderDelete_thenItIsRecordedAndKept() {
+        harness.given(readyDesktop(desktop, pool, host, "alice"))
+                .given(new org.openvdi.broker.desktop.api.DesktopRecycledEvent(desktop, "pool deleted", true))
+                .given(new DesktopDestroyedEvent(desktop));
+        machines.userDisk(host, desktop, 1);
+        DriftReconciler deleting = deleting();
+
+        deleting.reconcileAll();
+        deleting.reconcileAll();
+
+        assertThat(drift(desktop)).containsExactly(new RecordDriftCommand(host, desktop, "ORPHANED_USER_DISK",
+                "a user disk of a desktop that was destroyed; kept by its pool's deletion"));
+        assertThat(machines.of(host, desktop)).containsExactly(new ManagedMachine(desktop.toString(), false, false, false, true));
+    }
+
+    @Test
     void givenVmAndUserDiskOfADestroyedDesktop_whenReconciledUnderDelete_thenBothDriftsAreRecordedAndNothingIsLeft() {
         destroyedPersistentDesktop();
         machines.running(host, desktop);

@@ -145,7 +145,7 @@ public abstract class DemoBrokerTest {
     }
 
     protected static String tokenOf(String connectUrl) {
-        return connectUrl.substring(connectUrl.indexOf("token=") + "token=".length());
+        return connectUrl.substring(connectUrl.indexOf("token=") + "token=".length()).replaceFirst("&.*$", "");
     }
 
     private static JsonNode first(JsonNode array, Predicate<JsonNode> condition) {

@@ -50,7 +50,7 @@ public final class GatewayTelemetry implements AutoCloseable {
         UUID sessionId = UUID.fromString(session.path("id").asText());
         String url = http.as(user, "demo").post("/api/sessions/" + sessionId + "/connect", null).body()
                 .path("connectUrl").asText();
-        String token = url.substring(url.indexOf("token=") + "token=".length());
+        String token = url.substring(url.indexOf("token=") + "token=".length()).replaceFirst("&.*$", "");
         ConnectionToken connection = ConnectionToken.random();
         RedemptionOutcome outcome = commands.send(new RedeemConnectionTokenCommand(sessionId, ConnectionToken.hashOf(token),
                 Instant.now(), true, GATEWAY_ID, "192.0.2.7", UUID.randomUUID(), ConnectionToken.random().hash(),

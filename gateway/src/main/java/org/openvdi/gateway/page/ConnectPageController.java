@@ -1,11 +1,13 @@
 package org.openvdi.gateway.page;
 
+import java.net.URI;
 import java.util.Map;
 
 import org.openvdi.gateway.GatewaySettings;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,6 +35,13 @@ class ConnectPageController {
                 .cacheControl(CacheControl.noStore())
                 .contentType(MediaType.TEXT_HTML)
                 .body(PAGE);
+    }
+
+    /** The gateway has nothing to show on its own: its root leads to the broker's portal. */
+    @GetMapping("/")
+    ResponseEntity<Void> root() {
+        return ResponseEntity.status(HttpStatus.FOUND).location(URI.create(settings.portalUrl().toString()))
+                .cacheControl(CacheControl.noStore()).build();
     }
 
     /** Where the page sends the employee for a fresh link: the broker's portal. */

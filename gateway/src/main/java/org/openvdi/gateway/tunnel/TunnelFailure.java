@@ -49,7 +49,9 @@ enum TunnelFailure {
     GUACD_UNAVAILABLE(GuacamoleStatus.UPSTREAM_NOT_FOUND, 4503, false, true,
             "The display service is unavailable; try again in a minute."),
     DISPLAY_LOST(GuacamoleStatus.UPSTREAM_ERROR, 4504, false, false,
-            "The connection to the desktop's display was lost.");
+            "The connection to the desktop's display was lost."),
+    DISPLAY_UNREACHABLE(GuacamoleStatus.UPSTREAM_UNAVAILABLE, 4505, true, false,
+            "Your desktop's display does not answer: its host may be unreachable. Try again in a minute.");
 
     private final GuacamoleStatus status;
     private final int closeCode;

@@ -37,8 +37,9 @@ final class TunnelSession implements Runnable {
     static final String BROWSER_CLOSED = "BROWSER_CLOSED";
     static final String DISPLAY_CLOSED = "DISPLAY_CLOSED";
     /**
-     * Opcode of the gateway's own instruction {@code openvdi-resume,<token>}, which hands the page the one-time
-     * token that reconnects it in place; stock Guacamole clients ignore it.
+     * Opcode of the gateway's own instruction {@code openvdi-resume,<token>,<sessionId>}, which hands the page the
+     * one-time token that reconnects it in place, and the id of its session, with which a reloaded page asks the
+     * signed-in portal for a fresh connect URL; stock Guacamole clients ignore it.
      */
     static final String RESUME_OPCODE = "openvdi-resume";
     /**
@@ -83,7 +84,8 @@ final class TunnelSession implements Runnable {
         Instant openedAt = null;
         try {
             ConnectionGrant grant = opener.redeem(request);
-            unsentResume.set(new GuacamoleInstruction(RESUME_OPCODE, grant.resumeToken()).toString());
+            unsentResume.set(new GuacamoleInstruction(RESUME_OPCODE, grant.resumeToken(), grant.sessionId().toString())
+                    .toString());
             if (ended()) {
                 return;
             }

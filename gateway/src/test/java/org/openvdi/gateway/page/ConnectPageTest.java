@@ -93,4 +93,23 @@ class ConnectPageTest {
         assertThat(http.getForEntity("/actuator/health/readiness", String.class).getBody())
                 .isEqualTo("{\"status\":\"UP\"}");
     }
+
+    @Test
+    void givenTheGatewaysRoot_whenABrowserOpensIt_thenItIsSentToThePortal() throws Exception {
+        java.net.http.HttpResponse<String> root = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.getRootUri() + "/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(root.statusCode()).isEqualTo(302);
+        assertThat(root.headers().firstValue("Location")).contains("http://portal.example/desktops");
+        assertThat(root.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+    }
+
+    @Test
+    void givenThePage_whenRead_thenItHasTheMenuWithCtrlAltDelFullscreenKeysAndClipboard() throws IOException {
+        String html = new ClassPathResource("static/connect.html").getContentAsString(StandardCharsets.UTF_8);
+
+        assertThat(html).contains("id=\"menu-toggle\"", "id=\"ctrl-alt-del\"", "id=\"fullscreen\"", "id=\"keys\"",
+                "id=\"clipboard-text\"", "id=\"clipboard-send\"");
+    }
 }

@@ -3,6 +3,17 @@ package org.openvdi.broker.desktop.api;
 import java.util.UUID;
 import org.axonframework.serialization.Revision;
 
-@Revision("1")
-public record DesktopRecycledEvent(UUID desktopId, String reason) {
+/**
+ * The desktop is to be destroyed.
+ *
+ * @param keepUserDisk whether its user disk stays on the host when it is destroyed (revision 2; events of revision 1
+ *                     have none and read as {@code false}: the user disk goes with the desktop)
+ */
+@Revision("2")
+public record DesktopRecycledEvent(UUID desktopId, String reason, boolean keepUserDisk) {
+
+    /** A recycling that deletes the desktop's user disk with it, if it has one. */
+    public DesktopRecycledEvent(UUID desktopId, String reason) {
+        this(desktopId, reason, false);
+    }
 }
