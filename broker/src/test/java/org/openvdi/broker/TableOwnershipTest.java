@@ -72,7 +72,8 @@ class TableOwnershipTest {
                 Map.entry("demand_bucket", "demand"),
                 Map.entry("demand_request", "demand"),
                 Map.entry("demand_desktop", "demand"),
-                Map.entry("demand_lead_time", "demand")));
+                Map.entry("demand_lead_time", "demand"),
+                Map.entry("forecast_run", "forecast")));
         AXON.forEach(table -> owners.put(table, "store"));
         return owners;
     }
