@@ -14,7 +14,9 @@ import org.openvdi.broker.spare.DemandOutlook;
  * The forecast a backtest's predictive policy sees: at a simulated moment, the forecast the broker would have made at
  * the start of that hour (it refreshes hourly) from the requests recorded <em>before</em> that hour only, at most
  * {@link HourlyForecast#MAX_HISTORY} of them, and none with less than {@link HourlyForecast#MIN_HISTORY} (then no
- * number: the policy falls back to its minimum). Forecasts are kept per hour, so several policies share them.
+ * number: the policy falls back to its minimum). Forecasts are kept per hour, so several policies share them. To keep
+ * a backtest of weeks within seconds, the model's parameters are fitted once per simulated day (on the history before
+ * that day's first forecast) and the forecast is updated with them every hour; the live broker fits them hourly.
  */
 final class HistoricalOutlook implements DemandOutlook {
 
@@ -22,6 +24,8 @@ final class HistoricalOutlook implements DemandOutlook {
     private final Instant start;
     private final DemandModel model;
     private final Map<Instant, HourlyForecast> forecasts = new HashMap<>();
+    private DemandModel fitted;
+    private long fittedDay = Long.MIN_VALUE;
 
     /** {@code counts}: requests per hour from {@code start} (an hour boundary) on. */
     HistoricalOutlook(double[] counts, Instant start, DemandModel model) {
@@ -45,6 +49,11 @@ final class HistoricalOutlook implements DemandOutlook {
             return null;
         }
         double[] history = Arrays.copyOfRange(counts, begin, end);
-        return new HourlyForecast(hour, model.forecast(history, (int) HourlyForecast.HORIZON.toHours()));
+        long day = Math.floorDiv(hour.getEpochSecond(), 86_400);
+        if (day != fittedDay) {
+            fitted = model.fittedOn(history);
+            fittedDay = day;
+        }
+        return new HourlyForecast(hour, fitted.forecast(history, (int) HourlyForecast.HORIZON.toHours()));
     }
 }

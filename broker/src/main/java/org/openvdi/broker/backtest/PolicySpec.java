@@ -42,7 +42,7 @@ record PolicySpec(@DisplayText(max = 60) String label,
         try {
             return switch (kind) {
                 case STATIC -> new SparePolicy.Static(required(spares, "spares"));
-                case SCHEDULE -> new SparePolicy.Schedule(zone(), windows == null ? List.of() : windows.stream()
+                case SCHEDULE -> new SparePolicy.Schedule(zoneId(), windows == null ? List.of() : windows.stream()
                         .map(w -> new SparePolicy.Window(w.days(), w.from(), w.to(), w.spares())).toList(),
                         otherwise == null ? 0 : otherwise);
                 case PREDICTIVE -> new SparePolicy.Predictive(safetyMargin == null ? 0.2 : safetyMargin,
@@ -65,7 +65,7 @@ record PolicySpec(@DisplayText(max = 60) String label,
         };
     }
 
-    private ZoneId zone() {
+    private ZoneId zoneId() {
         if (zone == null) {
             return ZoneId.of("UTC");
         }

@@ -11,4 +11,12 @@ public interface DemandModel {
     ModelKind kind();
 
     double[] forecast(double[] history, int horizon);
+
+    /**
+     * This model with whatever it fits (its parameters) fitted on {@code history} once, for forecasting from later
+     * histories without fitting again; a model with nothing to fit answers itself.
+     */
+    default DemandModel fittedOn(double[] history) {
+        return this;
+    }
 }

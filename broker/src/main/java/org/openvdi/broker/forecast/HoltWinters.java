@@ -18,6 +18,17 @@ package org.openvdi.broker.forecast;
  */
 public final class HoltWinters implements DemandModel {
 
+    /** Fixed parameters, or null to fit them on each history. */
+    private final Parameters fixed;
+
+    public HoltWinters() {
+        this(null);
+    }
+
+    private HoltWinters(Parameters fixed) {
+        this.fixed = fixed;
+    }
+
     private static final double[] ALPHAS = {0.02, 0.05, 0.1, 0.2, 0.4};
     private static final double[] BETAS = {0.0, 0.001};
     private static final double[] DAILY = {0.05, 0.1, 0.2, 0.35};
@@ -36,16 +47,29 @@ public final class HoltWinters implements DemandModel {
     }
 
     @Override
-    public double[] forecast(double[] history, int horizon) {
+    public DemandModel fittedOn(double[] history) {
         if (history.length < Seasons.DAY) {
-            return new SeasonalNaive().forecast(history, horizon);
+            return this;
         }
+        return new HoltWinters(fit(logs(history), history.length >= 2 * Seasons.WEEK));
+    }
+
+    private static double[] logs(double[] history) {
         double[] logs = new double[history.length];
         for (int t = 0; t < history.length; t++) {
             logs[t] = Math.log1p(Math.max(0, history[t]));
         }
+        return logs;
+    }
+
+    @Override
+    public double[] forecast(double[] history, int horizon) {
+        if (history.length < Seasons.DAY) {
+            return new SeasonalNaive().forecast(history, horizon);
+        }
+        double[] logs = logs(history);
         boolean weekly = history.length >= 2 * Seasons.WEEK;
-        Parameters p = fit(logs, weekly);
+        Parameters p = fixed != null ? fixed : fit(logs, weekly);
         double[] forecast = run(logs, horizon, p, weekly);
         // back from the logarithm without a variance correction: a median-like forecast, which is what an absolute
         // error (and a spare count, which must not chase every outlier) rewards
