@@ -57,7 +57,9 @@ class BacktestBench {
                     new SparePolicy.Predictive(margin, 2, 80, false)));
         }
 
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long started = System.nanoTime();
+        long cpuStarted = threads.getCurrentThreadCpuTime();
         int hours = (int) Duration.between(historyStart, to).toHours() + 1;
         double[] counts = new double[hours];
         all.forEach(r -> counts[(int) Duration.between(historyStart, r.at()).toHours()]++);
@@ -68,16 +70,19 @@ class BacktestBench {
                     .run(p.label(), period, from, to, null));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, """
                 # Backtest: 8 weeks of a 300-user pool
 
                 %d requests from %s to %s (a holiday on 2025-02-27), two weeks of history before, lead times %s,
-                forecast updated every simulated hour (%d forecasts), its parameters refitted daily. %d policies in **%.2f s** (goal: at most 10 s).
+                forecast updated every simulated hour (%d forecasts), its parameters refitted daily. %d policies in **%.2f s** of CPU
+                time on one thread (goal: at most 10 s), %.2f s of wall time with the load average at %.1f.
 
                 | policy | warm hits | wait p50 (s) | wait p95 (s) | idle spare-hours | peak desktops | provisionings |
                 |---|---|---|---|---|---|---|
-                """, period.size(), from, to, LEAD_TIMES, Duration.between(from, to).toHours(), policies.size(), seconds));
+                """, period.size(), from, to, LEAD_TIMES, Duration.between(from, to).toHours(), policies.size(), cpuSeconds, seconds, load));
         for (PolicyResult r : results) {
             table.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.0f | %.0f | %.0f | %d | %d |%n", r.label(),
                     100 * r.warmHitRate(), r.waitP50Seconds(), r.waitP95Seconds(), r.idleSpareHours(), r.peakDesktops(),
@@ -88,6 +93,7 @@ class BacktestBench {
         Files.createDirectories(report.getParent());
         Files.writeString(report, table);
         assertThat(HourlyForecast.MAX_HISTORY).isEqualTo(Duration.ofDays(56));
-        assertThat(seconds).as("a backtest of 8 weeks of a 300-user pool").isLessThan(10);
+        // CPU time: on a machine shared with other builds the wall time measures them as well
+        assertThat(cpuSeconds).as("a backtest of 8 weeks of a 300-user pool").isLessThan(10);
     }
 }
