@@ -48,6 +48,8 @@ class ArchitectureTest {
         classes().that().resideInAPackage("..api..").should().onlyDependOnClassesThat(
                         resideInAnyPackage("..api..", "java..", "org.axonframework..", "org.openvdi.broker.hypervisor..",
                                 "org.openvdi.contract..",
+                                // spare policies and target reasons travel in pool events: pure records and enums
+                                "org.openvdi.broker.spare..",
                                 // a template's descriptor travels in its registration event: plain records and enums
                                 "org.openvdi.templates.descriptor..", "org.openvdi.templates.xml..")
                                 .or(equivalentTo(ErrorCode.class)))
@@ -66,6 +68,16 @@ class ArchitectureTest {
         classes().that().resideInAPackage("..api..").and().haveSimpleNameEndingWith("Command")
                 .or().resideInAPackage("..api..").and().haveSimpleNameEndingWith("Event")
                 .should().beRecords().check(BROKER);
+    }
+
+    /** The backtest simulates spare policies with the same code as the live process: it must stay free of the rest. */
+    @Test
+    void givenSparePolicies_whenCompiled_thenTheyDependOnNoOtherBrokerPackageNorSpring() {
+        noClasses().that().resideInAPackage("org.openvdi.broker.spare..").should().dependOnClassesThat(
+                        resideInAnyPackage("org.openvdi.broker..").and(not(resideInAnyPackage("org.openvdi.broker.spare..")))
+                                .or(resideInAnyPackage("org.springframework..", "org.axonframework..", "java.sql..",
+                                        "java.io..", "java.nio..", "java.net..")))
+                .check(BROKER);
     }
 
     @Test

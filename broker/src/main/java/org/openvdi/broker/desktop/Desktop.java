@@ -125,6 +125,17 @@ class Desktop {
     }
 
     @CommandHandler
+    void handle(RetireSpareDesktopCommand c) {
+        if (state == DesktopState.RECYCLING || state == DesktopState.DESTROYED) {
+            return;
+        }
+        if (state != DesktopState.READY || owner != null || sessionId != null) {
+            throw new BrokerException(ErrorCode.DESKTOP_NOT_AVAILABLE, "Desktop " + desktopId + " is no longer a spare");
+        }
+        apply(new DesktopRecycledEvent(desktopId, c.reason()));
+    }
+
+    @CommandHandler
     void handle(RecordDesktopDestroyedCommand c) {
         if (state != DesktopState.DESTROYED) {
             apply(new DesktopDestroyedEvent(desktopId));

@@ -26,7 +26,11 @@ import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
 import org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent;
+import org.openvdi.broker.pool.api.PoolSpareTargetChangedEvent;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
+import org.openvdi.broker.pool.api.RecordPoolSpareTargetCommand;
+import org.openvdi.broker.spare.SparePolicy;
+import org.openvdi.broker.spare.TargetReason;
 
 /** A pool of desktops from one template version: its sizes and who may use it. */
 @Aggregate
@@ -46,23 +50,28 @@ class DesktopPool {
     private int templateVersion;
     private UUID activeRollout;
     private boolean recording;
+    private SparePolicy sparePolicy;
+    private Integer spareTarget;
+    private TargetReason spareTargetReason;
+    private boolean spareTargetForecastOnly;
 
     DesktopPool() {
     }
 
     @CommandHandler
     DesktopPool(CreatePoolCommand command, @MetaDataValue("user") String user) {
-        checkSizes(command.minSpare(), command.maxSize());
+        SparePolicy spares = orStatic(command.sparePolicy(), command.minSpare(), command.maxSize());
         apply(new PoolCreatedEvent(command.poolId(), command.name(), command.templateId(), command.templateVersion(),
-                command.type(), command.powerPolicy(), command.minSpare(), command.maxSize(),
-                Set.copyOf(command.entitledUsers()), Set.copyOf(command.entitledGroups()), user, command.recording()));
+                command.type(), command.powerPolicy(), spares.baseline(), command.maxSize(),
+                Set.copyOf(command.entitledUsers()), Set.copyOf(command.entitledGroups()), user, command.recording(),
+                spares));
     }
 
     @CommandHandler
     void handle(ReconfigurePoolCommand command, @MetaDataValue("user") String user) {
-        checkSizes(command.minSpare(), command.maxSize());
-        apply(new PoolReconfiguredEvent(poolId, command.name(), command.minSpare(), command.maxSize(),
-                command.powerPolicy(), user));
+        SparePolicy spares = orStatic(command.sparePolicy(), command.minSpare(), command.maxSize());
+        apply(new PoolReconfiguredEvent(poolId, command.name(), spares.baseline(), command.maxSize(),
+                command.powerPolicy(), user, spares));
         diff(USER, users, command.entitledUsers(), user);
         diff(GROUP, groups, Set.copyOf(command.entitledGroups()), user);
         if (command.recording() != recording) {
@@ -72,10 +81,45 @@ class DesktopPool {
 
     @CommandHandler
     void handle(ChangePoolCommand command, @MetaDataValue("user") String user) {
-        handle(new ReconfigurePoolCommand(poolId, or(command.name(), name), or(command.minSpare(), minSpare),
+        SparePolicy spares = sparePolicy;
+        if (command.sparePolicy() != null) {
+            spares = command.sparePolicy();
+        } else if (command.minSpare() != null) {
+            if (!(sparePolicy instanceof SparePolicy.Static)) {
+                throw new BrokerException(ErrorCode.SPARE_POLICY_INVALID, "minSpare only sets a STATIC spare policy;"
+                        + " this pool's is " + sparePolicy.kind() + ": change sparePolicy instead", "minSpare");
+            }
+            spares = orStatic(null, command.minSpare(), or(command.maxSize(), maxSize));
+        }
+        handle(new ReconfigurePoolCommand(poolId, or(command.name(), name), spares.baseline(),
                 or(command.maxSize(), maxSize), or(command.powerPolicy(), powerPolicy),
                 Set.copyOf(or(command.entitledUsers(), users)), Set.copyOf(or(command.entitledGroups(), groups)),
-                or(command.recording(), recording)), user);
+                or(command.recording(), recording), spares), user);
+    }
+
+    /** Records a computed spare target when it differs from the current one (count, reason or forecast-only). */
+    @CommandHandler
+    void handle(RecordPoolSpareTargetCommand command) {
+        if (spareTarget != null && spareTarget == command.spares() && spareTargetReason == command.reason()
+                && spareTargetForecastOnly == command.forecastOnly()) {
+            return;
+        }
+        apply(new PoolSpareTargetChangedEvent(poolId, spareTarget, command.spares(), command.reason(),
+                command.forecastOnly()));
+    }
+
+    /** The policy, or {@code STATIC(minSpare)} without one; its baseline within the pool's sizes. */
+    private static SparePolicy orStatic(SparePolicy policy, int minSpare, int maxSize) {
+        if (policy != null) {
+            checkSizes(policy.baseline(), maxSize);
+            return policy;
+        }
+        checkSizes(minSpare, maxSize);
+        try {
+            return new SparePolicy.Static(minSpare);
+        } catch (IllegalArgumentException e) {
+            throw new BrokerException(ErrorCode.POOL_SIZE_INVALID, e.getMessage());
+        }
     }
 
     private static <T> T or(T changed, T current) {
@@ -142,6 +186,14 @@ class DesktopPool {
         groups = new HashSet<>(event.entitledGroups());
         templateVersion = event.templateVersion();
         recording = event.recording();
+        sparePolicy = event.sparePolicy();
+    }
+
+    @EventSourcingHandler
+    void on(PoolSpareTargetChangedEvent event) {
+        spareTarget = event.to();
+        spareTargetReason = event.reason();
+        spareTargetForecastOnly = event.forecastOnly();
     }
 
     @EventSourcingHandler
@@ -170,6 +222,7 @@ class DesktopPool {
         minSpare = event.minSpare();
         maxSize = event.maxSize();
         powerPolicy = event.powerPolicy();
+        sparePolicy = event.sparePolicy();
     }
 
     @EventSourcingHandler

@@ -21,6 +21,7 @@ import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
 import org.openvdi.broker.security.CurrentUser;
+import org.openvdi.broker.spare.SparePolicy;
 import org.openvdi.broker.security.UserDirectory;
 import org.openvdi.broker.store.ClusterLock;
 import org.openvdi.broker.template.TemplateQueries;
@@ -69,29 +70,34 @@ class PoolController {
                              @Min(1) Integer templateVersion,
                              @NotNull PoolType type,
                              PowerPolicy powerPolicy,
-                             @Min(0) @Max(10000) int minSpare,
+                             @Min(0) @Max(10000) Integer minSpare,
                              @Min(1) @Max(10000) int maxSize,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
-                             Boolean recording) {
+                             Boolean recording,
+                             SparePolicy sparePolicy) {
     }
 
     /**
      * A pool's whole settings: {@code PUT} replaces them all, so every field is required except {@code recording},
-     * which is off when left out.
+     * which is off when left out, and the spare settings: {@code sparePolicy}, or else {@code minSpare} for
+     * {@code STATIC(minSpare)} as before spare policies existed.
      */
     record ReconfigurePoolRequest(@NotBlank @DisplayText String name,
                                   @NotNull PowerPolicy powerPolicy,
-                                  @NotNull @Min(0) @Max(10000) Integer minSpare,
+                                  @Min(0) @Max(10000) Integer minSpare,
                                   @NotNull @Min(1) @Max(10000) Integer maxSize,
                                   @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                                   @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
-                                  Boolean recording) {
+                                  Boolean recording,
+                                  SparePolicy sparePolicy) {
     }
 
     /**
      * A JSON Merge Patch (RFC 7386) of a pool's settings: a field left out stays as it is, and a field set to null
-     * would remove a required setting, which is refused. The lists are replaced whole, as the RFC has it.
+     * would remove a required setting, which is refused. The lists and the spare policy are replaced whole (a
+     * patch of a policy's single member would leave a mix of two kinds). {@code minSpare} alone sets the count of
+     * a STATIC policy and is refused for the other kinds.
      */
     record ChangePoolRequest(@Pattern(regexp = "(?s).*\\S.*") @DisplayText String name,
                              PowerPolicy powerPolicy,
@@ -99,7 +105,8 @@ class PoolController {
                              @Min(1) @Max(10000) Integer maxSize,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
-                             Boolean recording) {
+                             Boolean recording,
+                             SparePolicy sparePolicy) {
     }
 
     @PostMapping
@@ -125,21 +132,28 @@ class PoolController {
         if (pools.nameTaken(request.name(), id)) {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
         }
+        SparePolicy spares = spares(request.sparePolicy(), request.minSpare() != null ? request.minSpare() : 0,
+                request.minSpare() != null);
         commands.send(new CreatePoolCommand(id, request.name(), template.id(), version, request.type(),
-                powerPolicy(request.powerPolicy()), request.minSpare(), request.maxSize(),
-                orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups()), Boolean.TRUE.equals(request.recording())),
-                who.getName());
+                powerPolicy(request.powerPolicy()), spares.baseline(), request.maxSize(),
+                orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups()), Boolean.TRUE.equals(request.recording()),
+                spares), who.getName());
     }
 
     @PutMapping("/{id}")
     PoolView reconfigure(@PathVariable UUID id, @Valid @RequestBody ReconfigurePoolRequest request, Authentication who) {
         PoolView pool = get(id, who);
+        if (request.minSpare() == null && request.sparePolicy() == null) {
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "The request has invalid fields: minSpare", "minSpare");
+        }
         if (pools.nameTaken(request.name(), id)) {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
         }
-        commands.send(new ReconfigurePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
+        SparePolicy spares = spares(request.sparePolicy(), request.minSpare() != null ? request.minSpare() : 0,
+                request.minSpare() != null);
+        commands.send(new ReconfigurePoolCommand(id, request.name(), spares.baseline(), request.maxSize(),
                 request.powerPolicy(), Set.copyOf(request.entitledUsers()), Set.copyOf(request.entitledGroups()),
-                Boolean.TRUE.equals(request.recording())), who.getName());
+                Boolean.TRUE.equals(request.recording()), spares), who.getName());
         return pools.find(id).orElseThrow();
     }
 
@@ -153,9 +167,12 @@ class PoolController {
         if (patch.isEmpty()) {
             return pool;
         }
+        if (request.sparePolicy() != null && request.minSpare() != null) {
+            spares(request.sparePolicy(), request.minSpare(), true);
+        }
         commands.send(new ChangePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
                 request.powerPolicy(), copyOrNull(request.entitledUsers()), copyOrNull(request.entitledGroups()),
-                request.recording()),
+                request.recording(), request.sparePolicy()),
                 who.getName());
         return pools.find(id).orElseThrow();
     }
@@ -174,6 +191,22 @@ class PoolController {
         CurrentUser user = users.current(who);
         return pools.find(id).filter(p -> user.canReadEverything() || p.entitles(user)).map(p -> p.seenBy(user))
                 .orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + id));
+    }
+
+    /**
+     * The spare policy a request sets: its {@code sparePolicy}, or else {@code STATIC(minSpare)}. A request with both
+     * must agree: its {@code minSpare} is the policy's baseline (the STATIC count, SCHEDULE's {@code otherwise},
+     * PREDICTIVE's {@code minSpare}).
+     */
+    private static SparePolicy spares(SparePolicy requested, int minSpare, boolean minSpareGiven) {
+        if (requested == null) {
+            return new SparePolicy.Static(minSpare);
+        }
+        if (minSpareGiven && minSpare != requested.baseline()) {
+            throw new BrokerException(ErrorCode.SPARE_POLICY_INVALID, "minSpare is the spare policy's baseline ("
+                    + requested.baseline() + "): leave it out or make it agree", "minSpare");
+        }
+        return requested;
     }
 
     private static PowerPolicy powerPolicy(PowerPolicy requested) {

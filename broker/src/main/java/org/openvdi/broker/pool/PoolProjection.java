@@ -14,6 +14,7 @@ import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
 import org.openvdi.broker.pool.api.PoolRecordingChangedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
+import org.openvdi.broker.pool.api.PoolSpareTargetChangedEvent;
 import org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -33,18 +34,32 @@ class PoolProjection {
     void on(PoolCreatedEvent e, @Timestamp Instant at) {
         jdbc.sql("""
                 INSERT INTO pool_view (id, name, template_id, template_version, type, power_policy, min_spare, max_size,
-                                       entitled_users, entitled_groups, recording, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                       entitled_users, entitled_groups, recording, spare_policy, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(e.poolId(), e.name(), e.templateId(), e.templateVersion(), e.type().name(), e.powerPolicy().name(),
                         e.minSpare(), e.maxSize(), sorted(e.entitledUsers()), sorted(e.entitledGroups()), e.recording(),
-                        utc(at), utc(at))
+                        SparePolicyColumn.write(e.sparePolicy()), utc(at), utc(at))
                 .update();
     }
 
     @EventHandler
     void on(PoolReconfiguredEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE pool_view SET name = ?, min_spare = ?, max_size = ?, power_policy = ?, updated_at = ? WHERE id = ?")
-                .params(e.name(), e.minSpare(), e.maxSize(), e.powerPolicy().name(), utc(at), e.poolId())
+        jdbc.sql("""
+                UPDATE pool_view SET name = ?, min_spare = ?, max_size = ?, power_policy = ?, spare_policy = ?, updated_at = ?
+                WHERE id = ?""")
+                .params(e.name(), e.minSpare(), e.maxSize(), e.powerPolicy().name(), SparePolicyColumn.write(e.sparePolicy()),
+                        utc(at), e.poolId())
+                .update();
+    }
+
+    /** The target is the capacity process's, not a setting: it does not change the pool's {@code updated_at}. */
+    @EventHandler
+    void on(PoolSpareTargetChangedEvent e, @Timestamp Instant at) {
+        jdbc.sql("""
+                UPDATE pool_view SET spare_target = ?, spare_target_reason = ?, spare_target_forecast_only = ?,
+                                     spare_target_at = ?
+                WHERE id = ?""")
+                .params(e.to(), e.reason().name(), e.forecastOnly(), utc(at), e.poolId())
                 .update();
     }
 

@@ -13,6 +13,7 @@ import org.openvdi.broker.desktop.DesktopQueries.PoolDesktops;
 import org.openvdi.broker.desktop.PersistentPools;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
+import org.openvdi.broker.spare.TargetReason;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -80,7 +81,17 @@ public class PoolQueries implements PersistentPools {
                 PowerPolicy.valueOf(rs.getString("power_policy")), rs.getInt("min_spare"), rs.getInt("max_size"),
                 strings(rs.getArray("entitled_users")), strings(rs.getArray("entitled_groups")), counts.desktops(),
                 counts.readySpares(), counts.provisioning(), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("recording"));
+                rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("recording"),
+                SparePolicyColumn.read(rs.getString("spare_policy"), rs.getInt("min_spare")), target(rs));
+    }
+
+    private static PoolView.SpareTargetView target(ResultSet rs) throws SQLException {
+        int spares = rs.getInt("spare_target");
+        if (rs.wasNull()) {
+            return null;
+        }
+        return new PoolView.SpareTargetView(spares, TargetReason.valueOf(rs.getString("spare_target_reason")),
+                rs.getBoolean("spare_target_forecast_only"), rs.getTimestamp("spare_target_at").toInstant());
     }
 
     private static Set<String> strings(Array array) throws SQLException {

@@ -1,7 +1,8 @@
 package org.openvdi.broker.spare;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.DayOfWeek;
-import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.EnumSet;
@@ -17,7 +18,15 @@ import java.util.Set;
  * <p>Every record checks its own invariants and throws {@link IllegalArgumentException} with a
  * readable message when they fail (counts are never negative, lists are never longer than
  * {@link #MAX_WINDOWS}, a window never starts and ends at the same minute).
+ *
+ * <p>Stored and sent as JSON with a {@code type} member ({@code STATIC}, {@code SCHEDULE}, {@code PREDICTIVE}):
+ * the Jackson annotations are the only library this package names, and they are metadata only.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = SparePolicy.Static.class, name = "STATIC"),
+        @JsonSubTypes.Type(value = SparePolicy.Schedule.class, name = "SCHEDULE"),
+        @JsonSubTypes.Type(value = SparePolicy.Predictive.class, name = "PREDICTIVE")})
 public sealed interface SparePolicy {
 
     /** At most this many windows in one schedule. */
@@ -148,9 +157,6 @@ public sealed interface SparePolicy {
             return minSpare;
         }
     }
-
-    /** The default lead time when none has been measured yet. */
-    Duration DEFAULT_LEAD_TIME = Duration.ofMinutes(5);
 
     private static void count(String name, int value) {
         if (value < 0 || value > MAX_SPARES) {

@@ -3,14 +3,24 @@ package org.openvdi.broker.pool.api;
 import java.util.Set;
 import java.util.UUID;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.openvdi.broker.spare.SparePolicy;
 
 /**
  * Changes some of a pool's settings (a JSON Merge Patch): a null field stays as the pool has it. The pool
  * merges the change into its own state, so two changes of different fields never undo each other.
+ *
+ * @param sparePolicy replaces the pool's spare policy whole. A {@code minSpare} without it changes the count of a
+ *                    STATIC policy, and is refused for the other kinds (their counts live in the policy)
  */
 public record ChangePoolCommand(@TargetAggregateIdentifier UUID poolId, String name, Integer minSpare, Integer maxSize,
                                 PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups,
-                                Boolean recording) {
+                                Boolean recording, SparePolicy sparePolicy) {
+
+    /** A change that leaves the spare policy as it is (unless {@code minSpare} changes a static one). */
+    public ChangePoolCommand(UUID poolId, String name, Integer minSpare, Integer maxSize, PowerPolicy powerPolicy,
+                             Set<String> entitledUsers, Set<String> entitledGroups, Boolean recording) {
+        this(poolId, name, minSpare, maxSize, powerPolicy, entitledUsers, entitledGroups, recording, null);
+    }
 
     /** A change that leaves recording as it is. */
     public ChangePoolCommand(UUID poolId, String name, Integer minSpare, Integer maxSize, PowerPolicy powerPolicy,

@@ -3,13 +3,21 @@ package org.openvdi.broker.pool.api;
 import java.util.Set;
 import java.util.UUID;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.openvdi.broker.spare.SparePolicy;
 
 /**
  * Creates a desktop pool.
  *
- * @param recording whether the gateway records every connection to the pool's desktops
+ * @param recording   whether the gateway records every connection to the pool's desktops
+ * @param sparePolicy how many spares it keeps warm; null for {@code STATIC(minSpare)}. When given, the pool's
+ *                    {@code minSpare} becomes the policy's baseline ({@link SparePolicy#baseline()})
  */
-public record CreatePoolCommand(@TargetAggregateIdentifier UUID poolId, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy, int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups, boolean recording) {
+public record CreatePoolCommand(@TargetAggregateIdentifier UUID poolId, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy, int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups, boolean recording, SparePolicy sparePolicy) {
+
+    /** A pool with a static spare count of {@code minSpare}. */
+    public CreatePoolCommand(UUID poolId, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy, int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups, boolean recording) {
+        this(poolId, name, templateId, templateVersion, type, powerPolicy, minSpare, maxSize, entitledUsers, entitledGroups, recording, null);
+    }
 
     /** A pool that does not record its sessions. */
     public CreatePoolCommand(UUID poolId, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy, int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups) {

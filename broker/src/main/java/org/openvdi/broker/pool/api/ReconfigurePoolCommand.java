@@ -3,13 +3,20 @@ package org.openvdi.broker.pool.api;
 import java.util.Set;
 import java.util.UUID;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.openvdi.broker.spare.SparePolicy;
 
 /**
- * Changes a pool's sizes, power policy, entitlements and whether its sessions are recorded.
+ * Changes a pool's sizes, power policy, spare policy, entitlements and whether its sessions are recorded.
  *
- * @param recording whether the gateway records every connection to the pool's desktops from now on
+ * @param recording   whether the gateway records every connection to the pool's desktops from now on
+ * @param sparePolicy how many spares it keeps warm; null for {@code STATIC(minSpare)}
  */
-public record ReconfigurePoolCommand(@TargetAggregateIdentifier UUID poolId, String name, int minSpare, int maxSize, PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups, boolean recording) {
+public record ReconfigurePoolCommand(@TargetAggregateIdentifier UUID poolId, String name, int minSpare, int maxSize, PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups, boolean recording, SparePolicy sparePolicy) {
+
+    /** A reconfiguration to a static spare count of {@code minSpare}. */
+    public ReconfigurePoolCommand(UUID poolId, String name, int minSpare, int maxSize, PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups, boolean recording) {
+        this(poolId, name, minSpare, maxSize, powerPolicy, entitledUsers, entitledGroups, recording, null);
+    }
 
     /** A reconfiguration of a pool that does not record its sessions. */
     public ReconfigurePoolCommand(UUID poolId, String name, int minSpare, int maxSize, PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups) {
