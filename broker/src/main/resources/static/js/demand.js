@@ -75,11 +75,11 @@ const fixed = v => v === null || v === undefined ? '–' : Number(v).toFixed(2);
 
 function defaultPolicies(zone) {
   const weekdays = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'];
-  return [0, 1, 2, 4, 8].map(n => ({ kind: 'STATIC', spares: n }))
-    .concat([{ kind: 'SCHEDULE', zone, otherwise: 1, windows: [
+  return [0, 1, 2, 4, 8].map(n => ({ type: 'STATIC', spares: n }))
+    .concat([{ type: 'SCHEDULE', zone, otherwise: 1, windows: [
       { days: weekdays, from: '07:00', to: '10:00', spares: 8 }, { days: weekdays, from: '10:00', to: '17:00', spares: 3 }] },
-    { kind: 'PREDICTIVE', safetyMargin: 0.5, minSpare: 1, maxSpare: 30 },
-    { kind: 'PREDICTIVE', safetyMargin: 1.0, minSpare: 1, maxSpare: 30 }]);
+    { type: 'PREDICTIVE', safetyMargin: 0.5, minSpare: 1, maxSpare: 30 },
+    { type: 'PREDICTIVE', safetyMargin: 1.0, minSpare: 1, maxSpare: 30 }]);
 }
 
 async function runBacktest(poolId) {

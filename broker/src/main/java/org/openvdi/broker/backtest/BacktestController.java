@@ -49,8 +49,8 @@ class BacktestController {
     }
 
     @Operation(summary = "Replay the pool's recorded requests through spare policies and compare them",
-            description = "Admins only. Body: {from, to, policies: [{kind: STATIC, spares}, {kind: SCHEDULE, zone, "
-                    + "windows: [{days, from, to, spares}], otherwise}, {kind: PREDICTIVE, safetyMargin, minSpare, "
+            description = "Admins only. Body: {from, to, policies: [{type: STATIC, spares}, {type: SCHEDULE, zone, "
+                    + "windows: [{days, from, to, spares}], otherwise}, {type: PREDICTIVE, safetyMargin, minSpare, "
                     + "maxSpare}]}, each with an optional label. Period at most 8 weeks, 1 to 12 policies. Per policy: "
                     + "warm-hit rate, p50/p95 wait, idle spare-hours, peak desktops, provisionings.")
     @PostMapping("/api/pools/{id}/backtests")

@@ -10,6 +10,7 @@ import org.openvdi.broker.demand.LeadTime;
 import org.openvdi.broker.demand.RecordedRequest;
 import org.openvdi.broker.forecast.HoltWinters;
 import org.openvdi.broker.forecast.HourlyForecast;
+import org.openvdi.broker.pool.CapacitySettings;
 import org.openvdi.broker.spare.SparePolicy;
 import org.springframework.stereotype.Component;
 
@@ -22,13 +23,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class Backtests {
 
-    /** How long a surplus must last before spares go; the live pool's default settle time. */
-    static final Duration SETTLE = Duration.ofMinutes(10);
-
     private final DemandQueries demand;
+    private final CapacitySettings capacity;
 
-    Backtests(DemandQueries demand) {
+    /** {@code capacity}: the live pool's settle time for scale-in, and its lead time while none is measured. */
+    Backtests(DemandQueries demand, CapacitySettings capacity) {
         this.demand = demand;
+        this.capacity = capacity;
     }
 
     /** A policy to run and the label its result carries. */
@@ -45,8 +46,9 @@ public class Backtests {
             requests.add(new SimulatedRequest(r.requestedAt(), holds.isNegative() ? Duration.ZERO : holds));
         }
         // lead times measured up to the end of the period (at least the last eight weeks' worth before it)
-        List<Duration> leads = demand.leadTimes(poolId, from.minus(HourlyForecast.MAX_HISTORY), to).stream()
+        List<Duration> measured = demand.leadTimes(poolId, from.minus(HourlyForecast.MAX_HISTORY), to).stream()
                 .map(LeadTime::millis).map(Duration::ofMillis).toList();
+        List<Duration> leads = measured.isEmpty() ? List.of(capacity.leadTime()) : measured;
         // the forecast's history begins with the pool's first request: the hours before it are not zero demand
         Instant earliest = HourlyForecast.hourOf(from).minus(HourlyForecast.MAX_HISTORY);
         Instant historyStart = demand.firstRequest(poolId).map(HourlyForecast::hourOf).filter(f -> f.isAfter(earliest))
@@ -54,14 +56,16 @@ public class Backtests {
         Instant historyEnd = HourlyForecast.hourOf(to).plus(HourlyForecast.INTERVAL);
         double[] counts = demand.requestCounts(poolId, historyStart, historyEnd, HourlyForecast.INTERVAL);
         HistoricalOutlook outlook = new HistoricalOutlook(counts, historyStart, new HoltWinters());
+        // the live pool looks ahead by its measured lead time; here, as it was measured when the period began
+        Duration lookAhead = demand.medianLeadTime(poolId, from).orElse(capacity.leadTime());
         List<PolicyResult> results = new ArrayList<>();
         for (LabelledPolicy p : policies) {
-            results.add(new Simulation(poolId, p.policy(), outlook, leads, maxSize, SETTLE)
+            results.add(new Simulation(poolId, p.policy(), outlook, leads, lookAhead, maxSize, capacity.scaleInSettle())
                     .run(p.label(), requests, from, to, null));
         }
-        List<Long> leadMillis = leads.stream().map(Duration::toMillis).toList();
+        List<Long> leadMillis = measured.stream().map(Duration::toMillis).toList();
         Long p50 = DemandQueries.percentile(leadMillis, 50);
-        return new BacktestReport(poolId, from, to, requests.size(), leads.size(), p50 == null ? 0 : p50 / 1000.0, maxSize,
+        return new BacktestReport(poolId, from, to, requests.size(), measured.size(), p50 == null ? 0 : p50 / 1000.0, maxSize,
                 (System.nanoTime() - started) / 1_000_000, results);
     }
 }

@@ -18,12 +18,12 @@ import org.openvdi.broker.spare.SparePolicy;
 import org.openvdi.broker.web.DisplayText;
 
 /**
- * One policy of a backtest request, as JSON: {@code kind} and the fields of that kind (STATIC: {@code spares};
+ * One policy of a backtest request, as JSON in the pool's own policy format: {@code type} and the fields of that type (STATIC: {@code spares};
  * SCHEDULE: {@code zone}, {@code windows}, {@code otherwise}; PREDICTIVE: {@code safetyMargin}, {@code minSpare},
  * {@code maxSpare}), and an optional {@code label} shown with its result.
  */
 record PolicySpec(@DisplayText(max = 60) String label,
-                  @NotNull SparePolicy.Kind kind,
+                  @NotNull SparePolicy.Kind type,
                   @Min(0) @Max(SparePolicy.MAX_SPARES) Integer spares,
                   @Size(max = 64) String zone,
                   @Valid @Size(max = SparePolicy.MAX_WINDOWS) List<@NotNull @Valid WindowSpec> windows,
@@ -40,7 +40,7 @@ record PolicySpec(@DisplayText(max = 60) String label,
     /** The policy; a missing or inconsistent field answers 400 VALIDATION_FAILED with what is wrong. */
     SparePolicy policy() {
         try {
-            return switch (kind) {
+            return switch (type) {
                 case STATIC -> new SparePolicy.Static(required(spares, "spares"));
                 case SCHEDULE -> new SparePolicy.Schedule(zoneId(), windows == null ? List.of() : windows.stream()
                         .map(w -> new SparePolicy.Window(w.days(), w.from(), w.to(), w.spares())).toList(),
@@ -49,7 +49,7 @@ record PolicySpec(@DisplayText(max = 60) String label,
                         minSpare == null ? 0 : minSpare, maxSpare == null ? 20 : maxSpare, false);
             };
         } catch (IllegalArgumentException e) {
-            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Policy " + kind + ": " + e.getMessage());
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Policy " + type + ": " + e.getMessage());
         }
     }
 
@@ -58,7 +58,7 @@ record PolicySpec(@DisplayText(max = 60) String label,
         if (label != null && !label.isBlank()) {
             return label;
         }
-        return switch (kind) {
+        return switch (type) {
             case STATIC -> "STATIC " + spares;
             case SCHEDULE -> "SCHEDULE";
             case PREDICTIVE -> "PREDICTIVE +" + Math.round(((SparePolicy.Predictive) policy).safetyMargin() * 100) + "%";

@@ -25,7 +25,8 @@ import org.openvdi.broker.spare.SpareTargets;
  *   <li>A request takes the oldest ready spare at once (a warm hit), else it waits for the next desktop to become
  *   ready (first come, first served). The pool provisions for waiting requests as well as for its spare target, as the
  *   capacity process does, within the pool's maximum size; hosts are not a limit.</li>
- *   <li>A provisioning takes the next of the measured lead times (in their recorded order, round and round).</li>
+ *   <li>A provisioning takes the next of the measured lead times (in their recorded order, round and round); a
+ *   predictive policy looks ahead by {@code lookAhead}, the lead time estimated before the period.</li>
  *   <li>A session holds its desktop for its recorded duration; then the desktop is recycled (floating pool).</li>
  *   <li>The policy is asked on every event and at least every {@link #TICK}; surplus spares go, oldest first, once the
  *   surplus has lasted the settle time.</li>
@@ -57,13 +58,22 @@ final class Simulation {
     private Instant surplusSince;
 
     Simulation(UUID poolId, SparePolicy policy, DemandOutlook outlook, List<Duration> leadTimes, int maxSize, Duration settle) {
+        this(poolId, policy, outlook, leadTimes, null, maxSize, settle);
+    }
+
+    /** With {@code lookAhead} null, the median of {@code leadTimes}. */
+    Simulation(UUID poolId, SparePolicy policy, DemandOutlook outlook, List<Duration> leadTimes, Duration lookAhead,
+               int maxSize, Duration settle) {
         this.poolId = poolId;
         this.policy = policy;
         this.outlook = outlook;
-        this.leadTimes = leadTimes.isEmpty() ? List.of(SparePolicy.DEFAULT_LEAD_TIME) : List.copyOf(leadTimes);
+        if (leadTimes.isEmpty()) {
+            throw new IllegalArgumentException("at least one lead time is needed");
+        }
+        this.leadTimes = List.copyOf(leadTimes);
         this.maxSize = maxSize;
         this.settle = settle;
-        this.leadTime = median(this.leadTimes);
+        this.leadTime = lookAhead != null ? lookAhead : median(this.leadTimes);
     }
 
     /**

@@ -23,6 +23,8 @@ import org.springframework.stereotype.Component;
 public class DemandQueries {
 
     public static final Duration BUCKET = DemandWriter.BUCKET;
+    /** How many of a pool's latest provisionings its lead time estimate is the median of. */
+    public static final int LEAD_TIME_SAMPLES = 100;
 
     private final JdbcClient jdbc;
 
@@ -145,6 +147,17 @@ public class DemandQueries {
                 .query((rs, row) -> rs.getTimestamp(1).toInstant()).list()
                 .forEach(at -> counts[(int) (Duration.between(from, at).toMillis() / step.toMillis())]++);
         return counts;
+    }
+
+    /**
+     * The median lead time of the pool's last {@value #LEAD_TIME_SAMPLES} provisionings that became READY before
+     * {@code before}; empty when none has.
+     */
+    public Optional<Duration> medianLeadTime(UUID poolId, Instant before) {
+        List<Long> last = jdbc.sql("SELECT lead_ms FROM demand_lead_time WHERE pool_id = ? AND ready_at < ?"
+                        + " ORDER BY ready_at DESC LIMIT " + LEAD_TIME_SAMPLES)
+                .params(poolId, utc(before)).query(Long.class).list();
+        return Optional.ofNullable(percentile(last, 50)).map(Duration::ofMillis);
     }
 
     /** Every pool with a recorded request. */

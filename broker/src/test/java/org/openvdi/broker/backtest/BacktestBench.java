@@ -66,7 +66,7 @@ class BacktestBench {
         HistoricalOutlook outlook = new HistoricalOutlook(counts, historyStart, new HoltWinters());
         List<PolicyResult> results = new ArrayList<>();
         for (Backtests.LabelledPolicy p : policies) {
-            results.add(new Simulation(UUID.randomUUID(), p.policy(), outlook, LEAD_TIMES, 400, Backtests.SETTLE)
+            results.add(new Simulation(UUID.randomUUID(), p.policy(), outlook, LEAD_TIMES, 400, Duration.ofMinutes(10))
                     .run(p.label(), period, from, to, null));
         }
         double seconds = (System.nanoTime() - started) / 1e9;

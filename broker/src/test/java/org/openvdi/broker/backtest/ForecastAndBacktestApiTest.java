@@ -2,6 +2,7 @@ package org.openvdi.broker.backtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.openvdi.broker.store.SqlTimes.utc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -126,13 +127,13 @@ class ForecastAndBacktestApiTest {
             assertThat(m.path("earlier")).hasSize(48);
         });
         assertThat(jdbc.sql("SELECT min(scored_hours) FROM forecast_run WHERE pool_id = ? AND issued_at < ?")
-                .params(UUID.fromString(pool), now.minus(Duration.ofHours(29))).query(Integer.class).single())
+                .params(UUID.fromString(pool), utc(now.minus(Duration.ofHours(29)))).query(Integer.class).single())
                 .isBetween(29, 31);
     }
 
     @Test
     void givenOtherRoles_whenAskingForForecastsOrBacktests_thenEmployeesForbiddenAnonymousUnauthenticated() {
-        String backtest = body(List.of(Map.of("kind", "STATIC", "spares", 1)));
+        String backtest = body(List.of(Map.of("type", "STATIC", "spares", 1)));
         for (String user : List.of("alice", "bob")) {
             ApiClient employee = new ApiClient(port, user, "demo");
             assertProblem(employee.get("/api/pools/" + pool + "/forecast"), 403, "FORBIDDEN");
@@ -149,11 +150,11 @@ class ForecastAndBacktestApiTest {
     @Test
     void givenAdmin_whenBacktestingStaticScheduleAndPredictive_thenEachPolicyHasItsFigures() {
         Answer answer = admin.post("/api/pools/" + pool + "/backtests", body(List.of(
-                Map.of("kind", "STATIC", "spares", 0), Map.of("kind", "STATIC", "spares", 4),
-                Map.of("kind", "SCHEDULE", "zone", "Europe/Zurich", "otherwise", 1, "windows", List.of(Map.of(
+                Map.of("type", "STATIC", "spares", 0), Map.of("type", "STATIC", "spares", 4),
+                Map.of("type", "SCHEDULE", "zone", "Europe/Zurich", "otherwise", 1, "windows", List.of(Map.of(
                         "days", List.of("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"),
                         "from", "08:00", "to", "11:00", "spares", 4))),
-                Map.of("kind", "PREDICTIVE", "safetyMargin", 0.5, "minSpare", 0, "maxSpare", 10, "label", "predictive"))));
+                Map.of("type", "PREDICTIVE", "safetyMargin", 0.5, "minSpare", 0, "maxSpare", 10, "label", "predictive"))));
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode report = answer.json();
@@ -177,30 +178,30 @@ class ForecastAndBacktestApiTest {
     @Test
     void givenHostileBacktestRequests_whenPosted_thenEachIsA400ProblemAndNothingBreaks() {
         String path = "/api/pools/" + pool + "/backtests";
-        Map<String, Object> one = Map.of("kind", "STATIC", "spares", 1);
+        Map<String, Object> one = Map.of("type", "STATIC", "spares", 1);
         List<Map<String, Object>> thirteen = Collections.nCopies(13, one);
         Instant to = Instant.now();
         List<String> bodies = new ArrayList<>(List.of(
-                admin.write(Map.of("from", to, "to", to.minus(Duration.ofHours(1)), "policies", List.of(one))),
-                admin.write(Map.of("from", to.minus(Duration.ofDays(57)), "to", to, "policies", List.of(one))),
-                admin.write(Map.of("from", "-999999999-01-01T00:00:00Z", "to", to, "policies", List.of(one))),
-                admin.write(Map.of("from", to.minus(Duration.ofDays(1)), "to", to, "policies", thirteen)),
-                admin.write(Map.of("from", to.minus(Duration.ofDays(1)), "to", to, "policies", List.of())),
-                body(List.of(Map.of("kind", "STATIC"))),
-                body(List.of(Map.of("kind", "STATIC", "spares", -1))),
-                body(List.of(Map.of("kind", "STATIC", "spares", 2_000_000_000))),
-                body(List.of(Map.of("kind", "NONE", "spares", 1))),
-                body(List.of(Map.of("kind", "STATIC", "spares", 1, "label", "a\u202Eb"))),
-                body(List.of(Map.of("kind", "STATIC", "spares", 1, "label", "a\u0000b"))),
-                body(List.of(Map.of("kind", "STATIC", "spares", 1, "label", "x".repeat(61)))),
-                body(List.of(Map.of("kind", "SCHEDULE", "zone", "../../etc/passwd", "windows", List.of()))),
-                body(List.of(Map.of("kind", "SCHEDULE", "zone", "UTC", "windows", List.of(Map.of("days", List.of("MONDAY"),
+                admin.write(Map.of("from", to.toString(), "to", to.minus(Duration.ofHours(1)).toString(), "policies", List.of(one))),
+                admin.write(Map.of("from", to.minus(Duration.ofDays(57)).toString(), "to", to.toString(), "policies", List.of(one))),
+                admin.write(Map.of("from", "-999999999-01-01T00:00:00Z", "to", to.toString(), "policies", List.of(one))),
+                admin.write(Map.of("from", to.minus(Duration.ofDays(1)).toString(), "to", to.toString(), "policies", thirteen)),
+                admin.write(Map.of("from", to.minus(Duration.ofDays(1)).toString(), "to", to.toString(), "policies", List.of())),
+                body(List.of(Map.of("type", "STATIC"))),
+                body(List.of(Map.of("type", "STATIC", "spares", -1))),
+                body(List.of(Map.of("type", "STATIC", "spares", 2_000_000_000))),
+                body(List.of(Map.of("type", "NONE", "spares", 1))),
+                body(List.of(Map.of("type", "STATIC", "spares", 1, "label", "a\u202Eb"))),
+                body(List.of(Map.of("type", "STATIC", "spares", 1, "label", "a\u0000b"))),
+                body(List.of(Map.of("type", "STATIC", "spares", 1, "label", "x".repeat(61)))),
+                body(List.of(Map.of("type", "SCHEDULE", "zone", "../../etc/passwd", "windows", List.of()))),
+                body(List.of(Map.of("type", "SCHEDULE", "zone", "UTC", "windows", List.of(Map.of("days", List.of("MONDAY"),
                         "from", "08:00", "to", "08:00", "spares", 1))))),
-                body(List.of(Map.of("kind", "SCHEDULE", "zone", "UTC", "windows", List.of(Map.of("days", List.of(),
+                body(List.of(Map.of("type", "SCHEDULE", "zone", "UTC", "windows", List.of(Map.of("days", List.of(),
                         "from", "08:00", "to", "09:00", "spares", 1))))),
-                body(List.of(Map.of("kind", "PREDICTIVE", "safetyMargin", 11, "minSpare", 0, "maxSpare", 5))),
-                body(List.of(Map.of("kind", "PREDICTIVE", "safetyMargin", 0.1, "minSpare", 5, "maxSpare", 1))),
-                body(List.of(Map.of("kind", "STATIC", "spares", 1, "surprise", "field"))),
+                body(List.of(Map.of("type", "PREDICTIVE", "safetyMargin", 11, "minSpare", 0, "maxSpare", 5))),
+                body(List.of(Map.of("type", "PREDICTIVE", "safetyMargin", 0.1, "minSpare", 5, "maxSpare", 1))),
+                body(List.of(Map.of("type", "STATIC", "spares", 1, "surprise", "field"))),
                 "{\"from\": ", "[]", "{\"from\": \"yesterday\", \"to\": \"today\", \"policies\": []}",
                 "{\"from\": \"2025-01-01T00:00:00Z; DROP TABLE demand_request\", \"to\": \"2025-01-02T00:00:00Z\"}"));
 
@@ -221,11 +222,10 @@ class ForecastAndBacktestApiTest {
         List<Answer> reads = Concurrently.run(50, () -> new ApiClient(port, "admin", "demo").get("/api/pools/" + pool + "/forecast"));
         assertThat(reads).allSatisfy(a -> assertThat(a.status()).as(a.body()).isEqualTo(200));
         assertThat(jdbc.sql("SELECT count(*) FROM forecast_run WHERE pool_id = ? AND issued_at = ?")
-                .params(UUID.fromString(pool), HourlyForecast.hourOf(reads.get(0).json().path("issuedAt").isMissingNode()
-                        ? now : Instant.parse(reads.get(0).json().path("issuedAt").asText())))
+                .params(UUID.fromString(pool), utc(Instant.parse(reads.get(0).json().path("issuedAt").asText())))
                 .query(Long.class).single()).isEqualTo(2);
 
-        String backtest = body(List.of(Map.of("kind", "STATIC", "spares", 1), Map.of("kind", "PREDICTIVE",
+        String backtest = body(List.of(Map.of("type", "STATIC", "spares", 1), Map.of("type", "PREDICTIVE",
                 "safetyMargin", 0.2, "minSpare", 0, "maxSpare", 5)));
         List<Answer> runs = Concurrently.run(50, () -> new ApiClient(port, "admin", "demo")
                 .post("/api/pools/" + pool + "/backtests", backtest));
@@ -242,15 +242,33 @@ class ForecastAndBacktestApiTest {
         Map<String, String> evil = Map.of("Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site",
                 "Authorization", WebClient.basic("admin", "demo"));
         assertThat(browser.send("POST", "/api/pools/" + pool + "/backtests", evil, "application/json",
-                body(List.of(Map.of("kind", "STATIC", "spares", 1)))).status()).isEqualTo(403);
+                body(List.of(Map.of("type", "STATIC", "spares", 1)))).status()).isEqualTo(403);
         WebClient signedIn = new WebClient(port).signIn("admin", "demo");
         assertThat(signedIn.send("GET", "/api/pools/" + pool + "/forecast", Map.of(), null, null).status())
                 .as("the admin's own page reads").isEqualTo(200);
     }
 
+    @Test
+    void givenTheDemandHistory_whenRebuiltThroughTheApi_thenIdenticalForAdminsOnlyAndOneAtATime() {
+        Answer rebuilt = admin.post("/api/admin/demand/rebuild", "");
+        assertThat(rebuilt.status()).as(rebuilt.body()).isEqualTo(200);
+        assertThat(rebuilt.json().path("identical").asBoolean()).as(rebuilt.body()).isTrue();
+        assertThat(rebuilt.json().path("tables")).hasSize(4);
+
+        for (String user : List.of("audrey", "alice", "bob")) {
+            assertProblem(new ApiClient(port, user, "demo").post("/api/admin/demand/rebuild", ""), 403, "FORBIDDEN");
+        }
+        assertProblem(new ApiClient(port, null, null).post("/api/admin/demand/rebuild", ""), 401, "UNAUTHENTICATED");
+        List<Answer> racing = Concurrently.run(50, () -> new ApiClient(port, "admin", "demo").post("/api/admin/demand/rebuild", ""));
+        assertThat(racing).allSatisfy(a -> assertThat(a.status()).as(a.body()).isIn(200, 409));
+        racing.stream().filter(a -> a.status() == 409).forEach(a -> assertThat(a.code()).isEqualTo("ILLEGAL_STATE"));
+        racing.stream().filter(a -> a.status() == 200)
+                .forEach(a -> assertThat(a.json().path("identical").asBoolean()).as(a.body()).isTrue());
+    }
+
     private String body(List<Map<String, Object>> policies) {
         Instant to = now;
-        return admin.write(Map.of("from", to.minus(Duration.ofDays(3)), "to", to, "policies", policies));
+        return admin.write(Map.of("from", to.minus(Duration.ofDays(3)).toString(), "to", to.toString(), "policies", policies));
     }
 
     private static void assertProblem(Answer answer, int status, String code) {
