@@ -93,7 +93,8 @@ async function runBacktest(poolId) {
   status('backtest-status', `${report.requests} recorded requests, ${report.leadTimes} lead times (median `
     + `${report.leadTimeP50Seconds.toFixed(0)} s), ${report.millis} ms.`);
   draw('backtest-chart', { type: 'scatter', data: { datasets: report.results.map((r, i) => ({ label: r.label,
-      data: [{ x: r.idleSpareHours, y: 100 * r.warmHitRate }], backgroundColor: COLORS[i % COLORS.length], pointRadius: 6 })) },
+      data: [{ x: r.idleSpareHours, y: 100 * r.warmHitRate }], backgroundColor: COLORS[i % COLORS.length], pointRadius: 6,
+      clip: 8 })) },
     options: { animation: false, maintainAspectRatio: false, scales: {
       x: { beginAtZero: true, title: { display: true, text: 'idle spare-hours' } },
       y: { min: 0, max: 100, title: { display: true, text: 'warm-hit rate (%)' } } } } });
