@@ -187,6 +187,19 @@ class DesktopPool {
         templateVersion = event.templateVersion();
         recording = event.recording();
         sparePolicy = event.sparePolicy();
+        implyStaticTarget();
+    }
+
+    /**
+     * A STATIC policy's count is the pool's target from the event that set it: the configuration change is its
+     * record (with who made it), so no target event repeats it. The other kinds' targets come from the process.
+     */
+    private void implyStaticTarget() {
+        if (sparePolicy instanceof SparePolicy.Static s) {
+            spareTarget = s.spares();
+            spareTargetReason = TargetReason.STATIC;
+            spareTargetForecastOnly = false;
+        }
     }
 
     @EventSourcingHandler
@@ -223,6 +236,7 @@ class DesktopPool {
         maxSize = event.maxSize();
         powerPolicy = event.powerPolicy();
         sparePolicy = event.sparePolicy();
+        implyStaticTarget();
     }
 
     @EventSourcingHandler

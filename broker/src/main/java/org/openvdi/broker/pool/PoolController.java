@@ -75,7 +75,7 @@ class PoolController {
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
                              Boolean recording,
-                             SparePolicy sparePolicy) {
+                             JsonNode sparePolicy) {
     }
 
     /**
@@ -90,7 +90,7 @@ class PoolController {
                                   @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                                   @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
                                   Boolean recording,
-                                  SparePolicy sparePolicy) {
+                                  JsonNode sparePolicy) {
     }
 
     /**
@@ -106,7 +106,32 @@ class PoolController {
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
                              Boolean recording,
-                             SparePolicy sparePolicy) {
+                             JsonNode sparePolicy) {
+    }
+
+    /** An IANA region id ({@code Europe/Berlin}, {@code UTC}): checked before the zone is parsed, which trims. */
+    private static final java.util.regex.Pattern ZONE = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9/_+-]{0,63}");
+
+    /**
+     * A spare policy from a request, read as strictly as a merge patch; null when left out. A zone id must be a plain
+     * region id: the time library would trim control characters away and take the rest.
+     */
+    private SparePolicy sparePolicy(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "sparePolicy must be an object with a type", "sparePolicy");
+        }
+        JsonNode zone = node.get("zone");
+        if (zone != null && (!zone.isTextual() || !ZONE.matcher(zone.textValue()).matches())) {
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Invalid value for sparePolicy.zone", "sparePolicy");
+        }
+        try {
+            return mergePatch.read(node, SparePolicy.class);
+        } catch (BrokerException e) {
+            throw new BrokerException(e.code(), "Invalid sparePolicy: " + e.getMessage(), "sparePolicy");
+        }
     }
 
     @PostMapping
@@ -132,7 +157,7 @@ class PoolController {
         if (pools.nameTaken(request.name(), id)) {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
         }
-        SparePolicy spares = spares(request.sparePolicy(), request.minSpare() != null ? request.minSpare() : 0,
+        SparePolicy spares = spares(sparePolicy(request.sparePolicy()), request.minSpare() != null ? request.minSpare() : 0,
                 request.minSpare() != null);
         commands.send(new CreatePoolCommand(id, request.name(), template.id(), version, request.type(),
                 powerPolicy(request.powerPolicy()), spares.baseline(), request.maxSize(),
@@ -143,13 +168,14 @@ class PoolController {
     @PutMapping("/{id}")
     PoolView reconfigure(@PathVariable UUID id, @Valid @RequestBody ReconfigurePoolRequest request, Authentication who) {
         PoolView pool = get(id, who);
-        if (request.minSpare() == null && request.sparePolicy() == null) {
+        SparePolicy requested = sparePolicy(request.sparePolicy());
+        if (request.minSpare() == null && requested == null) {
             throw new BrokerException(ErrorCode.VALIDATION_FAILED, "The request has invalid fields: minSpare", "minSpare");
         }
         if (pools.nameTaken(request.name(), id)) {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
         }
-        SparePolicy spares = spares(request.sparePolicy(), request.minSpare() != null ? request.minSpare() : 0,
+        SparePolicy spares = spares(requested, request.minSpare() != null ? request.minSpare() : 0,
                 request.minSpare() != null);
         commands.send(new ReconfigurePoolCommand(id, request.name(), spares.baseline(), request.maxSize(),
                 request.powerPolicy(), Set.copyOf(request.entitledUsers()), Set.copyOf(request.entitledGroups()),
@@ -167,12 +193,13 @@ class PoolController {
         if (patch.isEmpty()) {
             return pool;
         }
-        if (request.sparePolicy() != null && request.minSpare() != null) {
-            spares(request.sparePolicy(), request.minSpare(), true);
+        SparePolicy requested = sparePolicy(request.sparePolicy());
+        if (requested != null && request.minSpare() != null) {
+            spares(requested, request.minSpare(), true);
         }
         commands.send(new ChangePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
                 request.powerPolicy(), copyOrNull(request.entitledUsers()), copyOrNull(request.entitledGroups()),
-                request.recording(), request.sparePolicy()),
+                request.recording(), requested),
                 who.getName());
         return pools.find(id).orElseThrow();
     }

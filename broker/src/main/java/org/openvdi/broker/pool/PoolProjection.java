@@ -16,6 +16,8 @@ import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
 import org.openvdi.broker.pool.api.PoolSpareTargetChangedEvent;
 import org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent;
+import org.openvdi.broker.spare.SparePolicy;
+import org.openvdi.broker.spare.TargetReason;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -40,6 +42,19 @@ class PoolProjection {
                         e.minSpare(), e.maxSize(), sorted(e.entitledUsers()), sorted(e.entitledGroups()), e.recording(),
                         SparePolicyColumn.write(e.sparePolicy()), utc(at), utc(at))
                 .update();
+        impliedTarget(e.poolId(), e.sparePolicy(), at);
+    }
+
+    /** A STATIC policy's count is the pool's target from the event that set it (as the pool itself has it). */
+    private void impliedTarget(java.util.UUID poolId, SparePolicy policy, Instant at) {
+        if (policy instanceof SparePolicy.Static s) {
+            jdbc.sql("""
+                    UPDATE pool_view SET spare_target = ?, spare_target_reason = ?, spare_target_forecast_only = false,
+                                         spare_target_at = ?
+                    WHERE id = ?""")
+                    .params(s.spares(), TargetReason.STATIC.name(), utc(at), poolId)
+                    .update();
+        }
     }
 
     @EventHandler
@@ -50,6 +65,7 @@ class PoolProjection {
                 .params(e.name(), e.minSpare(), e.maxSize(), e.powerPolicy().name(), SparePolicyColumn.write(e.sparePolicy()),
                         utc(at), e.poolId())
                 .update();
+        impliedTarget(e.poolId(), e.sparePolicy(), at);
     }
 
     /** The target is the capacity process's, not a setting: it does not change the pool's {@code updated_at}. */

@@ -10,13 +10,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.axonframework.commandhandling.CommandExecutionException;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.desktop.DesktopQueries;
 import org.openvdi.broker.desktop.DesktopView;
 import org.openvdi.broker.desktop.api.RequestDesktopProvisioningCommand;
 import org.openvdi.broker.desktop.api.RetireSpareDesktopCommand;
-import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.host.api.HostState;
@@ -33,6 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Keeps every pool at its spare target. Each tick, per pool: computes the target with {@link SpareTargets} from the
@@ -64,12 +65,18 @@ class SpareCapacityProcess {
     private final Optional<DemandOutlook> outlook;
     private final Optional<LeadTimeEstimate> leadTimes;
     private final Clock clock;
+    private final TransactionTemplate ownTransaction;
     private final Map<UUID, Instant> surplusSince = new ConcurrentHashMap<>();
-    private final Map<UUID, RecordPoolSpareTargetCommand> recorded = new ConcurrentHashMap<>();
+    private final Map<UUID, Sent> sent = new ConcurrentHashMap<>();
+
+    /** The last target sent for a pool, and the pool's recorded target when it was sent. */
+    private record Sent(RecordPoolSpareTargetCommand command, PoolView.SpareTargetView seen) {
+    }
 
     SpareCapacityProcess(PoolQueries pools, PoolDemand demand, SpareCapacityPolicy policy, HostQueries hosts,
                          DesktopQueries desktops, AuditedCommands commands, ClusterLock lock, CapacitySettings settings,
-                         Optional<DemandOutlook> outlook, Optional<LeadTimeEstimate> leadTimes, Optional<Clock> clock) {
+                         Optional<DemandOutlook> outlook, Optional<LeadTimeEstimate> leadTimes, Optional<Clock> clock,
+                         PlatformTransactionManager transactionManager) {
         this.pools = pools;
         this.demand = demand;
         this.policy = policy;
@@ -81,6 +88,17 @@ class SpareCapacityProcess {
         this.outlook = outlook;
         this.leadTimes = leadTimes;
         this.clock = clock.orElse(Clock.systemUTC());
+        this.ownTransaction = new TransactionTemplate(transactionManager);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    /**
+     * Runs a command on an existing aggregate (the pool, a desktop) in a transaction of its own, committed at once:
+     * the tick's transaction holds the cluster lock until every pool is done, and an aggregate's event must not
+     * stay uncommitted that long while users' commands to the same aggregate wait for it.
+     */
+    private void committedAtOnce(Object command) {
+        ownTransaction.executeWithoutResult(status -> commands.system(command));
     }
 
     @Scheduled(fixedDelayString = "${openvdi.capacity.interval:1000}", initialDelayString = "${openvdi.capacity.initial-delay:2000}")
@@ -89,7 +107,7 @@ class SpareCapacityProcess {
             List<PoolView> all = pools.all();
             Set<UUID> ids = all.stream().map(PoolView::id).collect(Collectors.toSet());
             surplusSince.keySet().retainAll(ids);
-            recorded.keySet().retainAll(ids);
+            sent.keySet().retainAll(ids);
             int hostFree = policy.hostFree();
             all.forEach(pool -> keep(pool, hostFree));
         });
@@ -99,10 +117,13 @@ class SpareCapacityProcess {
         Instant now = clock.instant();
         PoolDemand.Snapshot snapshot = demand.of(pool.id());
         Limits limits = SpareCapacityPolicy.limits(pool, snapshot, hostFree);
+        Limits poolLimits = Limits.ofPool(limits.maxSize(), limits.inUse());
         SparePolicy spares = pool.sparePolicy();
-        SpareTarget computed = SpareTargets.target(pool.id(), spares, now, outlook.orElse(null), leadTime(pool), limits);
-        SpareTarget applied = SpareTargets.applied(spares, computed, limits);
-        record(pool, computed, spares instanceof SparePolicy.Predictive p && p.forecastOnly());
+        // the recorded target is the policy's within the pool's size; the hosts' room, which moves with every desktop
+        // anywhere, only bounds what is provisioned now
+        SpareTarget target = SpareTargets.target(pool.id(), spares, now, outlook.orElse(null), leadTime(pool), poolLimits);
+        SpareTarget applied = SpareTargets.clamp(SpareTargets.applied(spares, target, limits), limits);
+        record(pool, target, spares instanceof SparePolicy.Predictive p && p.forecastOnly());
         fill(pool, SpareCapacityPolicy.needs(pool, snapshot, applied.spares()));
         scaleIn(pool, SpareCapacityPolicy.spares(pool, snapshot), applied.spares(), now);
     }
@@ -111,20 +132,29 @@ class SpareCapacityProcess {
         return leadTimes.flatMap(l -> l.leadTime(pool.id())).filter(d -> !d.isNegative() && !d.isZero()).orElse(settings.leadTime());
     }
 
-    /** Sends the target only when it differs from the last one sent or recorded; the pool ignores repeats too. */
+    /**
+     * Sends the target only when it differs from the pool's recorded one, and was not sent already while the pool's
+     * record stayed as it is; the pool ignores repeats too.
+     */
     private void record(PoolView pool, SpareTarget target, boolean forecastOnly) {
         RecordPoolSpareTargetCommand command = new RecordPoolSpareTargetCommand(pool.id(), target.spares(),
                 target.reason(), forecastOnly);
-        RecordPoolSpareTargetCommand last = recorded.get(pool.id());
-        if (last == null && pool.spareTarget() != null) {
-            PoolView.SpareTargetView view = pool.spareTarget();
-            last = new RecordPoolSpareTargetCommand(pool.id(), view.spares(), view.reason(), view.forecastOnly());
-        }
-        if (command.equals(last)) {
+        PoolView.SpareTargetView seen = pool.spareTarget();
+        if (seen != null && seen.spares() == target.spares() && seen.reason() == target.reason()
+                && seen.forecastOnly() == forecastOnly) {
             return;
         }
-        commands.system(command);
-        recorded.put(pool.id(), command);
+        Sent last = sent.get(pool.id());
+        if (last != null && last.command().equals(command) && java.util.Objects.equals(last.seen(), seen)) {
+            return;
+        }
+        try {
+            committedAtOnce(command);
+        } catch (RuntimeException e) {
+            log.warn("Pool {}: spare target {} not recorded, trying again next tick: {}", pool.name(), target, e.toString());
+            return;
+        }
+        sent.put(pool.id(), new Sent(command, seen));
         log.info("Pool {}: spare target {} ({}{})", pool.name(), target.spares(), target.reason(),
                 forecastOnly ? ", forecast only" : "");
     }
@@ -164,9 +194,9 @@ class SpareCapacityProcess {
 
     private void retire(PoolView pool, DesktopView spare, int target) {
         try {
-            commands.system(new RetireSpareDesktopCommand(spare.id(), "surplus spare (pool target " + target + ")"));
+            committedAtOnce(new RetireSpareDesktopCommand(spare.id(), "surplus spare (pool target " + target + ")"));
             log.info("Pool {}: removing surplus spare {}", pool.name(), spare.id());
-        } catch (BrokerException | CommandExecutionException e) {
+        } catch (RuntimeException e) {
             // a session took it meanwhile: the next tick counts again
             log.debug("Pool {}: spare {} was not removed: {}", pool.name(), spare.id(), e.getMessage());
         }

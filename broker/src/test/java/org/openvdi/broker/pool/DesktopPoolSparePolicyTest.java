@@ -127,16 +127,40 @@ class DesktopPoolSparePolicyTest {
     // --- spare targets ---
 
     @Test
-    void givenPoolWithoutTarget_whenATargetIsRecorded_thenChangedFromNothing() {
+    void givenStaticPool_whenItsOwnCountIsRecorded_thenNothingHappensForItsConfigurationIsTheRecord() {
         fixture.given(CREATED)
                 .when(new RecordPoolSpareTargetCommand(POOL, 2, TargetReason.STATIC, false))
-                .expectEvents(new PoolSpareTargetChangedEvent(POOL, null, 2, TargetReason.STATIC, false));
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenStaticPool_whenClampedByMaxSize_thenChangedFromItsCountWithTheReason() {
+        fixture.given(CREATED)
+                .when(new RecordPoolSpareTargetCommand(POOL, 1, TargetReason.CLAMPED_MAX_SIZE, false))
+                .expectEvents(new PoolSpareTargetChangedEvent(POOL, 2, 1, TargetReason.CLAMPED_MAX_SIZE, false));
+    }
+
+    @Test
+    void givenClampedStaticPool_whenReconfiguredToAnotherCount_thenThatCountIsItsTargetWithoutAnotherEvent() {
+        fixture.given(CREATED, new PoolSpareTargetChangedEvent(POOL, 2, 1, TargetReason.CLAMPED_MAX_SIZE, false),
+                        reconfigured(3, 10, new SparePolicy.Static(3)))
+                .when(new RecordPoolSpareTargetCommand(POOL, 3, TargetReason.STATIC, false))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenScheduledPoolWithoutTarget_whenTheFirstIsRecorded_thenChangedFromNothing() {
+        fixture.given(CREATED_WITH_SCHEDULE)
+                .when(new RecordPoolSpareTargetCommand(POOL, 8, TargetReason.SCHEDULE_WINDOW, false))
+                .expectEvents(new PoolSpareTargetChangedEvent(POOL, null, 8, TargetReason.SCHEDULE_WINDOW, false));
     }
 
     @Test
     void givenPoolWithATarget_whenTheSameIsRecordedAgain_thenNothingHappens() {
-        fixture.given(CREATED, new PoolSpareTargetChangedEvent(POOL, null, 2, TargetReason.STATIC, false))
-                .when(new RecordPoolSpareTargetCommand(POOL, 2, TargetReason.STATIC, false))
+        fixture.given(CREATED_WITH_SCHEDULE, new PoolSpareTargetChangedEvent(POOL, null, 8, TargetReason.SCHEDULE_WINDOW, false))
+                .when(new RecordPoolSpareTargetCommand(POOL, 8, TargetReason.SCHEDULE_WINDOW, false))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
@@ -150,15 +174,16 @@ class DesktopPoolSparePolicyTest {
 
     @Test
     void givenPoolWithATarget_whenOnlyTheReasonChanges_thenItIsRecorded() {
-        fixture.given(CREATED, new PoolSpareTargetChangedEvent(POOL, null, 2, TargetReason.STATIC, false))
-                .when(new RecordPoolSpareTargetCommand(POOL, 2, TargetReason.CLAMPED_MAX_SIZE, false))
-                .expectEvents(new PoolSpareTargetChangedEvent(POOL, 2, 2, TargetReason.CLAMPED_MAX_SIZE, false));
+        fixture.given(CREATED_WITH_SCHEDULE, new PoolSpareTargetChangedEvent(POOL, null, 8, TargetReason.SCHEDULE_WINDOW, false))
+                .when(new RecordPoolSpareTargetCommand(POOL, 8, TargetReason.CLAMPED_MAX_SIZE, false))
+                .expectEvents(new PoolSpareTargetChangedEvent(POOL, 8, 8, TargetReason.CLAMPED_MAX_SIZE, false));
     }
 
     @Test
     void givenForecastOnlyPool_whenItsWouldBeTargetIsRecorded_thenTheEventSaysForecastOnly() {
-        fixture.given(CREATED)
+        SparePolicy.Predictive forecastOnly = new SparePolicy.Predictive(0, 1, 9, true);
+        fixture.given(CREATED, reconfigured(1, 10, forecastOnly))
                 .when(new RecordPoolSpareTargetCommand(POOL, 5, TargetReason.FORECAST, true))
-                .expectEvents(new PoolSpareTargetChangedEvent(POOL, null, 5, TargetReason.FORECAST, true));
+                .expectEvents(new PoolSpareTargetChangedEvent(POOL, 2, 5, TargetReason.FORECAST, true));
     }
 }
