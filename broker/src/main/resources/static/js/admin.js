@@ -1,43 +1,12 @@
 import { api, el, signOut, versions, when } from './api.js';
+import { refreshDemand, startForecasts } from './demand.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const errorBox = document.getElementById('error');
 let me;
 
 function showError(message) {
   errorBox.textContent = message;
   errorBox.hidden = !message;
-}
-
-function svg(tag, attrs) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  return node;
-}
-
-function drawDemand(hours) {
-  const chart = document.getElementById('demand');
-  const width = 960, height = 200, pad = 20;
-  const max = Math.max(1, ...hours.map(h => Math.max(h.requested, h.concurrent)));
-  const step = (width - 2 * pad) / hours.length;
-  const y = v => height - pad - (v / max) * (height - 2 * pad);
-  const nodes = [];
-  hours.forEach((h, i) => {
-    const x = pad + i * step;
-    nodes.push(svg('rect', { x: x + 2, y: y(h.requested), width: step - 4, height: height - pad - y(h.requested), fill: '#93c5fd' }));
-    if (h.failed) nodes.push(svg('rect', { x: x + 2, y: y(h.failed), width: step - 4, height: height - pad - y(h.failed), fill: '#b91c1c' }));
-    if (i % 3 === 0) {
-      const label = svg('text', { x: x + step / 2, y: height - 4, 'font-size': 10, 'text-anchor': 'middle', fill: '#5f6b7a' });
-      label.textContent = new Date(h.hour).getHours() + ':00';
-      nodes.push(label);
-    }
-  });
-  const points = hours.map((h, i) => `${pad + i * step + step / 2},${y(h.concurrent)}`).join(' ');
-  nodes.push(svg('polyline', { points, fill: 'none', stroke: '#15803d', 'stroke-width': 2 }));
-  const top = svg('text', { x: 4, y: 12, 'font-size': 10, fill: '#5f6b7a' });
-  top.textContent = String(max);
-  nodes.push(top);
-  chart.replaceChildren(...nodes);
 }
 
 function hostRow(host) {
@@ -100,13 +69,12 @@ async function act(action) {
 
 async function refresh() {
   try {
-    const [hosts, pools, desktops, demand] = await Promise.all([api('GET', '/api/hosts'), api('GET', '/api/pools'),
-      api('GET', '/api/desktops'), api('GET', '/api/audit/demand?hours=24')]);
+    const [hosts, pools, desktops] = await Promise.all([api('GET', '/api/hosts'), api('GET', '/api/pools'),
+      api('GET', '/api/desktops'), refreshDemand()]);
     const poolsById = Object.fromEntries(pools.map(p => [p.id, p.name]));
     document.getElementById('hosts').replaceChildren(...hosts.map(hostRow));
     document.getElementById('pools').replaceChildren(...pools.map(poolRow));
     document.getElementById('desktops').replaceChildren(...desktops.map(d => desktopRow(d, poolsById)));
-    drawDemand(demand);
   } catch (e) {
     showError(e.message);
   }
@@ -122,6 +90,7 @@ async function start() {
     history(document.getElementById('aggregate').value.trim()).catch(err => showError(err.message));
   });
   await refresh();
+  startForecasts(await api('GET', '/api/pools'), me, showError).catch(e => showError(e.message));
   setInterval(refresh, 4000);
 }
 

@@ -69,7 +69,12 @@ class TableOwnershipTest {
                 Map.entry("audit_security", "auditlog"),
                 Map.entry("audit_desktop", "auditlog"),
                 Map.entry("audit_image", "auditlog"),
-                Map.entry("audit_object", "auditlog")));
+                Map.entry("audit_object", "auditlog"),
+                Map.entry("demand_bucket", "demand"),
+                Map.entry("demand_request", "demand"),
+                Map.entry("demand_desktop", "demand"),
+                Map.entry("demand_lead_time", "demand"),
+                Map.entry("forecast_run", "forecast")));
         AXON.forEach(table -> owners.put(table, "store"));
         return owners;
     }

@@ -128,6 +128,9 @@ class SecurityConfiguration {
                         .requestMatchers("/api/recordings", "/api/recordings/**", "/recordings.html").hasRole("AUDITOR")
                         .requestMatchers(HttpMethod.GET, "/api/hosts/**", "/api/templates/**", "/api/desktops/**")
                         .hasAnyRole("ADMIN", "AUDITOR")
+                        // demand, forecast and backtests are the operators' business: admins, and auditors reading
+                        .requestMatchers(HttpMethod.GET, "/api/pools/*/forecast",
+                                "/api/pools/*/backtests", "/api/pools/*/backtests/**").hasAnyRole("ADMIN", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, "/api/pools/**", "/api/sessions/**")
                         .hasAnyRole("ADMIN", "AUDITOR", "EMPLOYEE")
                         .requestMatchers("/api/sessions/**").hasAnyRole("ADMIN", "EMPLOYEE")

@@ -122,32 +122,6 @@ public class SessionQueries implements WaitingSessions {
         return counts;
     }
 
-    /** One hour of demand: sessions requested and failed in it, and sessions holding a desktop at some time in it. */
-    public record HourOfDemand(Instant hour, int requested, int failed, int concurrent) {
-    }
-
-    /** The last {@code hours} hours of demand, oldest first, of one pool or (when {@code poolId} is null) of all. */
-    public List<HourOfDemand> hourlyDemand(UUID poolId, int hours) {
-        return jdbc.sql("""
-                WITH hours AS (
-                  SELECT generate_series(date_trunc('hour', now()) - make_interval(hours => :hours - 1),
-                                         date_trunc('hour', now()), interval '1 hour') AS hour)
-                SELECT h.hour,
-                  (SELECT count(*) FROM session_view s WHERE (:pool::uuid IS NULL OR s.pool_id = :pool::uuid)
-                     AND s.requested_at >= h.hour AND s.requested_at < h.hour + interval '1 hour') AS requested,
-                  (SELECT count(*) FROM session_view s WHERE (:pool::uuid IS NULL OR s.pool_id = :pool::uuid)
-                     AND s.state = :failed AND s.requested_at >= h.hour AND s.requested_at < h.hour + interval '1 hour') AS failed,
-                  (SELECT count(*) FROM session_view s WHERE (:pool::uuid IS NULL OR s.pool_id = :pool::uuid)
-                     AND s.assigned_at IS NOT NULL AND s.assigned_at < h.hour + interval '1 hour'
-                     AND (s.ended_at IS NULL OR s.ended_at >= h.hour)) AS concurrent
-                FROM hours h ORDER BY h.hour""")
-                .param("hours", hours).param("pool", poolId == null ? null : poolId.toString())
-                .param("failed", SessionState.FAILED.name())
-                .query((rs, row) -> new HourOfDemand(rs.getTimestamp("hour").toInstant(), rs.getInt("requested"),
-                        rs.getInt("failed"), rs.getInt("concurrent")))
-                .list();
-    }
-
     private static SessionView map(ResultSet rs, int row) throws SQLException {
         return new SessionView(rs.getObject("id", UUID.class), rs.getObject("pool_id", UUID.class), rs.getString("user_name"),
                 SessionState.valueOf(rs.getString("state")), rs.getObject("desktop_id", UUID.class), rs.getString("reason"),

@@ -1,0 +1,71 @@
+package org.openvdi.broker.backtest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.openvdi.broker.demand.DemandQueries;
+import org.openvdi.broker.demand.LeadTime;
+import org.openvdi.broker.demand.RecordedRequest;
+import org.openvdi.broker.forecast.HoltWinters;
+import org.openvdi.broker.forecast.HourlyForecast;
+import org.openvdi.broker.pool.CapacitySettings;
+import org.openvdi.broker.spare.SparePolicy;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs a backtest: loads a pool's recorded request stream of the period and its measured lead times from the demand
+ * history, then simulates each policy on it ({@link Simulation}). A predictive policy's forecast is the broker's own
+ * Holt-Winters model, refreshed each simulated hour from the requests recorded before that hour only
+ * ({@link HistoricalOutlook}).
+ */
+@Component
+public class Backtests {
+
+    private final DemandQueries demand;
+    private final CapacitySettings capacity;
+
+    /** {@code capacity}: the live pool's settle time for scale-in, and its lead time while none is measured. */
+    Backtests(DemandQueries demand, CapacitySettings capacity) {
+        this.demand = demand;
+        this.capacity = capacity;
+    }
+
+    /** A policy to run and the label its result carries. */
+    record LabelledPolicy(String label, SparePolicy policy) {
+    }
+
+    BacktestReport run(UUID poolId, int maxSize, Instant from, Instant to, List<LabelledPolicy> policies) {
+        long started = System.nanoTime();
+        List<RecordedRequest> recorded = demand.requests(poolId, from, to);
+        List<SimulatedRequest> requests = new ArrayList<>(recorded.size());
+        for (RecordedRequest r : recorded) {
+            Duration holds = r.readyAt() == null ? Duration.ZERO
+                    : Duration.between(r.readyAt(), r.endedAt() == null || r.endedAt().isAfter(to) ? to : r.endedAt());
+            requests.add(new SimulatedRequest(r.requestedAt(), holds.isNegative() ? Duration.ZERO : holds));
+        }
+        // lead times measured up to the end of the period (at least the last eight weeks' worth before it)
+        List<Duration> measured = demand.leadTimes(poolId, from.minus(HourlyForecast.MAX_HISTORY), to).stream()
+                .map(LeadTime::millis).map(Duration::ofMillis).toList();
+        List<Duration> leads = measured.isEmpty() ? List.of(capacity.leadTime()) : measured;
+        // the forecast's history begins with the pool's first request: the hours before it are not zero demand
+        Instant earliest = HourlyForecast.hourOf(from).minus(HourlyForecast.MAX_HISTORY);
+        Instant historyStart = demand.firstRequest(poolId).map(HourlyForecast::hourOf).filter(f -> f.isAfter(earliest))
+                .orElse(earliest);
+        Instant historyEnd = HourlyForecast.hourOf(to).plus(HourlyForecast.INTERVAL);
+        double[] counts = demand.requestCounts(poolId, historyStart, historyEnd, HourlyForecast.INTERVAL);
+        HistoricalOutlook outlook = new HistoricalOutlook(counts, historyStart, new HoltWinters());
+        // the live pool looks ahead by its measured lead time; here, as it was measured when the period began
+        Duration lookAhead = demand.medianLeadTime(poolId, from).orElse(capacity.leadTime());
+        List<PolicyResult> results = new ArrayList<>();
+        for (LabelledPolicy p : policies) {
+            results.add(new Simulation(poolId, p.policy(), outlook, leads, lookAhead, maxSize, capacity.scaleInSettle())
+                    .run(p.label(), requests, from, to, null));
+        }
+        List<Long> leadMillis = measured.stream().map(Duration::toMillis).toList();
+        Long p50 = DemandQueries.percentile(leadMillis, 50);
+        return new BacktestReport(poolId, from, to, requests.size(), measured.size(), p50 == null ? 0 : p50 / 1000.0, maxSize,
+                (System.nanoTime() - started) / 1_000_000, results);
+    }
+}
