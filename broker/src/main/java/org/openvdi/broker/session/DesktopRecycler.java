@@ -48,7 +48,7 @@ class DesktopRecycler {
         if (desktop == null || desktop.owner() == null) {
             return;
         }
-        boolean powerOff = pools.find(desktop.poolId()).map(p -> p.powerPolicy() == PowerPolicy.POWER_OFF_WHEN_IDLE)
+        boolean powerOff = pools.find(desktop.poolId()).map(p -> p.powerPolicy() == PowerPolicy.POWER_OFF_AT_LOGOFF)
                 .orElse(false);
         if (powerOff) {
             commands.system(new RecordDesktopPoweredOffCommand(desktop.id()));

@@ -69,7 +69,7 @@ class DesktopRecyclerTest {
 
     @Test
     void givenPersistentDesktopInAPoolThatPowersIdleDesktopsOff_whenItsSessionEnds_thenItIsReleasedAndRecordedPoweredOff() {
-        harness.given(pool(pool, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_WHEN_IDLE, 0, 3, ALICE))
+        harness.given(pool(pool, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_AT_LOGOFF, 0, 3, ALICE))
                 .given(readyDesktop(desktop, pool, HOST, null)).given(new DesktopAssignedEvent(desktop, session, ALICE, true));
 
         recycler.on(ended(desktop));
