@@ -2,7 +2,9 @@ package org.openvdi.broker.notice;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.openvdi.broker.rollout.PendingNotice;
@@ -22,17 +24,22 @@ class SessionNotices {
 
     private final RedeemedConnections connections;
     private final RolloutQueries rollouts;
+    private final LimitNotices limits;
     private final Clock clock;
 
-    SessionNotices(RedeemedConnections connections, RolloutQueries rollouts) {
+    SessionNotices(RedeemedConnections connections, RolloutQueries rollouts, LimitNotices limits, Optional<Clock> clock) {
         this.connections = connections;
         this.rollouts = rollouts;
-        this.clock = Clock.systemUTC();
+        this.limits = limits;
+        this.clock = clock.orElse(Clock.systemUTC());
     }
 
+    /** A rollout's notices first, then those of the session's pool limits (maximum length, idle). */
     List<SessionNotice> of(NoticePoll poll) {
         Set<UUID> carried = connections.sessionsCarriedBy(poll.gatewayId(), poll.tunnels());
-        return rollouts.pendingNotices(carried).stream().map(this::toGateway).toList();
+        List<SessionNotice> notices = new ArrayList<>(rollouts.pendingNotices(carried).stream().map(this::toGateway).toList());
+        notices.addAll(limits.of(carried, clock.instant()));
+        return notices;
     }
 
     private SessionNotice toGateway(PendingNotice notice) {

@@ -27,6 +27,8 @@ import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
 import org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
+import org.openvdi.broker.pool.api.PoolSessionLimitsChangedEvent;
+import org.openvdi.broker.pool.api.SessionLimits;
 
 /** A pool of desktops from one template version: its sizes and who may use it. */
 @Aggregate
@@ -46,6 +48,7 @@ class DesktopPool {
     private int templateVersion;
     private UUID activeRollout;
     private boolean recording;
+    private SessionLimits sessionLimits = SessionLimits.NONE;
 
     DesktopPool() {
     }
@@ -53,20 +56,40 @@ class DesktopPool {
     @CommandHandler
     DesktopPool(CreatePoolCommand command, @MetaDataValue("user") String user) {
         checkSizes(command.minSpare(), command.maxSize());
+        checkLimits(command.sessionLimits());
         apply(new PoolCreatedEvent(command.poolId(), command.name(), command.templateId(), command.templateVersion(),
                 command.type(), command.powerPolicy(), command.minSpare(), command.maxSize(),
                 Set.copyOf(command.entitledUsers()), Set.copyOf(command.entitledGroups()), user, command.recording()));
+        changeLimits(command.poolId(), command.sessionLimits(), user);
     }
 
     @CommandHandler
     void handle(ReconfigurePoolCommand command, @MetaDataValue("user") String user) {
         checkSizes(command.minSpare(), command.maxSize());
+        checkLimits(command.sessionLimits());
         apply(new PoolReconfiguredEvent(poolId, command.name(), command.minSpare(), command.maxSize(),
                 command.powerPolicy(), user));
         diff(USER, users, command.entitledUsers(), user);
         diff(GROUP, groups, Set.copyOf(command.entitledGroups()), user);
         if (command.recording() != recording) {
             apply(new PoolRecordingChangedEvent(poolId, command.recording(), user));
+        }
+        changeLimits(command.poolId(), command.sessionLimits(), user);
+    }
+
+    private void changeLimits(UUID pool, SessionLimits wanted, String user) {
+        SessionLimits limits = wanted == null ? SessionLimits.NONE : wanted;
+        checkLimits(limits);
+        if (!limits.equals(sessionLimits)) {
+            apply(new PoolSessionLimitsChangedEvent(pool, limits, user));
+        }
+    }
+
+    private static void checkLimits(SessionLimits limits) {
+        if (limits != null) {
+            limits.problem().ifPresent(problem -> {
+                throw new BrokerException(ErrorCode.POOL_LIMITS_INVALID, problem);
+            });
         }
     }
 
@@ -75,7 +98,7 @@ class DesktopPool {
         handle(new ReconfigurePoolCommand(poolId, or(command.name(), name), or(command.minSpare(), minSpare),
                 or(command.maxSize(), maxSize), or(command.powerPolicy(), powerPolicy),
                 Set.copyOf(or(command.entitledUsers(), users)), Set.copyOf(or(command.entitledGroups(), groups)),
-                or(command.recording(), recording)), user);
+                or(command.recording(), recording), or(command.sessionLimits(), sessionLimits)), user);
     }
 
     private static <T> T or(T changed, T current) {
@@ -142,6 +165,11 @@ class DesktopPool {
         groups = new HashSet<>(event.entitledGroups());
         templateVersion = event.templateVersion();
         recording = event.recording();
+    }
+
+    @EventSourcingHandler
+    void on(PoolSessionLimitsChangedEvent event) {
+        sessionLimits = event.limits();
     }
 
     @EventSourcingHandler

@@ -20,6 +20,7 @@ import org.openvdi.broker.pool.api.CreatePoolCommand;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
+import org.openvdi.broker.pool.api.SessionLimits;
 import org.openvdi.broker.security.CurrentUser;
 import org.openvdi.broker.security.UserDirectory;
 import org.openvdi.broker.store.ClusterLock;
@@ -73,12 +74,13 @@ class PoolController {
                              @Min(1) @Max(10000) int maxSize,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
-                             Boolean recording) {
+                             Boolean recording,
+                             SessionLimits sessionLimits) {
     }
 
     /**
      * A pool's whole settings: {@code PUT} replaces them all, so every field is required except {@code recording},
-     * which is off when left out.
+     * which is off when left out, and {@code sessionLimits}, none when left out.
      */
     record ReconfigurePoolRequest(@NotBlank @DisplayText String name,
                                   @NotNull PowerPolicy powerPolicy,
@@ -86,12 +88,14 @@ class PoolController {
                                   @NotNull @Min(1) @Max(10000) Integer maxSize,
                                   @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                                   @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
-                                  Boolean recording) {
+                                  Boolean recording,
+                                  SessionLimits sessionLimits) {
     }
 
     /**
      * A JSON Merge Patch (RFC 7386) of a pool's settings: a field left out stays as it is, and a field set to null
-     * would remove a required setting, which is refused. The lists are replaced whole, as the RFC has it.
+     * would remove a required setting, which is refused. The lists and {@code sessionLimits} are replaced whole, as
+     * the RFC has it for arrays (a limit left out of {@code sessionLimits} is no limit).
      */
     record ChangePoolRequest(@Pattern(regexp = "(?s).*\\S.*") @DisplayText String name,
                              PowerPolicy powerPolicy,
@@ -99,7 +103,8 @@ class PoolController {
                              @Min(1) @Max(10000) Integer maxSize,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
-                             Boolean recording) {
+                             Boolean recording,
+                             SessionLimits sessionLimits) {
     }
 
     @PostMapping
@@ -127,8 +132,8 @@ class PoolController {
         }
         commands.send(new CreatePoolCommand(id, request.name(), template.id(), version, request.type(),
                 powerPolicy(request.powerPolicy()), request.minSpare(), request.maxSize(),
-                orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups()), Boolean.TRUE.equals(request.recording())),
-                who.getName());
+                orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups()), Boolean.TRUE.equals(request.recording()),
+                request.sessionLimits()), who.getName());
     }
 
     @PutMapping("/{id}")
@@ -139,7 +144,7 @@ class PoolController {
         }
         commands.send(new ReconfigurePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
                 request.powerPolicy(), Set.copyOf(request.entitledUsers()), Set.copyOf(request.entitledGroups()),
-                Boolean.TRUE.equals(request.recording())), who.getName());
+                Boolean.TRUE.equals(request.recording()), request.sessionLimits()), who.getName());
         return pools.find(id).orElseThrow();
     }
 
@@ -155,7 +160,7 @@ class PoolController {
         }
         commands.send(new ChangePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
                 request.powerPolicy(), copyOrNull(request.entitledUsers()), copyOrNull(request.entitledGroups()),
-                request.recording()),
+                request.recording(), request.sessionLimits()),
                 who.getName());
         return pools.find(id).orElseThrow();
     }

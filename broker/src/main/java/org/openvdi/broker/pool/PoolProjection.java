@@ -12,6 +12,7 @@ import org.openvdi.broker.pool.api.EntitlementRevokedEvent;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
 import org.openvdi.broker.pool.api.PoolRecordingChangedEvent;
+import org.openvdi.broker.pool.api.PoolSessionLimitsChangedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
 import org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent;
@@ -46,6 +47,12 @@ class PoolProjection {
         jdbc.sql("UPDATE pool_view SET name = ?, min_spare = ?, max_size = ?, power_policy = ?, updated_at = ? WHERE id = ?")
                 .params(e.name(), e.minSpare(), e.maxSize(), e.powerPolicy().name(), utc(at), e.poolId())
                 .update();
+    }
+
+    @EventHandler
+    void on(PoolSessionLimitsChangedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE pool_view SET session_limits = ?, updated_at = ? WHERE id = ?")
+                .params(SessionLimitsColumn.write(e.limits()), utc(at), e.poolId()).update();
     }
 
     @EventHandler

@@ -80,7 +80,8 @@ public class PoolQueries implements PersistentPools {
                 PowerPolicy.valueOf(rs.getString("power_policy")), rs.getInt("min_spare"), rs.getInt("max_size"),
                 strings(rs.getArray("entitled_users")), strings(rs.getArray("entitled_groups")), counts.desktops(),
                 counts.readySpares(), counts.provisioning(), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("recording"));
+                rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("recording"),
+                SessionLimitsColumn.read(rs.getString("session_limits")));
     }
 
     private static Set<String> strings(Array array) throws SQLException {

@@ -6,17 +6,32 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
+import org.openvdi.broker.pool.api.SessionLimits;
 import org.openvdi.broker.security.CurrentUser;
 
 /**
  * A pool with its current desktop counts.
  *
  * @param recording whether connections to the pool's desktops are recorded
+ * @param sessionLimits limits on its sessions and the power action for disconnected desktops
  */
 public record PoolView(UUID id, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy,
                        int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups,
                        int desktops, int readySpares, int provisioning, Instant createdAt, Instant updatedAt,
-                       boolean recording) {
+                       boolean recording, SessionLimits sessionLimits) {
+
+    public PoolView {
+        sessionLimits = sessionLimits == null ? SessionLimits.NONE : sessionLimits;
+    }
+
+    /** A pool without session limits. */
+    public PoolView(UUID id, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy,
+                    int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups,
+                    int desktops, int readySpares, int provisioning, Instant createdAt, Instant updatedAt,
+                    boolean recording) {
+        this(id, name, templateId, templateVersion, type, powerPolicy, minSpare, maxSize, entitledUsers, entitledGroups,
+                desktops, readySpares, provisioning, createdAt, updatedAt, recording, SessionLimits.NONE);
+    }
 
     public boolean entitles(CurrentUser user) {
         return entitledUsers.contains(user.name()) || user.groups().stream().anyMatch(entitledGroups::contains);
@@ -33,6 +48,6 @@ public record PoolView(UUID id, String name, UUID templateId, int templateVersio
         Set<String> users = entitledUsers.contains(user.name()) ? Set.of(user.name()) : Set.of();
         Set<String> groups = user.groups().stream().filter(entitledGroups::contains).collect(Collectors.toUnmodifiableSet());
         return new PoolView(id, name, templateId, templateVersion, type, powerPolicy, minSpare, maxSize, users, groups,
-                desktops, readySpares, provisioning, createdAt, updatedAt, recording);
+                desktops, readySpares, provisioning, createdAt, updatedAt, recording, sessionLimits);
     }
 }

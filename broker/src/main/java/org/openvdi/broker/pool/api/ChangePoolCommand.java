@@ -10,7 +10,13 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  */
 public record ChangePoolCommand(@TargetAggregateIdentifier UUID poolId, String name, Integer minSpare, Integer maxSize,
                                 PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups,
-                                Boolean recording) {
+                                Boolean recording, SessionLimits sessionLimits) {
+
+    /** A change that leaves the session limits as they are. */
+    public ChangePoolCommand(UUID poolId, String name, Integer minSpare, Integer maxSize, PowerPolicy powerPolicy,
+                             Set<String> entitledUsers, Set<String> entitledGroups, Boolean recording) {
+        this(poolId, name, minSpare, maxSize, powerPolicy, entitledUsers, entitledGroups, recording, null);
+    }
 
     /** A change that leaves recording as it is. */
     public ChangePoolCommand(UUID poolId, String name, Integer minSpare, Integer maxSize, PowerPolicy powerPolicy,
