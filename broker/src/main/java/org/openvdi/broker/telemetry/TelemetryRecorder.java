@@ -59,7 +59,9 @@ class TelemetryRecorder {
     /** @return false when the record had been processed before (a duplicate) */
     boolean record(ConnectionEvent record) {
         return Boolean.TRUE.equals(transactions.execute(status -> {
-            int fresh = jdbc.sql("""
+            // an ACTIVITY record changes no session and applying it twice changes nothing: it is not kept for
+            // de-duplication, so one record per active tunnel every few seconds does not grow processed_telemetry
+            int fresh = record.type() == ConnectionEventType.ACTIVITY ? 1 : jdbc.sql("""
                     INSERT INTO processed_telemetry (event_id, session_id, type, processed_at)
                     VALUES (?, ?, ?, now()) ON CONFLICT (event_id) DO NOTHING""")
                     .params(record.eventId(), record.sessionId(), record.type().name()).update();
