@@ -36,17 +36,19 @@
         rollout: ['Your session was ended for a desktop update',
             'Your administrator moved this desktop to a new version. Go back to the portal to start a new session.'],
         unreachable: ['Your desktop\'s display does not answer',
-            'Its host may be unreachable or restarting. Your desktop is kept for you: try again in a minute.']
+            'Its host may be unreachable or restarting. Your desktop is kept for you: try again in a minute.'],
+        idle: ['Disconnected for inactivity',
+            'There was no keyboard or mouse input for a while. Your desktop is kept as it is: open it again from the portal.']
     };
     const SCREEN_BY_CODE = {
         TOKEN_MISSING: 'link', TOKEN_UNKNOWN: 'link', TOKEN_EXPIRED: 'link', TOKEN_ALREADY_USED: 'link',
         TOKEN_WRONG_USER: 'wrongUser', SESSION_ENDED: 'ended', SESSION_ENDED_BY_ROLLOUT: 'rollout', DESKTOP_GONE: 'gone',
-        GUACD_UNAVAILABLE: 'display', BROKER_UNAVAILABLE: 'broker', GATEWAY_ERROR: 'broker',
+        IDLE_DISCONNECTED: 'idle', GUACD_UNAVAILABLE: 'display', BROKER_UNAVAILABLE: 'broker', GATEWAY_ERROR: 'broker',
         DISPLAY_UNREACHABLE: 'unreachable'
     };
     /* Failures after which no reconnect can help: the token, the session or the desktop is done for. */
     const FINAL_CODES = ['TOKEN_MISSING', 'TOKEN_UNKNOWN', 'TOKEN_EXPIRED', 'TOKEN_ALREADY_USED', 'TOKEN_WRONG_USER',
-        'SESSION_ENDED', 'SESSION_ENDED_BY_ROLLOUT', 'DESKTOP_GONE'];
+        'SESSION_ENDED', 'SESSION_ENDED_BY_ROLLOUT', 'DESKTOP_GONE', 'IDLE_DISCONNECTED'];
     /*
      * How long to wait before each reconnect attempt (the last wait repeats), and how many attempts to make.
      * Attempts count from the last tunnel that showed the desktop for a minute, so a flapping one gives up too.
@@ -129,11 +131,18 @@
         const left = Math.max(0, Math.round((noticeDeadline - Date.now()) / 1000));
         const minutes = Math.floor(left / 60);
         const seconds = String(left % 60).padStart(2, '0');
-        const why = notice.dataset.kind === 'pool-deleted' ? ' because its desktop pool is being removed.'
-            : ' for a desktop update.';
-        document.getElementById('notice-time').textContent = left > 0
-            ? 'Your session will be ended in ' + minutes + ':' + seconds + why
-            : 'Your session is being ended' + why;
+        // the notice id names what it is about: a rollout's forced logoff, the pool's deletion, or its idle or
+        // maximum length limit
+        const about = (notice.dataset.noticeId || '').split('/')[0];
+        const time = minutes + ':' + seconds;
+        const why = about === 'pool-deleted' ? ' because its desktop pool is being removed.' : ' for a desktop update.';
+        document.getElementById('notice-time').textContent = about === 'idle'
+            ? (left > 0 ? 'Disconnecting in ' + time + '.' : 'Disconnecting now.')
+            : about === 'max-length'
+                ? (left > 0 ? 'Your session ends in ' + time + '.' : 'Your session is ending.')
+                : left > 0
+                    ? 'Your session will be ended in ' + time + why
+                    : 'Your session is being ended' + why;
         notice.dataset.secondsLeft = String(left);
         if (left === 0) {
             window.clearInterval(noticeTimer);
@@ -144,6 +153,14 @@
         window.clearInterval(noticeTimer);
     }
     document.getElementById('notice-dismiss').addEventListener('click', () => { notice.hidden = true; });
+    /* An idle warning is answered by using the desktop: any input hides it (the gateway reports the input). */
+    function inputSeen() {
+        if (!notice.hidden && (notice.dataset.noticeId || '').startsWith('idle/')) {
+            hideNotice();
+        }
+    }
+    ['keydown', 'mousedown', 'mousemove', 'wheel', 'touchstart'].forEach(type =>
+        window.addEventListener(type, inputSeen, { capture: true, passive: true }));
 
     /* One tunnel, presenting the link's token or a resume token; every attempt gets a new client and display. */
     function connect(token, resuming) {
@@ -214,6 +231,10 @@
 
     /* A lost tunnel reconnects in place while the page holds a resume token; a final failure gets its screen. */
     function ended(code, status, resuming) {
+        if (!code && status && status.code === Guacamole.Status.Code.SESSION_TIMEOUT) {
+            // the gateway's idle disconnect, whose error instruction a display frame kept from being sent
+            code = 'IDLE_DISCONNECTED';
+        }
         if (resumeToken && !FINAL_CODES.includes(code)) {
             reconnect();
             return;

@@ -153,13 +153,29 @@ class Desktop {
     @CommandHandler
     void handle(RecordDesktopPoweredOffCommand c) {
         if (state == DesktopState.READY && owner != null) {
-            apply(new DesktopPoweredOffEvent(desktopId));
+            apply(new DesktopPoweredOffEvent(desktopId, c.reason()));
+        }
+    }
+
+    /** Only a persistent desktop nobody uses is suspended; a repeated request is a no-op. */
+    @CommandHandler
+    void handle(SuspendDesktopCommand c) {
+        if (state == DesktopState.READY && owner != null) {
+            apply(new DesktopSuspendRequestedEvent(desktopId, c.reason()));
         }
     }
 
     @CommandHandler
+    void handle(RecordDesktopSuspendedCommand c) {
+        if (state == DesktopState.SUSPENDING) {
+            apply(new DesktopSuspendedEvent(desktopId, c.saved(), c.millis()));
+        }
+    }
+
+    /** A resting desktop powers on; one that is suspended resumes, as its host's start restores the saved state. */
+    @CommandHandler
     void handle(RequestDesktopPowerOnCommand c) {
-        if (state == DesktopState.POWERED_OFF) {
+        if (state.resting()) {
             apply(new DesktopPowerOnRequestedEvent(desktopId));
         }
     }
@@ -170,7 +186,7 @@ class Desktop {
                 || templateVersion == c.templateVersion() && state != DesktopState.RECOMPOSING) {
             return;
         }
-        if (state != DesktopState.READY && state != DesktopState.POWERED_OFF) {
+        if (state != DesktopState.READY && state != DesktopState.POWERED_OFF && state != DesktopState.SUSPENDED) {
             throw new BrokerException(ErrorCode.DESKTOP_NOT_AVAILABLE, "Desktop " + desktopId + " is " + state);
         }
         apply(new DesktopRecompositionStartedEvent(desktopId, templateVersion, c.templateVersion(), c.rolloutId()));
@@ -277,6 +293,16 @@ class Desktop {
     @EventSourcingHandler
     void on(DesktopPoweredOffEvent e) {
         state = DesktopState.POWERED_OFF;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopSuspendRequestedEvent e) {
+        state = DesktopState.SUSPENDING;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopSuspendedEvent e) {
+        state = DesktopState.SUSPENDED;
     }
 
     @EventSourcingHandler

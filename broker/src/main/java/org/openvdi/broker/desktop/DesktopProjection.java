@@ -111,6 +111,17 @@ class DesktopProjection {
     }
 
     @EventHandler
+    void on(DesktopSuspendRequestedEvent e, @Timestamp Instant at) {
+        state(e.desktopId(), DesktopState.SUSPENDING, at);
+    }
+
+    @EventHandler
+    void on(DesktopSuspendedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE desktop_view SET state = ?, display_port = NULL, updated_at = ? WHERE id = ?")
+                .params(DesktopState.SUSPENDED.name(), utc(at), e.desktopId()).update();
+    }
+
+    @EventHandler
     void on(DesktopPowerOnRequestedEvent e, @Timestamp Instant at) {
         jdbc.sql("UPDATE desktop_view SET state = ?, failure_reason = NULL, updated_at = ? WHERE id = ?")
                 .params(DesktopState.DEFINED.name(), utc(at), e.desktopId()).update();

@@ -94,11 +94,11 @@ public class DesktopQueries implements HostOccupancy {
         // one per user is the rule; should a race ever give a user two, the most usable one is theirs
         return jdbc.sql("""
                         SELECT * FROM desktop_view WHERE pool_id = :pool AND owner = :user AND state NOT IN (:unusable)
-                        ORDER BY CASE state WHEN :ready THEN 0 WHEN :poweredOff THEN 1 WHEN :assigned THEN 3 ELSE 2 END,
+                        ORDER BY CASE WHEN state = :ready THEN 0 WHEN state IN (:resting) THEN 1 WHEN state = :assigned THEN 3 ELSE 2 END,
                                  requested_at
                         LIMIT 1""")
                 .param("pool", poolId).param("user", user).param("unusable", UNUSABLE).param("ready", READY.name())
-                .param("poweredOff", POWERED_OFF.name()).param("assigned", ASSIGNED.name())
+                .param("resting", names(POWERED_OFF, DesktopState.SUSPENDING, DesktopState.SUSPENDED)).param("assigned", ASSIGNED.name())
                 .query(DesktopQueries::map).optional();
     }
 

@@ -58,6 +58,17 @@ public interface Hypervisor {
     void powerOff(HostTarget host, String desktopId);
 
     /**
+     * Suspends the running desktop: saves its memory on the host and stops its domain (libvirt's managed save), so
+     * that the next {@link #start} restores it where it was instead of booting it. Idempotent: a domain that is off
+     * with a saved state is left alone, so a retry never saves twice nor loses the saved state. Throws when the
+     * domain is not defined.
+     *
+     * @return whether a saved state is there now; false when the domain was off already without one (it then
+     *         boots on its next start)
+     */
+    boolean suspend(HostTarget host, String desktopId);
+
+    /**
      * Whether the host's running desktops show a display to wait for. A simulated hypervisor runs no
      * guests, so its desktops have none: there, a desktop is ready as soon as it runs.
      */

@@ -114,6 +114,27 @@ final class DomainLifecycle {
         }
     }
 
+    /**
+     * Saves a running domain's memory and stops it (managed save); a domain that is off is left as it is. Returns
+     * whether it has a saved state afterwards.
+     */
+    boolean suspend(Connect connect, String desktopId) throws LibvirtException {
+        Domain domain = find(connect, desktopId).orElseThrow(() -> new HypervisorException(
+                "domain " + LibvirtNames.domainName(desktopId) + " is not defined", false));
+        if (domain.isActive() == ACTIVE) {
+            try {
+                domain.managedSave();
+                log.info("suspended domain {} (managed save)", LibvirtNames.domainName(desktopId));
+            } catch (LibvirtException e) {
+                // it may have stopped between the check and the call
+                if (!isOperationInvalid(e) || domain.isActive() == ACTIVE) {
+                    throw e;
+                }
+            }
+        }
+        return domain.hasManagedSaveImage() == 1;
+    }
+
     /** Stops the domain if it runs and undefines it, with any managed save, snapshot metadata and NVRAM. */
     void remove(Connect connect, String desktopId, boolean testDriver) throws LibvirtException {
         Optional<Domain> found = find(connect, desktopId);

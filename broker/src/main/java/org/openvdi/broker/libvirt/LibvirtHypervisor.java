@@ -201,6 +201,12 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
         });
     }
 
+    @Override
+    public boolean suspend(HostTarget host, String desktopId) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        return call(host, "suspending desktop " + id, connect -> domains.suspend(connect, id));
+    }
+
     /** Not on libvirt's test driver, whose domains run nothing. Needs no connection. */
     @Override
     public boolean showsDisplays(HostTarget host) {

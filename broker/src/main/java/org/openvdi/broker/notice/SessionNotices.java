@@ -36,21 +36,25 @@ class SessionNotices {
     private final RolloutQueries rollouts;
     private final SessionQueries sessions;
     private final PoolQueries pools;
+    private final LimitNotices limits;
     private final Clock clock;
 
     SessionNotices(RedeemedConnections connections, RolloutQueries rollouts, SessionQueries sessions, PoolQueries pools,
-                   Optional<Clock> clock) {
+                   LimitNotices limits, Optional<Clock> clock) {
         this.connections = connections;
         this.rollouts = rollouts;
         this.sessions = sessions;
         this.pools = pools;
+        this.limits = limits;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
+    /** A rollout's notices first, then those of the session's pool limits (maximum length, idle). */
     List<SessionNotice> of(NoticePoll poll) {
         Set<UUID> carried = connections.sessionsCarriedBy(poll.gatewayId(), poll.tunnels());
         List<SessionNotice> notices = new ArrayList<>(rollouts.pendingNotices(carried).stream().map(this::toGateway).toList());
         notices.addAll(poolDeletions(carried));
+        notices.addAll(limits.of(carried, clock.instant()));
         return notices;
     }
 

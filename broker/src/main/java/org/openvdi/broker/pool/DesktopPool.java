@@ -36,6 +36,8 @@ import org.openvdi.broker.pool.api.RecordPoolSpareTargetCommand;
 import org.openvdi.broker.spare.SparePolicy;
 import org.openvdi.broker.spare.TargetReason;
 import org.openvdi.broker.pool.api.RecordPoolDeletedCommand;
+import org.openvdi.broker.pool.api.PoolSessionLimitsChangedEvent;
+import org.openvdi.broker.pool.api.SessionLimits;
 
 /** A pool of desktops from one template version: its sizes and who may use it. */
 @Aggregate
@@ -60,6 +62,7 @@ class DesktopPool {
     private TargetReason spareTargetReason;
     private boolean spareTargetForecastOnly;
     private PoolState state = PoolState.ACTIVE;
+    private SessionLimits sessionLimits = SessionLimits.NONE;
 
     DesktopPool() {
     }
@@ -67,22 +70,42 @@ class DesktopPool {
     @CommandHandler
     DesktopPool(CreatePoolCommand command, @MetaDataValue("user") String user) {
         SparePolicy spares = orStatic(command.sparePolicy(), command.minSpare(), command.maxSize());
+        checkLimits(command.sessionLimits());
         apply(new PoolCreatedEvent(command.poolId(), command.name(), command.templateId(), command.templateVersion(),
                 command.type(), command.powerPolicy(), spares.baseline(), command.maxSize(),
                 Set.copyOf(command.entitledUsers()), Set.copyOf(command.entitledGroups()), user, command.recording(),
                 spares));
+        changeLimits(command.poolId(), command.sessionLimits(), user);
     }
 
     @CommandHandler
     void handle(ReconfigurePoolCommand command, @MetaDataValue("user") String user) {
         requireActive();
         SparePolicy spares = orStatic(command.sparePolicy(), command.minSpare(), command.maxSize());
+        checkLimits(command.sessionLimits());
         apply(new PoolReconfiguredEvent(poolId, command.name(), spares.baseline(), command.maxSize(),
                 command.powerPolicy(), user, spares));
         diff(USER, users, command.entitledUsers(), user);
         diff(GROUP, groups, Set.copyOf(command.entitledGroups()), user);
         if (command.recording() != recording) {
             apply(new PoolRecordingChangedEvent(poolId, command.recording(), user));
+        }
+        changeLimits(command.poolId(), command.sessionLimits(), user);
+    }
+
+    private void changeLimits(UUID pool, SessionLimits wanted, String user) {
+        SessionLimits limits = wanted == null ? SessionLimits.NONE : wanted;
+        checkLimits(limits);
+        if (!limits.equals(sessionLimits)) {
+            apply(new PoolSessionLimitsChangedEvent(pool, limits, user));
+        }
+    }
+
+    private static void checkLimits(SessionLimits limits) {
+        if (limits != null) {
+            limits.problem().ifPresent(problem -> {
+                throw new BrokerException(ErrorCode.POOL_LIMITS_INVALID, problem);
+            });
         }
     }
 
@@ -102,7 +125,7 @@ class DesktopPool {
         handle(new ReconfigurePoolCommand(poolId, or(command.name(), name), spares.baseline(),
                 or(command.maxSize(), maxSize), or(command.powerPolicy(), powerPolicy),
                 Set.copyOf(or(command.entitledUsers(), users)), Set.copyOf(or(command.entitledGroups(), groups)),
-                or(command.recording(), recording), spares), user);
+                or(command.recording(), recording), spares, or(command.sessionLimits(), sessionLimits)), user);
     }
 
     /** Records a computed spare target when it differs from the current one (count, reason or forecast-only). */
@@ -262,6 +285,11 @@ class DesktopPool {
     @EventSourcingHandler
     void on(PoolDeletedEvent event) {
         state = PoolState.DELETED;
+    }
+
+    @EventSourcingHandler
+    void on(PoolSessionLimitsChangedEvent event) {
+        sessionLimits = event.limits();
     }
 
     @EventSourcingHandler

@@ -26,6 +26,7 @@ import org.openvdi.broker.pool.api.PoolState;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.pool.api.ReconfigurePoolCommand;
+import org.openvdi.broker.pool.api.SessionLimits;
 import org.openvdi.broker.security.CurrentUser;
 import org.openvdi.broker.spare.SparePolicy;
 import org.openvdi.broker.security.UserDirectory;
@@ -86,13 +87,14 @@ class PoolController {
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
                              Boolean recording,
-                             JsonNode sparePolicy) {
+                             JsonNode sparePolicy,
+                             SessionLimits sessionLimits) {
     }
 
     /**
      * A pool's whole settings: {@code PUT} replaces them all, so every field is required except {@code recording},
      * which is off when left out, and the spare settings: {@code sparePolicy}, or else {@code minSpare} for
-     * {@code STATIC(minSpare)} as before spare policies existed.
+     * {@code STATIC(minSpare)} as before spare policies existed; {@code sessionLimits}, none when left out.
      */
     record ReconfigurePoolRequest(@NotBlank @DisplayText String name,
                                   @NotNull PowerPolicy powerPolicy,
@@ -101,14 +103,16 @@ class PoolController {
                                   @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                                   @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
                                   Boolean recording,
-                                  JsonNode sparePolicy) {
+                                  JsonNode sparePolicy,
+                                  SessionLimits sessionLimits) {
     }
 
     /**
      * A JSON Merge Patch (RFC 7386) of a pool's settings: a field left out stays as it is, and a field set to null
-     * would remove a required setting, which is refused. The lists and the spare policy are replaced whole (a
-     * patch of a policy's single member would leave a mix of two kinds). {@code minSpare} alone sets the count of
-     * a STATIC policy and is refused for the other kinds.
+     * would remove a required setting, which is refused. The lists, the spare policy and {@code sessionLimits} are
+     * replaced whole (a patch of a policy's single member would leave a mix of two kinds; a limit left out of
+     * {@code sessionLimits} is no limit). {@code minSpare} alone sets the count of a STATIC policy and is refused for
+     * the other kinds.
      */
     record ChangePoolRequest(@Pattern(regexp = "(?s).*\\S.*") @DisplayText String name,
                              PowerPolicy powerPolicy,
@@ -117,7 +121,8 @@ class PoolController {
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledUsers,
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
                              Boolean recording,
-                             JsonNode sparePolicy) {
+                             JsonNode sparePolicy,
+                             SessionLimits sessionLimits) {
     }
 
     /** An IANA region id ({@code Europe/Berlin}, {@code UTC}): checked before the zone is parsed, which trims. */
@@ -185,7 +190,7 @@ class PoolController {
         commands.send(new CreatePoolCommand(id, request.name(), template.id(), version, request.type(),
                 powerPolicy(request.powerPolicy()), spares.baseline(), request.maxSize(),
                 orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups()), Boolean.TRUE.equals(request.recording()),
-                spares), who.getName());
+                spares, request.sessionLimits()), who.getName());
     }
 
     @PutMapping("/{id}")
@@ -202,7 +207,7 @@ class PoolController {
                 request.minSpare() != null);
         commands.send(new ReconfigurePoolCommand(id, request.name(), spares.baseline(), request.maxSize(),
                 request.powerPolicy(), Set.copyOf(request.entitledUsers()), Set.copyOf(request.entitledGroups()),
-                Boolean.TRUE.equals(request.recording()), spares), who.getName());
+                Boolean.TRUE.equals(request.recording()), spares, request.sessionLimits()), who.getName());
         return pools.find(id).orElseThrow();
     }
 
@@ -222,7 +227,7 @@ class PoolController {
         }
         commands.send(new ChangePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
                 request.powerPolicy(), copyOrNull(request.entitledUsers()), copyOrNull(request.entitledGroups()),
-                request.recording(), requested),
+                request.recording(), requested, request.sessionLimits()),
                 who.getName());
         return pools.find(id).orElseThrow();
     }

@@ -15,6 +15,7 @@ import org.openvdi.broker.pool.api.PoolDrainStartedEvent;
 import org.openvdi.broker.pool.api.PoolState;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
 import org.openvdi.broker.pool.api.PoolRecordingChangedEvent;
+import org.openvdi.broker.pool.api.PoolSessionLimitsChangedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutOpenedEvent;
 import org.openvdi.broker.pool.api.PoolSpareTargetChangedEvent;
@@ -97,6 +98,12 @@ class PoolProjection {
     void on(PoolDeletedEvent e, @Timestamp Instant at) {
         jdbc.sql("UPDATE pool_view SET state = ?, deleted_at = ?, updated_at = ? WHERE id = ?")
                 .params(PoolState.DELETED.name(), utc(at), utc(at), e.poolId()).update();
+    }
+
+    @EventHandler
+    void on(PoolSessionLimitsChangedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE pool_view SET session_limits = ?, updated_at = ? WHERE id = ?")
+                .params(SessionLimitsColumn.write(e.limits()), utc(at), e.poolId()).update();
     }
 
     @EventHandler

@@ -106,7 +106,8 @@ public class PoolQueries implements PersistentPools {
                 counts.readySpares(), counts.provisioning(), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("recording"),
                 SparePolicyColumn.read(rs.getString("spare_policy"), rs.getInt("min_spare")), target(rs),
-                PoolState.valueOf(rs.getString("state")), drain(rs));
+                PoolState.valueOf(rs.getString("state")), drain(rs),
+                SessionLimitsColumn.read(rs.getString("session_limits")));
     }
 
     private static PoolView.SpareTargetView target(ResultSet rs) throws SQLException {

@@ -8,6 +8,7 @@ import org.openvdi.broker.hypervisor.UserDiskFate;
 import org.openvdi.broker.pool.api.PoolState;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
+import org.openvdi.broker.pool.api.SessionLimits;
 import org.openvdi.broker.security.CurrentUser;
 import org.openvdi.broker.spare.SparePolicy;
 import org.openvdi.broker.spare.TargetReason;
@@ -21,12 +22,17 @@ import org.openvdi.broker.spare.TargetReason;
  *                    auditors only)
  * @param state       ACTIVE, DRAINING (being deleted: see {@code drain}) or DELETED
  * @param drain       the deletion under way or done, null while the pool is active
+ * @param sessionLimits limits on its sessions and the power action for disconnected desktops
  */
 public record PoolView(UUID id, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy,
                        int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups,
                        int desktops, int readySpares, int provisioning, Instant createdAt, Instant updatedAt,
                        boolean recording, SparePolicy sparePolicy, SpareTargetView spareTarget, PoolState state,
-                       Drain drain) {
+                       Drain drain, SessionLimits sessionLimits) {
+
+    public PoolView {
+        sessionLimits = sessionLimits == null ? SessionLimits.NONE : sessionLimits;
+    }
 
     /**
      * A recorded spare target.
@@ -45,14 +51,14 @@ public record PoolView(UUID id, String name, UUID templateId, int templateVersio
     public record Drain(Instant deadline, String message, UserDiskFate userDisks, String startedBy, Instant deletedAt) {
     }
 
-    /** An active pool with a static spare count of {@code minSpare} and no target recorded yet. */
+    /** An active pool with a static spare count of {@code minSpare}, no target recorded yet and no session limits. */
     public PoolView(UUID id, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy,
                     int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups,
                     int desktops, int readySpares, int provisioning, Instant createdAt, Instant updatedAt,
                     boolean recording) {
         this(id, name, templateId, templateVersion, type, powerPolicy, minSpare, maxSize, entitledUsers, entitledGroups,
                 desktops, readySpares, provisioning, createdAt, updatedAt, recording, new SparePolicy.Static(minSpare), null,
-                PoolState.ACTIVE, null);
+                PoolState.ACTIVE, null, SessionLimits.NONE);
     }
 
     /** An active pool takes sessions and gets spares; a draining or deleted one does neither. */
@@ -76,6 +82,7 @@ public record PoolView(UUID id, String name, UUID templateId, int templateVersio
         Set<String> groups = user.groups().stream().filter(entitledGroups::contains).collect(Collectors.toUnmodifiableSet());
         return new PoolView(id, name, templateId, templateVersion, type, powerPolicy, minSpare, maxSize, users, groups,
                 desktops, readySpares, provisioning, createdAt, updatedAt, recording, null, null, state,
-                drain == null ? null : new Drain(drain.deadline(), drain.message(), drain.userDisks(), null, drain.deletedAt()));
+                drain == null ? null : new Drain(drain.deadline(), drain.message(), drain.userDisks(), null, drain.deletedAt()),
+                sessionLimits);
     }
 }

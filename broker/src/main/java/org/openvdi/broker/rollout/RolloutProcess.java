@@ -45,7 +45,8 @@ import org.springframework.stereotype.Component;
 class RolloutProcess {
 
     private static final Logger log = LoggerFactory.getLogger(RolloutProcess.class);
-    private static final Set<DesktopState> SERVING = Set.of(DesktopState.READY, DesktopState.ASSIGNED, DesktopState.POWERED_OFF);
+    private static final Set<DesktopState> SERVING = Set.of(DesktopState.READY, DesktopState.ASSIGNED, DesktopState.POWERED_OFF,
+            DesktopState.SUSPENDING, DesktopState.SUSPENDED);
     private static final Set<DesktopState> GONE = Set.of(DesktopState.DESTROYED, DesktopState.RECYCLING,
             DesktopState.FAILED, DesktopState.LOST);
 
@@ -150,7 +151,7 @@ class RolloutProcess {
 
     /** A desktop nobody uses now: a ready spare, or an owned desktop that is ready or powered off. */
     static boolean movableNow(DesktopView d) {
-        return d.state() == DesktopState.READY || d.state() == DesktopState.POWERED_OFF && d.owner() != null;
+        return d.state() == DesktopState.READY || (d.state() == DesktopState.POWERED_OFF || d.state() == DesktopState.SUSPENDED) && d.owner() != null;
     }
 
     /** Reports what became of one desktop on its way; repeats the side effect a crash may have cut short. */

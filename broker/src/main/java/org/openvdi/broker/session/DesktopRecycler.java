@@ -11,7 +11,11 @@ import org.openvdi.broker.desktop.api.DesktopLostEvent;
 import org.openvdi.broker.desktop.api.RecordDesktopPoweredOffCommand;
 import org.openvdi.broker.desktop.api.ReleaseDesktopCommand;
 import org.openvdi.broker.pool.PoolQueries;
+import org.openvdi.broker.desktop.api.SuspendDesktopCommand;
+import org.openvdi.broker.pool.PoolView;
+import org.openvdi.broker.pool.api.PowerAction;
 import org.openvdi.broker.pool.api.PowerPolicy;
+import org.openvdi.broker.session.api.SessionEndCause;
 import org.openvdi.broker.session.api.EndSessionCommand;
 import org.openvdi.broker.session.api.SessionEndedEvent;
 import org.springframework.stereotype.Component;
@@ -19,7 +23,9 @@ import org.springframework.stereotype.Component;
 /**
  * After a session ends: a floating desktop is recycled (the aggregate marks it, provisioning
  * destroys it, capacity replaces it); a persistent one stays with its user and follows its pool's
- * power policy (the desktop feature's power-off process then stops the VM). A desktop that fails or
+ * power policy at logoff, or, when its user stayed disconnected too long, the pool's action for disconnected
+ * desktops: shut down (the desktop feature's power-off process stops the VM) or suspend (its suspend process saves
+ * the VM's memory and stops it). A desktop that fails or
  * vanishes ends the session that used it.
  */
 @Component
@@ -48,11 +54,30 @@ class DesktopRecycler {
         if (desktop == null || desktop.owner() == null) {
             return;
         }
-        boolean powerOff = pools.find(desktop.poolId()).map(p -> p.powerPolicy() == PowerPolicy.POWER_OFF_WHEN_IDLE)
-                .orElse(false);
-        if (powerOff) {
-            commands.system(new RecordDesktopPoweredOffCommand(desktop.id()));
+        PoolView pool = pools.find(desktop.poolId()).orElse(null);
+        if (pool == null) {
+            return;
         }
+        switch (actionAfter(event, pool)) {
+            case SHUT_DOWN -> commands.system(new RecordDesktopPoweredOffCommand(desktop.id(), why(event)));
+            case SUSPEND -> commands.system(new SuspendDesktopCommand(desktop.id(), why(event)));
+            case NONE -> { }
+        }
+    }
+
+    /**
+     * A session ended because its user stayed disconnected too long gets the pool's action for disconnected
+     * desktops; any other end gets its power policy at logoff.
+     */
+    static PowerAction actionAfter(SessionEndedEvent event, PoolView pool) {
+        if (event.cause() == SessionEndCause.DISCONNECTED_POWER_DOWN) {
+            return pool.sessionLimits().disconnectedAction();
+        }
+        return pool.powerPolicy() == PowerPolicy.POWER_OFF_AT_LOGOFF ? PowerAction.SHUT_DOWN : PowerAction.NONE;
+    }
+
+    private static String why(SessionEndedEvent event) {
+        return "session " + event.sessionId() + " ended: " + event.reason();
     }
 
     @EventHandler

@@ -3,6 +3,7 @@ package org.openvdi.broker.session;
 import java.time.Instant;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.session.api.EndSessionCommand;
+import org.openvdi.broker.session.api.SessionEndCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -35,7 +36,8 @@ class DisconnectTimeoutProcess {
         Instant cutoff = Instant.now().minus(properties.disconnectTimeout());
         for (SessionView session : sessions.disconnectedBefore(cutoff)) {
             try {
-                commands.system(new EndSessionCommand(session.id(), REASON, AuditedCommands.SYSTEM));
+                commands.system(new EndSessionCommand(session.id(), REASON, AuditedCommands.SYSTEM,
+                        SessionEndCause.DISCONNECT_TIMEOUT));
                 log.info("Session {} of {} ended: disconnected since {}", session.id(), session.user(),
                         session.disconnectedAt());
             } catch (RuntimeException e) {

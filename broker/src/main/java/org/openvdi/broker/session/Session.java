@@ -61,7 +61,7 @@ class Session {
         if (!state.open()) {
             return;
         }
-        apply(new SessionEndedEvent(sessionId, desktopId, user, command.reason(), command.by()));
+        apply(new SessionEndedEvent(sessionId, desktopId, user, command.reason(), command.by(), command.cause()));
     }
 
     @CommandHandler

@@ -104,7 +104,7 @@ public class SessionAllocator {
             Optional<DesktopView> own = desktops.ownedBy(pool.id(), session.user());
             if (own.isPresent()) {
                 DesktopView desktop = own.get();
-                if (desktop.state() == DesktopState.POWERED_OFF) {
+                if (desktop.state().resting()) {
                     if (desktop.failureReason() != null && desktop.updatedAt().isAfter(session.requestedAt())) {
                         // powering on for this very session failed: say so rather than try forever
                         fail(session, ErrorCode.DESKTOP_POWER_ON_FAILED, "Your desktop could not be started ("

@@ -15,6 +15,7 @@ import org.openvdi.broker.pool.PoolView;
 import org.openvdi.broker.security.CurrentUser;
 import org.openvdi.broker.security.UserDirectory;
 import org.openvdi.broker.session.api.EndSessionCommand;
+import org.openvdi.broker.session.api.SessionEndCause;
 import org.openvdi.broker.session.api.RequestSessionCommand;
 import org.openvdi.broker.session.api.SessionState;
 import jakarta.servlet.http.HttpServletRequest;
@@ -182,7 +183,7 @@ class SessionController {
         SessionView session = sessions.find(id).filter(s -> user.isAdmin() || s.user().equals(user.name()))
                 .orElseThrow(() -> new BrokerException(ErrorCode.SESSION_NOT_FOUND, "No session " + id));
         commands.send(new EndSessionCommand(session.id(), user.name().equals(session.user()) ? "logoff" : "ended by admin",
-                user.name()), user.name());
+                user.name(), SessionEndCause.LOGOFF), user.name());
         return sessions.find(id).orElseThrow();
     }
 }

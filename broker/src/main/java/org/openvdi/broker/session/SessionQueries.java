@@ -27,6 +27,9 @@ public class SessionQueries implements WaitingSessions {
 
     /** States of a session that is over. */
     private static final List<String> OVER = List.of(SessionState.ENDED.name(), SessionState.FAILED.name());
+    /** States of an open session that has a desktop. */
+    private static final List<String> WITH_DESKTOP = List.of(SessionState.READY.name(), SessionState.CONNECTED.name(),
+            SessionState.DISCONNECTED.name());
 
     private final JdbcClient jdbc;
 
@@ -101,6 +104,28 @@ public class SessionQueries implements WaitingSessions {
     public List<SessionView> disconnectedBefore(Instant cutoff) {
         return jdbc.sql("SELECT * FROM session_view WHERE state = ? AND disconnected_at < ? ORDER BY disconnected_at")
                 .params(SessionState.DISCONNECTED.name(), utc(cutoff)).query(SessionQueries::map).list();
+    }
+
+    /** Open sessions that have a desktop (ready, connected or disconnected), oldest first: what limits apply to. */
+    public List<SessionTimes> withDesktop() {
+        return jdbc.sql("SELECT * FROM session_view WHERE state IN (:states) ORDER BY assigned_at")
+                .param("states", WITH_DESKTOP).query(SessionQueries::times).list();
+    }
+
+    /** These sessions, if open with a desktop. */
+    public List<SessionTimes> withDesktop(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM session_view WHERE state IN (:states) AND id IN (:ids)")
+                .param("states", WITH_DESKTOP).param("ids", ids).query(SessionQueries::times).list();
+    }
+
+    private static SessionTimes times(ResultSet rs, int row) throws SQLException {
+        return new SessionTimes(rs.getObject("id", UUID.class), rs.getObject("pool_id", UUID.class),
+                rs.getString("user_name"), SessionState.valueOf(rs.getString("state")),
+                instant(rs.getTimestamp("assigned_at")), instant(rs.getTimestamp("connected_at")),
+                instant(rs.getTimestamp("disconnected_at")), instant(rs.getTimestamp("last_input_at")));
     }
 
     /** Requested sessions of the pool, ordered by user name. */

@@ -1,8 +1,12 @@
 package org.openvdi.broker.telemetry;
 
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.session.ConnectionToken;
+import org.openvdi.broker.session.SessionActivity;
 import org.openvdi.broker.session.SessionQueries;
 import org.openvdi.broker.session.api.RecordSessionConnectedCommand;
 import org.openvdi.broker.session.api.RecordSessionDisconnectedCommand;
@@ -38,9 +42,12 @@ class TelemetryRecorder {
     private final SessionQueries sessions;
     private final RedeemedConnectionProjection connections;
     private final TelemetryRefusals refusals;
+    private final SessionActivity activity;
 
     TelemetryRecorder(JdbcClient jdbc, PlatformTransactionManager transactionManager, AuditedCommands commands,
-                      SessionQueries sessions, RedeemedConnectionProjection connections, TelemetryRefusals refusals) {
+                      SessionQueries sessions, RedeemedConnectionProjection connections, TelemetryRefusals refusals,
+                      SessionActivity activity) {
+        this.activity = activity;
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.commands = commands;
@@ -52,7 +59,9 @@ class TelemetryRecorder {
     /** @return false when the record had been processed before (a duplicate) */
     boolean record(ConnectionEvent record) {
         return Boolean.TRUE.equals(transactions.execute(status -> {
-            int fresh = jdbc.sql("""
+            // an ACTIVITY record changes no session and applying it twice changes nothing: it is not kept for
+            // de-duplication, so one record per active tunnel every few seconds does not grow processed_telemetry
+            int fresh = record.type() == ConnectionEventType.ACTIVITY ? 1 : jdbc.sql("""
                     INSERT INTO processed_telemetry (event_id, session_id, type, processed_at)
                     VALUES (?, ?, ?, now()) ON CONFLICT (event_id) DO NOTHING""")
                     .params(record.eventId(), record.sessionId(), record.type().name()).update();
@@ -68,6 +77,15 @@ class TelemetryRecorder {
             if (sessions.find(record.sessionId()).isEmpty()) {
                 log.warn("Telemetry {} ({}) names session {}, which this broker does not know; not recorded",
                         record.eventId(), record.type(), record.sessionId());
+                return true;
+            }
+            if (record.lastInputAt() != null) {
+                // a gateway's clock may run ahead: input is never later than the record, nor than now
+                Instant at = Collections.min(List.of(record.lastInputAt(), record.occurredAt(), Instant.now()));
+                activity.inputAt(record.sessionId(), at);
+            }
+            if (record.type() == ConnectionEventType.ACTIVITY) {
+                log.debug("Session {} had input at {}", record.sessionId(), record.lastInputAt());
                 return true;
             }
             Boolean recorded = commands.send(command(record), "gateway:" + record.gatewayId());
@@ -105,6 +123,7 @@ class TelemetryRecorder {
             case OPENED -> new RecordSessionConnectedCommand(r.sessionId(), r.gatewayId(), r.clientAddress(), r.occurredAt());
             case CLOSED -> new RecordSessionDisconnectedCommand(r.sessionId(), r.gatewayId(), r.reason(), r.durationMillis(),
                     r.bytesToClient(), r.bytesFromClient(), r.occurredAt());
+            case ACTIVITY -> throw new IllegalArgumentException("An activity record changes no session");
         };
     }
 }

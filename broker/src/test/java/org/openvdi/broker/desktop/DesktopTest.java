@@ -33,6 +33,12 @@ import org.openvdi.broker.desktop.api.DesktopProvisioningRequestedEvent;
 import org.openvdi.broker.desktop.api.DesktopRecycledEvent;
 import org.openvdi.broker.desktop.api.DesktopReleasedEvent;
 import org.openvdi.broker.desktop.api.DesktopStartedEvent;
+import org.openvdi.broker.desktop.api.DesktopSuspendRequestedEvent;
+import org.openvdi.broker.desktop.api.DesktopSuspendedEvent;
+import org.openvdi.broker.desktop.api.RecordDesktopSuspendedCommand;
+import org.openvdi.broker.desktop.api.SuspendDesktopCommand;
+import org.openvdi.broker.desktop.api.RecomposeDesktopCommand;
+import org.openvdi.broker.desktop.api.DesktopRecompositionStartedEvent;
 import org.openvdi.broker.desktop.api.DesktopVolumeClonedEvent;
 import org.openvdi.broker.desktop.api.FailDesktopCommand;
 import org.openvdi.broker.desktop.api.RecordDesktopDestroyedCommand;
@@ -69,8 +75,11 @@ class DesktopTest {
     private static final DesktopRecycledEvent RECYCLED = new DesktopRecycledEvent(DESKTOP, "rollout to v2");
     private static final DesktopLostEvent LOST = new DesktopLostEvent(DESKTOP, "its VM is gone from the host");
     private static final DesktopDestroyedEvent DESTROYED = new DesktopDestroyedEvent(DESKTOP);
-    private static final DesktopPoweredOffEvent POWERED_OFF = new DesktopPoweredOffEvent(DESKTOP);
+    private static final DesktopPoweredOffEvent POWERED_OFF = new DesktopPoweredOffEvent(DESKTOP, "session ended");
     private static final DesktopPowerOnRequestedEvent POWER_ON_REQUESTED = new DesktopPowerOnRequestedEvent(DESKTOP);
+    private static final String DISCONNECTED = "disconnected for PT15M";
+    private static final DesktopSuspendRequestedEvent SUSPENDING = new DesktopSuspendRequestedEvent(DESKTOP, DISCONNECTED);
+    private static final DesktopSuspendedEvent SUSPENDED = new DesktopSuspendedEvent(DESKTOP, true, 900);
 
     private static final DesktopUserDiskCreatedEvent USER_DISK = new DesktopUserDiskCreatedEvent(DESKTOP, 8, 40);
     private static final DesktopGuestAgentAnsweredEvent AGENT_ANSWERED = new DesktopGuestAgentAnsweredEvent(DESKTOP, 2500);
@@ -584,6 +593,121 @@ class DesktopTest {
                 .when(new RecordDesktopLostCommand(DESKTOP, "its VM is gone from the host"))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
+    }
+
+    // --- suspending and resuming ---
+
+    private static Object[] releasedOwned(Object... more) {
+        List<Object> start = new ArrayList<>(Arrays.asList(ownedReady("alice", assigned(SESSION, "alice", false),
+                new DesktopReleasedEvent(DESKTOP, SESSION, "alice"))));
+        start.addAll(Arrays.asList(more));
+        return start.toArray();
+    }
+
+    @Test
+    void givenPersistentDesktopNobodyUses_whenSuspended_thenSuspendRequestedWithItsReason() {
+        fixture.given(releasedOwned())
+                .when(new SuspendDesktopCommand(DESKTOP, DISCONNECTED))
+                .expectEvents(SUSPENDING);
+    }
+
+    @Test
+    void givenSuspendingDesktop_whenSuspendedAgain_thenNoEvents() {
+        fixture.given(releasedOwned(SUSPENDING))
+                .when(new SuspendDesktopCommand(DESKTOP, DISCONNECTED))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenSuspendedDesktop_whenSuspendedAgain_thenNoEvents() {
+        fixture.given(releasedOwned(SUSPENDING, SUSPENDED))
+                .when(new SuspendDesktopCommand(DESKTOP, DISCONNECTED))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenPersistentDesktopInUse_whenSuspended_thenNoEvents() {
+        fixture.given(ownedReady("alice", assigned(SESSION, "alice", false)))
+                .when(new SuspendDesktopCommand(DESKTOP, DISCONNECTED))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenFloatingSpare_whenSuspended_thenNoEvents() {
+        fixture.given(ready())
+                .when(new SuspendDesktopCommand(DESKTOP, DISCONNECTED))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenPoweredOffDesktop_whenSuspended_thenNoEvents() {
+        fixture.given(releasedOwned(POWERED_OFF))
+                .when(new SuspendDesktopCommand(DESKTOP, DISCONNECTED))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenSuspendingDesktop_whenRecordedSuspended_thenDesktopSuspended() {
+        fixture.given(releasedOwned(SUSPENDING))
+                .when(new RecordDesktopSuspendedCommand(DESKTOP, true, 900))
+                .expectEvents(SUSPENDED);
+    }
+
+    @Test
+    void givenSuspendedDesktop_whenRecordedSuspendedAgain_thenNoEvents() {
+        fixture.given(releasedOwned(SUSPENDING, SUSPENDED))
+                .when(new RecordDesktopSuspendedCommand(DESKTOP, true, 5))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenDesktopAskedForAgainWhileSuspending_whenRecordedSuspended_thenNoEvents() {
+        fixture.given(releasedOwned(SUSPENDING, POWER_ON_REQUESTED))
+                .when(new RecordDesktopSuspendedCommand(DESKTOP, true, 900))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenSuspendedDesktop_whenPowerOnRequested_thenPowerOnRequested() {
+        fixture.given(releasedOwned(SUSPENDING, SUSPENDED))
+                .when(new RequestDesktopPowerOnCommand(DESKTOP))
+                .expectEvents(POWER_ON_REQUESTED);
+    }
+
+    @Test
+    void givenSuspendingDesktop_whenPowerOnRequested_thenPowerOnRequested() {
+        fixture.given(releasedOwned(SUSPENDING))
+                .when(new RequestDesktopPowerOnCommand(DESKTOP))
+                .expectEvents(POWER_ON_REQUESTED);
+    }
+
+    @Test
+    void givenSuspendedDesktop_whenAssigned_thenRejectedAsNotAvailable() {
+        fixture.given(releasedOwned(SUSPENDING, SUSPENDED))
+                .when(new AssignDesktopCommand(DESKTOP, OTHER_SESSION, "alice", false))
+                .expectException(BrokerException.class);
+    }
+
+    @Test
+    void givenSuspendedDesktop_whenRecomposed_thenRecompositionStarted() {
+        UUID rollout = UUID.randomUUID();
+        fixture.given(releasedOwned(SUSPENDING, SUSPENDED))
+                .when(new RecomposeDesktopCommand(DESKTOP, 3, rollout))
+                .expectEvents(new DesktopRecompositionStartedEvent(DESKTOP, 2, 3, rollout));
+    }
+
+    @Test
+    void givenPersistentDesktopNobodyUses_whenPoweredOffForAReason_thenPoweredOffWithIt() {
+        fixture.given(releasedOwned())
+                .when(new RecordDesktopPoweredOffCommand(DESKTOP, DISCONNECTED))
+                .expectEvents(new DesktopPoweredOffEvent(DESKTOP, DISCONNECTED));
     }
 
     // --- powering off and on ---

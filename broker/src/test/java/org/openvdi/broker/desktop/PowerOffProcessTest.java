@@ -61,7 +61,7 @@ class PowerOffProcessTest {
     void given() {
         harness.reset();
         harness.given(testDriverHost(host, 5))
-                .given(pool(pool, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_WHEN_IDLE, 0, 3, ALICE))
+                .given(pool(pool, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_AT_LOGOFF, 0, 3, ALICE))
                 .given(readyDesktop(desktop, pool, host, null))
                 .given(new DesktopAssignedEvent(desktop, UUID.randomUUID(), ALICE, true))
                 .given(new DesktopReleasedEvent(desktop, null, ALICE));

@@ -206,7 +206,7 @@ class ProvisioningProcessTest {
     @Test
     void givenPersistentDesktopPoweringOnWhoseDiskIsGone_whenSwept_thenItIsRecordedLostAndNotBuiltAfresh() {
         UUID persistent = UUID.randomUUID();
-        harness.given(pool(persistent, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_WHEN_IDLE, 0, 3, "alice"))
+        harness.given(pool(persistent, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_AT_LOGOFF, 0, 3, "alice"))
                 .given(readyDesktop(desktop, persistent, HOST, "alice")).given(new DesktopPoweredOffEvent(desktop))
                 .given(new DesktopPowerOnRequestedEvent(desktop));
 
@@ -228,7 +228,7 @@ class ProvisioningProcessTest {
                         new TemplateVersionPublishedEvent(template, 1, image.sourcePath(), image.sha256(), image.format(),
                                 image.sizeBytes(), "admin"))
                 .given(new PoolCreatedEvent(persistent, "persistent-" + persistent, template, 1, PoolType.PERSISTENT,
-                        PowerPolicy.POWER_OFF_WHEN_IDLE, 1, 3, Set.of("alice"), Set.of(), "admin"))
+                        PowerPolicy.POWER_OFF_AT_LOGOFF, 1, 3, Set.of("alice"), Set.of(), "admin"))
                 .given(new DesktopProvisioningRequestedEvent(desktop, persistent, HOST, template, 1, null));
 
         sweep();

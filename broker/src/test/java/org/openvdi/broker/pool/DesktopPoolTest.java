@@ -117,9 +117,9 @@ class DesktopPoolTest {
     void givenNoPool_whenPersistentPoolCreated_thenPoolCreatedWithTypeAndPowerPolicy() {
         fixture.givenNoPriorActivity()
                 .when(new CreatePoolCommand(POOL, "Developers", TEMPLATE, 3, PoolType.PERSISTENT,
-                        PowerPolicy.POWER_OFF_WHEN_IDLE, 0, 5, Set.of(), Set.of("dev")), Map.of("user", "ops"))
+                        PowerPolicy.POWER_OFF_AT_LOGOFF, 0, 5, Set.of(), Set.of("dev")), Map.of("user", "ops"))
                 .expectEvents(new PoolCreatedEvent(POOL, "Developers", TEMPLATE, 3, PoolType.PERSISTENT,
-                        PowerPolicy.POWER_OFF_WHEN_IDLE, 0, 5, Set.of(), Set.of("dev"), "ops"));
+                        PowerPolicy.POWER_OFF_AT_LOGOFF, 0, 5, Set.of(), Set.of("dev"), "ops"));
     }
 
     @ParameterizedTest(name = "minSpare {0}, maxSize {1}")
@@ -153,10 +153,10 @@ class DesktopPoolTest {
     @Test
     void givenPool_whenReconfiguredWithSameEntitlements_thenOnlyPoolReconfigured() {
         fixture.given(CREATED)
-                .when(new ReconfigurePoolCommand(POOL, "Office 2", 4, 20, PowerPolicy.POWER_OFF_WHEN_IDLE,
+                .when(new ReconfigurePoolCommand(POOL, "Office 2", 4, 20, PowerPolicy.POWER_OFF_AT_LOGOFF,
                         Set.of("bob", "alice"), Set.of("staff")), Map.of("user", "ops"))
                 .expectSuccessfulHandlerExecution()
-                .expectEvents(new PoolReconfiguredEvent(POOL, "Office 2", 4, 20, PowerPolicy.POWER_OFF_WHEN_IDLE, "ops"));
+                .expectEvents(new PoolReconfiguredEvent(POOL, "Office 2", 4, 20, PowerPolicy.POWER_OFF_AT_LOGOFF, "ops"));
     }
 
     @Test
@@ -196,9 +196,9 @@ class DesktopPoolTest {
 
     @Test
     void givenPoolReconfiguredEarlier_whenOnlyNameChanged_thenTheEarlierSizesAndPolicyAreKept() {
-        fixture.given(CREATED, new PoolReconfiguredEvent(POOL, "Office", 3, 7, PowerPolicy.POWER_OFF_WHEN_IDLE, "admin"))
+        fixture.given(CREATED, new PoolReconfiguredEvent(POOL, "Office", 3, 7, PowerPolicy.POWER_OFF_AT_LOGOFF, "admin"))
                 .when(new ChangePoolCommand(POOL, "Office 2", null, null, null, null, null), ADMIN)
-                .expectEvents(new PoolReconfiguredEvent(POOL, "Office 2", 3, 7, PowerPolicy.POWER_OFF_WHEN_IDLE, "admin"));
+                .expectEvents(new PoolReconfiguredEvent(POOL, "Office 2", 3, 7, PowerPolicy.POWER_OFF_AT_LOGOFF, "admin"));
     }
 
     @Test

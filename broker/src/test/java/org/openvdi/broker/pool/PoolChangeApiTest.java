@@ -120,11 +120,11 @@ class PoolChangeApiTest {
         assertThat(strings(after.get("entitledUsers"))).containsExactlyInAnyOrder("alice", "bob");
         assertThat(strings(after.get("entitledGroups"))).containsExactly("engineering");
 
-        Answer groups = admin.patch("/api/pools/" + pool, "{\"entitledGroups\":[],\"powerPolicy\":\"POWER_OFF_WHEN_IDLE\"}");
+        Answer groups = admin.patch("/api/pools/" + pool, "{\"entitledGroups\":[],\"powerPolicy\":\"POWER_OFF_AT_LOGOFF\"}");
         assertThat(groups.status()).as(groups.body()).isEqualTo(200);
         assertThat(strings(current().get("entitledGroups"))).isEmpty();
         assertThat(strings(current().get("entitledUsers"))).containsExactlyInAnyOrder("alice", "bob");
-        assertThat(current().get("powerPolicy").asText()).isEqualTo("POWER_OFF_WHEN_IDLE");
+        assertThat(current().get("powerPolicy").asText()).isEqualTo("POWER_OFF_AT_LOGOFF");
     }
 
     @Test
@@ -231,13 +231,13 @@ class PoolChangeApiTest {
         List<Answer> answers = Concurrently.run(50, () -> switch (next.getAndIncrement() % 3) {
             case 0 -> admin.patch("/api/pools/" + pool, "{\"minSpare\":3}");
             case 1 -> admin.patch("/api/pools/" + pool, "{\"name\":\"" + renamed + "\"}");
-            default -> admin.patch("/api/pools/" + pool, "{\"powerPolicy\":\"POWER_OFF_WHEN_IDLE\"}");
+            default -> admin.patch("/api/pools/" + pool, "{\"powerPolicy\":\"POWER_OFF_AT_LOGOFF\"}");
         });
         assertThat(answers).allSatisfy(a -> assertThat(a.status()).as(a.body()).isEqualTo(200));
         JsonNode after = current();
         assertThat(after.get("minSpare").asInt()).isEqualTo(3);
         assertThat(after.get("name").asText()).isEqualTo(renamed);
-        assertThat(after.get("powerPolicy").asText()).isEqualTo("POWER_OFF_WHEN_IDLE");
+        assertThat(after.get("powerPolicy").asText()).isEqualTo("POWER_OFF_AT_LOGOFF");
         assertThat(strings(after.get("entitledUsers"))).containsExactlyInAnyOrder("alice", "bob");
         assertThat(jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ? AND payloadtype LIKE '%PoolReconfiguredEvent'")
                 .param(pool).query(Long.class).single()).isEqualTo(50);

@@ -67,7 +67,7 @@ class HostEvacuationTest {
     void given() {
         commands = harness.reset().accept(RecycleDesktopCommand.class, RecordHostDrainedCommand.class);
         harness.given(testDriverHost(host, 10)).given(floatingPool(pool, 2, 10))
-                .given(pool(persistentPool, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_WHEN_IDLE, 0, 10, ALICE));
+                .given(pool(persistentPool, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_AT_LOGOFF, 0, 10, ALICE));
     }
 
     @Test

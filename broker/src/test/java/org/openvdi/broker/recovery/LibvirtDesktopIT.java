@@ -103,7 +103,7 @@ class LibvirtDesktopIT {
 
     @Test
     void givenPersistentPoolPoweringOffWhenIdle_whenSessionEndsAndUserReturns_thenSameDesktopIsPoweredOffThenOn() throws Exception {
-        String pool = scenario.pool("persistent", template, "PERSISTENT", "POWER_OFF_WHEN_IDLE", 1, 2, "alice");
+        String pool = scenario.pool("persistent", template, "PERSISTENT", "POWER_OFF_AT_LOGOFF", 1, 2, "alice");
         ApiClient alice = new ApiClient(broker.port(), "alice", "demo");
         await().atMost(BOOT).pollInterval(Duration.ofMillis(500)).until(() -> scenario.inState(pool, "READY").size() == 1);
         String first = alice.post("/api/sessions", "{\"poolId\":\"" + pool + "\"}").json().get("id").asText();

@@ -85,7 +85,7 @@ class RolloutOnQemuIT {
             throws Exception {
         // no spares at first: bob's and alice's desktops are provisioned in their names, with their user disks (a spare
         // that a user claims was provisioned without an owner, and so without a user disk)
-        String pool = scenario.pool("persistent", template, "PERSISTENT", "POWER_OFF_WHEN_IDLE", 0, 5, "alice", "bob");
+        String pool = scenario.pool("persistent", template, "PERSISTENT", "POWER_OFF_AT_LOGOFF", 0, 5, "alice", "bob");
         ApiClient alice = new ApiClient(broker.port(), "alice", "demo");
         ApiClient bob = new ApiClient(broker.port(), "bob", "demo");
 

@@ -6,6 +6,7 @@ import static org.openvdi.broker.testsupport.Histories.pool;
 import static org.openvdi.broker.testsupport.Histories.readyDesktop;
 import static org.openvdi.broker.testsupport.Histories.testDriverHost;
 
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,11 @@ import org.openvdi.broker.desktop.api.DesktopFailedEvent;
 import org.openvdi.broker.desktop.api.DesktopLostEvent;
 import org.openvdi.broker.desktop.api.RecordDesktopPoweredOffCommand;
 import org.openvdi.broker.desktop.api.ReleaseDesktopCommand;
+import org.openvdi.broker.desktop.api.SuspendDesktopCommand;
+import org.openvdi.broker.pool.api.PoolSessionLimitsChangedEvent;
+import org.openvdi.broker.pool.api.PowerAction;
+import org.openvdi.broker.pool.api.SessionLimits;
+import org.openvdi.broker.session.api.SessionEndCause;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.session.api.EndSessionCommand;
@@ -53,7 +59,7 @@ class DesktopRecyclerTest {
     @BeforeEach
     void given() {
         commands = harness.reset().accept(ReleaseDesktopCommand.class, RecordDesktopPoweredOffCommand.class,
-                EndSessionCommand.class);
+                EndSessionCommand.class, SuspendDesktopCommand.class);
         harness.given(testDriverHost(HOST, 5));
     }
 
@@ -69,13 +75,63 @@ class DesktopRecyclerTest {
 
     @Test
     void givenPersistentDesktopInAPoolThatPowersIdleDesktopsOff_whenItsSessionEnds_thenItIsReleasedAndRecordedPoweredOff() {
-        harness.given(pool(pool, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_WHEN_IDLE, 0, 3, ALICE))
+        harness.given(pool(pool, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_AT_LOGOFF, 0, 3, ALICE))
                 .given(readyDesktop(desktop, pool, HOST, null)).given(new DesktopAssignedEvent(desktop, session, ALICE, true));
 
         recycler.on(ended(desktop));
 
         assertThat(commands.all()).containsExactly(new ReleaseDesktopCommand(desktop, session),
-                new RecordDesktopPoweredOffCommand(desktop));
+                new RecordDesktopPoweredOffCommand(desktop, "session " + session + " ended: logged off"));
+    }
+
+    private void persistentPoolWith(PowerPolicy atLogoff, PowerAction whenDisconnected) {
+        harness.given(pool(pool, PoolType.PERSISTENT, atLogoff, 0, 3, ALICE))
+                .given(new PoolSessionLimitsChangedEvent(pool, new SessionLimits(whenDisconnected, Duration.ofMinutes(15),
+                        null, null, null, null, null), "admin"))
+                .given(readyDesktop(desktop, pool, HOST, null)).given(new DesktopAssignedEvent(desktop, session, ALICE, true));
+    }
+
+    private SessionEndedEvent endedDisconnected() {
+        return new SessionEndedEvent(session, desktop, ALICE, DISCONNECTED, "system", SessionEndCause.DISCONNECTED_POWER_DOWN);
+    }
+
+    @Test
+    void givenPersistentPoolThatSuspendsDisconnectedDesktops_whenASessionEndsForItsDisconnect_thenItsDesktopIsSuspended() {
+        persistentPoolWith(PowerPolicy.KEEP_RUNNING, PowerAction.SUSPEND);
+
+        recycler.on(endedDisconnected());
+
+        assertThat(commands.all()).containsExactly(new ReleaseDesktopCommand(desktop, session),
+                new SuspendDesktopCommand(desktop, "session " + session + " ended: " + DISCONNECTED));
+    }
+
+    @Test
+    void givenPersistentPoolThatShutsDisconnectedDesktopsDown_whenASessionEndsForItsDisconnect_thenItsDesktopIsPoweredOff() {
+        persistentPoolWith(PowerPolicy.KEEP_RUNNING, PowerAction.SHUT_DOWN);
+
+        recycler.on(endedDisconnected());
+
+        assertThat(commands.all()).containsExactly(new ReleaseDesktopCommand(desktop, session),
+                new RecordDesktopPoweredOffCommand(desktop, "session " + session + " ended: " + DISCONNECTED));
+    }
+
+    @Test
+    void givenPersistentPoolThatSuspendsDisconnectedDesktopsButKeepsThemRunningAtLogoff_whenTheUserLogsOff_thenItKeepsRunning() {
+        persistentPoolWith(PowerPolicy.KEEP_RUNNING, PowerAction.SUSPEND);
+
+        recycler.on(new SessionEndedEvent(session, desktop, ALICE, "logoff", ALICE, SessionEndCause.LOGOFF));
+
+        assertThat(commands.all()).containsExactly(new ReleaseDesktopCommand(desktop, session));
+    }
+
+    @Test
+    void givenPersistentPoolThatPowersOffAtLogoffAndSuspendsDisconnectedDesktops_whenASessionEndsForItsDisconnect_thenItIsSuspended() {
+        persistentPoolWith(PowerPolicy.POWER_OFF_AT_LOGOFF, PowerAction.SUSPEND);
+
+        recycler.on(endedDisconnected());
+
+        assertThat(commands.sent(SuspendDesktopCommand.class)).hasSize(1);
+        assertThat(commands.sent(RecordDesktopPoweredOffCommand.class)).isEmpty();
     }
 
     @Test
@@ -123,6 +179,8 @@ class DesktopRecyclerTest {
 
         assertThat(commands.all()).isEmpty();
     }
+
+    private static final String DISCONNECTED = "disconnected for PT15M: desktop suspended until the next request";
 
     private SessionEndedEvent ended(UUID desktopId) {
         return new SessionEndedEvent(session, desktopId, ALICE, "logged off", ALICE);

@@ -62,7 +62,8 @@ class DisconnectTimeoutProcessTest {
 
         process.endAbandonedSessions();
 
-        assertThat(commands.all()).containsExactly(new EndSessionCommand(session, "disconnect timeout", "system"));
+        assertThat(commands.all()).containsExactly(new EndSessionCommand(session, "disconnect timeout", "system",
+                org.openvdi.broker.session.api.SessionEndCause.DISCONNECT_TIMEOUT));
         assertThat(commands.actors()).containsExactly("system");
     }
 

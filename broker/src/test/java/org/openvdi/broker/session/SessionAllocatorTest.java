@@ -215,7 +215,7 @@ class SessionAllocatorTest {
     @Test
     void givenPersistentPoolAndTheUsersPoweredOffDesktop_whenAllocated_thenItIsPoweredOnNotReplaced() {
         UUID own = UUID.randomUUID();
-        harness.given(pool(pool, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_WHEN_IDLE, 0, 3, ALICE))
+        harness.given(pool(pool, PoolType.PERSISTENT, PowerPolicy.POWER_OFF_AT_LOGOFF, 0, 3, ALICE))
                 .given(readyDesktop(own, pool, HOST, ALICE)).given(new DesktopPoweredOffEvent(own))
                 .given(new SessionRequestedEvent(session, pool, ALICE));
 

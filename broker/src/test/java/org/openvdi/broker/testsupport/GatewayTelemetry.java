@@ -76,6 +76,16 @@ public final class GatewayTelemetry implements AutoCloseable {
         return eventId;
     }
 
+    /** Reports keyboard or mouse input in the session's open tunnel, last at {@code lastInputAt} (revision 2). */
+    public UUID activity(JsonNode session, Instant lastInputAt) {
+        UUID eventId = UUID.randomUUID();
+        Map<String, Object> record = record(eventId, "ACTIVITY", session, null, 0, 0, 0, connectionOf(session), GATEWAY_ID);
+        record.put("lastInputAt", lastInputAt.toString());
+        record.put("revision", 2);
+        send(session, record);
+        return eventId;
+    }
+
     /** Sends a record again as it was first sent: what an at-least-once producer may do. */
     public void resend(JsonNode session, UUID eventId, String type) {
         send(session, record(eventId, type, session, null, 0, 0, 0, connectionOf(session), GATEWAY_ID));

@@ -40,6 +40,13 @@ enum TunnelFailure {
             "This desktop no longer exists. Go back to the portal and open a desktop again."),
     SESSION_ENDED_BY_ROLLOUT(GuacamoleStatus.RESOURCE_CLOSED, 4412, true, false,
             "This desktop session was ended to update the desktop. Go back to the portal to start a new one."),
+    /**
+     * The broker's notice poll said the session was idle past its pool's idle limit; the session and desktop stay.
+     * Its status is the only {@code SESSION_TIMEOUT}, so the page knows it from the close alone when the error
+     * instruction could not be sent first (a display frame was on its way).
+     */
+    IDLE_DISCONNECTED(GuacamoleStatus.SESSION_TIMEOUT, 4413, false, false,
+            "Disconnected after a while without keyboard or mouse input. Your desktop is kept: open it again from the portal."),
     GATEWAY_ERROR(GuacamoleStatus.SERVER_ERROR, 4500, false, true,
             "The gateway failed unexpectedly. Try again in a minute."),
     GATEWAY_STOPPING(GuacamoleStatus.SERVER_BUSY, 4501, false, false,

@@ -63,6 +63,14 @@ final class TunnelSession implements Runnable {
     private final Set<String> noticesGiven = ConcurrentHashMap.newKeySet();
     /** The session and grant this tunnel shows, once the page has its tunnel UUID; null before. */
     private volatile NoticePoll.Tunnel noticeSubject;
+    /** Who and what this tunnel's telemetry is about, once the display is connected; null before. */
+    private volatile ConnectionSubject subject;
+    /** When the browser last sent keyboard or mouse input; null before any. */
+    private volatile Instant lastInputAt;
+    /** When this tunnel object was made (its WebSocket accepted). */
+    private final Instant createdAt = Instant.now();
+    /** The last input already reported in telemetry; only the activity reporter's thread writes it. */
+    private Instant reportedInputAt;
     private volatile Thread runner;
 
     TunnelSession(TunnelRequest request, BrowserChannel browser, TrafficCounter traffic, TunnelOpener opener,
@@ -95,6 +103,7 @@ final class TunnelSession implements Runnable {
             }
             subject = new ConnectionSubject(grant.sessionId(), grant.desktopId(), grant.userName(), gatewayId,
                     request.clientAddress(), grant.connectionId());
+            this.subject = subject;
             openedAt = Instant.now();
             telemetry.publish(ConnectionEvent.opened(subject, openedAt));
             log.info("Tunnel {} opened for {} on {}", tunnel.getUUID(), subject, request);
@@ -119,7 +128,7 @@ final class TunnelSession implements Runnable {
         } finally {
             if (subject != null) {
                 telemetry.publish(ConnectionEvent.closed(subject, openedAt, Instant.now(), endReason.get(),
-                        traffic.bytesToClient(), traffic.bytesFromClient()));
+                        traffic.bytesToClient(), traffic.bytesFromClient(), lastInputAt));
                 log.info("Tunnel of session {} closed: {}", subject.sessionId(), endReason.get());
             }
             whenEnded.accept(this);
@@ -129,6 +138,9 @@ final class TunnelSession implements Runnable {
     /** Writes the browser's instructions to guacd, answering pings itself. */
     void onBrowserMessage(String message) {
         traffic.receivedFromClient(message);
+        if (UserInput.in(message)) {
+            lastInputAt = Instant.now();
+        }
         GuacamoleTunnel tunnel = guacd.get();
         if (tunnel == null || ended()) {
             return;
@@ -158,13 +170,43 @@ final class TunnelSession implements Runnable {
      * called on the notice relay's thread.
      */
     void deliver(SessionNotice notice) {
-        if (ended() || noticeSubject == null || !noticeSubject.sessionId().equals(notice.sessionId())
-                || !noticesGiven.add(notice.id())) {
+        if (ended() || noticeSubject == null || !noticeSubject.sessionId().equals(notice.sessionId())) {
+            return;
+        }
+        if (notice.disconnectsIdle() && activeSince(notice.idleSince())) {
+            // input (or this tunnel) the broker has not heard of yet: not idle; a later poll says again if it is
+            return;
+        }
+        if (!noticesGiven.add(notice.id())) {
             return;
         }
         browser.reply(new GuacamoleInstruction(NOTICE_OPCODE, notice.id(), Long.toString(notice.secondsLeft()),
                 Objects.toString(notice.text(), "")).toString());
         log.info("Gave notice {} to the page of session {}", notice.id(), notice.sessionId());
+        if (notice.disconnectsIdle()) {
+            log.info("Disconnecting the idle tunnel of session {}", notice.sessionId());
+            end(TunnelFailure.IDLE_DISCONNECTED);
+        }
+    }
+
+    /** Whether this tunnel was opened, or its user gave input, after {@code since}. */
+    private boolean activeSince(Instant since) {
+        Instant input = lastInputAt;
+        return createdAt.isAfter(since) || input != null && input.isAfter(since);
+    }
+
+    /**
+     * Publishes an {@code ACTIVITY} record when the user gave input since the last one; called on the activity
+     * reporter's thread only.
+     */
+    void reportActivity() {
+        Instant input = lastInputAt;
+        ConnectionSubject about = subject;
+        if (ended() || about == null || input == null || input.equals(reportedInputAt)) {
+            return;
+        }
+        reportedInputAt = input;
+        telemetry.publish(ConnectionEvent.activity(about, Instant.now(), input));
     }
 
     /** The WebSocket is closed; free guacd. */

@@ -118,6 +118,13 @@ public final class FakeBroker implements AutoCloseable {
                 "sessionId", sessionId.toString(), "id", id, "text", text, "secondsLeft", secondsLeft));
     }
 
+    /** From now on, polls naming a tunnel of this session get the notice that disconnects it if idle since then. */
+    public void idleNotice(UUID sessionId, String id, java.time.Instant idleSince) {
+        notices.computeIfAbsent(sessionId, s -> new CopyOnWriteArrayList<>()).add(Map.of(
+                "sessionId", sessionId.toString(), "id", id, "text", "idle", "secondsLeft", 0,
+                "idleSince", idleSince.toString()));
+    }
+
     /** The JSON bodies of all notice polls so far. */
     public List<Map<String, Object>> noticePolls() {
         return List.copyOf(noticePolls);

@@ -8,6 +8,8 @@ import org.openvdi.broker.spare.SparePolicy;
 /**
  * A pool was created.
  *
+ * @param powerPolicy what its persistent desktops do when a session ends (revision 3 renamed
+ *                    {@code POWER_OFF_WHEN_IDLE} to {@link PowerPolicy#POWER_OFF_AT_LOGOFF}; older events are upcast)
  * @param recording   whether the gateway records every connection to the pool's desktops (revision 2; events of
  *                    revision 1 have none and read as {@code false})
  * @param sparePolicy how many spares the pool keeps warm (revision 3; events of earlier revisions have none and read

@@ -7,6 +7,8 @@ import org.openvdi.broker.spare.SparePolicy;
 /**
  * A pool's sizes, power policy and spare policy were set.
  *
+ * @param powerPolicy revision 2 renamed {@code POWER_OFF_WHEN_IDLE} to {@link PowerPolicy#POWER_OFF_AT_LOGOFF}; older
+ *                    events are upcast
  * @param sparePolicy revision 2; events of revision 1 have none and read as {@code STATIC(minSpare)}
  */
 @Revision("2")

@@ -8,14 +8,20 @@ import org.openvdi.broker.spare.SparePolicy;
 /**
  * Changes a pool's sizes, power policy, spare policy, entitlements and whether its sessions are recorded.
  *
- * @param recording   whether the gateway records every connection to the pool's desktops from now on
- * @param sparePolicy how many spares it keeps warm; null for {@code STATIC(minSpare)}
+ * @param recording     whether the gateway records every connection to the pool's desktops from now on
+ * @param sparePolicy   how many spares it keeps warm; null for {@code STATIC(minSpare)}
+ * @param sessionLimits limits on its sessions and the power action for disconnected desktops (null: none)
  */
-public record ReconfigurePoolCommand(@TargetAggregateIdentifier UUID poolId, String name, int minSpare, int maxSize, PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups, boolean recording, SparePolicy sparePolicy) {
+public record ReconfigurePoolCommand(@TargetAggregateIdentifier UUID poolId, String name, int minSpare, int maxSize, PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups, boolean recording, SparePolicy sparePolicy, SessionLimits sessionLimits) {
 
-    /** A reconfiguration to a static spare count of {@code minSpare}. */
+    /** A reconfiguration with this spare policy that leaves the pool without session limits. */
+    public ReconfigurePoolCommand(UUID poolId, String name, int minSpare, int maxSize, PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups, boolean recording, SparePolicy sparePolicy) {
+        this(poolId, name, minSpare, maxSize, powerPolicy, entitledUsers, entitledGroups, recording, sparePolicy, null);
+    }
+
+    /** A reconfiguration to a static spare count of {@code minSpare}, without session limits. */
     public ReconfigurePoolCommand(UUID poolId, String name, int minSpare, int maxSize, PowerPolicy powerPolicy, Set<String> entitledUsers, Set<String> entitledGroups, boolean recording) {
-        this(poolId, name, minSpare, maxSize, powerPolicy, entitledUsers, entitledGroups, recording, null);
+        this(poolId, name, minSpare, maxSize, powerPolicy, entitledUsers, entitledGroups, recording, (SparePolicy) null);
     }
 
     /** A reconfiguration of a pool that does not record its sessions. */

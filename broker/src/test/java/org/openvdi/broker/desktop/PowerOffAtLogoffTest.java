@@ -26,7 +26,7 @@ import org.springframework.test.context.TestPropertySource;
 @BrokerTest
 @TestPropertySource(properties = {"openvdi.reconcile.interval=300", "openvdi.test.scenario=power-off-when-idle",
         "openvdi.kafka.enabled=false"})
-class PowerOffWhenIdleTest {
+class PowerOffAtLogoffTest {
 
     @LocalServerPort
     int port;
@@ -38,7 +38,7 @@ class PowerOffWhenIdleTest {
         ApiClient alice = new ApiClient(port, "alice", "demo");
         scenario.host("persistent-" + UUID.randomUUID(), "test:///default", 5);
         String pool = scenario.pool("persistent-" + UUID.randomUUID(), scenario.template("t-" + UUID.randomUUID()),
-                "PERSISTENT", "POWER_OFF_WHEN_IDLE", 1, 3, "alice");
+                "PERSISTENT", "POWER_OFF_AT_LOGOFF", 1, 3, "alice");
         await().atMost(Duration.ofSeconds(30)).until(() -> scenario.inState(pool, "READY").size() == 1);
         JsonNode first = alice.post("/api/sessions", "{\"poolId\":\"" + pool + "\"}").json();
         assertThat(first.get("state").asText()).isEqualTo("READY");
@@ -72,7 +72,7 @@ class PowerOffWhenIdleTest {
         ApiClient alice = new ApiClient(port, "alice", "demo");
         scenario.host("disk-gone-" + UUID.randomUUID(), "test:///default", 5);
         String pool = scenario.pool("disk-gone-" + UUID.randomUUID(), scenario.template("t-" + UUID.randomUUID()),
-                "PERSISTENT", "POWER_OFF_WHEN_IDLE", 0, 3, "alice");
+                "PERSISTENT", "POWER_OFF_AT_LOGOFF", 0, 3, "alice");
         String first = alice.post("/api/sessions", "{\"poolId\":\"" + pool + "\"}").json().get("id").asText();
         await().atMost(Duration.ofSeconds(30)).until(() -> alice.get("/api/sessions/" + first).json()
                 .get("state").asText().equals("READY"));
