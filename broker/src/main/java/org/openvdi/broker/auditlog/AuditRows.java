@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.openvdi.broker.auditlog.api.AuditedObjectType;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
  * The rows one batch of events works on, held in memory: read from one set of audit tables in a few queries before
@@ -93,11 +94,10 @@ final class AuditRows {
     void loadSessions(Collection<UUID> ids) {
         List<UUID> missing = ids.stream().filter(id -> !sessions.containsKey(id)).distinct().toList();
         if (!missing.isEmpty()) {
-            jdbc.query("SELECT " + SessionRow.COLUMNS + " FROM " + t.session() + " WHERE session_id = ANY(CAST(? AS uuid[]))",
-                    row -> {
-                        SessionRow s = SessionRow.read(row);
-                        sessions.put(s.sessionId, Optional.of(s));
-                    }, SqlArrays.literal(missing));
+            byKeys("SELECT " + SessionRow.COLUMNS + " FROM " + t.session() + " WHERE session_id = ANY(?)", row -> {
+                SessionRow s = SessionRow.read(row);
+                sessions.put(s.sessionId, Optional.of(s));
+            }, missing);
             missing.forEach(id -> sessions.putIfAbsent(id, Optional.empty()));
         }
     }
@@ -105,12 +105,12 @@ final class AuditRows {
     void loadDesktops(Collection<UUID> ids) {
         List<UUID> missing = ids.stream().filter(id -> !desktops.containsKey(id)).distinct().toList();
         if (!missing.isEmpty()) {
-            jdbc.query("SELECT desktop_id, pool_id, host_id, template_id, template_version FROM " + t.desktop()
-                    + " WHERE desktop_id = ANY(CAST(? AS uuid[]))", row -> {
+            byKeys("SELECT desktop_id, pool_id, host_id, template_id, template_version FROM " + t.desktop()
+                    + " WHERE desktop_id = ANY(?)", row -> {
                         Desktop d = new Desktop(row.getObject(1, UUID.class), row.getObject(2, UUID.class),
                                 row.getObject(3, UUID.class), row.getObject(4, UUID.class), row.getObject(5, Integer.class));
                         desktops.put(d.desktopId(), Optional.of(d));
-                    }, SqlArrays.literal(missing));
+                    }, missing);
             missing.forEach(id -> desktops.putIfAbsent(id, Optional.empty()));
         }
     }
@@ -118,11 +118,11 @@ final class AuditRows {
     void loadObjects(Collection<UUID> ids) {
         List<UUID> missing = ids.stream().filter(id -> id != null && !objects.containsKey(id)).distinct().toList();
         if (!missing.isEmpty()) {
-            jdbc.query("SELECT object_id, object_type, CAST(state AS text) FROM " + t.object()
-                    + " WHERE object_id = ANY(CAST(? AS uuid[]))", row -> {
+            byKeys("SELECT object_id, object_type, CAST(state AS text) FROM " + t.object()
+                    + " WHERE object_id = ANY(?)", row -> {
                         objects.put(row.getObject(1, UUID.class), Optional.of(new AuditedObject(
                                 AuditedObjectType.valueOf(row.getString(2)), (ObjectNode) read(row.getString(3)))));
-                    }, SqlArrays.literal(missing));
+                    }, missing);
             missing.forEach(id -> objects.putIfAbsent(id, Optional.empty()));
         }
     }
@@ -132,22 +132,23 @@ final class AuditRows {
         if (pairs.isEmpty() && closing.isEmpty()) {
             return;
         }
-        jdbc.query("SELECT desktop_id, session_id, user_name, held_from, held_until FROM " + t.holder()
-                + " WHERE (desktop_id, session_id) IN (SELECT * FROM unnest(CAST(? AS uuid[]), CAST(? AS uuid[])))"
-                + " OR (desktop_id = ANY(CAST(? AS uuid[])) AND held_until IS NULL)", row -> {
+        byKeys("SELECT desktop_id, session_id, user_name, held_from, held_until FROM " + t.holder()
+                + " WHERE (desktop_id, session_id) IN (SELECT * FROM unnest(?, ?))"
+                + " OR (desktop_id = ANY(?) AND held_until IS NULL)", row -> {
                     Holder h = new Holder(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3),
                             row.getObject(4, OffsetDateTime.class), row.getObject(5, OffsetDateTime.class));
                     if (!holders.containsKey(new HolderKey(h.desktopId, h.sessionId))) {
                         index(h);
                     }
-                }, SqlArrays.literal(pairs.stream().map(p -> p[0]).toList()),
-                SqlArrays.literal(pairs.stream().map(p -> p[1]).toList()), SqlArrays.literal(closing));
+                }, pairs.stream().map(p -> p[0]).toList(), pairs.stream().map(p -> p[1]).toList(), closing);
     }
 
     void loadChanges(Collection<String> eventIds) {
         if (!eventIds.isEmpty()) {
-            knownChanges.addAll(jdbc.queryForList("SELECT event_id FROM " + t.change()
-                    + " WHERE event_id = ANY(CAST(? AS varchar[]))", String.class, SqlArrays.literal(eventIds)));
+            byKeys("SELECT event_id FROM " + t.change() + " WHERE event_id = ANY(?)",
+                    row -> {
+                        knownChanges.add(row.getString(1));
+                    }, eventIds);
         }
     }
 
@@ -310,6 +311,22 @@ final class AuditRows {
             }
             return statement.executeBatch();
         });
+    }
+
+    /**
+     * Runs {@code sql} with each collection bound as one array parameter ({@code uuid[]} or {@code varchar[]}), so
+     * that PostgreSQL looks the keys up in the primary key's index. (An array cast from text in the statement would be
+     * parsed again for every row of a sequential scan in a generic plan.)
+     */
+    private void byKeys(String sql, RowCallbackHandler handler, Collection<?>... keys) {
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(sql);
+            for (int i = 0; i < keys.length; i++) {
+                boolean uuids = keys[i].isEmpty() || keys[i].iterator().next() instanceof UUID;
+                statement.setArray(i + 1, connection.createArrayOf(uuids ? "uuid" : "varchar", keys[i].toArray()));
+            }
+            return statement;
+        }, handler);
     }
 
     private void index(Holder holder) {

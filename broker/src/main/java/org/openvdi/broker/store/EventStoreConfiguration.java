@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
  * a batch is one multi-row INSERT, one round trip, whatever its size.
  */
 @Configuration(proxyBeanMethods = false)
-class EventStoreConfiguration {
+public class EventStoreConfiguration {
 
     @Bean
     EventStorageEngine eventStorageEngine(Serializer defaultSerializer, PersistenceExceptionResolver persistenceExceptionResolver,
@@ -26,7 +26,7 @@ class EventStoreConfiguration {
                                           org.axonframework.config.Configuration configuration,
                                           ConnectionProvider connectionProvider, TransactionManager transactionManager,
                                           EventStoreSettings settings) {
-        return JdbcEventStorageEngine.builder()
+        return engine(settings)
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
@@ -34,8 +34,11 @@ class EventStoreConfiguration {
                 .snapshotFilter(configuration.snapshotFilter())
                 .connectionProvider(connectionProvider)
                 .transactionManager(transactionManager)
-                .schema(new EventSchema())
-                .batchSize(settings.readBatchSize())
                 .build();
+    }
+
+    /** The storage engine's settings that are ours; the benchmarks build their engine from this too. */
+    public static JdbcEventStorageEngine.Builder engine(EventStoreSettings settings) {
+        return JdbcEventStorageEngine.builder().schema(new EventSchema()).batchSize(settings.readBatchSize());
     }
 }
