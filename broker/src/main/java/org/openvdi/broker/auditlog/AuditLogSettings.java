@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fetchSize   rows an export reads from PostgreSQL at a time while it streams
  */
 @ConfigurationProperties("openvdi.audit.log")
-record AuditLogSettings(@DefaultValue("500") int batchSize, @DefaultValue("100") int pageLimit,
+record AuditLogSettings(@DefaultValue("2000") int batchSize, @DefaultValue("100") int pageLimit,
                         @DefaultValue("1000") int maxPageSize, @DefaultValue("1000") int fetchSize) {
 
     AuditLogSettings {

@@ -3,8 +3,14 @@ package org.openvdi.broker.auditlog;
 import static org.openvdi.broker.store.SqlTimes.utc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.openvdi.broker.auditlog.api.AuditDataReadEvent;
@@ -31,110 +37,218 @@ import org.openvdi.broker.session.api.SessionRequestedEvent;
 import org.openvdi.broker.session.api.SessionState;
 import org.openvdi.broker.telemetry.api.ConnectionTelemetryRefusedEvent;
 import org.openvdi.broker.template.api.TemplateVersionPublishedEvent;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Writes one event into one set of audit tables ({@link AuditTables}): the live projection and a replay use the same
- * code, so a replay that differs from the live tables shows a fault, never two interpretations. Every write is
- * idempotent (an event handled twice after a retry changes nothing more), and every time comes from the event.
+ * Writes events into one set of audit tables ({@link AuditTables}): the live projection and a replay use the same
+ * code, so a replay that differs from the live tables shows a fault, never two interpretations. Events come in
+ * batches: the rows a batch touches are read in a few queries, changed in memory in the order of the events, and
+ * written back in one JDBC batch per table ({@link AuditRows}). Every write is idempotent (an event handled twice
+ * after a retry changes nothing more, but for a session's connection count, as before), and every time comes from
+ * the event. The caller decides the transaction: the live projection writes a batch with the processor's token.
  */
 class AuditLogWriter {
 
-    private final JdbcClient jdbc;
+    /** The payload types written here besides the changes of audited objects; other events are not even deserialized. */
+    private static final Set<Class<?>> WRITTEN = Set.of(SessionRequestedEvent.class, DesktopAssignedToSessionEvent.class,
+            ConnectionTokenRedeemedEvent.class, SessionConnectedEvent.class, SessionDisconnectedEvent.class,
+            SessionEndedEvent.class, SessionFailedEvent.class, DesktopProvisioningRequestedEvent.class,
+            DesktopRecomposedEvent.class, DesktopAssignedEvent.class, DesktopReleasedEvent.class, DesktopDestroyedEvent.class,
+            DesktopLostEvent.class, TemplateVersionPublishedEvent.class, ConnectionTokenRejectedEvent.class,
+            SignInThrottledEvent.class, ConnectionTelemetryRefusedEvent.class, EventChainVerifiedEvent.class,
+            AuditDataReadEvent.class);
+
+    private final JdbcTemplate jdbc;
     private final AuditTables t;
     private final ChangeLogWriter changes;
     private final ObjectMapper json;
 
-    AuditLogWriter(JdbcClient jdbc, AuditTables tables, ObjectMapper json) {
+    AuditLogWriter(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json) {
         this.jdbc = jdbc;
         this.t = tables;
         this.json = json;
-        this.changes = new ChangeLogWriter(jdbc, tables, json);
+        this.changes = new ChangeLogWriter(json);
     }
 
-    void write(EventMessage<?> event) {
+    /** Writes {@code events}, in their order, as one batch. */
+    void write(List<? extends EventMessage<?>> events) {
+        List<EventMessage<?>> written = events.stream().filter(AuditLogWriter::written).collect(Collectors.toList());
+        if (written.isEmpty()) {
+            return;
+        }
+        AuditRows rows = new AuditRows(jdbc, t, json);
+        load(written, rows);
+        for (EventMessage<?> event : written) {
+            write(event, rows);
+        }
+        rows.store();
+    }
+
+    private static boolean written(EventMessage<?> event) {
+        return WRITTEN.contains(event.getPayloadType()) || event instanceof DomainEventMessage<?> domain
+                && AuditedObjectType.ofAggregate(domain.getType()) != null;
+    }
+
+    /** Reads the rows the events name, a query per table; rows found only while writing are read one by one. */
+    private static void load(List<EventMessage<?>> events, AuditRows rows) {
+        Set<UUID> sessions = new HashSet<>();
+        Set<UUID> desktops = new HashSet<>();
+        Set<UUID> objects = new HashSet<>();
+        Set<String> changeIds = new HashSet<>();
+        List<UUID[]> holders = new ArrayList<>();
+        Set<UUID> closing = new HashSet<>();
+        for (EventMessage<?> event : events) {
+            if (event instanceof DomainEventMessage<?> domain && AuditedObjectType.ofAggregate(domain.getType()) != null) {
+                objects.add(UUID.fromString(domain.getAggregateIdentifier()));
+                changeIds.add(event.getIdentifier());
+            }
+            Object payload = event.getPayload();
+            if (payload instanceof SessionRequestedEvent e) {
+                sessions.add(e.sessionId());
+                objects.add(e.poolId());
+            } else if (payload instanceof DesktopAssignedToSessionEvent e) {
+                sessions.add(e.sessionId());
+                desktops.add(e.desktopId());
+            } else if (payload instanceof ConnectionTokenRedeemedEvent e) {
+                sessions.add(e.sessionId());
+            } else if (payload instanceof SessionConnectedEvent e) {
+                sessions.add(e.sessionId());
+            } else if (payload instanceof SessionDisconnectedEvent e) {
+                sessions.add(e.sessionId());
+            } else if (payload instanceof SessionEndedEvent e) {
+                sessions.add(e.sessionId());
+            } else if (payload instanceof SessionFailedEvent e) {
+                sessions.add(e.sessionId());
+            } else if (payload instanceof DesktopProvisioningRequestedEvent e) {
+                desktops.add(e.desktopId());
+            } else if (payload instanceof DesktopRecomposedEvent e) {
+                desktops.add(e.desktopId());
+            } else if (payload instanceof DesktopAssignedEvent e) {
+                holders.add(new UUID[] {e.desktopId(), e.sessionId()});
+            } else if (payload instanceof DesktopReleasedEvent e) {
+                holders.add(new UUID[] {e.desktopId(), e.sessionId()});
+            } else if (payload instanceof DesktopDestroyedEvent e) {
+                closing.add(e.desktopId());
+            } else if (payload instanceof DesktopLostEvent e) {
+                closing.add(e.desktopId());
+            }
+        }
+        rows.loadSessions(sessions);
+        rows.loadDesktops(desktops);
+        rows.loadObjects(objects);
+        rows.loadChanges(changeIds);
+        rows.loadHolders(holders, closing);
+    }
+
+    private void write(EventMessage<?> event, AuditRows rows) {
         Object payload = event.getPayload();
-        Instant at = event.getTimestamp();
+        OffsetDateTime at = utc(event.getTimestamp());
         String actor = actor(event);
         if (event instanceof DomainEventMessage<?> domain) {
             AuditedObjectType type = AuditedObjectType.ofAggregate(domain.getType());
             if (type != null) {
-                changes.write(domain, type, actor);
+                changes.write(domain, type, actor, rows);
             }
         }
         if (payload instanceof SessionRequestedEvent e) {
-            jdbc.sql("INSERT INTO " + t.session() + " (session_id, user_name, pool_id, pool_name, state, requested_at)"
-                            + " VALUES (?, ?, ?, (SELECT state->>'name' FROM " + t.object() + " WHERE object_id = ?), ?, ?)"
-                            + " ON CONFLICT (session_id) DO NOTHING")
-                    .params(e.sessionId(), e.user(), e.poolId(), e.poolId(), SessionState.REQUESTED.name(), utc(at)).update();
+            SessionRow row = new SessionRow(e.sessionId());
+            row.user = e.user();
+            row.poolId = e.poolId();
+            row.poolName = rows.objectName(e.poolId());
+            row.state = SessionState.REQUESTED;
+            row.requestedAt = at;
+            rows.addSession(row);
         } else if (payload instanceof DesktopAssignedToSessionEvent e) {
-            jdbc.sql("UPDATE " + t.session() + " s SET desktop_id = :desktop, assigned_at = :at, state = :state,"
-                            + " host_id = d.host_id, host_name = (SELECT state->>'name' FROM " + t.object() + " WHERE object_id = d.host_id),"
-                            + " template_id = d.template_id, template_name = (SELECT state->>'name' FROM " + t.object()
-                            + " WHERE object_id = d.template_id), image_version = d.template_version,"
-                            + " image_sha256 = (SELECT sha256 FROM " + t.image() + " i WHERE i.template_id = d.template_id"
-                            + " AND i.version = d.template_version)"
-                            + " FROM (SELECT CAST(:desktop AS uuid) AS desktop_id) k LEFT JOIN " + t.desktop()
-                            + " d ON d.desktop_id = k.desktop_id WHERE s.session_id = :session")
-                    .param("desktop", e.desktopId()).param("at", utc(at)).param("state", SessionState.READY.name())
-                    .param("session", e.sessionId()).update();
+            rows.session(e.sessionId()).ifPresent(s -> {
+                Optional<AuditRows.Desktop> desktop = rows.desktop(e.desktopId());
+                s.desktopId = e.desktopId();
+                s.assignedAt = at;
+                s.state = SessionState.READY;
+                s.hostId = desktop.map(AuditRows.Desktop::hostId).orElse(null);
+                s.hostName = s.hostId == null ? null : rows.objectName(s.hostId);
+                s.templateId = desktop.map(AuditRows.Desktop::templateId).orElse(null);
+                s.templateName = s.templateId == null ? null : rows.objectName(s.templateId);
+                s.imageVersion = desktop.map(AuditRows.Desktop::templateVersion).orElse(null);
+                s.imageSha256 = rows.imageSha256(s.templateId, s.imageVersion);
+                rows.changed(s);
+            });
         } else if (payload instanceof ConnectionTokenRedeemedEvent e) {
-            jdbc.sql("UPDATE " + t.session() + " SET client_address = COALESCE(client_address, ?) WHERE session_id = ?")
-                    .params(e.clientAddress(), e.sessionId()).update();
+            rows.session(e.sessionId()).ifPresent(s -> {
+                s.clientAddress = s.clientAddress != null ? s.clientAddress : e.clientAddress();
+                rows.changed(s);
+            });
         } else if (payload instanceof SessionConnectedEvent e) {
-            Instant connected = e.connectedAt() != null ? e.connectedAt() : at;
-            jdbc.sql("UPDATE " + t.session() + " SET connected_at = COALESCE(connected_at, ?), client_address = ?,"
-                            + " connections = connections + 1, state = ? WHERE session_id = ?")
-                    .params(utc(connected), e.clientAddress(), SessionState.CONNECTED.name(), e.sessionId()).update();
+            rows.session(e.sessionId()).ifPresent(s -> {
+                OffsetDateTime connected = e.connectedAt() != null ? utc(e.connectedAt()) : at;
+                s.connectedAt = s.connectedAt != null ? s.connectedAt : connected;
+                s.clientAddress = e.clientAddress();
+                s.connections++;
+                s.state = SessionState.CONNECTED;
+                rows.changed(s);
+            });
         } else if (payload instanceof SessionDisconnectedEvent e) {
             if (e.openConnections() == 0) {
-                Instant disconnected = e.disconnectedAt() != null ? e.disconnectedAt() : at;
-                jdbc.sql("UPDATE " + t.session() + " SET disconnected_at = ?, state = ? WHERE session_id = ? AND ended_at IS NULL")
-                        .params(utc(disconnected), SessionState.DISCONNECTED.name(), e.sessionId()).update();
+                rows.session(e.sessionId()).filter(s -> s.endedAt == null).ifPresent(s -> {
+                    s.disconnectedAt = e.disconnectedAt() != null ? utc(e.disconnectedAt()) : at;
+                    s.state = SessionState.DISCONNECTED;
+                    rows.changed(s);
+                });
             }
         } else if (payload instanceof SessionEndedEvent e) {
-            jdbc.sql("UPDATE " + t.session() + " SET ended_at = ?, end_reason = ?, ended_by = ?, state = ? WHERE session_id = ?")
-                    .params(utc(at), e.reason(), e.by(), SessionState.ENDED.name(), e.sessionId()).update();
+            rows.session(e.sessionId()).ifPresent(s -> {
+                s.endedAt = at;
+                s.endReason = e.reason();
+                s.endedBy = e.by();
+                s.state = SessionState.ENDED;
+                rows.changed(s);
+            });
         } else if (payload instanceof SessionFailedEvent e) {
-            jdbc.sql("UPDATE " + t.session() + " SET ended_at = ?, end_reason = ?, state = ? WHERE session_id = ?")
-                    .params(utc(at), e.code() + ": " + e.reason(), SessionState.FAILED.name(), e.sessionId()).update();
+            rows.session(e.sessionId()).ifPresent(s -> {
+                s.endedAt = at;
+                s.endReason = e.code() + ": " + e.reason();
+                s.state = SessionState.FAILED;
+                rows.changed(s);
+            });
         } else if (payload instanceof DesktopProvisioningRequestedEvent e) {
-            jdbc.sql("INSERT INTO " + t.desktop() + " (desktop_id, pool_id, host_id, template_id, template_version)"
-                            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (desktop_id) DO NOTHING")
-                    .params(e.desktopId(), e.poolId(), e.hostId(), e.templateId(), e.templateVersion()).update();
+            if (rows.desktop(e.desktopId()).isEmpty()) {
+                rows.putDesktop(new AuditRows.Desktop(e.desktopId(), e.poolId(), e.hostId(), e.templateId(),
+                        e.templateVersion()));
+            }
         } else if (payload instanceof DesktopRecomposedEvent e) {
-            jdbc.sql("UPDATE " + t.desktop() + " SET template_version = ? WHERE desktop_id = ?")
-                    .params(e.templateVersion(), e.desktopId()).update();
+            rows.desktop(e.desktopId()).ifPresent(d -> rows.putDesktop(new AuditRows.Desktop(d.desktopId(), d.poolId(),
+                    d.hostId(), d.templateId(), e.templateVersion())));
         } else if (payload instanceof DesktopAssignedEvent e) {
-            jdbc.sql("INSERT INTO " + t.holder() + " (desktop_id, session_id, user_name, held_from) VALUES (?, ?, ?, ?)"
-                            + " ON CONFLICT (desktop_id, session_id) DO NOTHING")
-                    .params(e.desktopId(), e.sessionId(), e.user(), utc(at)).update();
+            if (rows.holder(e.desktopId(), e.sessionId()).isEmpty()) {
+                rows.addHolder(new AuditRows.Holder(e.desktopId(), e.sessionId(), e.user(), at, null));
+            }
         } else if (payload instanceof DesktopReleasedEvent e) {
-            jdbc.sql("UPDATE " + t.holder() + " SET held_until = ? WHERE desktop_id = ? AND session_id = ? AND held_until IS NULL")
-                    .params(utc(at), e.desktopId(), e.sessionId()).update();
+            rows.holder(e.desktopId(), e.sessionId()).filter(h -> h.heldUntil == null).ifPresent(h -> {
+                h.heldUntil = at;
+                rows.changed(h);
+            });
         } else if (payload instanceof DesktopDestroyedEvent e) {
-            closeHolders(e.desktopId(), at);
+            closeHolders(e.desktopId(), at, rows);
         } else if (payload instanceof DesktopLostEvent e) {
-            closeHolders(e.desktopId(), at);
+            closeHolders(e.desktopId(), at, rows);
         } else if (payload instanceof TemplateVersionPublishedEvent e) {
-            jdbc.sql("INSERT INTO " + t.image() + " (template_id, version, sha256) VALUES (?, ?, ?)"
-                            + " ON CONFLICT (template_id, version) DO NOTHING")
-                    .params(e.templateId(), e.version(), e.sha256()).update();
+            rows.addImage(e.templateId(), e.version(), e.sha256());
         } else if (payload instanceof RecordingStoredEvent e) {
-            jdbc.sql("UPDATE " + t.session() + " SET recording_url = ? WHERE session_id = ? AND recording_url IS NULL")
-                    .params(recordingUrl(e.sessionId()), e.sessionId()).update();
+            rows.session(e.sessionId()).filter(row -> row.recordingUrl == null).ifPresent(row -> {
+                row.recordingUrl = recordingUrl(e.sessionId());
+                rows.changed(row);
+            });
         } else if (payload instanceof RecordingPlayedEvent e) {
-            security(event, SecurityEventKind.RECORDING_PLAYED, e.auditor(), e.clientAddress());
+            security(event, SecurityEventKind.RECORDING_PLAYED, e.auditor(), e.clientAddress(), rows);
         } else if (payload instanceof ConnectionTokenRejectedEvent e) {
-            security(event, SecurityEventKind.TOKEN_REFUSED, actor, e.clientAddress());
+            security(event, SecurityEventKind.TOKEN_REFUSED, actor, e.clientAddress(), rows);
         } else if (payload instanceof SignInThrottledEvent e) {
-            security(event, SecurityEventKind.SIGN_IN_THROTTLED, null, e.clientAddress());
+            security(event, SecurityEventKind.SIGN_IN_THROTTLED, null, e.clientAddress(), rows);
         } else if (payload instanceof ConnectionTelemetryRefusedEvent) {
-            security(event, SecurityEventKind.TELEMETRY_REFUSED, actor, null);
+            security(event, SecurityEventKind.TELEMETRY_REFUSED, actor, null, rows);
         } else if (payload instanceof EventChainVerifiedEvent e) {
-            security(event, SecurityEventKind.CHAIN_VERIFIED, e.auditor(), null);
+            security(event, SecurityEventKind.CHAIN_VERIFIED, e.auditor(), null, rows);
         } else if (payload instanceof AuditDataReadEvent e) {
-            security(event, SecurityEventKind.AUDIT_DATA_READ, e.reader(), null);
+            security(event, SecurityEventKind.AUDIT_DATA_READ, e.reader(), null, rows);
         }
     }
 
@@ -147,17 +261,19 @@ class AuditLogWriter {
         return "/recordings.html?sessionId=" + sessionId;
     }
 
-    private void closeHolders(UUID desktopId, Instant at) {
-        jdbc.sql("UPDATE " + t.holder() + " SET held_until = ? WHERE desktop_id = ? AND held_until IS NULL")
-                .params(utc(at), desktopId).update();
+    private static void closeHolders(UUID desktopId, OffsetDateTime at, AuditRows rows) {
+        for (AuditRows.Holder holder : rows.holdersOf(desktopId)) {
+            if (holder.heldUntil == null) {
+                holder.heldUntil = at;
+                rows.changed(holder);
+            }
+        }
     }
 
-    private void security(EventMessage<?> event, SecurityEventKind kind, String actor, String clientAddress) {
-        jdbc.sql("INSERT INTO " + t.security() + " (event_id, at, kind, actor, client_address, detail)"
-                        + " VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb)) ON CONFLICT (event_id) DO NOTHING")
-                .params(event.getIdentifier(), utc(event.getTimestamp()), kind.name(), actor, clientAddress,
-                        ChangeLogWriter.jsonb(json.valueToTree(event.getPayload())))
-                .update();
+    private void security(EventMessage<?> event, SecurityEventKind kind, String actor, String clientAddress,
+                          AuditRows rows) {
+        rows.addSecurity(new Object[] {event.getIdentifier(), utc(event.getTimestamp()), kind.name(), actor, clientAddress,
+                ChangeLogWriter.jsonb(json.valueToTree(event.getPayload()))});
     }
 
     /** Who caused the event, as the command's metadata recorded it ({@code system} for the broker's processes). */
@@ -168,7 +284,7 @@ class AuditLogWriter {
 
     void clear() {
         for (String table : t.all()) {
-            jdbc.sql("DELETE FROM " + table).update();
+            jdbc.update("DELETE FROM " + table);
         }
     }
 }

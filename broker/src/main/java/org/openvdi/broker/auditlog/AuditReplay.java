@@ -21,6 +21,7 @@ import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.store.ClusterLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -38,19 +39,23 @@ public class AuditReplay {
     static final String LOCK = "audit-replay";
     /** Rows listed per table and side in a report; the counts are always complete. */
     static final int LISTED = 100;
+    /** Events written to the shadow tables at a time (in memory, then a few multi-row statements). */
+    static final int BATCH = 10_000;
 
     private final EventStorageEngine storage;
     private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
     private final ClusterLock lock;
     private final EventProcessingConfiguration processing;
     private final AuditReads reads;
     private final ObjectMapper json;
     private final Duration liveWait = Duration.ofSeconds(60);
 
-    AuditReplay(EventStorageEngine storage, JdbcClient jdbc, ClusterLock lock, EventProcessingConfiguration processing,
-                AuditReads reads, ObjectMapper json) {
+    AuditReplay(EventStorageEngine storage, JdbcClient jdbc, JdbcTemplate jdbcTemplate, ClusterLock lock,
+                EventProcessingConfiguration processing, AuditReads reads, ObjectMapper json) {
         this.storage = storage;
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
         this.lock = lock;
         this.processing = processing;
         this.reads = reads;
@@ -88,18 +93,24 @@ public class AuditReplay {
             jdbc.sql("DROP TABLE IF EXISTS " + table + shadow.suffix()).update();
             jdbc.sql("CREATE UNLOGGED TABLE " + table + shadow.suffix() + " (LIKE " + table + " INCLUDING ALL)").update();
         }
-        AuditLogWriter writer = new AuditLogWriter(jdbc, shadow, json);
+        AuditLogWriter writer = new AuditLogWriter(jdbcTemplate, shadow, json);
         TrackingToken head = storage.createHeadToken();
         long headPosition = head == null ? -1 : head.position().orElse(-1);
         AtomicLong events = new AtomicLong();
         long started = System.nanoTime();
+        List<TrackedEventMessage<?>> batch = new ArrayList<>(BATCH);
         try (Stream<? extends TrackedEventMessage<?>> stream = storage.readEvents(null, false)) {
             stream.takeWhile(e -> e.trackingToken().position().orElse(Long.MAX_VALUE) <= headPosition)
                     .forEach(event -> {
-                        writer.write(event);
+                        batch.add(event);
                         events.incrementAndGet();
+                        if (batch.size() == BATCH) {
+                            writer.write(batch);
+                            batch.clear();
+                        }
                     });
         }
+        writer.write(batch);
         long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
         boolean caughtUp = awaitLive(headPosition);
         List<TableComparison> tables = new ArrayList<>();

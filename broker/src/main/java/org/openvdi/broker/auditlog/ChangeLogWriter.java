@@ -2,7 +2,6 @@ package org.openvdi.broker.auditlog;
 
 import static org.openvdi.broker.store.SqlTimes.utc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -11,10 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.openvdi.broker.auditlog.api.AuditedObjectType;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The admin change log: for each event of a host, template, pool or rollout, the actor and the values of the fields
@@ -30,23 +29,26 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class ChangeLogWriter {
 
-    private final JdbcClient jdbc;
-    private final AuditTables t;
     private final ObjectMapper json;
 
-    ChangeLogWriter(JdbcClient jdbc, AuditTables tables, ObjectMapper json) {
-        this.jdbc = jdbc;
-        this.t = tables;
+    ChangeLogWriter(ObjectMapper json) {
         this.json = json;
     }
 
-    void write(DomainEventMessage<?> event, AuditedObjectType type, String actor) {
+    /**
+     * Adds the change of {@code event} to the batch's rows, and the object's new values. The kept values are read
+     * back from their JSON text after each change, as they would be from the table, so that the next change compares
+     * with the same values whether it comes in the same batch or a later one.
+     */
+    void write(DomainEventMessage<?> event, AuditedObjectType type, String actor, AuditRows rows) {
+        if (rows.changeKnown(event.getIdentifier())) {
+            return;
+        }
         UUID objectId = UUID.fromString(event.getAggregateIdentifier());
         String action = action(event.getPayloadType());
         JsonNode payload = json.valueToTree(event.getPayload());
-        List<String> kept = jdbc.sql("SELECT CAST(state AS text) FROM " + t.object() + " WHERE object_id = ?")
-                .param(objectId).query(String.class).list();
-        ObjectNode state = kept.isEmpty() ? json.createObjectNode() : (ObjectNode) read(kept.get(0));
+        Optional<AuditRows.AuditedObject> kept = rows.object(objectId);
+        ObjectNode state = kept.isEmpty() ? json.createObjectNode() : kept.get().state().deepCopy();
         ObjectNode before = json.createObjectNode();
         ObjectNode after = json.createObjectNode();
         if (action.startsWith("Entitlement") && payload.hasNonNull("kind") && payload.hasNonNull("principal")) {
@@ -62,17 +64,9 @@ class ChangeLogWriter {
         }
         state.setAll(after);
         String name = state.path("name").isTextual() ? state.get("name").asText() : null;
-        int inserted = jdbc.sql("INSERT INTO " + t.change() + " (event_id, at, actor, object_type, object_id, object_name,"
-                        + " action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))"
-                        + " ON CONFLICT (event_id) DO NOTHING")
-                .params(event.getIdentifier(), utc(event.getTimestamp()), actor, type.name(), objectId, name, action,
-                        kept.isEmpty() ? null : jsonb(before), deletion ? null : jsonb(after))
-                .update();
-        if (inserted == 1) {
-            jdbc.sql("INSERT INTO " + t.object() + " (object_id, object_type, state) VALUES (?, ?, CAST(? AS jsonb))"
-                            + " ON CONFLICT (object_id) DO UPDATE SET state = EXCLUDED.state")
-                    .params(objectId, type.name(), jsonb(state)).update();
-        }
+        rows.addChange(new Object[] {event.getIdentifier(), utc(event.getTimestamp()), actor, type.name(), objectId, name,
+                action, kept.isEmpty() ? null : jsonb(before), deletion ? null : jsonb(after)});
+        rows.putObject(objectId, type, (ObjectNode) rows.read(jsonb(state)));
     }
 
     private static void values(JsonNode payload, UUID objectId, ObjectNode state, ObjectNode before, ObjectNode after) {
@@ -105,14 +99,6 @@ class ChangeLogWriter {
     static String action(Class<?> payloadType) {
         String simple = payloadType.getSimpleName();
         return simple.endsWith("Event") ? simple.substring(0, simple.length() - 5) : simple;
-    }
-
-    private JsonNode read(String text) {
-        try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("audit_object holds a state that is not JSON", e);
-        }
     }
 
     /** JSON for a jsonb column, which cannot hold the NUL character: it becomes U+FFFD. */

@@ -3,6 +3,8 @@ package org.openvdi.broker.integrity;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 
 /**
  * The chain's hash function. Link n is SHA-256 over a domain tag, link n-1 (32 zero bytes before the first event)
@@ -40,6 +42,25 @@ final class ChainLinks {
         putText(event.payloadRevision());
         putBytes(event.payload());
         putBytes(event.metadata());
+        return sha256.digest();
+    }
+
+    /**
+     * The link that follows {@code previous} for the event in {@code row}, read from column {@code first} on in the
+     * order of {@link StoredEvent#COLUMNS}: the same bytes as {@link #next(byte[], StoredEvent)}, hashed straight from
+     * the driver's buffers. Text columns come as the driver received them, UTF-8 (the PostgreSQL driver always talks
+     * UTF-8), so no string is decoded and encoded again.
+     */
+    byte[] next(byte[] previous, ResultSet row, int first) throws SQLException {
+        sha256.update(TAG);
+        sha256.update(previous);
+        putLong(row.getLong(first));
+        putBytes(row.getBytes(first + 1));
+        putBytes(row.getBytes(first + 2));
+        putLong(row.getLong(first + 3));
+        for (int column = first + 4; column <= first + 9; column++) {
+            putBytes(row.getBytes(column));
+        }
         return sha256.digest();
     }
 

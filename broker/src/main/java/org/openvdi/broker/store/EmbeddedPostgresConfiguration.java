@@ -64,6 +64,8 @@ class EmbeddedPostgresConfiguration {
         dataSource.setUsername("postgres");
         dataSource.setMaximumPoolSize(16);
         dataSource.setPoolName("event-store");
+        // a JDBC batch of INSERTs (an append of many events, a read model's rows) goes as one multi-row INSERT
+        dataSource.addDataSourceProperty("reWriteBatchedInserts", "true");
         return dataSource;
     }
 }

@@ -23,8 +23,12 @@ final class ReplayEquivalence {
     private ReplayEquivalence() {
     }
 
-    static void check(EventStorageEngine storage, AuditReplay replay, JdbcClient jdbc, int sessions, long atLeastEvents,
-                      Duration catchUp) {
+    /** What a check measured: events appended, how long appending and the live projection took, the rebuild. */
+    record Timings(long events, long appendMillis, long liveMillis, AuditReplay.RebuildReport rebuild) {
+    }
+
+    static Timings check(EventStorageEngine storage, AuditReplay replay, JdbcClient jdbc, int sessions, long atLeastEvents,
+                         Duration catchUp) {
         Instant t0 = Instant.parse("2025-01-06T07:00:00Z");
         AuditHistory history = new AuditHistory(storage);
         AuditHistory.Estate estate = history.estate("bulk", t0);
@@ -43,12 +47,14 @@ final class ReplayEquivalence {
         long events = jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier <> ?")
                 .param(estate.hostId().toString()).query(Long.class).single();
         assertThat(events).isGreaterThanOrEqualTo(atLeastEvents);
-        log.info("Appended {} events in {} ms", events, (System.nanoTime() - started) / 1_000_000);
+        long appendMillis = (System.nanoTime() - started) / 1_000_000;
+        log.info("Appended {} events in {} ms", events, appendMillis);
 
         await().atMost(catchUp).pollInterval(Duration.ofMillis(500)).until(() ->
                 jdbc.sql("SELECT count(*) FROM audit_session WHERE pool_id = ? AND ended_at IS NOT NULL").param(estate.poolId())
                         .query(Long.class).single() == sessions);
-        log.info("Live projection caught up after {} ms", (System.nanoTime() - started) / 1_000_000);
+        long liveMillis = (System.nanoTime() - started) / 1_000_000;
+        log.info("Live projection caught up after {} ms", liveMillis);
 
         AuditReplay.RebuildReport report = replay.rebuild("admin");
 
@@ -64,5 +70,6 @@ final class ReplayEquivalence {
                 .param(estate.poolId()).query(Long.class).single()).as("sessions linked to their recordings")
                 .isEqualTo((sessions + 4) / 5);
         assertThat(report.identical()).isTrue();
+        return new Timings(events, appendMillis, liveMillis, report);
     }
 }

@@ -23,6 +23,8 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.openvdi.broker.store.EventStoreConfiguration;
+import org.openvdi.broker.store.EventStoreSettings;
 import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -71,7 +73,8 @@ final class PublicationHarness implements AutoCloseable {
         JacksonSerializer serializer = JacksonSerializer.builder().objectMapper(json).build();
         SpringTransactionManager transactions = new SpringTransactionManager(new DataSourceTransactionManager(dataSource));
         ConnectionProvider connections = new SpringDataSourceConnectionProvider(dataSource);
-        JdbcEventStorageEngine store = JdbcEventStorageEngine.builder().connectionProvider(connections)
+        JdbcEventStorageEngine store = EventStoreConfiguration.engine(new EventStoreSettings(Integer.parseInt(
+                        applicationYml().getProperty("openvdi.event-store.read-batch-size")))).connectionProvider(connections)
                 .transactionManager(transactions).eventSerializer(serializer).snapshotSerializer(serializer).build();
 
         DefaultKafkaProducerFactory<String, CloudEvent> producers = new DefaultKafkaProducerFactory<>(
@@ -95,9 +98,7 @@ final class PublicationHarness implements AutoCloseable {
     /** The producer properties of {@code application.yml}, signed in as the broker, with the overrides. */
     private static Map<String, Object> producerConfig(String bootstrapServers, KafkaSettings settings,
                                                       Map<String, Object> overrides) {
-        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
-        yaml.setResources(new ClassPathResource("application.yml"));
-        Properties properties = yaml.getObject();
+        Properties properties = applicationYml();
         Map<String, Object> config = new HashMap<>();
         String prefix = "spring.kafka.producer.properties.";
         properties.stringPropertyNames().stream().filter(name -> name.startsWith(prefix))
@@ -109,6 +110,12 @@ final class PublicationHarness implements AutoCloseable {
         config.putAll(security);
         config.putAll(overrides);
         return config;
+    }
+
+    private static Properties applicationYml() {
+        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+        yaml.setResources(new ClassPathResource("application.yml"));
+        return yaml.getObject();
     }
 
     void start() {

@@ -47,16 +47,16 @@ class PoolSessionLimitsTest {
 
     private static CreatePoolCommand create(SessionLimits limits) {
         return new CreatePoolCommand(POOL, "Office", TEMPLATE, 1, PoolType.PERSISTENT, PowerPolicy.KEEP_RUNNING, 0, 10,
-                Set.of("alice"), Set.of(), false, limits);
+                Set.of("alice"), Set.of(), false, null, limits);
     }
 
     private static ReconfigurePoolCommand reconfigure(SessionLimits limits) {
         return new ReconfigurePoolCommand(POOL, "Office", 0, 10, PowerPolicy.KEEP_RUNNING, Set.of("alice"), Set.of(),
-                false, limits);
+                false, null, limits);
     }
 
     private static ChangePoolCommand change(SessionLimits limits) {
-        return new ChangePoolCommand(POOL, null, null, null, null, null, null, null, limits);
+        return new ChangePoolCommand(POOL, null, null, null, null, null, null, null, null, limits);
     }
 
     @Test

@@ -1,0 +1,354 @@
+package org.openvdi.broker.auditlog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.PreparedStatement;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.openvdi.broker.auditlog.api.AuditedObjectType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+/**
+ * The rows one batch of events works on, held in memory: read from one set of audit tables in a few queries before
+ * the batch ({@code = ANY} of the keys its events name), changed in memory event by event, and written back at the
+ * end in one JDBC batch per table (one multi-row statement each with the driver's {@code reWriteBatchedInserts}).
+ * So a batch of thousands of events costs a handful of round trips instead of one or two per event. A row the
+ * batch only looks up and does not change is not written. Used by one thread.
+ */
+final class AuditRows {
+
+    /** A desktop as the session history looks it up. */
+    record Desktop(UUID desktopId, UUID poolId, UUID hostId, UUID templateId, Integer templateVersion) {
+    }
+
+    /** Who held a desktop; {@code heldUntil} null while they hold it. */
+    static final class Holder {
+        final UUID desktopId;
+        final UUID sessionId;
+        final String user;
+        final OffsetDateTime heldFrom;
+        OffsetDateTime heldUntil;
+
+        Holder(UUID desktopId, UUID sessionId, String user, OffsetDateTime heldFrom, OffsetDateTime heldUntil) {
+            this.desktopId = desktopId;
+            this.sessionId = sessionId;
+            this.user = user;
+            this.heldFrom = heldFrom;
+            this.heldUntil = heldUntil;
+        }
+    }
+
+    /** An audited object's kept values and type. */
+    record AuditedObject(AuditedObjectType type, ObjectNode state) {
+    }
+
+    private record HolderKey(UUID desktopId, UUID sessionId) {
+    }
+
+    private record ImageKey(UUID templateId, int version) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final AuditTables t;
+    private final ObjectMapper json;
+
+    private final Map<UUID, Optional<SessionRow>> sessions = new HashMap<>();
+    private final Set<UUID> changedSessions = new LinkedHashSet<>();
+    private final Map<UUID, Optional<Desktop>> desktops = new HashMap<>();
+    private final Set<UUID> changedDesktops = new LinkedHashSet<>();
+    private final Map<HolderKey, Holder> holders = new HashMap<>();
+    private final Map<UUID, List<Holder>> holdersByDesktop = new HashMap<>();
+    private final Set<HolderKey> changedHolders = new LinkedHashSet<>();
+    private final Map<UUID, Optional<AuditedObject>> objects = new HashMap<>();
+    private final Set<UUID> changedObjects = new LinkedHashSet<>();
+    private final Map<ImageKey, String> images = new HashMap<>();
+    private final Set<ImageKey> imagesLookedUp = new HashSet<>();
+    private final Set<ImageKey> newImages = new LinkedHashSet<>();
+    private final Set<String> knownChanges = new HashSet<>();
+    private final List<Object[]> changes = new ArrayList<>();
+    private final Map<String, Object[]> security = new LinkedHashMap<>();
+
+    AuditRows(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.t = tables;
+        this.json = json;
+    }
+
+    // --- reading, before the batch ---------------------------------------------------------------------------
+
+    void loadSessions(Collection<UUID> ids) {
+        List<UUID> missing = ids.stream().filter(id -> !sessions.containsKey(id)).distinct().toList();
+        if (!missing.isEmpty()) {
+            byKeys("SELECT " + SessionRow.COLUMNS + " FROM " + t.session() + " WHERE session_id = ANY(?)", row -> {
+                SessionRow s = SessionRow.read(row);
+                sessions.put(s.sessionId, Optional.of(s));
+            }, missing);
+            missing.forEach(id -> sessions.putIfAbsent(id, Optional.empty()));
+        }
+    }
+
+    void loadDesktops(Collection<UUID> ids) {
+        List<UUID> missing = ids.stream().filter(id -> !desktops.containsKey(id)).distinct().toList();
+        if (!missing.isEmpty()) {
+            byKeys("SELECT desktop_id, pool_id, host_id, template_id, template_version FROM " + t.desktop()
+                    + " WHERE desktop_id = ANY(?)", row -> {
+                        Desktop d = new Desktop(row.getObject(1, UUID.class), row.getObject(2, UUID.class),
+                                row.getObject(3, UUID.class), row.getObject(4, UUID.class), row.getObject(5, Integer.class));
+                        desktops.put(d.desktopId(), Optional.of(d));
+                    }, missing);
+            missing.forEach(id -> desktops.putIfAbsent(id, Optional.empty()));
+        }
+    }
+
+    void loadObjects(Collection<UUID> ids) {
+        List<UUID> missing = ids.stream().filter(id -> id != null && !objects.containsKey(id)).distinct().toList();
+        if (!missing.isEmpty()) {
+            byKeys("SELECT object_id, object_type, CAST(state AS text) FROM " + t.object()
+                    + " WHERE object_id = ANY(?)", row -> {
+                        objects.put(row.getObject(1, UUID.class), Optional.of(new AuditedObject(
+                                AuditedObjectType.valueOf(row.getString(2)), (ObjectNode) read(row.getString(3)))));
+                    }, missing);
+            missing.forEach(id -> objects.putIfAbsent(id, Optional.empty()));
+        }
+    }
+
+    /** Holders of these (desktop, session) pairs, and every open holder of {@code closing} desktops. */
+    void loadHolders(Collection<UUID[]> pairs, Collection<UUID> closing) {
+        if (pairs.isEmpty() && closing.isEmpty()) {
+            return;
+        }
+        byKeys("SELECT desktop_id, session_id, user_name, held_from, held_until FROM " + t.holder()
+                + " WHERE (desktop_id, session_id) IN (SELECT * FROM unnest(?, ?))"
+                + " OR (desktop_id = ANY(?) AND held_until IS NULL)", row -> {
+                    Holder h = new Holder(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3),
+                            row.getObject(4, OffsetDateTime.class), row.getObject(5, OffsetDateTime.class));
+                    if (!holders.containsKey(new HolderKey(h.desktopId, h.sessionId))) {
+                        index(h);
+                    }
+                }, pairs.stream().map(p -> p[0]).toList(), pairs.stream().map(p -> p[1]).toList(), closing);
+    }
+
+    void loadChanges(Collection<String> eventIds) {
+        if (!eventIds.isEmpty()) {
+            byKeys("SELECT event_id FROM " + t.change() + " WHERE event_id = ANY(?)",
+                    row -> {
+                        knownChanges.add(row.getString(1));
+                    }, eventIds);
+        }
+    }
+
+    // --- the batch's view and changes --------------------------------------------------------------------------
+
+    Optional<SessionRow> session(UUID id) {
+        loadSessions(List.of(id));
+        return sessions.get(id);
+    }
+
+    /** A new session row, or the existing one. */
+    void addSession(SessionRow row) {
+        if (session(row.sessionId).isEmpty()) {
+            sessions.put(row.sessionId, Optional.of(row));
+            changedSessions.add(row.sessionId);
+        }
+    }
+
+    void changed(SessionRow row) {
+        changedSessions.add(row.sessionId);
+    }
+
+    Optional<Desktop> desktop(UUID id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        loadDesktops(List.of(id));
+        return desktops.get(id);
+    }
+
+    void putDesktop(Desktop desktop) {
+        desktops.put(desktop.desktopId(), Optional.of(desktop));
+        changedDesktops.add(desktop.desktopId());
+    }
+
+    Optional<Holder> holder(UUID desktopId, UUID sessionId) {
+        return Optional.ofNullable(holders.get(new HolderKey(desktopId, sessionId)));
+    }
+
+    void addHolder(Holder holder) {
+        index(holder);
+        changed(holder);
+    }
+
+    List<Holder> holdersOf(UUID desktopId) {
+        return holdersByDesktop.getOrDefault(desktopId, List.of());
+    }
+
+    void changed(Holder holder) {
+        changedHolders.add(new HolderKey(holder.desktopId, holder.sessionId));
+    }
+
+    Optional<AuditedObject> object(UUID id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        loadObjects(List.of(id));
+        return objects.get(id);
+    }
+
+    /** The text PostgreSQL's {@code state->>'name'} gives for an object, null without one. */
+    String objectName(UUID id) {
+        return object(id).map(o -> o.state().get("name")).filter(n -> !n.isNull())
+                .map(n -> n.isValueNode() ? n.asText() : n.toString()).orElse(null);
+    }
+
+    void putObject(UUID id, AuditedObjectType type, ObjectNode state) {
+        AuditedObjectType kept = object(id).map(AuditedObject::type).orElse(type);
+        objects.put(id, Optional.of(new AuditedObject(kept, state)));
+        changedObjects.add(id);
+    }
+
+    /** The checksum of a template's version, null when the audit log knows no such version (or no checksum). */
+    String imageSha256(UUID templateId, Integer version) {
+        if (templateId == null || version == null) {
+            return null;
+        }
+        ImageKey key = new ImageKey(templateId, version);
+        return imageKnown(key) ? images.get(key) : null;
+    }
+
+    private boolean imageKnown(ImageKey key) {
+        if (imagesLookedUp.add(key)) {
+            List<String> found = jdbc.queryForList("SELECT sha256 FROM " + t.image() + " WHERE template_id = ? AND version = ?",
+                    String.class, key.templateId(), key.version());
+            if (!found.isEmpty()) {
+                images.put(key, found.get(0));
+            }
+        }
+        return images.containsKey(key);
+    }
+
+    void addImage(UUID templateId, int version, String sha256) {
+        ImageKey key = new ImageKey(templateId, version);
+        if (!imageKnown(key)) {
+            images.put(key, sha256);
+            newImages.add(key);
+        }
+    }
+
+    /** Whether the change log has the change of this event already (a batch handled again after a retry). */
+    boolean changeKnown(String eventId) {
+        return knownChanges.contains(eventId);
+    }
+
+    void addChange(Object[] row) {
+        if (knownChanges.add((String) row[0])) {
+            changes.add(row);
+        }
+    }
+
+    void addSecurity(Object[] row) {
+        security.putIfAbsent((String) row[0], row);
+    }
+
+    // --- writing, after the batch ------------------------------------------------------------------------------
+
+    void store() {
+        batch("INSERT INTO " + t.session() + " (" + SessionRow.COLUMNS + ") VALUES (" + marks(22) + ") ON CONFLICT"
+                        + " (session_id) DO UPDATE SET " + excluded(SessionRow.COLUMNS),
+                changedSessions.stream().map(id -> sessions.get(id).orElseThrow().values()).toList());
+        batch("INSERT INTO " + t.desktop() + " (desktop_id, pool_id, host_id, template_id, template_version) VALUES ("
+                        + marks(5) + ") ON CONFLICT (desktop_id) DO UPDATE SET "
+                        + excluded("desktop_id, pool_id, host_id, template_id, template_version"),
+                changedDesktops.stream().map(id -> desktops.get(id).orElseThrow()).map(d -> new Object[] {d.desktopId(),
+                        d.poolId(), d.hostId(), d.templateId(), d.templateVersion()}).toList());
+        batch("INSERT INTO " + t.holder() + " (desktop_id, session_id, user_name, held_from, held_until) VALUES ("
+                        + marks(5) + ") ON CONFLICT (desktop_id, session_id) DO UPDATE SET "
+                        + excluded("desktop_id, session_id, user_name, held_from, held_until"),
+                changedHolders.stream().map(holders::get).map(h -> new Object[] {h.desktopId, h.sessionId, h.user,
+                        h.heldFrom, h.heldUntil}).toList());
+        batch("INSERT INTO " + t.image() + " (template_id, version, sha256) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (template_id, version) DO NOTHING",
+                newImages.stream().map(k -> new Object[] {k.templateId(), k.version(), images.get(k)}).toList());
+        batch("INSERT INTO " + t.object() + " (object_id, object_type, state) VALUES (?, ?, CAST(? AS jsonb))"
+                        + " ON CONFLICT (object_id) DO UPDATE SET state = EXCLUDED.state",
+                changedObjects.stream().map(id -> new Object[] {id, objects.get(id).orElseThrow().type().name(),
+                        ChangeLogWriter.jsonb(objects.get(id).orElseThrow().state())}).toList());
+        batch("INSERT INTO " + t.change() + " (event_id, at, actor, object_type, object_id, object_name, action, before,"
+                + " after) VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb)) ON CONFLICT (event_id) DO NOTHING",
+                changes);
+        batch("INSERT INTO " + t.security() + " (event_id, at, kind, actor, client_address, detail)"
+                + " VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb)) ON CONFLICT (event_id) DO NOTHING", List.copyOf(security.values()));
+    }
+
+    private void batch(String sql, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        jdbc.execute(sql, (PreparedStatement statement) -> {
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    if (row[i] == null) {
+                        statement.setNull(i + 1, Types.OTHER);
+                    } else {
+                        statement.setObject(i + 1, row[i]);
+                    }
+                }
+                statement.addBatch();
+            }
+            return statement.executeBatch();
+        });
+    }
+
+    /**
+     * Runs {@code sql} with each collection bound as one array parameter ({@code uuid[]} or {@code varchar[]}), so
+     * that PostgreSQL looks the keys up in the primary key's index. (An array cast from text in the statement would be
+     * parsed again for every row of a sequential scan in a generic plan.)
+     */
+    private void byKeys(String sql, RowCallbackHandler handler, Collection<?>... keys) {
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(sql);
+            for (int i = 0; i < keys.length; i++) {
+                boolean uuids = keys[i].isEmpty() || keys[i].iterator().next() instanceof UUID;
+                statement.setArray(i + 1, connection.createArrayOf(uuids ? "uuid" : "varchar", keys[i].toArray()));
+            }
+            return statement;
+        }, handler);
+    }
+
+    private void index(Holder holder) {
+        holders.put(new HolderKey(holder.desktopId, holder.sessionId), holder);
+        holdersByDesktop.computeIfAbsent(holder.desktopId, d -> new ArrayList<>()).add(holder);
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+    }
+
+    /** {@code b = EXCLUDED.b, ...} for every column but the first (the key). */
+    private static String excluded(String columns) {
+        return java.util.Arrays.stream(columns.split(",")).map(String::trim).skip(1)
+                .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
+    }
+
+    JsonNode read(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("audit_object holds a state that is not JSON", e);
+        }
+    }
+}
