@@ -120,8 +120,10 @@ class WireContractTest {
         json.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("eventId", "type", "sessionId", "desktopId", "userName", "gatewayId",
                 "clientAddress", "occurredAt", "reason", "durationMillis", "bytesToClient", "bytesFromClient",
-                "connectionId");
+                "connectionId", "lastInputAt", "revision");
         assertThat(json.get("type").asText()).isEqualTo("CLOSED");
+        assertThat(json.get("revision").asInt()).isEqualTo(2);
+        assertThat(json.get("lastInputAt").isNull()).isTrue();
         assertThat(json.get("occurredAt").asText()).isEqualTo("2026-01-02T03:04:07Z");
         assertThat(json.get("durationMillis").asLong()).isEqualTo(2000);
         assertThat(JSON.readTree(JSON.writeValueAsString(opened)).get("type").asText()).isEqualTo("OPENED");
