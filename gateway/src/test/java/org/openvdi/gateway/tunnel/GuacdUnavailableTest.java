@@ -58,7 +58,7 @@ class GuacdUnavailableTest {
             assertThat(closed.reason()).isEqualTo("519");
             assertThat(browser.instructions()).hasSize(2);
             assertThat(browser.instructions().get(0).getOpcode()).isEqualTo(TunnelSession.RESUME_OPCODE);
-            assertThat(browser.instructions().get(0).getArgs()).containsExactly(grant.resumeToken());
+            assertThat(browser.instructions().get(0).getArgs()).containsExactly(grant.resumeToken(), grant.sessionId().toString());
             assertThat(browser.instructions().get(1).getArgs()).containsExactly(
                     "The display service is unavailable; try again in a minute.", "519", "GUACD_UNAVAILABLE");
         }

@@ -100,7 +100,7 @@ class TunnelEndToEndTest {
             assertThat(UUID.fromString(first.getArgs().get(0))).isNotNull();
             GuacamoleInstruction second = browser.instructions().get(1);
             assertThat(second.getOpcode()).isEqualTo(TunnelSession.RESUME_OPCODE);
-            assertThat(second.getArgs()).containsExactly(grant.resumeToken());
+            assertThat(second.getArgs()).containsExactly(grant.resumeToken(), grant.sessionId().toString());
             assertThat(browser.count(TunnelSession.RESUME_OPCODE)).isOne();
             assertThat(browser.count("error")).isZero();
             assertThat(broker.requests()).filteredOn(body -> grant.token().equals(body.get("token")))
