@@ -91,7 +91,9 @@ class GatewayHttpAnswersTest {
 
     @Test
     void givenPathsThatDoNotExist_whenABrowserAsks_thenProblemJsonAndNeverWhitelabel() throws Exception {
-        assertProblem(get("/", null, null), 404, "NOT_FOUND");
+        Answer root = get("/", null, null);
+        assertThat(root.status()).as("the root leads to the portal").isEqualTo(302);
+        assertThat(root.response().headers().firstValue("Location")).isPresent();
         assertProblem(get("/index.html", null, null), 404, "NOT_FOUND");
         assertProblem(get("/connect/nope", null, null), 404, "NOT_FOUND");
         assertProblem(get("/error", null, null), 404, "NOT_FOUND");
