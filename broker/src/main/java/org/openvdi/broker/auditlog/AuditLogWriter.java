@@ -56,7 +56,7 @@ class AuditLogWriter {
             DesktopRecomposedEvent.class, DesktopAssignedEvent.class, DesktopReleasedEvent.class, DesktopDestroyedEvent.class,
             DesktopLostEvent.class, TemplateVersionPublishedEvent.class, ConnectionTokenRejectedEvent.class,
             SignInThrottledEvent.class, ConnectionTelemetryRefusedEvent.class, EventChainVerifiedEvent.class,
-            AuditDataReadEvent.class);
+            AuditDataReadEvent.class, RecordingStoredEvent.class, RecordingPlayedEvent.class);
 
     private final JdbcTemplate jdbc;
     private final AuditTables t;
@@ -118,6 +118,8 @@ class AuditLogWriter {
             } else if (payload instanceof SessionEndedEvent e) {
                 sessions.add(e.sessionId());
             } else if (payload instanceof SessionFailedEvent e) {
+                sessions.add(e.sessionId());
+            } else if (payload instanceof RecordingStoredEvent e) {
                 sessions.add(e.sessionId());
             } else if (payload instanceof DesktopProvisioningRequestedEvent e) {
                 desktops.add(e.desktopId());

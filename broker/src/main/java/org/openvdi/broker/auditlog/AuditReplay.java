@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.EventTrackerStatus;
-import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -19,6 +17,8 @@ import org.openvdi.broker.auditlog.api.AuditReadFormat;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.store.ClusterLock;
+import org.openvdi.broker.store.ShadowTables;
+import org.openvdi.broker.store.ShadowTables.TableComparison;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -60,14 +60,6 @@ public class AuditReplay {
         this.processing = processing;
         this.reads = reads;
         this.json = json;
-    }
-
-    /** One table compared: its rows in each set, and the rows only one side has (listed up to {@value #LISTED}). */
-    public record TableComparison(String table, long liveRows, long rebuiltRows, long onlyLive, long onlyRebuilt,
-                                  List<String> onlyLiveRows, List<String> onlyRebuiltRows) {
-        boolean identical() {
-            return onlyLive == 0 && onlyRebuilt == 0;
-        }
     }
 
     /** What a rebuild found: events replayed, how fast, and each table's comparison. */
@@ -112,10 +104,10 @@ public class AuditReplay {
         }
         writer.write(batch);
         long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
-        boolean caughtUp = awaitLive(headPosition);
+        boolean caughtUp = ShadowTables.awaitLive(processing, AuditLogProjection.GROUP, headPosition, liveWait);
         List<TableComparison> tables = new ArrayList<>();
         for (String table : AuditTables.LIVE.all()) {
-            tables.add(compare(table, table + shadow.suffix()));
+            tables.add(ShadowTables.compare(jdbc, table, table + shadow.suffix(), LISTED));
         }
         for (String table : AuditTables.LIVE.all()) {
             jdbc.sql("DROP TABLE " + table + shadow.suffix()).update();
@@ -125,45 +117,5 @@ public class AuditReplay {
         log.info("Rebuilt the audit read models from {} events in {} ms ({} events/s): {}", events.get(), millis,
                 perSecond, identical ? "identical to the live ones" : "DIFFERENT from the live ones");
         return new RebuildReport(events.get(), millis, perSecond, identical, caughtUp, tables);
-    }
-
-    private TableComparison compare(String live, String rebuilt) {
-        return new TableComparison(live, count("SELECT count(*) FROM " + live), count("SELECT count(*) FROM " + rebuilt),
-                count("SELECT count(*) FROM (SELECT * FROM " + live + " EXCEPT ALL SELECT * FROM " + rebuilt + ") d"),
-                count("SELECT count(*) FROM (SELECT * FROM " + rebuilt + " EXCEPT ALL SELECT * FROM " + live + ") d"),
-                rows(live, rebuilt), rows(rebuilt, live));
-    }
-
-    private long count(String sql) {
-        return jdbc.sql(sql).query(Long.class).single();
-    }
-
-    private List<String> rows(String from, String minus) {
-        return jdbc.sql("SELECT CAST(row_to_json(d) AS text) FROM (SELECT * FROM " + from + " EXCEPT ALL SELECT * FROM "
-                + minus + ") d ORDER BY 1 LIMIT " + LISTED).query(String.class).list();
-    }
-
-    /** Waits until the live projection has handled every event up to {@code position}; answers whether it did. */
-    private boolean awaitLive(long position) {
-        long deadline = System.nanoTime() + liveWait.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (livePosition() >= position) {
-                return true;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
-    }
-
-    private long livePosition() {
-        return processing.eventProcessor(AuditLogProjection.GROUP, StreamingEventProcessor.class)
-                .map(p -> p.processingStatus().values().stream().map(EventTrackerStatus::getCurrentPosition)
-                        .mapToLong(pos -> pos.orElse(-1)).min().orElse(-1))
-                .orElse(-1L);
     }
 }

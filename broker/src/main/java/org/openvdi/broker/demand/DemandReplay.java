@@ -7,14 +7,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.EventTrackerStatus;
-import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.store.ClusterLock;
+import org.openvdi.broker.store.ShadowTables;
+import org.openvdi.broker.store.ShadowTables.TableComparison;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -44,14 +44,6 @@ public class DemandReplay {
         this.jdbc = jdbc;
         this.lock = lock;
         this.processing = processing;
-    }
-
-    /** One table compared: its rows on each side, and the rows only one side has (the first {@value #LISTED}). */
-    public record TableComparison(String table, long liveRows, long rebuiltRows, long onlyLive, long onlyRebuilt,
-                                  List<String> onlyLiveRows, List<String> onlyRebuiltRows) {
-        boolean identical() {
-            return onlyLive == 0 && onlyRebuilt == 0;
-        }
     }
 
     /** What a rebuild found. */
@@ -88,55 +80,15 @@ public class DemandReplay {
                     });
         }
         long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
-        boolean caughtUp = awaitLive(headPosition);
+        boolean caughtUp = ShadowTables.awaitLive(processing, DemandProjection.GROUP, headPosition, liveWait);
         List<TableComparison> tables = new ArrayList<>();
         for (int i = 0; i < live.size(); i++) {
-            tables.add(compare(live.get(i), shadow.get(i)));
+            tables.add(ShadowTables.compare(jdbc, live.get(i), shadow.get(i), LISTED));
         }
         shadow.forEach(table -> jdbc.sql("DROP TABLE " + table).update());
         boolean identical = tables.stream().allMatch(TableComparison::identical);
         log.info("Rebuilt the demand history from {} events in {} ms: {}", events.get(), millis,
                 identical ? "identical to the live one" : "DIFFERENT from the live one");
         return new RebuildReport(events.get(), millis, identical, caughtUp, tables);
-    }
-
-    private TableComparison compare(String live, String rebuilt) {
-        return new TableComparison(live, count("SELECT count(*) FROM " + live), count("SELECT count(*) FROM " + rebuilt),
-                count("SELECT count(*) FROM (SELECT * FROM " + live + " EXCEPT ALL SELECT * FROM " + rebuilt + ") d"),
-                count("SELECT count(*) FROM (SELECT * FROM " + rebuilt + " EXCEPT ALL SELECT * FROM " + live + ") d"),
-                rows(live, rebuilt), rows(rebuilt, live));
-    }
-
-    private long count(String sql) {
-        return jdbc.sql(sql).query(Long.class).single();
-    }
-
-    private List<String> rows(String from, String minus) {
-        return jdbc.sql("SELECT CAST(row_to_json(d) AS text) FROM (SELECT * FROM " + from + " EXCEPT ALL SELECT * FROM "
-                + minus + ") d ORDER BY 1 LIMIT " + LISTED).query(String.class).list();
-    }
-
-    private boolean awaitLive(long position) {
-        long deadline = System.nanoTime() + liveWait.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (livePosition() >= position) {
-                return true;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /** How far the live projection has come in the store (-1 before its first event). */
-    long livePosition() {
-        return processing.eventProcessor(DemandProjection.GROUP, StreamingEventProcessor.class)
-                .map(p -> p.processingStatus().values().stream().map(EventTrackerStatus::getCurrentPosition)
-                        .mapToLong(pos -> pos.orElse(-1)).min().orElse(-1))
-                .orElse(-1L);
     }
 }

@@ -1,0 +1,70 @@
+package org.openvdi.broker.store;
+
+import java.time.Duration;
+import java.util.List;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What the rebuilds of read models by replay share: a read model rebuilt into shadow tables is compared with the
+ * live tables row by row once the live projection has passed the point the replay read up to.
+ */
+public final class ShadowTables {
+
+    private ShadowTables() {
+    }
+
+    /** One table compared: its rows on each side, and the rows only one side has (the first few, as JSON). */
+    public record TableComparison(String table, long liveRows, long rebuiltRows, long onlyLive, long onlyRebuilt,
+                                  List<String> onlyLiveRows, List<String> onlyRebuiltRows) {
+
+        public boolean identical() {
+            return onlyLive == 0 && onlyRebuilt == 0;
+        }
+    }
+
+    /** Compares a live table with its rebuilt shadow, listing at most {@code listed} rows of each difference. */
+    public static TableComparison compare(JdbcClient jdbc, String live, String rebuilt, int listed) {
+        return new TableComparison(live, count(jdbc, "SELECT count(*) FROM " + live),
+                count(jdbc, "SELECT count(*) FROM " + rebuilt),
+                count(jdbc, "SELECT count(*) FROM (SELECT * FROM " + live + " EXCEPT ALL SELECT * FROM " + rebuilt + ") d"),
+                count(jdbc, "SELECT count(*) FROM (SELECT * FROM " + rebuilt + " EXCEPT ALL SELECT * FROM " + live + ") d"),
+                rows(jdbc, live, rebuilt, listed), rows(jdbc, rebuilt, live, listed));
+    }
+
+    private static long count(JdbcClient jdbc, String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+
+    private static List<String> rows(JdbcClient jdbc, String from, String minus, int listed) {
+        return jdbc.sql("SELECT CAST(row_to_json(d) AS text) FROM (SELECT * FROM " + from + " EXCEPT ALL SELECT * FROM "
+                + minus + ") d ORDER BY 1 LIMIT " + listed).query(String.class).list();
+    }
+
+    /** Waits until the live processor {@code group} has handled every event up to {@code position}; whether it did. */
+    public static boolean awaitLive(EventProcessingConfiguration processing, String group, long position, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (livePosition(processing, group) >= position) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** How far the live processor {@code group} has come in the store, over all its segments (-1 before its first event). */
+    public static long livePosition(EventProcessingConfiguration processing, String group) {
+        return processing.eventProcessor(group, StreamingEventProcessor.class)
+                .map(p -> p.processingStatus().values().stream().map(EventTrackerStatus::getCurrentPosition)
+                        .mapToLong(pos -> pos.orElse(-1)).min().orElse(-1))
+                .orElse(-1L);
+    }
+}
