@@ -135,8 +135,12 @@ class CrossSiteBrowserTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("who")).getText().equals("admin"));
         browser.get(broker + "/admin");
         By uncordon = By.xpath("//tr[td[text()='" + hostName + "']]//button");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(uncordon).isEmpty());
-        browser.findElement(uncordon).click();
+        // the page redraws its tables as the state changes: a row found a moment ago may be replaced before the click
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> {
+                    browser.findElement(uncordon).click();
+                    return true;
+                });
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 !admin.get("/api/hosts/" + host).json().get("cordoned").asBoolean());
         browser.get(broker + "/swagger-ui.html");
