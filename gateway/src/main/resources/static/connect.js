@@ -121,7 +121,6 @@
             ? 'Your administrator is removing this desktop pool. Save your work.'
             : 'Your administrator is updating this desktop. Save your work.');
         notice.dataset.noticeId = id;
-        notice.dataset.kind = deletion ? 'pool-deleted' : 'rollout';
         notice.hidden = false;
         countDown();
         window.clearInterval(noticeTimer);

@@ -16,6 +16,7 @@ import org.openvdi.broker.session.SessionQueries;
 import org.openvdi.broker.session.SessionTimes;
 import org.openvdi.broker.session.api.SessionState;
 import org.openvdi.contract.SessionNotice;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,7 +27,8 @@ import org.springframework.stereotype.Component;
  * from, so a gateway hands each one over once, and an idle period that input ended never comes back.
  */
 @Component
-class LimitNotices {
+@Order(3)
+class LimitNotices implements NoticeSource {
 
     static final String MAX_LENGTH_TEXT = "This session reaches its maximum length and ends in %s. Save your work.";
     static final String IDLE_TEXT = "No keyboard or mouse input for a while: this tab disconnects in %s unless you use it.";
@@ -40,7 +42,8 @@ class LimitNotices {
         this.pools = pools;
     }
 
-    List<SessionNotice> of(Set<UUID> carried, Instant now) {
+    @Override
+    public List<SessionNotice> of(Set<UUID> carried, Instant now) {
         List<SessionNotice> notices = new ArrayList<>();
         Map<UUID, Optional<PoolView>> byId = new HashMap<>();
         for (SessionTimes session : sessions.withDesktop(carried)) {
