@@ -42,12 +42,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provisioning steps on qemu:///system (software emulation) with the shipped tiny template, which declares
- * the guest agent, guest-agent readiness and a user disk: a persistent desktop becomes ready only after its agent
- * answered (the step recorded between the start and READY), gets its user disk on first provisioning, and keeps a
- * file on it across power-off and power-on: the tiny init appends a line to /home/boots on every boot, and after
- * two boots the volume, read back through qemu-img and debugfs ({@link UserDiskFiles}), has both lines. Uses a storage pool
- * of its own and removes every VM and volume it made.
+ * A persistent desktop of the shipped tiny template on qemu:///system (software emulation), through the real
+ * provisioning steps. The tiny template declares the guest agent, guest-agent readiness and a user disk, and its init
+ * appends a line to /boots on the user disk at every boot, read back through qemu-img and debugfs
+ * ({@link UserDiskFiles}).
+ * <ul>
+ *   <li>It becomes ready only after its agent answered (the step recorded between the start and READY), gets its user
+ *       disk on first provisioning, and keeps it across power-off and power-on: after two boots, both lines.</li>
+ *   <li>Suspended (libvirt managed save) and powered on again through the steps a request uses, it comes back
+ *       restored, not booted: libvirt says so, and /boots has exactly one line. Suspending twice saves once.</li>
+ * </ul>
+ * Uses a storage pool of its own and removes every VM and volume it made.
  */
 class PersistentUserDiskIT {
 
@@ -124,6 +129,39 @@ class PersistentUserDiskIT {
         assertThat(Virsh.run("vol-info", "--pool", POOL, LibvirtNames.userDiskVolumeName(desktop.toString())).exitCode()).isZero();
         hypervisor.destroy(HOST, desktop.toString(), UserDiskFate.DELETE);
         assertThat(Virsh.run("vol-info", "--pool", POOL, LibvirtNames.userDiskVolumeName(desktop.toString())).exitCode()).isNotZero();
+    }
+
+    @Test
+    void givenRunningPersistentDesktop_whenSuspendedAndPoweredOnAgain_thenItIsRestoredWithoutBootingAgain() throws Exception {
+        RecordedCommands commands = harness.reset().accept(RecordVolumeClonedCommand.class, RecordUserDiskCreatedCommand.class,
+                RecordDomainDefinedCommand.class, RecordDesktopStartedCommand.class, RecordGuestAgentAnsweredCommand.class,
+                RecordDesktopReadyCommand.class);
+        steps.run(plan(DesktopState.REQUESTED, false), DISPLAY_TIMEOUT, AGENT_TIMEOUT);
+        assertThat(commands.sent(RecordDesktopReadyCommand.class)).hasSize(1);
+        String domain = "vdi-" + desktop;
+
+        long started = System.nanoTime();
+        assertThat(hypervisor.suspend(HOST, desktop.toString())).isTrue();
+        log.info("desktop {} suspended in {} ms", desktop, (System.nanoTime() - started) / 1_000_000);
+        assertThat(Virsh.run("domstate", "--reason", domain).output()).contains("shut off", "saved");
+        assertThat(Virsh.run("dominfo", domain).output()).containsPattern("Managed save:\\s+yes");
+        // a retry (after a crash before the suspend was recorded) leaves the saved state as it is
+        assertThat(hypervisor.suspend(HOST, desktop.toString())).isTrue();
+        assertThat(Virsh.run("dominfo", domain).output()).containsPattern("Managed save:\\s+yes");
+
+        commands.reset();
+        commands.accept(RecordDesktopStartedCommand.class, RecordGuestAgentAnsweredCommand.class, RecordDesktopReadyCommand.class);
+        started = System.nanoTime();
+        steps.run(plan(DesktopState.DEFINED, true), DISPLAY_TIMEOUT, AGENT_TIMEOUT);
+        log.info("desktop {} resumed and ready in {} ms: {}", desktop, (System.nanoTime() - started) / 1_000_000, commands.all());
+
+        assertThat(commands.sent(RecordDesktopReadyCommand.class)).hasSize(1);
+        assertThat(Virsh.run("domstate", "--reason", domain).output()).contains("running", "restored");
+        assertThat(Virsh.run("dominfo", domain).output()).containsPattern("Managed save:\\s+no");
+        hypervisor.powerOff(HOST, desktop.toString());
+
+        List<String> boots = bootsOnTheUserDisk();
+        assertThat(boots).as("one boot: the power-on restored the saved state").hasSize(1);
     }
 
     private ProvisioningSteps.Plan plan(DesktopState state, boolean poweringOn) {
