@@ -15,9 +15,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import javax.sql.DataSource;
 import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.demand.DemandQueries;
 import org.openvdi.broker.demand.RecordedRequest;
@@ -73,14 +77,15 @@ public class DemoHistory {
     private final PoolQueries pools;
     private final DemandQueries demand;
     private final Forecasts forecasts;
-    private final JdbcClient jdbc;
+    private final EventStorageEngine storage;
 
     DemoHistory(AuditedCommands commands, PlatformTransactionManager transactionManager, DataSource dataSource,
-                JdbcClient jdbc, HostQueries hosts, PoolQueries pools, DemandQueries demand, Forecasts forecasts) {
+                JdbcClient jdbc, EventStorageEngine storage, HostQueries hosts, PoolQueries pools, DemandQueries demand,
+                Forecasts forecasts) {
         this.commands = commands;
+        this.storage = storage;
         this.transactionManager = transactionManager;
         this.dataSource = dataSource;
-        this.jdbc = jdbc;
         this.check = new DemoStoreCheck(jdbc, hosts, pools);
         this.pools = pools;
         this.demand = demand;
@@ -111,7 +116,7 @@ public class DemoHistory {
         List<PlannedSession> sessions = OfficeHistoryGenerator.sessions(settings.employees(), firstDay,
                 settings.weeks() * 7, holiday, ZoneOffset.UTC, settings.seed());
 
-        long eventsBefore = events();
+        TrackingToken before = storage.createHeadToken();
         HistoryClock clock = new HistoryClock(GenericEventMessage.clock);
         long started = System.nanoTime();
         HistoryWriter.Written written;
@@ -151,7 +156,7 @@ public class DemoHistory {
             GenericEventMessage.clock = clock.fallback();
         }
         long writeMillis = (System.nanoTime() - started) / 1_000_000;
-        long events = events() - eventsBefore;
+        long events = eventsSince(before);
         log.info("Demo history: {} sessions, {} events in {} ms", written.sessions(), events, writeMillis);
 
         long catchUp = System.nanoTime();
@@ -162,8 +167,11 @@ public class DemoHistory {
                 written.provisionings(), written.commands(), events, written.chunks(), writeMillis, catchUpMillis, forecast);
     }
 
-    private long events() {
-        return jdbc.sql("SELECT count(*) FROM domainevententry").query(Long.class).single();
+    /** Events in the store after {@code from}: the history's, and any the broker beside it wrote meanwhile. */
+    private long eventsSince(TrackingToken from) {
+        try (Stream<? extends TrackedEventMessage<?>> events = storage.readEvents(from, false)) {
+            return events.count();
+        }
     }
 
     private static void hold(Connection connection) throws SQLException {

@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code ./vdi demo-history}: the broker's jar in the profile {@code demo-history}, beside the running demo broker
- * and on its PostgreSQL, with no web server, no Kafka and no periodic processes (the script sets them off). Its own
- * streaming processors are stopped before it writes: the running broker is the one that follows the events. Only the
+ * and on its PostgreSQL, with its web server on a free loopback port (serving nothing anyone calls), no Kafka and no
+ * periodic processes (the script sets them off). Its own streaming processors are stopped before it writes: the running broker is the one that follows the events. Only the
  * subscribing read models run here, in each command's transaction, as in any broker. Exits 0 when written, 3 when
  * refused.
  */
