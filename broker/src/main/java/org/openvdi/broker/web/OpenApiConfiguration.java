@@ -76,8 +76,8 @@ class OpenApiConfiguration {
                 .info(new Info().title("OpenVDI broker API").version(properties.version()).description(DESCRIPTION)
                         .license(new License().name("Apache-2.0").identifier("Apache-2.0")))
                 .components(components)
-                .security(List.of(new SecurityRequirement().addList(BASIC), new SecurityRequirement().addList(API_TOKEN),
-                        new SecurityRequirement().addList(SESSION).addList(CSRF)))
+                .security(new ArrayList<>(List.of(new SecurityRequirement().addList(BASIC),
+                        new SecurityRequirement().addList(API_TOKEN), new SecurityRequirement().addList(SESSION).addList(CSRF))))
                 .tags(tags());
         if (properties.oidcIssuer() != null) {
             String issuer = properties.oidcIssuer().toString().replaceAll("/+$", "");
