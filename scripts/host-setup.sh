@@ -46,6 +46,8 @@ packages() {
   apt_install libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 dnsmasq-base iptables \
     qemu-system-x86 qemu-utils busybox-static cpio chromium chromium-driver netcat-openbsd curl jq
   install_guacd
+  # node and npm: ./vdi installs Spectral, the OpenAPI linter, with them (a machine's own Node.js is kept)
+  command -v npm >/dev/null || apt_install nodejs npm
 }
 
 configure_libvirt() {

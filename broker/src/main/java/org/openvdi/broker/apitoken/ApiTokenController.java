@@ -1,5 +1,7 @@
 package org.openvdi.broker.apitoken;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,6 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/tokens")
+@Tag(name = "API tokens", description = "Bearer tokens for scripts, acting as the user who created them")
 class ApiTokenController {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -63,6 +66,7 @@ class ApiTokenController {
     record IssuedToken(UUID id, String name, String token, Instant expiresAt) {
     }
 
+    @Operation(summary = "Create an API token (shown once)")
     @PostMapping
     ResponseEntity<IssuedToken> issue(@Valid @RequestBody(required = false) IssueRequest request, Authentication who) {
         if (TokenAuthenticated.by(who)) {
@@ -86,12 +90,14 @@ class ApiTokenController {
     }
 
     /** The caller's own tokens, newest first, without the tokens themselves. */
+    @Operation(summary = "List your API tokens")
     @GetMapping
     List<ApiTokenView> mine(Authentication who) {
         return tokens.of(who.getName());
     }
 
     /** Revokes one of the caller's tokens (an admin may revoke anyone's); revoking it again answers the same. */
+    @Operation(summary = "Revoke one of your API tokens")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void revoke(@PathVariable UUID id, Authentication who) {

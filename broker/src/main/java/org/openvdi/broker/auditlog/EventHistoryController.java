@@ -1,6 +1,7 @@
 package org.openvdi.broker.auditlog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
@@ -37,6 +38,7 @@ class EventHistoryController {
     record StoredEvent(long sequence, String type, Instant timestamp, String actor, Map<String, Object> payload) {
     }
 
+    @Operation(summary = "Get the raw event history of one aggregate")
     @GetMapping
     List<StoredEvent> history(@RequestParam java.util.UUID aggregateId, Authentication who) {
         List<StoredEvent> history = eventStore.readEvents(aggregateId.toString()).asStream()

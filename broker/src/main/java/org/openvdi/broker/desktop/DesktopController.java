@@ -1,5 +1,6 @@
 package org.openvdi.broker.desktop;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
@@ -37,6 +38,7 @@ class DesktopController {
     record DesktopListing(@JsonUnwrapped DesktopView desktop, int targetVersion) {
     }
 
+    @Operation(summary = "List desktops, optionally of one pool")
     @GetMapping
     List<DesktopListing> list(@RequestParam(required = false) UUID poolId,
                               @RequestParam(defaultValue = "false") boolean includeDestroyed) {
@@ -49,6 +51,7 @@ class DesktopController {
      * Which template version the desktop ran, from when to when: its first version, then each one a rollout recomposed
      * it onto. Built from the desktop's events alone, so it answers for destroyed desktops too.
      */
+    @Operation(summary = "Get the image versions a desktop ran")
     @GetMapping("/{id}/history")
     DesktopVersionHistory history(@PathVariable UUID id) {
         List<? extends EventMessage<?>> stream = events.readEvents(id.toString()).asStream().toList();
@@ -56,6 +59,7 @@ class DesktopController {
                 .orElseThrow(() -> new BrokerException(ErrorCode.DESKTOP_NOT_FOUND, "No desktop " + id));
     }
 
+    @Operation(summary = "Get a desktop")
     @GetMapping("/{id}")
     DesktopView get(@PathVariable UUID id) {
         return desktops.find(id).orElseThrow(() -> new BrokerException(ErrorCode.DESKTOP_NOT_FOUND, "No desktop " + id));

@@ -1,5 +1,6 @@
 package org.openvdi.broker.host;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -23,6 +24,7 @@ import org.openvdi.broker.hosturi.HostUriNotAllowedException;
 import org.openvdi.broker.hosturi.HostUriPolicy;
 import org.openvdi.broker.hypervisor.VirtType;
 import org.openvdi.broker.web.DisplayText;
+import org.openvdi.broker.web.Refuses;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -61,6 +63,7 @@ class HostController {
     record CordonRequest(@DisplayText(max = 500) String reason) {
     }
 
+    @Operation(summary = "Register a KVM host")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     HostView register(@Valid @RequestBody RegisterHostRequest request, Principal principal) {
@@ -79,16 +82,19 @@ class HostController {
         return get(id);
     }
 
+    @Operation(summary = "List hosts")
     @GetMapping
     List<HostView> list() {
         return hosts.all();
     }
 
+    @Operation(summary = "Get a host")
     @GetMapping("/{id}")
     HostView get(@PathVariable UUID id) {
         return hosts.find(id).orElseThrow(() -> new BrokerException(ErrorCode.HOST_NOT_FOUND, "No host " + id));
     }
 
+    @Operation(summary = "Cordon a host: no new desktops are placed on it")
     @PostMapping("/{id}/cordon")
     HostView cordon(@PathVariable UUID id, @Valid @RequestBody(required = false) CordonRequest request, Principal principal) {
         get(id);
@@ -100,6 +106,7 @@ class HostController {
      * Cordons the host and moves its idle spares to other hosts (they are recycled here and the pools
      * refill elsewhere); desktops in use finish their sessions here. Uncordon ends the drain.
      */
+    @Operation(summary = "Drain a host: move its desktops away")
     @PostMapping("/{id}/drain")
     HostView drain(@PathVariable UUID id, @Valid @RequestBody(required = false) CordonRequest request, Principal principal) {
         get(id);
@@ -111,6 +118,7 @@ class HostController {
      * Probes again which virtualization type really runs guests on a host set to auto (409 HOST_NOT_AUTO
      * for other hosts). Answers at once; the host keeps its current type until the probe has decided.
      */
+    @Operation(summary = "Probe a host's hardware acceleration again")
     @PostMapping("/{id}/probe")
     @ResponseStatus(HttpStatus.ACCEPTED)
     HostView probe(@PathVariable UUID id, Principal principal) {
@@ -123,6 +131,8 @@ class HostController {
      * Removes a host for good: only a drained one with no desktop left on it (409 HOST_NOT_DRAINED or
      * HOST_NOT_EMPTY, naming what blocks it). Its name may then be used again.
      */
+    @Operation(summary = "Delete a drained, empty host")
+    @Refuses(ErrorCode.HOST_NOT_DRAINED)
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable UUID id, Principal principal) {
@@ -134,6 +144,7 @@ class HostController {
         commands.send(new DeleteHostCommand(id), principal.getName());
     }
 
+    @Operation(summary = "Uncordon a host")
     @PostMapping("/{id}/uncordon")
     HostView uncordon(@PathVariable UUID id, Principal principal) {
         get(id);

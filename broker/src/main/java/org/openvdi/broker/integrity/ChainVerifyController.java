@@ -1,5 +1,6 @@
 package org.openvdi.broker.integrity;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,6 +21,7 @@ class ChainVerifyController {
      * the verdict: {@code INTACT} with the events and checkpoints checked and the speed, or the first finding.
      * The verification itself is recorded as an event.
      */
+    @Operation(summary = "Verify the event store's hash chain and signed checkpoints")
     @PostMapping("/api/audit/verify")
     ChainReport verify(Principal auditor) {
         return verifications.verify(auditor.getName());

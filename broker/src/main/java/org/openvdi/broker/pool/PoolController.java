@@ -37,6 +37,7 @@ import org.openvdi.broker.template.TemplateView;
 import org.openvdi.broker.web.DisplayText;
 import org.openvdi.broker.web.MergePatch;
 import org.openvdi.broker.web.Names;
+import org.openvdi.broker.web.Refuses;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -162,6 +163,7 @@ class PoolController {
                              UserDiskFate userDisks) {
     }
 
+    @Operation(summary = "Create a pool")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     PoolView create(@Valid @RequestBody CreatePoolRequest request, Authentication who) {
@@ -193,6 +195,7 @@ class PoolController {
                 spares, request.sessionLimits()), who.getName());
     }
 
+    @Operation(summary = "Replace every setting of a pool")
     @PutMapping("/{id}")
     PoolView reconfigure(@PathVariable UUID id, @Valid @RequestBody ReconfigurePoolRequest request, Authentication who) {
         PoolView pool = get(id, who);
@@ -211,6 +214,7 @@ class PoolController {
         return pools.find(id).orElseThrow();
     }
 
+    @Operation(summary = "Change some settings of a pool (JSON Merge Patch)")
     @PatchMapping(path = "/{id}", consumes = {"application/merge-patch+json", MediaType.APPLICATION_JSON_VALUE})
     PoolView change(@PathVariable UUID id, @RequestBody JsonNode patch, Authentication who) {
         PoolView pool = get(id, who);
@@ -241,6 +245,7 @@ class PoolController {
             user disks of a persistent pool's desktops; by default they are kept on their hosts. Asking again answers \
             the same and changes nothing (the first deadline holds). A rollout moving the pool blocks its deletion \
             (409 ROLLOUT_ACTIVE, naming it): cancel it first. Answers 202 with the draining pool, 200 once deleted.""")
+    @Refuses(ErrorCode.ROLLOUT_ACTIVE)
     @DeleteMapping("/{id}")
     ResponseEntity<PoolView> delete(@PathVariable UUID id,
                                     @RequestParam(required = false) String deadline,
@@ -272,6 +277,7 @@ class PoolController {
      * Admins and auditors see every pool with its entitlements, deleted ones last; employees the pools they may use
      * (active and draining ones), with only their own entitlements.
      */
+    @Operation(summary = "List the pools the caller may see")
     @GetMapping
     List<PoolView> list(Authentication who) {
         CurrentUser user = users.current(who);
@@ -283,6 +289,7 @@ class PoolController {
      * A pool the caller is not entitled to answers 404 POOL_NOT_FOUND (admins and auditors see every pool, deleted
      * ones too; employees no deleted one).
      */
+    @Operation(summary = "Get a pool")
     @GetMapping("/{id}")
     PoolView get(@PathVariable UUID id, Authentication who) {
         CurrentUser user = users.current(who);

@@ -1,5 +1,6 @@
 package org.openvdi.broker.rollout;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.UUID;
@@ -29,6 +30,7 @@ class PoolHistoryController {
      * The pool's versions and every rollout of it, with its strategy, who started, paused, resumed, cancelled or
      * rolled it back, and its outcome: from the events alone (admins and auditors).
      */
+    @Operation(summary = "Get a pool's versions and rollouts over time")
     @GetMapping("/api/pools/{poolId}/history")
     PoolRolloutHistory history(@PathVariable UUID poolId, Authentication who) {
         if (!users.current(who).canReadEverything()) {

@@ -1,5 +1,6 @@
 package org.openvdi.broker.rollout;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -76,6 +77,7 @@ class RolloutController {
     record PauseRequest(@DisplayText(max = 500) String reason) {
     }
 
+    @Operation(summary = "Start a rollout of another template version")
     @PostMapping
     @ResponseStatus(HttpStatus.ACCEPTED)
     RolloutView start(@PathVariable UUID poolId, @Valid @RequestBody StartRolloutRequest request, Authentication who) {
@@ -105,6 +107,7 @@ class RolloutController {
         return rollouts.find(poolId, rolloutId).orElseThrow();
     }
 
+    @Operation(summary = "List a pool's rollouts")
     @GetMapping
     List<RolloutView> list(@PathVariable UUID poolId, Authentication who) {
         readable(who);
@@ -112,12 +115,14 @@ class RolloutController {
         return rollouts.ofPool(poolId);
     }
 
+    @Operation(summary = "Get a rollout")
     @GetMapping("/{rolloutId}")
     RolloutView get(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {
         readable(who);
         return rollout(poolId, rolloutId);
     }
 
+    @Operation(summary = "Pause a rollout")
     @PostMapping("/{rolloutId}/pause")
     RolloutView pause(@PathVariable UUID poolId, @PathVariable UUID rolloutId,
                       @Valid @RequestBody(required = false) PauseRequest request, Authentication who) {
@@ -130,6 +135,7 @@ class RolloutController {
         });
     }
 
+    @Operation(summary = "Resume a paused rollout")
     @PostMapping("/{rolloutId}/resume")
     RolloutView resume(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {
         return steering.steer(rolloutId, () -> {
@@ -145,6 +151,7 @@ class RolloutController {
      * Stops the rollout. Desktops already moved stay on its new version; the pool goes back to the version the
      * rollout started from, so the desktops it provisions from now on match the ones that did not move.
      */
+    @Operation(summary = "Cancel a rollout")
     @PostMapping("/{rolloutId}/cancel")
     RolloutView cancel(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {
         return steering.steer(rolloutId, () -> cancelNow(poolId, rolloutId, who));
@@ -174,6 +181,7 @@ class RolloutController {
      * cancelled rollout can be rolled back too: that moves the desktops it had moved back. Only one rollback of a
      * rollout is ever started, however many requests race.
      */
+    @Operation(summary = "Roll a rollout back to the version before it")
     @PostMapping("/{rolloutId}/rollback")
     @ResponseStatus(HttpStatus.ACCEPTED)
     RolloutView rollback(@PathVariable UUID poolId, @PathVariable UUID rolloutId, Authentication who) {

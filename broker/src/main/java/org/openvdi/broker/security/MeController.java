@@ -1,5 +1,6 @@
 package org.openvdi.broker.security;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,6 +16,7 @@ class MeController {
         this.users = users;
     }
 
+    @Operation(summary = "Who is signed in, with roles and groups")
     @GetMapping("/api/me")
     CurrentUser me(Authentication who) {
         return users.current(who);

@@ -1,7 +1,9 @@
 package org.openvdi.broker.security;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.web.BrowserNavigation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -104,6 +106,9 @@ class SecurityConfiguration {
                 problems.write(response, ErrorCode.UNAUTHENTICATED, "Sign in first");
             } else if (e instanceof CsrfException) {
                 problems.write(response, ErrorCode.FORBIDDEN, "The request lacks a valid CSRF token (X-XSRF-TOKEN)");
+            } else if (BrowserNavigation.wantsPage(request)) {
+                // a person's browser opening a page that is not theirs: the container's error page, which is HTML
+                response.sendError(HttpServletResponse.SC_FORBIDDEN);
             } else {
                 problems.write(response, ErrorCode.FORBIDDEN, "You are not allowed to do this");
             }

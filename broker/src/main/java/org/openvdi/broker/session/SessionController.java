@@ -19,6 +19,7 @@ import org.openvdi.broker.session.api.SessionEndCause;
 import org.openvdi.broker.session.api.RequestSessionCommand;
 import org.openvdi.broker.session.api.SessionState;
 import jakarta.servlet.http.HttpServletRequest;
+import org.openvdi.broker.web.Refuses;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -64,6 +65,8 @@ class SessionController {
      * A user has at most one open session per pool: asking again, even many times at once, answers with that one.
      * A pool the caller is not entitled to answers 404 POOL_NOT_FOUND, as reading it does.
      */
+    @Operation(summary = "Request a desktop of an entitled pool")
+    @Refuses(ErrorCode.RATE_LIMITED)
     @PostMapping
     ResponseEntity<SessionView> request(@Valid @RequestBody RequestSessionRequest request, Authentication who) {
         CurrentUser user = users.current(who);
@@ -98,6 +101,7 @@ class SessionController {
             resume token, so after a network blip or a gateway restart it reconnects in place by itself; a resume \
             token works once, and each use issues the next. Anyone else's session answers 404 SESSION_NOT_FOUND \
             (admins included), one without a desktop yet 409 ILLEGAL_STATE, an ended one 410 SESSION_ENDED.""")
+    @Refuses(ErrorCode.RATE_LIMITED)
     @PostMapping("/{id}/connect")
     ConnectionOffer connect(@PathVariable UUID id, Authentication who) {
         CurrentUser user = users.current(who);
@@ -150,6 +154,7 @@ class SessionController {
      * names the next page. Any other parameter is refused with 400 (searches: {@code /api/audit/sessions}); nothing is
      * cut or ignored silently.
      */
+    @Operation(summary = "List sessions (your own, or all for admins and auditors)")
     @GetMapping
     ResponseEntity<List<SessionView>> list(HttpServletRequest request, Authentication who) {
         CurrentUser user = users.current(who);
@@ -169,6 +174,7 @@ class SessionController {
         return ResponseEntity.ok().header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"").body(page);
     }
 
+    @Operation(summary = "Get a session")
     @GetMapping("/{id}")
     SessionView get(@PathVariable UUID id, Authentication who) {
         CurrentUser user = users.current(who);
@@ -177,6 +183,7 @@ class SessionController {
                 .orElseThrow(() -> new BrokerException(ErrorCode.SESSION_NOT_FOUND, "No session " + id));
     }
 
+    @Operation(summary = "End a session")
     @DeleteMapping("/{id}")
     SessionView end(@PathVariable UUID id, Authentication who) {
         CurrentUser user = users.current(who);

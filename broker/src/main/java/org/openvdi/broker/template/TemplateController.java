@@ -1,5 +1,6 @@
 package org.openvdi.broker.template;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -65,6 +66,7 @@ class TemplateController {
      * Registers a template from its descriptor, or from the short form {@code {name, vcpus, memoryMiB}}:
      * JSON, or YAML with {@code Content-Type: application/yaml}.
      */
+    @Operation(summary = "Register a template")
     @PostMapping(consumes = {MediaType.APPLICATION_JSON_VALUE, TemplateDescriptors.APPLICATION_YAML})
     @ResponseStatus(HttpStatus.CREATED)
     TemplateView register(@RequestBody byte[] body, @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType type,
@@ -72,16 +74,19 @@ class TemplateController {
         return publisher.register(descriptors.read(body, type), principal.getName());
     }
 
+    @Operation(summary = "List templates")
     @GetMapping
     List<TemplateView> list() {
         return templates.all();
     }
 
+    @Operation(summary = "Get a template with its versions")
     @GetMapping("/{id}")
     TemplateView get(@PathVariable UUID id) {
         return templates.find(id).orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_NOT_FOUND, "No template " + id));
     }
 
+    @Operation(summary = "Publish a new version of a template's golden image")
     @PostMapping("/{id}/versions")
     @ResponseStatus(HttpStatus.CREATED)
     TemplateView.Version publish(@PathVariable UUID id, @Valid @RequestBody PublishVersionRequest request, Principal principal) {
@@ -93,6 +98,7 @@ class TemplateController {
      * TEMPLATE_IN_USE naming what does). Its name may then be used again. One deletion or pool creation of a
      * template runs at a time across the brokers, so a pool is never created from a template being deleted.
      */
+    @Operation(summary = "Delete a template no pool uses")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable UUID id, Principal principal) {
@@ -106,6 +112,7 @@ class TemplateController {
         });
     }
 
+    @Operation(summary = "Retire a template version")
     @PostMapping("/{id}/versions/{version}/retire")
     TemplateView retire(@PathVariable UUID id, @PathVariable int version, Principal principal) {
         get(id);

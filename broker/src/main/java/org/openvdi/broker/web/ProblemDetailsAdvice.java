@@ -3,6 +3,7 @@ package org.openvdi.broker.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
 import java.util.List;
@@ -34,6 +35,7 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -174,12 +176,26 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return body(Problems.of(ErrorCode.VALIDATION_FAILED, why));
     }
 
-    /** Spring's own refusals (404, 405, 406, 415, ...): our type and code, our detail, their headers (Allow, Accept). */
+    /**
+     * Spring's own refusals (404, 405, 406, 415, ...): our type and code, our detail, their headers (Allow, Accept);
+     * a person's browser opening a page that is not there gets the HTML {@link ErrorPage} instead.
+     */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode statusCode, WebRequest request) {
         if (statusCode.is5xxServerError()) {
             log.error("Request failed", ex);
+        }
+        HttpServletRequest servletRequest = request instanceof NativeWebRequest in
+                ? in.getNativeRequest(HttpServletRequest.class) : null;
+        if (servletRequest != null && BrowserNavigation.wantsPage(servletRequest)) {
+            ResponseEntity<Object> page = ErrorPage.answer(statusCode.value(), BrowserNavigation.path(servletRequest));
+            HttpHeaders merged = new HttpHeaders();
+            if (headers != null) {
+                merged.putAll(headers);
+            }
+            merged.putAll(page.getHeaders());
+            return new ResponseEntity<>(page.getBody(), merged, statusCode);
         }
         HttpHeaders answered = new HttpHeaders();
         if (headers != null) {

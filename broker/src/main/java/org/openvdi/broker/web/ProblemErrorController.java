@@ -3,23 +3,27 @@ package org.openvdi.broker.web;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.web.servlet.error.ErrorController;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /error}, where the servlet container sends every {@code sendError} and every exception that left a
- * filter or servlet (a body refused by {@link RequestSizeLimitFilter}, a failure outside Spring MVC). Answers
- * problem+json whatever the client accepts, never Spring's Whitelabel page, never the exception's message.
- * Asked for directly, {@code /error} is a page that does not exist.
+ * filter or servlet (a body refused by {@link RequestSizeLimitFilter}, a page the security layer refuses, a failure
+ * outside Spring MVC). Answers problem+json, or the HTML {@link ErrorPage} to a person's browser opening a page
+ * ({@link BrowserNavigation}); never Spring's Whitelabel page, never the exception's message. Asked for directly,
+ * {@code /error} is a page that does not exist.
  */
 @RestController
 class ProblemErrorController implements ErrorController {
 
     @RequestMapping("/error")
-    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
-        return Problems.answer(Problems.forStatus(status(request)));
+    ResponseEntity<?> error(HttpServletRequest request) {
+        int status = status(request);
+        if (BrowserNavigation.wantsPage(request)) {
+            return ErrorPage.answer(status, BrowserNavigation.path(request));
+        }
+        return Problems.answer(Problems.forStatus(status));
     }
 
     private static int status(HttpServletRequest request) {
