@@ -39,11 +39,20 @@ public final class AppProcess implements AutoCloseable {
         Files.createDirectories(workDir);
     }
 
-    /** The broker in the demo profile (demo logins), without the demo host and pool. */
+    /**
+     * The broker in the demo profile (demo logins), without the demo host and pool. The logins' passwords are checked
+     * against the test profile's cheaper bcrypt hashes (src/test/resources/application-test-logins.yml): the tests sign
+     * in with HTTP Basic on every request they send, and poll.
+     */
     public static AppProcess broker(Path workDir, List<String> extraArgs) throws IOException {
-        return new AppProcess(workDir, Path.of("target"), "broker-.*\\.jar", concat(List.of("--spring.profiles.active=demo",
+        return new AppProcess(workDir, Path.of("target"), "broker-.*\\.jar", concat(List.of(
+                "--spring.profiles.active=demo,test-logins",
+                "--spring.config.additional-location=optional:file:" + TEST_CONFIG.toAbsolutePath() + "/",
                 "--openvdi.demo.enabled=false"), extraArgs));
     }
+
+    /** Where the test profiles' configuration files are (the test class path's root). */
+    private static final Path TEST_CONFIG = Path.of("target", "test-classes");
 
     /** The gateway, built by the reactor before the broker's integration tests run. */
     public static AppProcess gateway(Path workDir, List<String> args) throws IOException {

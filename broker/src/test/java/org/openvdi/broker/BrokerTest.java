@@ -33,7 +33,7 @@ import org.springframework.test.context.ActiveProfiles;
         "server.shutdown=immediate",
         "spring.lifecycle.timeout-per-shutdown-phase=5s"
 })
-@ActiveProfiles("demo")
+@ActiveProfiles({"demo", "test-logins"})   // test-logins: src/test/resources/application-test-logins.yml
 @AutoConfigureObservability
 public @interface BrokerTest {
 }

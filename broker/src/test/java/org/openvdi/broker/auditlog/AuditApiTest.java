@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.ApiClient.Answer;
 import org.openvdi.broker.BrokerTest;
@@ -37,6 +38,9 @@ import org.springframework.test.context.TestPropertySource;
 // these tests append events to the store directly, past the subscribing read models: a broker of their own, so
 // that no other test's read models and rebuilds meet events they never saw
 @TestPropertySource(properties = "openvdi.test.scenario=audit-log")
+// one history for the whole class, appended and projected once: no test changes it (the rebuild test puts back the row
+// it tampers with), and the reads each test counts are compared with that test's own starting figures
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditApiTest {
 
     private static final Instant T0 = Instant.parse("2025-03-03T08:00:00Z");
@@ -53,7 +57,7 @@ class AuditApiTest {
     UUID bobSession;
     UUID aliceRecording;
 
-    @BeforeEach
+    @BeforeAll
     void history() {
         audrey = new ApiClient(port, "audrey", "demo");
         AuditHistory history = new AuditHistory(storage);

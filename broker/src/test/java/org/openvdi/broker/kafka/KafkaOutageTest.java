@@ -48,7 +48,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "openvdi.reconcile.initial-delay=86400000",
         "server.shutdown=immediate",
         "spring.lifecycle.timeout-per-shutdown-phase=5s"})
-@ActiveProfiles("demo")
+@ActiveProfiles({"demo", "test-logins"})   // test-logins: src/test/resources/application-test-logins.yml
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class KafkaOutageTest {
 

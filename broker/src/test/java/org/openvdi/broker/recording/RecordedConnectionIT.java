@@ -63,7 +63,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "openvdi.recordings.settle=1s",
         "server.shutdown=immediate",
         "spring.lifecycle.timeout-per-shutdown-phase=5s"})
-@ActiveProfiles("demo")
+@ActiveProfiles({"demo", "test-logins"})   // test-logins: src/test/resources/application-test-logins.yml
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class RecordedConnectionIT {
 
