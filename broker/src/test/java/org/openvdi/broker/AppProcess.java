@@ -26,6 +26,8 @@ public final class AppProcess implements AutoCloseable {
     private final String jarPattern;
     private final List<String> args;
     private final Map<String, String> env;
+    private final List<String> jvmArgs = new ArrayList<>();
+    private Duration startTimeout = Duration.ofSeconds(180);
     private final int port;
     private Process process;
 
@@ -41,7 +43,12 @@ public final class AppProcess implements AutoCloseable {
 
     /** The broker in the demo profile (demo logins), without the demo host and pool. */
     public static AppProcess broker(Path workDir, List<String> extraArgs) throws IOException {
-        return new AppProcess(workDir, Path.of("target"), "broker-.*\\.jar", concat(List.of("--spring.profiles.active=demo",
+        return broker(Path.of("target"), workDir, extraArgs);
+    }
+
+    /** The same from another directory's broker jar (a benchmark comparing two builds). */
+    public static AppProcess broker(Path jarDirectory, Path workDir, List<String> extraArgs) throws IOException {
+        return new AppProcess(workDir, jarDirectory, "broker-.*\\.jar", concat(List.of("--spring.profiles.active=demo",
                 "--openvdi.demo.enabled=false"), extraArgs));
     }
 
@@ -81,6 +88,23 @@ public final class AppProcess implements AutoCloseable {
         return this;
     }
 
+    /** Adds a JVM option (a flight recording, a heap size) for the next start; a later -Xmx wins over the default. */
+    public AppProcess jvmArg(String option) {
+        jvmArgs.add(option);
+        return this;
+    }
+
+    /** How long {@link #start()} waits for the health check to answer (180 s unless set). */
+    public AppProcess startTimeout(Duration timeout) {
+        startTimeout = timeout;
+        return this;
+    }
+
+    /** The running process (its CPU time, for benchmarks); empty before the start. */
+    public java.util.Optional<ProcessHandle> handle() {
+        return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
+    }
+
     /** Adds a command-line argument for the next start. */
     public AppProcess arg(String argument) {
         args.add(argument);
@@ -103,14 +127,16 @@ public final class AppProcess implements AutoCloseable {
             throw new IllegalStateException("No jar matching " + jarPattern + " in " + jarDirectory + " (run mvn package first)");
         }
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx512m", "-Djna.tmpdir=" + workDir.resolve("jna"), "-jar", jars[0].getAbsolutePath(), "--server.port=" + port));
+                "-Xmx512m", "-Djna.tmpdir=" + workDir.resolve("jna")));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jars[0].getAbsolutePath(), "--server.port=" + port));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().putAll(env);
         process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        long deadline = System.nanoTime() + startTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The process exited; see " + log());
@@ -126,7 +152,7 @@ public final class AppProcess implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("The process did not start within 180 s; see " + log());
+        throw new IllegalStateException("The process did not start within " + startTimeout.toSeconds() + " s; see " + log());
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
