@@ -26,6 +26,8 @@ public final class AppProcess implements AutoCloseable {
     private final String jarPattern;
     private final List<String> args;
     private final Map<String, String> env;
+    private final List<String> jvmArgs = new ArrayList<>();
+    private Duration startTimeout = Duration.ofSeconds(180);
     private final int port;
     private Process process;
 
@@ -48,6 +50,15 @@ public final class AppProcess implements AutoCloseable {
         return new AppProcess(workDir, Path.of("target"), "broker-.*\\.jar", concat(List.of(
                 "--spring.profiles.active=demo,test-logins",
                 "--spring.config.additional-location=optional:file:" + TEST_CONFIG.toAbsolutePath() + "/",
+                "--openvdi.demo.enabled=false"), extraArgs));
+    }
+
+    /**
+     * The broker in the demo profile from a given directory's jar (a benchmark comparing two builds), with the
+     * product's own password hashes: a benchmark measures sign-in as it really costs.
+     */
+    public static AppProcess broker(Path jarDirectory, Path workDir, List<String> extraArgs) throws IOException {
+        return new AppProcess(workDir, jarDirectory, "broker-.*\\.jar", concat(List.of("--spring.profiles.active=demo",
                 "--openvdi.demo.enabled=false"), extraArgs));
     }
 
@@ -90,6 +101,23 @@ public final class AppProcess implements AutoCloseable {
         return this;
     }
 
+    /** Adds a JVM option (a flight recording, a heap size) for the next start; a later -Xmx wins over the default. */
+    public AppProcess jvmArg(String option) {
+        jvmArgs.add(option);
+        return this;
+    }
+
+    /** How long {@link #start()} waits for the health check to answer (180 s unless set). */
+    public AppProcess startTimeout(Duration timeout) {
+        startTimeout = timeout;
+        return this;
+    }
+
+    /** The running process (its CPU time, for benchmarks); empty before the start. */
+    public java.util.Optional<ProcessHandle> handle() {
+        return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
+    }
+
     /** Adds a command-line argument for the next start. */
     public AppProcess arg(String argument) {
         args.add(argument);
@@ -112,14 +140,16 @@ public final class AppProcess implements AutoCloseable {
             throw new IllegalStateException("No jar matching " + jarPattern + " in " + jarDirectory + " (run mvn package first)");
         }
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx512m", "-Djna.tmpdir=" + workDir.resolve("jna"), "-jar", jars[0].getAbsolutePath(), "--server.port=" + port));
+                "-Xmx512m", "-Djna.tmpdir=" + workDir.resolve("jna")));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jars[0].getAbsolutePath(), "--server.port=" + port));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().putAll(env);
         process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        long deadline = System.nanoTime() + startTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The process exited; see " + log());
@@ -135,7 +165,7 @@ public final class AppProcess implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("The process did not start within 180 s; see " + log());
+        throw new IllegalStateException("The process did not start within " + startTimeout.toSeconds() + " s; see " + log());
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */

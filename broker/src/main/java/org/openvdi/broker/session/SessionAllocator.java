@@ -2,8 +2,14 @@ package org.openvdi.broker.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.desktop.DesktopQueries;
 import org.openvdi.broker.desktop.DesktopView;
@@ -33,11 +39,19 @@ import org.springframework.stereotype.Component;
  * Gives requested sessions a desktop: the user's own one in a persistent pool, else the oldest
  * ready spare; after a restart, only desktops whose host has been checked since (see {@link TrustedDesktops}). When none is ready it waits for the capacity process, unless nothing can ever
  * serve the request (pool full, no host), which fails the session at once with a clear code.
+ * <p>
+ * Threads: the request's own thread allocates its new session, and the sweep every second those still waiting.
+ * Different sessions are allocated in parallel (a storm is not served one at a time): each allocation reserves the
+ * spare it tries ({@link SpareReservations}), so concurrent ones take different spares, and the desktop's own
+ * aggregate decides a race with another broker. One session is allocated by one thread at a time: the sweep skips a
+ * session that a request is allocating, and a request waits for the sweep's allocation of its session to finish.
  */
 @Component
 public class SessionAllocator {
 
     private static final Logger log = LoggerFactory.getLogger(SessionAllocator.class);
+    /** Spares read per attempt beyond those reserved by allocations in flight. */
+    private static final int SPARES_PER_ATTEMPT = 16;
 
     private final AuditedCommands commands;
     private final SessionQueries sessions;
@@ -47,9 +61,15 @@ public class SessionAllocator {
     private final SpareCapacityPolicy capacity;
     private final TrustedDesktops trusted;
     private final Duration allocationTimeout;
+    private final SpareReservations reservations;
+    /** The allocations running now, by session: one at a time per session. */
+    private final Map<UUID, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
 
     SessionAllocator(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, DesktopQueries desktops,
-                     HostQueries hosts, SpareCapacityPolicy capacity, TrustedDesktops trusted, @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout) {
+                     HostQueries hosts, SpareCapacityPolicy capacity, TrustedDesktops trusted,
+                     @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout,
+                     SpareReservations reservations) {
+        this.reservations = reservations;
         this.commands = commands;
         this.sessions = sessions;
         this.pools = pools;
@@ -63,10 +83,38 @@ public class SessionAllocator {
     /** Every few seconds, serves sessions still waiting (a desktop may have become ready). */
     @Scheduled(fixedDelayString = "${openvdi.sessions.allocation-interval:1000}")
     void allocateWaiting() {
-        sessions.inState(SessionState.REQUESTED).forEach(s -> allocate(s.id()));
+        for (SessionView waiting : sessions.inState(SessionState.REQUESTED)) {
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            if (running.putIfAbsent(waiting.id(), mine) == null) { // else a request is allocating it right now
+                allocateAs(waiting.id(), mine);
+            }
+        }
     }
 
-    public synchronized void allocate(UUID sessionId) {
+    /**
+     * Allocates the session now, on the caller's thread. While another thread allocates the same session (the sweep),
+     * waits for that one to finish instead, so the caller then reads the session as it left it.
+     */
+    public void allocate(UUID sessionId) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> other = running.putIfAbsent(sessionId, mine);
+        if (other != null) {
+            other.join();
+            return;
+        }
+        allocateAs(sessionId, mine);
+    }
+
+    private void allocateAs(UUID sessionId, CompletableFuture<Void> mine) {
+        try {
+            allocateLocked(sessionId);
+        } finally {
+            running.remove(sessionId, mine);
+            mine.complete(null);
+        }
+    }
+
+    private void allocateLocked(UUID sessionId) {
         SessionView session = sessions.find(sessionId).orElse(null);
         if (session == null || session.state() != SessionState.REQUESTED) {
             return;
@@ -116,9 +164,31 @@ public class SessionAllocator {
                 return desktop.state() == DesktopState.READY && trusted.trusted(desktop) && tryAssign(session, desktop, false);
             }
         }
-        for (DesktopView spare : desktops.readySpares(pool.id(), hosts.idsInState(HostState.UP))) {
-            if (trusted.trusted(spare) && tryAssign(session, spare, persistent)) {
-                return true;
+        // the oldest few first (one short read); all of them only when none of those could be had
+        Set<UUID> up = hosts.idsInState(HostState.UP);
+        int limit = reservations.count() + SPARES_PER_ATTEMPT;
+        List<DesktopView> oldest = desktops.readySpares(pool.id(), up, limit);
+        if (tryEach(session, oldest, persistent)) {
+            return true;
+        }
+        if (oldest.size() < limit) {
+            return false;
+        }
+        Set<UUID> tried = oldest.stream().map(DesktopView::id).collect(Collectors.toSet());
+        return tryEach(session, desktops.readySpares(pool.id(), up).stream().filter(d -> !tried.contains(d.id())).toList(),
+                persistent);
+    }
+
+    private boolean tryEach(SessionView session, List<DesktopView> spares, boolean claim) {
+        for (DesktopView spare : spares) {
+            if (trusted.trusted(spare) && reservations.reserve(spare.id(), session.id())) {
+                try {
+                    if (tryAssign(session, spare, claim)) {
+                        return true;
+                    }
+                } finally {
+                    reservations.release(spare.id(), session.id());
+                }
             }
         }
         return false;

@@ -56,7 +56,7 @@ final class MachineFacts {
     }
 
     /** Other work on the machine inflates every figure: the report says how busy it was. */
-    private static String loadAverage() {
+    static String loadAverage() {
         return lines(Path.of("/proc/loadavg")).stream()
                 .map(line -> String.join(", ", List.of(line.split(" ")).subList(0, 3))).findFirst().orElse("unknown");
     }

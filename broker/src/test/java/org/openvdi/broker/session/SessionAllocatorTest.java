@@ -8,7 +8,13 @@ import static org.openvdi.broker.testsupport.Histories.testDriverHost;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +34,7 @@ import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.session.api.AssignDesktopToSessionCommand;
 import org.openvdi.broker.session.api.FailSessionCommand;
 import org.openvdi.broker.session.api.SessionRequestedEvent;
+import org.openvdi.broker.testsupport.Concurrently;
 import org.openvdi.broker.testsupport.ProcessHarness;
 import org.openvdi.broker.testsupport.RecordedCommands;
 
@@ -49,7 +56,7 @@ class SessionAllocatorTest {
 
     @BeforeAll
     static void start() {
-        harness = ProcessHarness.start(SessionAllocator.class);
+        harness = ProcessHarness.start(SessionAllocator.class, SpareReservations.class);
         allocator = harness.bean(SessionAllocator.class);
     }
 
@@ -178,6 +185,54 @@ class SessionAllocatorTest {
             assertThat(fail.code()).isEqualTo(ErrorCode.NO_HOST_AVAILABLE);
             assertThat(fail.reason()).contains("No desktop became ready within");
         });
+    }
+
+    /**
+     * A storm: every request allocates its own session on its own thread. The allocations overlap (none waits for
+     * another's commands), and each takes a spare of its own rather than all racing for the oldest.
+     */
+    @Test
+    void givenTwentyReadySparesAndTwentySessions_whenAllocatedAtOnce_thenTheyRunTogetherAndEachGetsItsOwnSpare() {
+        int n = 20;
+        harness.given(floatingPool(pool, n, n));
+        List<UUID> sessions = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            harness.given(readyDesktop(UUID.randomUUID(), pool, HOST, null));
+            UUID id = UUID.randomUUID();
+            sessions.add(id);
+            harness.given(new SessionRequestedEvent(id, pool, "user-" + i));
+        }
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch allArrived = new CountDownLatch(n);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        commands.answer(AssignDesktopCommand.class, assign -> {
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            allArrived.countDown();
+            try {
+                allArrived.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            return null;
+        });
+        Iterator<UUID> next = sessions.iterator();
+
+        Concurrently.run(n, () -> {
+            UUID mine;
+            synchronized (next) {
+                mine = next.next();
+            }
+            allocator.allocate(mine);
+            return mine;
+        });
+
+        assertThat(mostAtOnce.get()).as("assignments in flight at once").isEqualTo(n);
+        List<AssignDesktopToSessionCommand> assigned = commands.sent(AssignDesktopToSessionCommand.class);
+        assertThat(assigned).extracting(AssignDesktopToSessionCommand::sessionId).containsExactlyInAnyOrderElementsOf(sessions);
+        assertThat(assigned).extracting(AssignDesktopToSessionCommand::desktopId).doesNotHaveDuplicates();
+        assertThat(commands.sent(AssignDesktopCommand.class)).hasSize(n);
     }
 
     @Test
