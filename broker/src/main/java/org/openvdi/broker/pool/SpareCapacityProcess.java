@@ -31,9 +31,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Keeps every pool at its spare target. Each tick, per pool: computes the target with {@link SpareTargets} from the
@@ -65,7 +62,6 @@ class SpareCapacityProcess {
     private final Optional<DemandOutlook> outlook;
     private final Optional<LeadTimeEstimate> leadTimes;
     private final Clock clock;
-    private final TransactionTemplate ownTransaction;
     private final Map<UUID, Instant> surplusSince = new ConcurrentHashMap<>();
     private final Map<UUID, Sent> sent = new ConcurrentHashMap<>();
 
@@ -75,8 +71,7 @@ class SpareCapacityProcess {
 
     SpareCapacityProcess(PoolQueries pools, PoolDemand demand, SpareCapacityPolicy policy, HostQueries hosts,
                          DesktopQueries desktops, AuditedCommands commands, ClusterLock lock, CapacitySettings settings,
-                         Optional<DemandOutlook> outlook, Optional<LeadTimeEstimate> leadTimes, Optional<Clock> clock,
-                         PlatformTransactionManager transactionManager) {
+                         Optional<DemandOutlook> outlook, Optional<LeadTimeEstimate> leadTimes, Optional<Clock> clock) {
         this.pools = pools;
         this.demand = demand;
         this.policy = policy;
@@ -88,17 +83,6 @@ class SpareCapacityProcess {
         this.outlook = outlook;
         this.leadTimes = leadTimes;
         this.clock = clock.orElse(Clock.systemUTC());
-        this.ownTransaction = new TransactionTemplate(transactionManager);
-        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-    }
-
-    /**
-     * Runs a command on an existing aggregate (the pool, a desktop) in a transaction of its own, committed at once:
-     * the tick's transaction holds the cluster lock until every pool is done, and an aggregate's event must not
-     * stay uncommitted that long while users' commands to the same aggregate wait for it.
-     */
-    private void committedAtOnce(Object command) {
-        ownTransaction.executeWithoutResult(status -> commands.system(command));
     }
 
     @Scheduled(fixedDelayString = "${openvdi.capacity.interval:1000}", initialDelayString = "${openvdi.capacity.initial-delay:2000}")
@@ -150,7 +134,7 @@ class SpareCapacityProcess {
             return;
         }
         try {
-            committedAtOnce(command);
+            commands.system(command);
         } catch (RuntimeException e) {
             log.warn("Pool {}: spare target {} not recorded, trying again next tick: {}", pool.name(), target, e.toString());
             return;
@@ -195,7 +179,7 @@ class SpareCapacityProcess {
 
     private void retire(PoolView pool, DesktopView spare, int target) {
         try {
-            committedAtOnce(new RetireSpareDesktopCommand(spare.id(), "surplus spare (pool target " + target + ")"));
+            commands.system(new RetireSpareDesktopCommand(spare.id(), "surplus spare (pool target " + target + ")"));
             log.info("Pool {}: removing surplus spare {}", pool.name(), spare.id());
         } catch (RuntimeException e) {
             // a session took it meanwhile: the next tick counts again

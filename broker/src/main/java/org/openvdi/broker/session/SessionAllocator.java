@@ -26,6 +26,7 @@ import org.openvdi.broker.session.api.SessionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.openvdi.broker.store.ClusterLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -47,9 +48,12 @@ public class SessionAllocator {
     private final SpareCapacityPolicy capacity;
     private final TrustedDesktops trusted;
     private final Duration allocationTimeout;
+    private final ClusterLock lock;
 
     SessionAllocator(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, DesktopQueries desktops,
-                     HostQueries hosts, SpareCapacityPolicy capacity, TrustedDesktops trusted, @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout) {
+                     HostQueries hosts, SpareCapacityPolicy capacity, TrustedDesktops trusted, @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout,
+                     ClusterLock lock) {
+        this.lock = lock;
         this.commands = commands;
         this.sessions = sessions;
         this.pools = pools;
@@ -63,7 +67,9 @@ public class SessionAllocator {
     /** Every few seconds, serves sessions still waiting (a desktop may have become ready). */
     @Scheduled(fixedDelayString = "${openvdi.sessions.allocation-interval:1000}")
     void allocateWaiting() {
-        sessions.inState(SessionState.REQUESTED).forEach(s -> allocate(s.id()));
+        // one broker sweeps at a time; a request is still served at once by the broker that took it (allocate), and
+        // two brokers assigning one desktop or one session are refused by the aggregates
+        lock.runExclusively("allocation", () -> sessions.inState(SessionState.REQUESTED).forEach(s -> allocate(s.id())));
     }
 
     public synchronized void allocate(UUID sessionId) {
