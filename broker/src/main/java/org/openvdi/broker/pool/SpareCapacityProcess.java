@@ -40,8 +40,9 @@ import org.springframework.stereotype.Component;
  * that no waiting session will take, through the desktop's own refusal of anything that is no longer a spare.
  *
  * <p>Threading: one tick at a time on the scheduler's thread, under the cluster-wide "capacity" lock, so one broker
- * decides for all pools at a time. The surplus clocks live in memory: a broker that takes over the lock starts them
- * afresh, which only delays a removal.
+ * decides for all pools at a time; its commands commit one by one, so the next tick, on any broker, counts them. The
+ * surplus clocks live in memory: a broker that takes over the lock starts them afresh, which only delays a removal.
+ * The last target sent per pool lives in memory too, and only saves a repeat the pool would ignore.
  *
  * <p>PREDICTIVE uses the {@link DemandOutlook} bean; without one its target is its minSpare with reason
  * {@code NO_FORECAST}. A forecast-only policy records the target it would use and keeps its minSpare.
