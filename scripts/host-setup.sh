@@ -46,6 +46,18 @@ packages() {
   apt_install libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 dnsmasq-base iptables \
     qemu-system-x86 qemu-utils busybox-static cpio chromium chromium-driver netcat-openbsd curl jq
   install_guacd
+  install_postgresql
+}
+
+# PostgreSQL's server for the multi-broker tests (broker/.../cluster/MultiBrokerIT starts a private cluster of its
+# own with initdb and pg_ctl under target/): no default cluster is created or started on 5432.
+install_postgresql() {
+  dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q 'install ok installed' && return 0
+  need_root
+  mkdir -p /etc/postgresql-common
+  grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf \
+    || echo "create_main_cluster = false" >> /etc/postgresql-common/createcluster.conf
+  apt_install postgresql
 }
 
 configure_libvirt() {

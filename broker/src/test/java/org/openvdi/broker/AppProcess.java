@@ -98,6 +98,11 @@ public final class AppProcess implements AutoCloseable {
     }
 
     public void start() throws IOException, InterruptedException {
+        start(Duration.ofSeconds(180));
+    }
+
+    /** Starts the process and waits until its health endpoint answers, at most {@code timeout}. */
+    public void start(Duration timeout) throws IOException, InterruptedException {
         File[] jars = jarDirectory.toFile().listFiles((dir, name) -> name.matches(jarPattern));
         if (jars == null || jars.length == 0) {
             throw new IllegalStateException("No jar matching " + jarPattern + " in " + jarDirectory + " (run mvn package first)");
@@ -110,7 +115,7 @@ public final class AppProcess implements AutoCloseable {
         process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The process exited; see " + log());
@@ -126,7 +131,7 @@ public final class AppProcess implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("The process did not start within 180 s; see " + log());
+        throw new IllegalStateException("The process did not start within " + timeout + "; see " + log());
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
