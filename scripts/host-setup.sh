@@ -48,6 +48,18 @@ packages() {
   install_guacd
   # node and npm: ./vdi installs Spectral, the OpenAPI linter, with them (a machine's own Node.js is kept)
   command -v npm >/dev/null || apt_install nodejs npm
+  install_postgresql
+}
+
+# PostgreSQL's server for the multi-broker tests (broker/.../cluster/MultiBrokerIT starts a private cluster of its
+# own with initdb and pg_ctl under target/): no default cluster is created or started on 5432.
+install_postgresql() {
+  dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q 'install ok installed' && return 0
+  need_root
+  mkdir -p /etc/postgresql-common
+  grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf \
+    || echo "create_main_cluster = false" >> /etc/postgresql-common/createcluster.conf
+  apt_install postgresql
 }
 
 configure_libvirt() {

@@ -27,7 +27,6 @@ public final class AppProcess implements AutoCloseable {
     private final List<String> args;
     private final Map<String, String> env;
     private final List<String> jvmArgs = new ArrayList<>();
-    private Duration startTimeout = Duration.ofSeconds(180);
     private final int port;
     private Process process;
 
@@ -107,12 +106,6 @@ public final class AppProcess implements AutoCloseable {
         return this;
     }
 
-    /** How long {@link #start()} waits for the health check to answer (180 s unless set). */
-    public AppProcess startTimeout(Duration timeout) {
-        startTimeout = timeout;
-        return this;
-    }
-
     /** The running process (its CPU time, for benchmarks); empty before the start. */
     public java.util.Optional<ProcessHandle> handle() {
         return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
@@ -135,6 +128,11 @@ public final class AppProcess implements AutoCloseable {
     }
 
     public void start() throws IOException, InterruptedException {
+        start(Duration.ofSeconds(180));
+    }
+
+    /** Starts the process and waits until its health endpoint answers, at most {@code timeout}. */
+    public void start(Duration timeout) throws IOException, InterruptedException {
         File[] jars = jarDirectory.toFile().listFiles((dir, name) -> name.matches(jarPattern));
         if (jars == null || jars.length == 0) {
             throw new IllegalStateException("No jar matching " + jarPattern + " in " + jarDirectory + " (run mvn package first)");
@@ -149,7 +147,7 @@ public final class AppProcess implements AutoCloseable {
         process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + startTimeout.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The process exited; see " + log());
@@ -165,7 +163,7 @@ public final class AppProcess implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("The process did not start within " + startTimeout.toSeconds() + " s; see " + log());
+        throw new IllegalStateException("The process did not start within " + timeout + "; see " + log());
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */

@@ -74,7 +74,8 @@ class TableOwnershipTest {
                 Map.entry("demand_request", "demand"),
                 Map.entry("demand_desktop", "demand"),
                 Map.entry("demand_lead_time", "demand"),
-                Map.entry("forecast_run", "forecast")));
+                Map.entry("forecast_run", "forecast"),
+                Map.entry("host_inventory", "reconcile")));
         AXON.forEach(table -> owners.put(table, "store"));
         return owners;
     }

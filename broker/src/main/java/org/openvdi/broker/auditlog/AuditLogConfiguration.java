@@ -1,5 +1,6 @@
 package org.openvdi.broker.auditlog;
 
+import org.openvdi.broker.store.ProcessorClaims;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -20,6 +21,9 @@ class AuditLogConfiguration {
                 .registerPooledStreamingEventProcessor(AuditLogProjection.GROUP, Configuration::eventStore,
                         (config, builder) -> builder.batchSize(settings.batchSize())
                                 .initialSegmentCount(1)
+                                // another broker takes the segment within a second of its claim timing out
+                                .tokenClaimInterval(ProcessorClaims.CLAIM_INTERVAL_MILLIS)
+                                .claimExtensionThreshold(ProcessorClaims.EXTENSION_MILLIS)
                                 .initialToken(StreamableMessageSource::createTailToken))
                 .registerListenerInvocationErrorHandler(AuditLogProjection.GROUP, config -> PropagatingErrorHandler.instance())
                 .registerErrorHandler(AuditLogProjection.GROUP, config -> PropagatingErrorHandler.instance()));

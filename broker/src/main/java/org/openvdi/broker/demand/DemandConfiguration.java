@@ -1,5 +1,6 @@
 package org.openvdi.broker.demand;
 
+import org.openvdi.broker.store.ProcessorClaims;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -22,6 +23,9 @@ class DemandConfiguration {
                 .registerPooledStreamingEventProcessor(DemandProjection.GROUP, Configuration::eventStore,
                         (config, builder) -> builder.batchSize(BATCH_SIZE)
                                 .initialSegmentCount(1)
+                                // another broker takes the segment within a second of its claim timing out
+                                .tokenClaimInterval(ProcessorClaims.CLAIM_INTERVAL_MILLIS)
+                                .claimExtensionThreshold(ProcessorClaims.EXTENSION_MILLIS)
                                 .initialToken(StreamableMessageSource::createTailToken))
                 .registerListenerInvocationErrorHandler(DemandProjection.GROUP, config -> PropagatingErrorHandler.instance())
                 .registerErrorHandler(DemandProjection.GROUP, config -> PropagatingErrorHandler.instance()));

@@ -28,6 +28,7 @@ import org.openvdi.broker.template.TemplateView;
 import org.openvdi.broker.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.openvdi.broker.store.ClusterLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -51,14 +52,16 @@ class ProvisioningProcess {
     private final AuditedCommands commands;
     private final ProvisioningProperties properties;
     private final PersistentPools persistentPools;
+    private final ClusterLock lock;
     private final ExecutorService workers;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
 
     ProvisioningProcess(DesktopQueries desktops, HostQueries hosts, TemplateQueries templates, Hypervisor hypervisor,
                         ProvisioningSteps steps, AuditedCommands commands, ProvisioningProperties properties,
-                        PersistentPools persistentPools) {
+                        PersistentPools persistentPools, ClusterLock lock) {
         this.persistentPools = persistentPools;
+        this.lock = lock;
         this.desktops = desktops;
         this.hosts = hosts;
         this.templates = templates;
@@ -75,13 +78,21 @@ class ProvisioningProcess {
             if (inFlight.add(desktop.id())) {
                 workers.execute(() -> {
                     try {
-                        work(desktop);
+                        // one broker at a time works on a desktop; the others' sweeps skip it while it is locked,
+                        // and it is read again under the lock, since another broker may have moved it on meanwhile
+                        lock.runExclusively(lockName(desktop.id()), () -> desktops.find(desktop.id())
+                                .filter(current -> WORK.contains(current.state())).ifPresent(this::work));
                     } finally {
                         inFlight.remove(desktop.id());
                     }
                 });
             }
         }
+    }
+
+    /** The cluster lock of the hypervisor work on one desktop. */
+    static String lockName(UUID desktopId) {
+        return "desktop " + desktopId;
     }
 
     private void work(DesktopView desktop) {

@@ -14,6 +14,7 @@ import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.HypervisorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.openvdi.broker.store.ClusterLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -34,8 +35,11 @@ class SuspendProcess {
     private final HostQueries hosts;
     private final Hypervisor hypervisor;
     private final AuditedCommands commands;
+    private final ClusterLock lock;
 
-    SuspendProcess(DesktopQueries desktops, HostQueries hosts, Hypervisor hypervisor, AuditedCommands commands) {
+    SuspendProcess(DesktopQueries desktops, HostQueries hosts, Hypervisor hypervisor, AuditedCommands commands,
+                   ClusterLock lock) {
+        this.lock = lock;
         this.desktops = desktops;
         this.hosts = hosts;
         this.hypervisor = hypervisor;
@@ -51,16 +55,23 @@ class SuspendProcess {
     @Scheduled(fixedDelayString = "${openvdi.power.suspend-sweep-interval:30s}",
             initialDelayString = "${openvdi.power.suspend-sweep-interval:30s}")
     void sweep() {
-        for (DesktopView desktop : desktops.inStates(List.of(DesktopState.SUSPENDING))) {
-            try {
-                suspend(desktop.id(), "still suspending");
-            } catch (HypervisorException e) {
-                log.warn("Suspending desktop {} failed: {}; trying again later", desktop.id(), e.getMessage());
+        lock.runExclusively("suspend-sweep", () -> {
+            for (DesktopView desktop : desktops.inStates(List.of(DesktopState.SUSPENDING))) {
+                try {
+                    suspend(desktop.id(), "still suspending");
+                } catch (HypervisorException e) {
+                    log.warn("Suspending desktop {} failed: {}; trying again later", desktop.id(), e.getMessage());
+                }
             }
-        }
+        });
     }
 
+    /** Under the desktop's cluster lock, which its provisioning takes too: one broker at a time acts on its VM. */
     private void suspend(UUID desktopId, String why) {
+        lock.runWhenFree(ProvisioningProcess.lockName(desktopId), () -> suspendLocked(desktopId, why));
+    }
+
+    private void suspendLocked(UUID desktopId, String why) {
         desktops.find(desktopId).filter(d -> d.state() == DesktopState.SUSPENDING)
                 .ifPresent(desktop -> hosts.find(desktop.hostId()).filter(h -> h.state() == HostState.UP)
                         .ifPresent(host -> {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,9 +29,16 @@ class ChainTables {
     }
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
 
-    ChainTables(DataSource dataSource) {
+    ChainTables(DataSource dataSource, PlatformTransactionManager transactionManager) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.transactions = new TransactionTemplate(transactionManager);
+    }
+
+    /** Runs one sealing step in one transaction: its links, gaps and filled gaps commit together or not at all. */
+    <T> T inTransaction(java.util.function.Supplier<T> step) {
+        return transactions.execute(status -> step.get());
     }
 
     Head head() {

@@ -88,7 +88,7 @@ public class EventChainSealer {
     synchronized int seal() {
         AtomicReference<ChainTables.Head> after = new AtomicReference<>();
         List<ChainTables.Link> sealed = new ArrayList<>();
-        lock.runExclusively(LOCK, () -> after.set(sealInTransaction(sealed)));
+        lock.runExclusively(LOCK, () -> after.set(tables.inTransaction(() -> sealInTransaction(sealed))));
         if (after.get() != null) {
             checkpoints.afterSealing(after.get(), sealed.size());
         }

@@ -1,5 +1,6 @@
 package org.openvdi.broker.kafka;
 
+import org.openvdi.broker.store.ProcessorClaims;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
@@ -41,6 +42,8 @@ class EventPublicationConfiguration {
                 .registerTrackingEventProcessor(DomainEventPublisher.GROUP, Configuration::eventStore,
                         config -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                                 .andBatchSize(settings.publishBatchSize())
+                                // another broker takes the publication within a second of its claim timing out
+                                .andTokenClaimInterval(ProcessorClaims.CLAIM_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)
                                 .andInitialTrackingToken(StreamableMessageSource::createTailToken))
                 .registerListenerInvocationErrorHandler(DomainEventPublisher.GROUP, config -> PropagatingErrorHandler.instance())
                 .registerErrorHandler(DomainEventPublisher.GROUP, config -> PropagatingErrorHandler.instance()));

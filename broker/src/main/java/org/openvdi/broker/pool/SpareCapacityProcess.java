@@ -31,9 +31,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Keeps every pool at its spare target. Each tick, per pool: computes the target with {@link SpareTargets} from the
@@ -43,8 +40,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that no waiting session will take, through the desktop's own refusal of anything that is no longer a spare.
  *
  * <p>Threading: one tick at a time on the scheduler's thread, under the cluster-wide "capacity" lock, so one broker
- * decides for all pools at a time. The surplus clocks live in memory: a broker that takes over the lock starts them
- * afresh, which only delays a removal.
+ * decides for all pools at a time; its commands commit one by one, so the next tick, on any broker, counts them. The
+ * surplus clocks live in memory: a broker that takes over the lock starts them afresh, which only delays a removal.
+ * The last target sent per pool lives in memory too, and only saves a repeat the pool would ignore.
  *
  * <p>PREDICTIVE uses the {@link DemandOutlook} bean; without one its target is its minSpare with reason
  * {@code NO_FORECAST}. A forecast-only policy records the target it would use and keeps its minSpare.
@@ -65,7 +63,6 @@ class SpareCapacityProcess {
     private final Optional<DemandOutlook> outlook;
     private final Optional<LeadTimeEstimate> leadTimes;
     private final Clock clock;
-    private final TransactionTemplate ownTransaction;
     private final Map<UUID, Instant> surplusSince = new ConcurrentHashMap<>();
     private final Map<UUID, Sent> sent = new ConcurrentHashMap<>();
 
@@ -75,8 +72,7 @@ class SpareCapacityProcess {
 
     SpareCapacityProcess(PoolQueries pools, PoolDemand demand, SpareCapacityPolicy policy, HostQueries hosts,
                          DesktopQueries desktops, AuditedCommands commands, ClusterLock lock, CapacitySettings settings,
-                         Optional<DemandOutlook> outlook, Optional<LeadTimeEstimate> leadTimes, Optional<Clock> clock,
-                         PlatformTransactionManager transactionManager) {
+                         Optional<DemandOutlook> outlook, Optional<LeadTimeEstimate> leadTimes, Optional<Clock> clock) {
         this.pools = pools;
         this.demand = demand;
         this.policy = policy;
@@ -88,17 +84,6 @@ class SpareCapacityProcess {
         this.outlook = outlook;
         this.leadTimes = leadTimes;
         this.clock = clock.orElse(Clock.systemUTC());
-        this.ownTransaction = new TransactionTemplate(transactionManager);
-        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-    }
-
-    /**
-     * Runs a command on an existing aggregate (the pool, a desktop) in a transaction of its own, committed at once:
-     * the tick's transaction holds the cluster lock until every pool is done, and an aggregate's event must not
-     * stay uncommitted that long while users' commands to the same aggregate wait for it.
-     */
-    private void committedAtOnce(Object command) {
-        ownTransaction.executeWithoutResult(status -> commands.system(command));
     }
 
     @Scheduled(fixedDelayString = "${openvdi.capacity.interval:1000}", initialDelayString = "${openvdi.capacity.initial-delay:2000}")
@@ -150,7 +135,7 @@ class SpareCapacityProcess {
             return;
         }
         try {
-            committedAtOnce(command);
+            commands.system(command);
         } catch (RuntimeException e) {
             log.warn("Pool {}: spare target {} not recorded, trying again next tick: {}", pool.name(), target, e.toString());
             return;
@@ -195,7 +180,7 @@ class SpareCapacityProcess {
 
     private void retire(PoolView pool, DesktopView spare, int target) {
         try {
-            committedAtOnce(new RetireSpareDesktopCommand(spare.id(), "surplus spare (pool target " + target + ")"));
+            commands.system(new RetireSpareDesktopCommand(spare.id(), "surplus spare (pool target " + target + ")"));
             log.info("Pool {}: removing surplus spare {}", pool.name(), spare.id());
         } catch (RuntimeException e) {
             // a session took it meanwhile: the next tick counts again

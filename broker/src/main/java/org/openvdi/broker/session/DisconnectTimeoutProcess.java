@@ -6,6 +6,7 @@ import org.openvdi.broker.session.api.EndSessionCommand;
 import org.openvdi.broker.session.api.SessionEndCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.openvdi.broker.store.ClusterLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -24,8 +25,11 @@ class DisconnectTimeoutProcess {
     private final AuditedCommands commands;
     private final SessionQueries sessions;
     private final ConnectProperties properties;
+    private final ClusterLock lock;
 
-    DisconnectTimeoutProcess(AuditedCommands commands, SessionQueries sessions, ConnectProperties properties) {
+    DisconnectTimeoutProcess(AuditedCommands commands, SessionQueries sessions, ConnectProperties properties,
+                             ClusterLock lock) {
+        this.lock = lock;
         this.commands = commands;
         this.sessions = sessions;
         this.properties = properties;
@@ -33,6 +37,10 @@ class DisconnectTimeoutProcess {
 
     @Scheduled(fixedDelayString = "${openvdi.connect.disconnect-check-interval:5s}")
     void endAbandonedSessions() {
+        lock.runExclusively("disconnect-timeout", this::endAbandoned);
+    }
+
+    private void endAbandoned() {
         Instant cutoff = Instant.now().minus(properties.disconnectTimeout());
         for (SessionView session : sessions.disconnectedBefore(cutoff)) {
             try {

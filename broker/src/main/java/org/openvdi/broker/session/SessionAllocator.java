@@ -32,6 +32,7 @@ import org.openvdi.broker.session.api.SessionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.openvdi.broker.store.ClusterLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -62,14 +63,16 @@ public class SessionAllocator {
     private final TrustedDesktops trusted;
     private final Duration allocationTimeout;
     private final SpareReservations reservations;
+    private final ClusterLock lock;
     /** The allocations running now, by session: one at a time per session. */
     private final Map<UUID, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
 
     SessionAllocator(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, DesktopQueries desktops,
                      HostQueries hosts, SpareCapacityPolicy capacity, TrustedDesktops trusted,
                      @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout,
-                     SpareReservations reservations) {
+                     SpareReservations reservations, ClusterLock lock) {
         this.reservations = reservations;
+        this.lock = lock;
         this.commands = commands;
         this.sessions = sessions;
         this.pools = pools;
@@ -83,12 +86,16 @@ public class SessionAllocator {
     /** Every few seconds, serves sessions still waiting (a desktop may have become ready). */
     @Scheduled(fixedDelayString = "${openvdi.sessions.allocation-interval:1000}")
     void allocateWaiting() {
-        for (SessionView waiting : sessions.inState(SessionState.REQUESTED)) {
-            CompletableFuture<Void> mine = new CompletableFuture<>();
-            if (running.putIfAbsent(waiting.id(), mine) == null) { // else a request is allocating it right now
-                allocateAs(waiting.id(), mine);
+        // one broker sweeps at a time; a request is still served at once by the broker that took it (allocate), and
+        // two brokers assigning one desktop or one session are refused by the aggregates
+        lock.runExclusively("allocation", () -> {
+            for (SessionView waiting : sessions.inState(SessionState.REQUESTED)) {
+                CompletableFuture<Void> mine = new CompletableFuture<>();
+                if (running.putIfAbsent(waiting.id(), mine) == null) { // else a request is allocating it right now
+                    allocateAs(waiting.id(), mine);
+                }
             }
-        }
+        });
     }
 
     /**

@@ -18,6 +18,7 @@ import org.openvdi.broker.session.api.SessionEndCause;
 import org.openvdi.broker.session.api.SessionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.openvdi.broker.store.ClusterLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -43,9 +44,11 @@ class SessionLimitProcess {
     private final PoolQueries pools;
     private final SessionLimitProperties properties;
     private final Clock clock;
+    private final ClusterLock lock;
 
     SessionLimitProcess(AuditedCommands commands, SessionQueries sessions, PoolQueries pools,
-                        SessionLimitProperties properties, Optional<Clock> clock) {
+                        SessionLimitProperties properties, Optional<Clock> clock, ClusterLock lock) {
+        this.lock = lock;
         this.commands = commands;
         this.sessions = sessions;
         this.pools = pools;
@@ -55,6 +58,10 @@ class SessionLimitProcess {
 
     @Scheduled(fixedDelayString = "${openvdi.sessions.limit-check-interval:5s}")
     void check() {
+        lock.runExclusively("session-limits", this::checkAll);
+    }
+
+    private void checkAll() {
         Instant now = clock.instant();
         Map<UUID, Optional<PoolView>> byId = new HashMap<>();
         for (SessionTimes session : sessions.withDesktop()) {

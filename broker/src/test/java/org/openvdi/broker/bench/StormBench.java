@@ -71,7 +71,7 @@ class StormBench {
         try {
             if (external.isEmpty()) {
                 broker = broker(usersFile);
-                broker.startTimeout(Duration.ofMinutes(10)).start();
+                broker.start(Duration.ofMinutes(10));
                 brokers = List.of("http://localhost:" + broker.port());
             } else {
                 brokers = Arrays.stream(external.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
