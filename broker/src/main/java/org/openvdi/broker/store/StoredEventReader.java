@@ -15,9 +15,6 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.axonframework.eventhandling.EventUtils;
-import org.axonframework.eventhandling.GenericDomainEventEntry;
-import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
-import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
@@ -137,7 +134,7 @@ public class StoredEventReader {
                     statement.setLong(1, after);
                     statement.setLong(2, upTo);
                     statement.setInt(5, pageSize);
-                    List<TrackedDomainEventData<byte[]>> rows = new ArrayList<>(pageSize);
+                    List<StoredEvent> rows = new ArrayList<>(pageSize);
                     try (ResultSet row = statement.executeQuery()) {
                         while (row.next()) {
                             rows.add(entry(row));
@@ -151,7 +148,7 @@ public class StoredEventReader {
                     if (!events.isEmpty() && !offer(ahead, new Page(events, null))) {
                         return;
                     }
-                    after = rows.get(rows.size() - 1).trackingToken().position().orElseThrow();
+                    after = rows.get(rows.size() - 1).globalIndex();
                 }
             }
         } catch (Throwable e) {
@@ -159,14 +156,13 @@ public class StoredEventReader {
         }
     }
 
-    private static TrackedDomainEventData<byte[]> entry(ResultSet row) throws SQLException {
-        return new TrackedDomainEventData<>(new GlobalSequenceTrackingToken(row.getLong(1)), new GenericDomainEventEntry<>(
-                row.getString(5), row.getString(3), row.getLong(4), row.getString(2), row.getString(6), row.getString(7),
-                row.getString(8), row.getBytes(9), row.getBytes(10)));
+    private static StoredEvent entry(ResultSet row) throws SQLException {
+        return new StoredEvent(row.getLong(1), row.getString(2), row.getString(3), row.getLong(4), row.getString(5),
+                row.getString(6), row.getString(7), row.getString(8), row.getBytes(9), row.getBytes(10));
     }
 
     /** Upcast and deserialized as the storage engine does it, then the lazy parts made concrete on this thread. */
-    private List<TrackedEventMessage<?>> deserialized(List<TrackedDomainEventData<byte[]>> rows) {
+    private List<TrackedEventMessage<?>> deserialized(List<StoredEvent> rows) {
         List<TrackedEventMessage<?>> events = EventUtils.upcastAndDeserializeTrackedEvents(rows.stream(), serializer,
                 upcasters.get()).collect(Collectors.toCollection(() -> new ArrayList<>(rows.size())));
         for (TrackedEventMessage<?> event : events) {

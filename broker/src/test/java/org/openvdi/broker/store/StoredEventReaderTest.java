@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.axonframework.common.DateTimeUtils;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.messaging.MetaData;
@@ -126,6 +129,19 @@ class StoredEventReaderTest {
         assertThat(Thread.getAllStackTraces().keySet()).as("reader threads left running")
                 .noneMatch(thread -> thread.getName().equals("stored-event-reader") && thread.isAlive()
                         && waitFor(thread));
+    }
+
+    @Test
+    void givenStoredTimestamps_whenParsed_thenTheyAreTheInstantsAxonsParserReads() {
+        for (String text : List.of("2025-01-06T07:00:00.000Z", "1970-01-01T00:00:00.000Z", "2024-02-29T23:59:59.999Z",
+                "2100-12-31T12:34:56.789Z", "2025-01-06T07:00:00Z", "2025-01-06T07:00:00.123456789Z",
+                "2025-01-06T09:00:00.000+02:00", DateTimeUtils.formatInstant(Instant.now()))) {
+            assertThat(StoredEvent.timestamp(text)).as(text).isEqualTo(DateTimeUtils.parseInstant(text));
+        }
+        for (String invalid : List.of("2025-02-30T07:00:00.000Z", "2025-13-01T07:00:00.000Z", "2025-01-06T24:00:00.000Z",
+                "2025-01-06T07:00:00.0a0Z")) {
+            assertThatThrownBy(() -> StoredEvent.timestamp(invalid)).as(invalid).isInstanceOf(DateTimeException.class);
+        }
     }
 
     private static boolean waitFor(Thread thread) {
