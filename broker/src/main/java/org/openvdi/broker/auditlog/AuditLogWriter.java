@@ -5,6 +5,7 @@ import static org.openvdi.broker.store.SqlTimes.utc;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,7 @@ import org.openvdi.broker.session.api.SessionEndedEvent;
 import org.openvdi.broker.session.api.SessionFailedEvent;
 import org.openvdi.broker.session.api.SessionRequestedEvent;
 import org.openvdi.broker.session.api.SessionState;
+import org.openvdi.broker.store.StoredEventReader;
 import org.openvdi.broker.telemetry.api.ConnectionTelemetryRefusedEvent;
 import org.openvdi.broker.template.api.TemplateVersionPublishedEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -58,16 +60,38 @@ class AuditLogWriter {
             SignInThrottledEvent.class, ConnectionTelemetryRefusedEvent.class, EventChainVerifiedEvent.class,
             AuditDataReadEvent.class, RecordingStoredEvent.class, RecordingPlayedEvent.class);
 
+    /**
+     * The stored events a rebuild reads: those of the payload types above, and every event of an audited object's
+     * aggregate (its changes). {@link #write} takes the same ones out of whatever it is given.
+     */
+    static final StoredEventReader.Selection SELECTION = StoredEventReader.Selection.of(WRITTEN,
+            Arrays.stream(AuditedObjectType.values()).map(AuditedObjectType::aggregate)
+                    .filter(aggregate -> AuditedObjectType.ofAggregate(aggregate) != null).toList());
+
     private final JdbcTemplate jdbc;
     private final AuditTables t;
     private final ChangeLogWriter changes;
     private final ObjectMapper json;
+    private final boolean copyNew;
 
     AuditLogWriter(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json) {
+        this(jdbc, tables, json, false);
+    }
+
+    private AuditLogWriter(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json, boolean copyNew) {
         this.jdbc = jdbc;
         this.t = tables;
         this.json = json;
+        this.copyNew = copyNew;
         this.changes = new ChangeLogWriter(json);
+    }
+
+    /**
+     * A writer of a rebuild's own tables, which nothing else writes: it computes every row as the live writer does,
+     * and copies the rows the tables do not have yet instead of upserting them ({@link AuditRows}).
+     */
+    static AuditLogWriter rebuilding(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json) {
+        return new AuditLogWriter(jdbc, tables, json, true);
     }
 
     /** Writes {@code events}, in their order, as one batch. */
@@ -76,7 +100,7 @@ class AuditLogWriter {
         if (written.isEmpty()) {
             return;
         }
-        AuditRows rows = new AuditRows(jdbc, t, json);
+        AuditRows rows = new AuditRows(jdbc, t, json, copyNew);
         load(written, rows);
         for (EventMessage<?> event : written) {
             write(event, rows);

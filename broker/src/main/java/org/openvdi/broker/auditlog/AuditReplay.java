@@ -5,13 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.openvdi.broker.auditlog.api.AuditQueryKind;
 import org.openvdi.broker.auditlog.api.AuditReadFormat;
 import org.openvdi.broker.error.BrokerException;
@@ -19,6 +14,7 @@ import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.store.ClusterLock;
 import org.openvdi.broker.store.ShadowTables;
 import org.openvdi.broker.store.ShadowTables.TableComparison;
+import org.openvdi.broker.store.StoredEventReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -42,7 +38,7 @@ public class AuditReplay {
     /** Events written to the shadow tables at a time (in memory, then a few multi-row statements). */
     static final int BATCH = 10_000;
 
-    private final EventStorageEngine storage;
+    private final StoredEventReader reader;
     private final JdbcClient jdbc;
     private final JdbcTemplate jdbcTemplate;
     private final ClusterLock lock;
@@ -51,9 +47,9 @@ public class AuditReplay {
     private final ObjectMapper json;
     private final Duration liveWait = Duration.ofSeconds(60);
 
-    AuditReplay(EventStorageEngine storage, JdbcClient jdbc, JdbcTemplate jdbcTemplate, ClusterLock lock,
+    AuditReplay(StoredEventReader reader, JdbcClient jdbc, JdbcTemplate jdbcTemplate, ClusterLock lock,
                 EventProcessingConfiguration processing, AuditReads reads, ObjectMapper json) {
-        this.storage = storage;
+        this.reader = reader;
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.lock = lock;
@@ -82,27 +78,12 @@ public class AuditReplay {
     private RebuildReport rebuildLocked() {
         AuditTables shadow = AuditTables.SHADOW;
         for (String table : AuditTables.LIVE.all()) {
-            jdbc.sql("DROP TABLE IF EXISTS " + table + shadow.suffix()).update();
-            jdbc.sql("CREATE UNLOGGED TABLE " + table + shadow.suffix() + " (LIKE " + table + " INCLUDING ALL)").update();
+            ShadowTables.create(jdbc, table, table + shadow.suffix());
         }
-        AuditLogWriter writer = new AuditLogWriter(jdbcTemplate, shadow, json);
-        TrackingToken head = storage.createHeadToken();
-        long headPosition = head == null ? -1 : head.position().orElse(-1);
-        AtomicLong events = new AtomicLong();
+        AuditLogWriter writer = AuditLogWriter.rebuilding(jdbcTemplate, shadow, json);
+        long headPosition = reader.head();
         long started = System.nanoTime();
-        List<TrackedEventMessage<?>> batch = new ArrayList<>(BATCH);
-        try (Stream<? extends TrackedEventMessage<?>> stream = storage.readEvents(null, false)) {
-            stream.takeWhile(e -> e.trackingToken().position().orElse(Long.MAX_VALUE) <= headPosition)
-                    .forEach(event -> {
-                        batch.add(event);
-                        events.incrementAndGet();
-                        if (batch.size() == BATCH) {
-                            writer.write(batch);
-                            batch.clear();
-                        }
-                    });
-        }
-        writer.write(batch);
+        long events = reader.read(AuditLogWriter.SELECTION, headPosition, BATCH, writer::write);
         long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
         boolean caughtUp = ShadowTables.awaitLive(processing, AuditLogProjection.GROUP, headPosition, liveWait);
         List<TableComparison> tables = new ArrayList<>();
@@ -113,9 +94,9 @@ public class AuditReplay {
             jdbc.sql("DROP TABLE " + table + shadow.suffix()).update();
         }
         boolean identical = tables.stream().allMatch(TableComparison::identical);
-        long perSecond = events.get() * 1000 / millis;
-        log.info("Rebuilt the audit read models from {} events in {} ms ({} events/s): {}", events.get(), millis,
+        long perSecond = events * 1000 / millis;
+        log.info("Rebuilt the audit read models from {} events in {} ms ({} events/s): {}", events, millis,
                 perSecond, identical ? "identical to the live ones" : "DIFFERENT from the live ones");
-        return new RebuildReport(events.get(), millis, perSecond, identical, caughtUp, tables);
+        return new RebuildReport(events, millis, perSecond, identical, caughtUp, tables);
     }
 }

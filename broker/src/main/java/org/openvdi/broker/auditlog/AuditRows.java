@@ -66,16 +66,21 @@ final class AuditRows {
     private final JdbcTemplate jdbc;
     private final AuditTables t;
     private final ObjectMapper json;
+    private final boolean copyNew;
 
     private final Map<UUID, Optional<SessionRow>> sessions = new HashMap<>();
     private final Set<UUID> changedSessions = new LinkedHashSet<>();
+    private final Set<UUID> newSessions = new HashSet<>();
     private final Map<UUID, Optional<Desktop>> desktops = new HashMap<>();
     private final Set<UUID> changedDesktops = new LinkedHashSet<>();
+    private final Set<UUID> newDesktops = new HashSet<>();
     private final Map<HolderKey, Holder> holders = new HashMap<>();
     private final Map<UUID, List<Holder>> holdersByDesktop = new HashMap<>();
     private final Set<HolderKey> changedHolders = new LinkedHashSet<>();
+    private final Set<HolderKey> newHolders = new HashSet<>();
     private final Map<UUID, Optional<AuditedObject>> objects = new HashMap<>();
     private final Set<UUID> changedObjects = new LinkedHashSet<>();
+    private final Set<UUID> newObjects = new HashSet<>();
     private final Map<ImageKey, String> images = new HashMap<>();
     private final Set<ImageKey> imagesLookedUp = new HashSet<>();
     private final Set<ImageKey> newImages = new LinkedHashSet<>();
@@ -83,10 +88,16 @@ final class AuditRows {
     private final List<Object[]> changes = new ArrayList<>();
     private final Map<String, Object[]> security = new LinkedHashMap<>();
 
-    AuditRows(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json) {
+    /**
+     * Rows of {@code tables}; with {@code copyNew}, the rows the tables do not have yet are written with COPY
+     * ({@link RowCopy}) rather than upserted, which only a writer that has the tables to itself may do (a rebuild
+     * into its shadow tables: no retry and no other writer can have added them meanwhile).
+     */
+    AuditRows(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json, boolean copyNew) {
         this.jdbc = jdbc;
         this.t = tables;
         this.json = json;
+        this.copyNew = copyNew;
     }
 
     // --- reading, before the batch ---------------------------------------------------------------------------
@@ -164,6 +175,7 @@ final class AuditRows {
         if (session(row.sessionId).isEmpty()) {
             sessions.put(row.sessionId, Optional.of(row));
             changedSessions.add(row.sessionId);
+            newSessions.add(row.sessionId);
         }
     }
 
@@ -180,6 +192,9 @@ final class AuditRows {
     }
 
     void putDesktop(Desktop desktop) {
+        if (desktop(desktop.desktopId()).isEmpty()) {
+            newDesktops.add(desktop.desktopId());
+        }
         desktops.put(desktop.desktopId(), Optional.of(desktop));
         changedDesktops.add(desktop.desktopId());
     }
@@ -189,6 +204,7 @@ final class AuditRows {
     }
 
     void addHolder(Holder holder) {
+        newHolders.add(new HolderKey(holder.desktopId, holder.sessionId));
         index(holder);
         changed(holder);
     }
@@ -216,7 +232,11 @@ final class AuditRows {
     }
 
     void putObject(UUID id, AuditedObjectType type, ObjectNode state) {
-        AuditedObjectType kept = object(id).map(AuditedObject::type).orElse(type);
+        Optional<AuditedObject> was = object(id);
+        if (was.isEmpty()) {
+            newObjects.add(id);
+        }
+        AuditedObjectType kept = was.map(AuditedObject::type).orElse(type);
         objects.put(id, Optional.of(new AuditedObject(kept, state)));
         changedObjects.add(id);
     }
@@ -267,31 +287,56 @@ final class AuditRows {
     // --- writing, after the batch ------------------------------------------------------------------------------
 
     void store() {
-        batch("INSERT INTO " + t.session() + " (" + SessionRow.COLUMNS + ") VALUES (" + marks(22) + ") ON CONFLICT"
-                        + " (session_id) DO UPDATE SET " + excluded(SessionRow.COLUMNS),
-                changedSessions.stream().map(id -> sessions.get(id).orElseThrow().values()).toList());
-        batch("INSERT INTO " + t.desktop() + " (desktop_id, pool_id, host_id, template_id, template_version) VALUES ("
-                        + marks(5) + ") ON CONFLICT (desktop_id) DO UPDATE SET "
-                        + excluded("desktop_id, pool_id, host_id, template_id, template_version"),
-                changedDesktops.stream().map(id -> desktops.get(id).orElseThrow()).map(d -> new Object[] {d.desktopId(),
-                        d.poolId(), d.hostId(), d.templateId(), d.templateVersion()}).toList());
-        batch("INSERT INTO " + t.holder() + " (desktop_id, session_id, user_name, held_from, held_until) VALUES ("
-                        + marks(5) + ") ON CONFLICT (desktop_id, session_id) DO UPDATE SET "
-                        + excluded("desktop_id, session_id, user_name, held_from, held_until"),
-                changedHolders.stream().map(holders::get).map(h -> new Object[] {h.desktopId, h.sessionId, h.user,
-                        h.heldFrom, h.heldUntil}).toList());
-        batch("INSERT INTO " + t.image() + " (template_id, version, sha256) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (template_id, version) DO NOTHING",
-                newImages.stream().map(k -> new Object[] {k.templateId(), k.version(), images.get(k)}).toList());
-        batch("INSERT INTO " + t.object() + " (object_id, object_type, state) VALUES (?, ?, CAST(? AS jsonb))"
-                        + " ON CONFLICT (object_id) DO UPDATE SET state = EXCLUDED.state",
-                changedObjects.stream().map(id -> new Object[] {id, objects.get(id).orElseThrow().type().name(),
-                        ChangeLogWriter.jsonb(objects.get(id).orElseThrow().state())}).toList());
-        batch("INSERT INTO " + t.change() + " (event_id, at, actor, object_type, object_id, object_name, action, before,"
-                + " after) VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb)) ON CONFLICT (event_id) DO NOTHING",
-                changes);
-        batch("INSERT INTO " + t.security() + " (event_id, at, kind, actor, client_address, detail)"
-                + " VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb)) ON CONFLICT (event_id) DO NOTHING", List.copyOf(security.values()));
+        write(t.session(), SessionRow.COLUMNS, marks(22), "ON CONFLICT (session_id) DO UPDATE SET "
+                + excluded(SessionRow.COLUMNS), changedSessions, newSessions, id -> sessions.get(id).orElseThrow().values());
+        String desktopColumns = "desktop_id, pool_id, host_id, template_id, template_version";
+        write(t.desktop(), desktopColumns, marks(5), "ON CONFLICT (desktop_id) DO UPDATE SET " + excluded(desktopColumns),
+                changedDesktops, newDesktops, id -> {
+                    Desktop d = desktops.get(id).orElseThrow();
+                    return new Object[] {d.desktopId(), d.poolId(), d.hostId(), d.templateId(), d.templateVersion()};
+                });
+        String holderColumns = "desktop_id, session_id, user_name, held_from, held_until";
+        write(t.holder(), holderColumns, marks(5), "ON CONFLICT (desktop_id, session_id) DO UPDATE SET "
+                + excluded(holderColumns), changedHolders, newHolders, key -> {
+                    Holder h = holders.get(key);
+                    return new Object[] {h.desktopId, h.sessionId, h.user, h.heldFrom, h.heldUntil};
+                });
+        write(t.image(), "template_id, version, sha256", marks(3), "ON CONFLICT (template_id, version) DO NOTHING",
+                newImages, newImages, k -> new Object[] {k.templateId(), k.version(), images.get(k)});
+        write(t.object(), "object_id, object_type, state", "?, ?, CAST(? AS jsonb)",
+                "ON CONFLICT (object_id) DO UPDATE SET state = EXCLUDED.state", changedObjects, newObjects, id -> new Object[] {
+                        id, objects.get(id).orElseThrow().type().name(),
+                        ChangeLogWriter.jsonb(objects.get(id).orElseThrow().state())});
+        write(t.change(), "event_id, at, actor, object_type, object_id, object_name, action, before, after",
+                "?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb)", "ON CONFLICT (event_id) DO NOTHING", changes);
+        write(t.security(), "event_id, at, kind, actor, client_address, detail", "?, ?, ?, ?, ?, CAST(? AS jsonb)",
+                "ON CONFLICT (event_id) DO NOTHING", List.copyOf(security.values()));
+    }
+
+    /** Rows that are all new to the table (a change or security row is written once per event). */
+    private void write(String table, String columns, String values, String conflict, List<Object[]> rows) {
+        if (copyNew) {
+            RowCopy.copy(jdbc, table, columns, rows);
+        } else {
+            batch("INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") " + conflict, rows);
+        }
+    }
+
+    /** The changed rows of a table by key: those in {@code fresh} are new to it, the others are there already. */
+    private <K> void write(String table, String columns, String values, String conflict, Set<K> changed, Set<K> fresh,
+                           java.util.function.Function<K, Object[]> row) {
+        String upsert = "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") " + conflict;
+        if (!copyNew) {
+            batch(upsert, changed.stream().map(row).toList());
+            return;
+        }
+        List<Object[]> added = new ArrayList<>();
+        List<Object[]> updated = new ArrayList<>();
+        for (K key : changed) {
+            (fresh.contains(key) ? added : updated).add(row.apply(key));
+        }
+        RowCopy.copy(jdbc, table, columns, added);
+        batch(upsert, updated);
     }
 
     private void batch(String sql, List<Object[]> rows) {

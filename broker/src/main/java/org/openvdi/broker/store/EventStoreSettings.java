@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Settings of the event store ({@code openvdi.event-store.*}).
  *
- * @param readBatchSize events read from PostgreSQL per query by the streaming processors, the replay and aggregate
+ * @param readBatchSize events read from PostgreSQL per query by the streaming processors and aggregate
  *                      loading (Axon's default is 100: a processor catching up on a backlog then waits on a query
  *                      every 100 events); 1 to 100,000
  */

@@ -25,6 +25,22 @@ public final class ShadowTables {
         }
     }
 
+    /**
+     * Creates {@code shadow} afresh as an unlogged copy of {@code live}'s columns, defaults and constraints, with its
+     * primary key and unique indexes (a replay looks rows up and upserts by them) but none of the indexes that only
+     * serve queries: a shadow table is only written and then compared, and each such index would cost its replay
+     * an index entry per row.
+     */
+    public static void create(JdbcClient jdbc, String live, String shadow) {
+        jdbc.sql("DROP TABLE IF EXISTS " + shadow).update();
+        jdbc.sql("CREATE UNLOGGED TABLE " + shadow + " (LIKE " + live + " INCLUDING ALL)").update();
+        List<String> queryIndexes = jdbc.sql("SELECT CAST(indexrelid AS regclass) FROM pg_index"
+                + " WHERE indrelid = CAST(? AS regclass) AND NOT indisunique").param(shadow).query(String.class).list();
+        for (String index : queryIndexes) {
+            jdbc.sql("DROP INDEX " + index).update();
+        }
+    }
+
     /** Compares a live table with its rebuilt shadow, listing at most {@code listed} rows of each difference. */
     public static TableComparison compare(JdbcClient jdbc, String live, String rebuilt, int listed) {
         return new TableComparison(live, count(jdbc, "SELECT count(*) FROM " + live),

@@ -10,6 +10,11 @@ public enum AuditedObjectType {
         this.aggregate = aggregate;
     }
 
+    /** The aggregate type whose events are this object's changes, as the event store keeps it. */
+    public String aggregate() {
+        return aggregate;
+    }
+
     /** The type for an aggregate type name as the event store keeps it, or null when its changes are not logged. */
     public static AuditedObjectType ofAggregate(String aggregateType) {
         for (AuditedObjectType type : values()) {

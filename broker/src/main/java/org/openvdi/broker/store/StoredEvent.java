@@ -1,0 +1,104 @@
+package org.openvdi.broker.store;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import org.axonframework.common.DateTimeUtils;
+import org.axonframework.eventhandling.DomainEventData;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.TrackedEventData;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.serialization.SerializedMetaData;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.SimpleSerializedObject;
+
+/**
+ * One row of {@code domainevententry} as {@link StoredEventReader} read it, in the form Axon's upcasters and
+ * serializer take (what its own {@code GenericDomainEventEntry} gives them, but for the timestamp's parsing: see
+ * {@link #timestamp(String)}).
+ */
+record StoredEvent(long globalIndex, String eventIdentifier, String aggregateIdentifier, long sequenceNumber,
+                   String aggregateType, String storedTimestamp, String payloadType, String payloadRevision,
+                   byte[] payload, byte[] metaData) implements TrackedEventData<byte[]>, DomainEventData<byte[]> {
+
+    @Override
+    public TrackingToken trackingToken() {
+        return new GlobalSequenceTrackingToken(globalIndex);
+    }
+
+    @Override
+    public String getEventIdentifier() {
+        return eventIdentifier;
+    }
+
+    @Override
+    public Instant getTimestamp() {
+        return timestamp(storedTimestamp);
+    }
+
+    @Override
+    public SerializedObject<byte[]> getMetaData() {
+        return new SerializedMetaData<>(metaData, byte[].class);
+    }
+
+    @Override
+    public SerializedObject<byte[]> getPayload() {
+        return new SimpleSerializedObject<>(payload, byte[].class, payloadType, payloadRevision);
+    }
+
+    @Override
+    public String getType() {
+        return aggregateType;
+    }
+
+    @Override
+    public String getAggregateIdentifier() {
+        return aggregateIdentifier;
+    }
+
+    @Override
+    public long getSequenceNumber() {
+        return sequenceNumber;
+    }
+
+    /**
+     * The instant of a stored timestamp. Axon's JDBC engine writes every timestamp as {@code 2025-01-06T07:00:00.000Z}
+     * (UTC, milliseconds), which is read here digit by digit; any other form goes to Axon's own parser
+     * ({@link DateTimeUtils#parseInstant}), which reads the fixed form to the same instant, only slower (its
+     * general ISO parser was a quarter of a replay's time).
+     */
+    static Instant timestamp(String text) {
+        if (text.length() == 24 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T'
+                && text.charAt(13) == ':' && text.charAt(16) == ':' && text.charAt(19) == '.' && text.charAt(23) == 'Z') {
+            int year = digits(text, 0, 4);
+            int month = digits(text, 5, 7);
+            int day = digits(text, 8, 10);
+            int hour = digits(text, 11, 13);
+            int minute = digits(text, 14, 16);
+            int second = digits(text, 17, 19);
+            int millis = digits(text, 20, 23);
+            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23
+                    && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && millis >= 0) {
+                try {
+                    long days = LocalDate.of(year, month, day).toEpochDay();
+                    return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, millis * 1_000_000L);
+                } catch (java.time.DateTimeException e) {
+                    return DateTimeUtils.parseInstant(text);
+                }
+            }
+        }
+        return DateTimeUtils.parseInstant(text);
+    }
+
+    /** The decimal number in {@code text[from, to)}, -1 when a character there is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+}
