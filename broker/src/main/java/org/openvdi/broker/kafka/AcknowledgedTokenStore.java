@@ -14,7 +14,8 @@ import org.axonframework.eventhandling.tokenstore.UnableToRetrieveIdentifierExce
  * before, not where the processor has read to. When the processor stores its position after a batch, this stores
  * instead the end of the newest batch that Kafka acknowledged together with all batches before it
  * ({@link PublicationWindow#acknowledged()}), or only extends the claim when none was acknowledged since; the
- * processor's idle claim extensions store it likewise, so the position catches up when the stream is quiet.
+ * processor's idle claim extensions store it likewise, so the position catches up when the stream is quiet, and
+ * fail when a send of the window failed, so that an idle processor too starts again from its stored position.
  * Fetching the position (the processor starts or restarts after a failure) and releasing the claim empty the
  * window, so that what was in flight is sent again from the stored position. Everything else is the shared store's.
  */
@@ -38,7 +39,13 @@ final class AcknowledgedTokenStore implements TokenStore {
         storeAcknowledged(processorName, segment);
     }
 
+    /**
+     * Stores the acknowledged position, or only extends the claim. A send of the window that failed fails this call:
+     * an idle processor (no new events, so no handler call and no batch to seal) would otherwise keep the failed
+     * batch and never send it again; failing, it releases its claim and restarts from the stored position.
+     */
     private void storeAcknowledged(String processorName, int segment) {
+        window.throwIfFailed();
         Optional<TrackingToken> acknowledged = window.acknowledged();
         if (acknowledged.isPresent()) {
             store.storeToken(acknowledged.get(), processorName, segment);

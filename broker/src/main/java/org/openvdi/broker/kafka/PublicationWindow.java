@@ -99,7 +99,8 @@ final class PublicationWindow {
         return count;
     }
 
-    private void throwIfFailed() {
+    /** Throws the first failure of a send in the window, if one has failed. */
+    synchronized void throwIfFailed() {
         for (PublicationBatch batch : inFlight) {
             batch.throwIfFailed();
         }

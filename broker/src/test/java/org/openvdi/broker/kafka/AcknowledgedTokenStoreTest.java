@@ -65,6 +65,17 @@ class AcknowledgedTokenStoreTest {
     }
 
     @Test
+    void givenAFailedSendAndNoNewEvents_whenTheIdleProcessorExtendsItsClaim_thenItFailsSoThatItRestartsFromItsPosition() {
+        CompletableFuture<Object> send = send();
+        window.seal(at(9));
+        send.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tokens.extendClaim(PROCESSOR, 0))
+                .isInstanceOf(KafkaPublishException.class);
+        assertThat(store.fetchToken(PROCESSOR, 0)).isEqualTo(at(-1));
+    }
+
+    @Test
     void givenBatchesInFlight_whenTheProcessorRestartsFromItsStoredPosition_thenTheWindowIsEmptied() {
         send();
         window.seal(at(9));
