@@ -64,6 +64,30 @@ final class ChainLinks {
         return sha256.digest();
     }
 
+    /**
+     * The link that follows {@code previous} (32 bytes from {@code previousAt}) for the event in {@code row}, a slice
+     * row of {@link ChainSlices#SLICE} (columns 2 to 11: global index to metadata), written into {@code link}: the
+     * same bytes as {@link #next(byte[], StoredEvent)}, hashed in place. False when the row's numbers are not bigints.
+     */
+    boolean next(byte[] previous, int previousAt, CopiedRow row, byte[] link) {
+        if (row.length(2) != 8 || row.length(5) != 8) {
+            return false;
+        }
+        byte[] data = row.data();
+        sha256.update(TAG);
+        sha256.update(previous, previousAt, 32);
+        sha256.update(data, row.start(2), 8);
+        sha256.update(data, row.prefix(3), row.end(4) - row.prefix(3));
+        sha256.update(data, row.start(5), 8);
+        sha256.update(data, row.prefix(6), row.end(11) - row.prefix(6));
+        try {
+            sha256.digest(link, 0, link.length);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("A SHA-256 digest does not fit 32 bytes", e);
+        }
+        return true;
+    }
+
     private void putText(String text) {
         putBytes(text == null ? null : text.getBytes(StandardCharsets.UTF_8));
     }

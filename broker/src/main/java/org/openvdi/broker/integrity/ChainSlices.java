@@ -1,8 +1,6 @@
 package org.openvdi.broker.integrity;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -17,7 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
-import org.postgresql.PGStatement;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 
 /**
  * The fast path of verification: the chain cut into slices of positions, each checked on its own connection and
@@ -26,13 +25,24 @@ import org.postgresql.PGStatement;
  * event, the whole chain is the one the sealer computed, so the slices need not wait for each other. The fast path
  * only proves a chain intact; anything else (a gap in positions, a missing or different event, a link that does
  * not match) answers empty, and the caller walks the chain from the start to name the first finding exactly.
+ * <p>
+ * Each slice reads its rows with a binary {@code COPY}: PostgreSQL streams them while this JVM hashes (a cursor
+ * sends a fetch's rows and then waits, idle, until they are hashed), and the hash runs over the bytes as received,
+ * one array per row, no column decoded or copied ({@link CopiedRow}).
  */
 final class ChainSlices {
 
-    static final String SLICE = "SELECT l.position, l.global_index, l.event_identifier, l.link, " + StoredEvent.COLUMNS
+    /**
+     * A slice's rows, for {@code COPY ... (FORMAT binary)}: the link's position and bytes, then the event stored at its
+     * global index in the columns the link covers ({@link StoredEvent#COLUMNS}, the global index taken from the link:
+     * the join makes them equal), every column absent when no event is stored there.
+     */
+    static final String SLICE = "SELECT l.position, l.link, l.global_index, e.eventidentifier, e.aggregateidentifier, "
+            + "e.sequencenumber, e.type, e.timestamp, e.payloadtype, e.payloadrevision, e.payload, e.metadata"
             + " FROM event_chain_link l LEFT JOIN domainevententry e ON e.globalindex = l.global_index"
-            + " WHERE l.position >= ? AND l.position < ? ORDER BY l.position";
-    private static final int FETCH = 10_000;
+            + " WHERE l.position >= %d AND l.position < %d ORDER BY l.position";
+
+    private static final long MIN_SLICE = 10_000;
 
     /** An intact chain: its size, its highest sealed global index, its head and its links at the given sizes. */
     record Intact(long size, long highWater, byte[] head, Map<Long, byte[]> linksAtSizes) {
@@ -49,7 +59,13 @@ final class ChainSlices {
      * answers the intact chain, or empty when any slice found anything.
      */
     static Optional<Intact> verify(DataSource dataSource, String snapshotId, long size, int threads, Set<Long> sizes) {
-        int slices = (int) Math.max(1, Math.min(threads, size / 10_000));
+        return verify(dataSource, snapshotId, size, threads, sizes, MIN_SLICE);
+    }
+
+    /** The same, with slices of at least {@code minSlice} positions. */
+    static Optional<Intact> verify(DataSource dataSource, String snapshotId, long size, int threads, Set<Long> sizes,
+                                   long minSlice) {
+        int slices = (int) Math.max(1, Math.min(threads, size / minSlice));
         ExecutorService pool = Executors.newFixedThreadPool(slices, runnable -> {
             Thread thread = new Thread(runnable, "chain-verify");
             thread.setDaemon(true);
@@ -87,7 +103,11 @@ final class ChainSlices {
         }
     }
 
-    /** Positions {@code from} to {@code to - 1}, starting from the stored link at {@code from - 1}. */
+    /**
+     * Positions {@code from} to {@code to - 1}, starting from the stored link at {@code from - 1}. The rows come as
+     * PostgreSQL's binary COPY: the server streams them without waiting for the next fetch, and each row arrives as
+     * one array from which the link is hashed in place ({@link CopiedRow}).
+     */
     private static Optional<Slice> slice(DataSource dataSource, String snapshotId, long from, long to, Set<Long> sizes)
             throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
@@ -96,49 +116,51 @@ final class ChainSlices {
                 statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 statement.execute("SET TRANSACTION SNAPSHOT '" + snapshotId.replace("'", "") + "'");
             }
-            try (PreparedStatement query = connection.prepareStatement(SLICE, ResultSet.TYPE_FORWARD_ONLY,
-                    ResultSet.CONCUR_READ_ONLY)) {
-                query.setFetchSize(FETCH);
-                query.unwrap(PGStatement.class).setPrepareThreshold(-1);
-                query.setLong(1, Math.max(0, from - 1));
-                query.setLong(2, to);
-                try (ResultSet row = query.executeQuery()) {
-                    return walk(row, from, to, sizes);
-                }
+            CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(
+                    "COPY (" + String.format(java.util.Locale.ROOT, SLICE, Math.max(0, from - 1), to) + ") TO STDOUT (FORMAT binary)");
+            try {
+                return walk(copy, from, to, sizes);
             } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
                 connection.rollback();
             }
         }
     }
 
-    private static Optional<Slice> walk(ResultSet row, long from, long to, Set<Long> sizes) throws SQLException {
-        ChainLinks links = new ChainLinks();
+    private static Optional<Slice> walk(CopyOut copy, long from, long to, Set<Long> sizes) throws SQLException {
+        CopiedRow row = new CopiedRow();
         byte[] previous = ChainLinks.GENESIS;
+        int previousAt = 0;
         long expected = Math.max(0, from - 1);
         long highWater = 0;
         Map<Long, byte[]> linksAtSizes = new HashMap<>();
-        while (row.next()) {
-            long position = row.getLong(1);
-            byte[] link = row.getBytes(4);
-            if (position != expected) {
+        byte[] computed = new byte[32];
+        ChainLinks links = new ChainLinks();
+        for (byte[] data = copy.readFromCopy(); data != null; data = copy.readFromCopy()) {
+            if (!row.read(data)) {
+                continue; // the header or the trailer
+            }
+            long position = row.longAt(0);
+            if (position != expected || row.length(1) != 32) {
                 return Optional.empty();
             }
             expected++;
-            if (position < from) {
-                previous = link;
-                continue;
+            if (position >= from) {
+                if (row.length(3) < 0 || !links.next(previous, previousAt, row, computed)
+                        || !Arrays.equals(computed, 0, 32, data, row.start(1), row.start(1) + 32)) {
+                    return Optional.empty();
+                }
+                highWater = Math.max(highWater, row.longAt(2));
+                if (sizes.contains(position + 1)) {
+                    linksAtSizes.put(position + 1, Arrays.copyOfRange(data, row.start(1), row.start(1) + 32));
+                }
             }
-            row.getLong(5);
-            if (row.wasNull() || !Arrays.equals(row.getBytes(3), row.getBytes(6))
-                    || !Arrays.equals(links.next(previous, row, 5), link)) {
-                return Optional.empty();
-            }
-            highWater = Math.max(highWater, row.getLong(2));
-            previous = link;
-            if (sizes.contains(position + 1)) {
-                linksAtSizes.put(position + 1, link);
-            }
+            previous = data;
+            previousAt = row.start(1);
         }
-        return expected == to ? Optional.of(new Slice(highWater, previous, linksAtSizes)) : Optional.empty();
+        byte[] last = previous == ChainLinks.GENESIS ? previous : Arrays.copyOfRange(previous, previousAt, previousAt + 32);
+        return expected == to ? Optional.of(new Slice(highWater, last, linksAtSizes)) : Optional.empty();
     }
 }

@@ -1,14 +1,18 @@
 package org.openvdi.broker.kafka;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import java.io.IOException;
 import java.net.URI;
 import java.time.ZoneOffset;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.serialization.Revision;
+import org.axonframework.serialization.Serializer;
 
 /**
  * Turns a domain event into a CloudEvent 1.0, the format of {@code openvdi.events}:
@@ -38,13 +42,25 @@ final class DomainCloudEvents {
 
     private final URI source;
     private final ObjectMapper json;
+    private final Serializer stored;
 
+    /** Writes each event's data with {@code json}. */
     DomainCloudEvents(URI source, ObjectMapper json) {
+        this(source, json, null);
+    }
+
+    /**
+     * Takes each event's data as the event store holds it when {@code stored}, the store's event serializer (JSON
+     * with the same mapper), wrote it: an event read from the store is then neither deserialized nor written again.
+     * Other events are written by {@code stored} too.
+     */
+    DomainCloudEvents(URI source, ObjectMapper json, Serializer stored) {
         if (source == null || source.toString().isEmpty()) {
             throw new IllegalArgumentException("openvdi.kafka.event-source must be a non-empty URI");
         }
         this.source = source;
         this.json = json;
+        this.stored = stored;
     }
 
     CloudEvent of(EventMessage<?> event) {
@@ -61,9 +77,9 @@ final class DomainCloudEvents {
                 builder.withExtension(AGGREGATE_TYPE, domain.getType());
             }
         }
-        Object actor = event.getMetaData().get(ACTOR_METADATA);
+        String actor = actor(event);
         if (actor != null) {
-            builder.withExtension(ACTOR, actor.toString());
+            builder.withExtension(ACTOR, actor);
         }
         return builder.build();
     }
@@ -84,7 +100,41 @@ final class DomainCloudEvents {
         return digits.length() >= SEQUENCE_DIGITS ? digits : "0".repeat(SEQUENCE_DIGITS - digits.length()) + digits;
     }
 
+    /**
+     * Who caused the event: its metadata's {@code user}. From the metadata as stored when possible, reading only as
+     * far as that field instead of building the whole map.
+     */
+    private String actor(EventMessage<?> event) {
+        if (stored != null) {
+            try (JsonParser parser = json.getFactory().createParser(event.serializeMetaData(stored, byte[].class).getData())) {
+                if (parser.nextToken() == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        boolean user = ACTOR_METADATA.equals(parser.currentName());
+                        JsonToken value = parser.nextToken();
+                        if (user && value.isScalarValue()) {
+                            return value == JsonToken.VALUE_NULL ? null : parser.getValueAsString();
+                        }
+                        if (user) {
+                            break;
+                        }
+                        parser.skipChildren();
+                    }
+                    if (parser.currentToken() == JsonToken.END_OBJECT) {
+                        return null;
+                    }
+                }
+            } catch (IOException e) {
+                // not the plain JSON object expected: read it the general way
+            }
+        }
+        Object actor = event.getMetaData().get(ACTOR_METADATA);
+        return actor == null ? null : actor.toString();
+    }
+
     private byte[] data(EventMessage<?> event) {
+        if (stored != null) {
+            return event.serializePayload(stored, byte[].class).getData();
+        }
         try {
             return json.writeValueAsBytes(event.getPayload());
         } catch (JsonProcessingException e) {

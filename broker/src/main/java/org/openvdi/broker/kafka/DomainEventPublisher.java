@@ -4,6 +4,8 @@ import io.cloudevents.CloudEvent;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
@@ -17,14 +19,16 @@ import org.springframework.stereotype.Component;
  * analytics, in the order of the event store, keyed by aggregate id. It runs in a tracking processor of its own
  * ({@value #GROUP}, one thread), so commands never wait for Kafka.
  * <p>
- * Batched and asynchronous: the processor hands a batch of up to {@code openvdi.kafka.publish-batch-size} events
- * to this handler in one unit of work; each event is given to the producer without waiting, and before the unit
- * of work commits, and with it the processor's new position (its token, in the same transaction), the batch
- * waits until Kafka has acknowledged every record ({@code acks=all}). A failed or late acknowledgement fails the
- * batch: the token stays where it was and the processor retries the whole batch after a backoff, so publication
- * is at-least-once and resumes after an outage where it stopped; records of a failed batch that did reach Kafka
- * are sent again (consumers drop duplicates by the CloudEvent id). One idempotent producer with at most five
- * requests in flight keeps each partition, and so each aggregate, in order.
+ * Batched, asynchronous and windowed: the processor hands a batch of up to {@code openvdi.kafka.publish-batch-size}
+ * events to this handler in one unit of work; each event is given to the producer without waiting. When the unit of
+ * work commits, the batch joins the {@link PublicationWindow} and the processor reads on while Kafka acknowledges
+ * it; only when {@code openvdi.kafka.publish-window} batches are unacknowledged does it wait for the oldest. The
+ * processor's stored position ({@link AcknowledgedTokenStore}) follows the acknowledgements: it moves to the end of
+ * a batch only once Kafka acknowledged ({@code acks=all}) that batch and every one before it. A failed or late
+ * acknowledgement fails the processor's current batch: it restarts from its stored position after a backoff and
+ * sends everything after it again, so publication is at-least-once and resumes after an outage where it stopped
+ * (consumers drop duplicates by the CloudEvent id). One idempotent producer with at most five requests in flight
+ * keeps each partition, and so each aggregate, in order.
  * <p>
  * After a send that Kafka refused for authentication or authorization the producer is replaced: an idempotent
  * producer whose first sign-in was refused (Kafka up before its users were created) never sends again, so the
@@ -37,47 +41,54 @@ import org.springframework.stereotype.Component;
 class DomainEventPublisher {
 
     static final String GROUP = "kafka-publisher";
-    private static final String BATCH = DomainEventPublisher.class.getName() + ".batch";
+    private static final String SEALING = DomainEventPublisher.class.getName() + ".sealing";
     private static final Logger log = LoggerFactory.getLogger(DomainEventPublisher.class);
 
     private final KafkaTemplate<String, CloudEvent> kafka;
     private final DomainCloudEvents cloudEvents;
     private final KafkaSettings settings;
+    private final PublicationWindow window;
 
-    DomainEventPublisher(KafkaTemplate<String, CloudEvent> kafka, DomainCloudEvents cloudEvents, KafkaSettings settings) {
+    DomainEventPublisher(KafkaTemplate<String, CloudEvent> kafka, DomainCloudEvents cloudEvents, KafkaSettings settings,
+                         PublicationWindow window) {
         this.kafka = kafka;
         this.cloudEvents = cloudEvents;
         this.settings = settings;
+        this.window = window;
     }
 
     @EventHandler
     void on(Object payload, EventMessage<?> event) {
-        PublicationBatch batch = batch();
-        CloudEvent cloudEvent = cloudEvents.of(event);
         try {
-            batch.throwIfFailed();
-            batch.add(kafka.send(settings.eventsTopic(), DomainCloudEvents.key(event), cloudEvent));
+            PublicationBatch batch = window.sending();
+            sealOnCommit(event);
+            batch.add(kafka.send(settings.eventsTopic(), DomainCloudEvents.key(event), cloudEvents.of(event)));
         } catch (RuntimeException e) {
             replaceProducerIfRefused(e);
             throw e;
         }
     }
 
-    /** The batch of the current unit of work, created with its first event, awaited when the unit of work commits. */
-    private PublicationBatch batch() {
+    /**
+     * Seals the window's batch when the unit of work commits, at the position of the unit of work's last event
+     * (the processor's batch ends with it). Registered with the first event of a unit of work.
+     */
+    private void sealOnCommit(EventMessage<?> event) {
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
-        return unitOfWork.getOrComputeResource(BATCH, key -> {
-            PublicationBatch batch = new PublicationBatch();
-            unitOfWork.onPrepareCommit(committing -> complete(batch));
-            return batch;
+        TrackingToken[] last = unitOfWork.getOrComputeResource(SEALING, key -> {
+            TrackingToken[] position = new TrackingToken[1];
+            unitOfWork.onPrepareCommit(committing -> seal(position[0]));
+            return position;
         });
+        if (event instanceof TrackedEventMessage<?> tracked) {
+            last[0] = tracked.trackingToken();
+        }
     }
 
-    private void complete(PublicationBatch batch) {
+    private void seal(TrackingToken position) {
         try {
-            kafka.flush();
-            batch.awaitAcknowledged(settings.sendTimeout());
-            log.debug("Kafka acknowledged a batch of {} events", batch.size());
+            window.seal(position);
+            log.debug("{} batches of events in flight to Kafka", window.batchesInFlight());
         } catch (RuntimeException e) {
             replaceProducerIfRefused(e);
             throw e;

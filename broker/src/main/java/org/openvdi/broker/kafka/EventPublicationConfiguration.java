@@ -12,7 +12,11 @@ import org.axonframework.config.Configuration;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.messaging.StreamableMessageSource;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.kafka.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -22,7 +26,9 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
  * The publisher's processor and producer.
  * <p>
  * Processor: tracking, one thread, batches of {@code openvdi.kafka.publish-batch-size} events, starting at the
- * beginning of the event store (a new publisher publishes the whole history). Handler and commit failures
+ * beginning of the event store (a new publisher publishes the whole history), up to
+ * {@code openvdi.kafka.publish-window} batches in flight ({@link PublicationWindow}), its position stored only as far
+ * as Kafka acknowledged ({@link AcknowledgedTokenStore} over the broker's token store). Handler and commit failures
  * propagate instead of being logged and skipped, so the processor keeps its token, releases its claim and
  * retries the batch after a backoff that doubles from 1 s up to 60 s.
  * <p>
@@ -37,8 +43,15 @@ class EventPublicationConfiguration {
     static final int MAX_IN_FLIGHT = 5;
 
     @Bean
-    ConfigurerModule kafkaPublisherProcessor(KafkaSettings settings) {
+    PublicationWindow publicationWindow(KafkaSettings settings) {
+        return new PublicationWindow(settings.publishWindow(), settings.sendTimeout());
+    }
+
+    @Bean
+    ConfigurerModule kafkaPublisherProcessor(KafkaSettings settings, PublicationWindow window) {
         return configurer -> configurer.eventProcessing(processing -> processing
+                .registerTokenStore(DomainEventPublisher.GROUP,
+                        config -> new AcknowledgedTokenStore(config.getComponent(TokenStore.class), window))
                 .registerTrackingEventProcessor(DomainEventPublisher.GROUP, Configuration::eventStore,
                         config -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                                 .andBatchSize(settings.publishBatchSize())
@@ -50,8 +63,19 @@ class EventPublicationConfiguration {
     }
 
     @Bean
-    DomainCloudEvents domainCloudEvents(KafkaSettings settings, ObjectMapper json) {
-        return new DomainCloudEvents(settings.eventSource(), json);
+    DomainCloudEvents domainCloudEvents(KafkaSettings settings, ObjectMapper json,
+                                        @Qualifier("eventSerializer") Serializer eventSerializer) {
+        return cloudEvents(settings, json, eventSerializer);
+    }
+
+    /**
+     * The CloudEvents of the publisher. When the event store writes payloads with the same JSON mapper, each event's
+     * data is the payload as stored (no deserializing and writing again, the same bytes); otherwise it is written
+     * with {@code json}.
+     */
+    static DomainCloudEvents cloudEvents(KafkaSettings settings, ObjectMapper json, Serializer eventSerializer) {
+        boolean sameJson = eventSerializer instanceof JacksonSerializer jackson && jackson.getObjectMapper() == json;
+        return new DomainCloudEvents(settings.eventSource(), json, sameJson ? eventSerializer : null);
     }
 
     @Bean

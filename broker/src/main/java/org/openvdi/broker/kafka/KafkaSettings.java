@@ -22,8 +22,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           of the broker (brokers sharing one event store share it)
  * @param eventEncoding      {@code BINARY}: attributes in {@code ce_*} headers, the event's JSON as the record's value;
  *                           {@code STRUCTURED}: the whole CloudEvent as one JSON document ({@code application/cloudevents+json})
- * @param publishBatchSize   at most this many events are sent to Kafka before the publisher waits for their
- *                           acknowledgement and then advances its position in the event store
+ * @param publishBatchSize   events the publisher reads and hands to Kafka in one unit of work (one transaction of
+ *                           its processor)
+ * @param publishWindow      batches the publisher may have handed to Kafka without their acknowledgement; with that
+ *                           many unacknowledged it waits for the oldest (1: each batch waits for its own). Its stored
+ *                           position only ever moves past batches that Kafka acknowledged
  * @param connectionsTopic   where gateways report connections opened and closed, keyed by session id
  * @param telemetryGroup     consumer group of the brokers reading {@code connectionsTopic}
  * @param partitions         partitions of the topics the broker creates when they are missing
@@ -49,6 +52,7 @@ public record KafkaSettings(@DefaultValue("true") boolean enabled,
                             @DefaultValue("urn:openvdi:broker") URI eventSource,
                             @DefaultValue("BINARY") Encoding eventEncoding,
                             @DefaultValue("1000") int publishBatchSize,
+                            @DefaultValue("8") int publishWindow,
                             @DefaultValue("openvdi.connections") String connectionsTopic,
                             @DefaultValue("openvdi-broker") String telemetryGroup,
                             @DefaultValue("3") int partitions,
@@ -68,6 +72,10 @@ public record KafkaSettings(@DefaultValue("true") boolean enabled,
         if (publishBatchSize < 1 || publishBatchSize > 100_000) {
             throw new IllegalArgumentException("openvdi.kafka.publish-batch-size must be between 1 and 100000, not "
                     + publishBatchSize);
+        }
+        if (publishWindow < 1 || publishWindow > 1000) {
+            throw new IllegalArgumentException("openvdi.kafka.publish-window must be between 1 and 1000, not "
+                    + publishWindow);
         }
         if (sendTimeout.isNegative() || sendTimeout.isZero()) {
             throw new IllegalArgumentException("openvdi.kafka.send-timeout must be positive, not " + sendTimeout);
@@ -109,6 +117,6 @@ public record KafkaSettings(@DefaultValue("true") boolean enabled,
     public String toString() {
         return "KafkaSettings[enabled=" + enabled + ", embedded=" + embedded + ", embeddedPort=" + embeddedPort
                  + ", eventsTopic=" + eventsTopic + ", eventSource=" + eventSource + ", eventEncoding=" + eventEncoding
-                + ", publishBatchSize=" + publishBatchSize + ", connectionsTopic=" + connectionsTopic + ", username=" + username + "]";
+                + ", publishBatchSize=" + publishBatchSize + ", publishWindow=" + publishWindow + ", connectionsTopic=" + connectionsTopic + ", username=" + username + "]";
     }
 }

@@ -1,36 +1,58 @@
 package org.openvdi.broker.kafka;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.axonframework.eventhandling.TrackingToken;
 
 /**
- * The sends of one batch of the publisher's processor: handed to the producer without waiting, then awaited
- * together before the processor stores its new position. The first failure is kept, so that the rest of the
- * batch is not even tried (during an outage each send would wait for Kafka's metadata on its own).
- * Used by the processor's one thread; the producer's thread only records failures.
+ * The sends of one batch of the publisher's processor, and the processor's position after its last event. The
+ * sends are handed to the producer without waiting; the batch is acknowledged when Kafka acknowledged every one of
+ * them. The first failure is kept, so that the rest of the window is not even tried (during an outage each send
+ * would wait for Kafka's metadata on its own). Used by the processor's one thread; the producer's thread only counts
+ * acknowledgements and records failures.
  */
 final class PublicationBatch {
 
     private final List<CompletableFuture<?>> sends = new ArrayList<>();
+    private final AtomicInteger pending = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean awaited;
+    private TrackingToken position;
 
     void add(CompletableFuture<?> send) {
+        pending.incrementAndGet();
+        sends.add(send);
         send.whenComplete((result, error) -> {
             if (error != null) {
                 failure.compareAndSet(null, error);
+            } else {
+                pending.decrementAndGet();
             }
         });
-        sends.add(send);
+    }
+
+    /** Closes the batch: {@code position} is where the processor stands after its last event. */
+    void seal(TrackingToken position) {
+        this.position = position;
+    }
+
+    TrackingToken position() {
+        return position;
     }
 
     int size() {
         return sends.size();
+    }
+
+    /** Whether Kafka acknowledged every send of this batch (none failed). */
+    boolean acknowledged() {
+        return awaited || pending.get() == 0 && failure.get() == null;
     }
 
     /** Throws the first failure of a send of this batch, if one has failed already. */
@@ -41,9 +63,11 @@ final class PublicationBatch {
         }
     }
 
-    /** Waits until Kafka acknowledged every send, at most {@code timeout} in all; throws at the first failure. */
-    void awaitAcknowledged(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /**
+     * Waits until Kafka acknowledged every send, until {@code deadline} ({@link System#nanoTime()}); throws at the
+     * first failure or when the deadline passes.
+     */
+    void awaitAcknowledged(long deadline, String timeout) {
         for (CompletableFuture<?> send : sends) {
             throwIfFailed();
             try {
@@ -58,6 +82,7 @@ final class PublicationBatch {
                 throw new KafkaPublishException("Interrupted while waiting for Kafka to acknowledge a batch", e);
             }
         }
+        awaited = true;
     }
 
     private KafkaPublishException failed(Throwable cause) {

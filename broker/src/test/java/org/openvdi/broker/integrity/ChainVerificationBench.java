@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.integrity.api.ChainVerdict;
 import org.openvdi.broker.store.ClusterLock;
+import org.openvdi.broker.testsupport.CpuTime;
 import org.openvdi.broker.testsupport.ProcessHarness;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -70,8 +71,14 @@ class ChainVerificationBench {
                     harness.bean(PlatformTransactionManager.class));
             String plan = String.join("\n", jdbc.sql("EXPLAIN " + ChainVerifier.CHAIN).query(String.class).list());
             System.out.println("Plan of the verification query:\n" + plan);
+            String loadBefore = load();
+            CpuTime before = CpuTime.now(jdbc);
             ChainReport first = verifier.verify();
+            CpuTime between = CpuTime.now(jdbc);
             ChainReport second = verifier.verify();
+            CpuTime secondCpu = CpuTime.now(jdbc).since(between);
+            CpuTime firstCpu = between.since(before);
+            String loadAfter = load();
             assertThat(List.of(first.verdict(), second.verdict())).containsOnly(ChainVerdict.INTACT);
             assertThat(second.eventsChecked()).isEqualTo(events);
 
@@ -80,7 +87,8 @@ class ChainVerificationBench {
 
                     - %,d events generated in PostgreSQL in %.1f s (payload and metadata %,d bytes, %.0f bytes per event)
                     - checkpoints every 1,000 events: %,d signed checkpoints checked
-                    - machine: %d logical CPUs, load average %s (1, 5, 15 min) when written
+                    - machine: %d logical CPUs, load average %s (1, 5, 15 min) before verifying, %s after
+                    - CPU per million events verified: first pass %s; second pass %s
 
                     | step | time | events/s |
                     |---|---:|---:|
@@ -88,12 +96,18 @@ class ChainVerificationBench {
                     | verify, first pass | %.1f s | %,d |
                     | verify, second pass | %.1f s | %,d |
                     """, events, generated, storedBytes, (double) storedBytes / events, second.checkpointsChecked(),
-                    Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).substring(0, 14),
+                    Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter, firstCpu.perMillion(events),
+                    secondCpu.perMillion(events),
                     sealed, (long) (events / sealed), first.millis() / 1000.0, first.eventsPerSecond(),
                     second.millis() / 1000.0, second.eventsPerSecond());
             System.out.println(report);
             Files.writeString(Path.of("target/bench/chain-verification.md"), report);
         }
+    }
+
+    private static String load() throws IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2];
     }
 
     private static double seconds(long since) {

@@ -118,6 +118,42 @@ class EventChainTest {
     }
 
     @Test
+    void givenSealedEvents_whenCheckedInSlices_thenTheFastPathProvesThemIntactAndRefusesAChangedByte() throws Exception {
+        twentySealedEvents();
+        byte[] head = jdbc.sql("SELECT link FROM event_chain_link WHERE position = 19").query(byte[].class).single();
+        byte[] atTen = jdbc.sql("SELECT link FROM event_chain_link WHERE position = 9").query(byte[].class).single();
+
+        for (int slices : List.of(1, 2, 3, 4)) {
+            assertThat(inSlices(slices)).as("%d slices", slices).hasValueSatisfying(chain -> {
+                assertThat(chain.size()).isEqualTo(20);
+                assertThat(chain.head()).isEqualTo(head);
+                assertThat(chain.highWater()).isEqualTo(globalIndexAt(19));
+                assertThat(chain.linksAtSizes()).containsOnlyKeys(5L, 10L, 15L, 20L);
+                assertThat(chain.linksAtSizes().get(10L)).isEqualTo(atTen);
+            });
+        }
+        jdbc.sql("UPDATE domainevententry SET metadata = set_byte(metadata, 1, get_byte(metadata, 1) # 1) WHERE globalindex = ?")
+                .param(globalIndexAt(12)).update();
+        for (int slices : List.of(1, 2, 3, 4)) {
+            assertThat(inSlices(slices)).as("%d slices after a changed byte", slices).isEmpty();
+        }
+    }
+
+    /** The verifier's fast path on its own, in a snapshot of this test's, in {@code slices} slices of 20 events. */
+    private java.util.Optional<ChainSlices.Intact> inSlices(int slices) throws Exception {
+        try (Connection connection = dataSource.getConnection(); java.sql.Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            try (java.sql.ResultSet snapshot = statement.executeQuery("SELECT pg_export_snapshot()")) {
+                snapshot.next();
+                return ChainSlices.verify(dataSource, snapshot.getString(1), 20, slices, java.util.Set.of(5L, 10L, 15L, 20L), 1);
+            } finally {
+                connection.rollback();
+            }
+        }
+    }
+
+    @Test
     void givenOnePayloadByteChanged_whenVerified_thenAlteredAtThatEvent() {
         twentySealedEvents();
         long target = globalIndexAt(7);

@@ -14,6 +14,9 @@ import java.util.UUID;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.serialization.SerializedMessage;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.session.api.ConnectionTokenRedeemedEvent;
 import org.openvdi.broker.session.api.SessionRequestedEvent;
@@ -54,6 +57,54 @@ class DomainCloudEventsTest {
         assertThat(new String(cloudEvent.getData().toBytes(), StandardCharsets.UTF_8))
                 .isEqualTo("{\"sessionId\":\"" + SESSION + "\",\"poolId\":\"" + POOL + "\",\"user\":\"alice\"}");
         assertThat(DomainCloudEvents.key(event)).isEqualTo(SESSION.toString());
+    }
+
+    @Test
+    void givenAnEventAsTheStoreHoldsIt_whenConvertedWithTheStoresSerializer_thenItsDataIsTheStoredPayloadUnread() {
+        JacksonSerializer store = JacksonSerializer.builder().objectMapper(JSON).build();
+        SessionRequestedEvent payload = new SessionRequestedEvent(SESSION, POOL, "alice");
+        SerializedObject<byte[]> storedPayload = store.serialize(payload, byte[].class);
+        SerializedObject<byte[]> storedMetaData = store.serialize(MetaData.with("user", "alice"), byte[].class);
+        SerializedMessage<SessionRequestedEvent> stored = new SerializedMessage<>(UUID.randomUUID().toString(),
+                storedPayload, storedMetaData, store);
+        GenericDomainEventMessage<SessionRequestedEvent> event = new GenericDomainEventMessage<>("Session",
+                SESSION.toString(), 42, stored, () -> AT);
+        DomainCloudEvents fromStore = EventPublicationConfiguration.cloudEvents(
+                PublicationHarness.settings(io.cloudevents.core.message.Encoding.BINARY, 1, "unused"), JSON, store);
+
+        CloudEvent cloudEvent = fromStore.of(event);
+
+        assertThat(cloudEvent.getData().toBytes()).isSameAs(storedPayload.getData())
+                .isEqualTo(cloudEvents.of(new GenericDomainEventMessage<>("Session", SESSION.toString(), 42, payload))
+                        .getData().toBytes());
+        assertThat(cloudEvent.getType()).isEqualTo("org.openvdi.SessionRequestedEvent.v1");
+        assertThat(cloudEvent.getExtension("actor")).isEqualTo("alice");
+    }
+
+    @Test
+    void givenStoredMetaDataWithoutAUser_whenConverted_thenTheEventHasNoActor() {
+        JacksonSerializer store = JacksonSerializer.builder().objectMapper(JSON).build();
+        SerializedMessage<SessionRequestedEvent> stored = new SerializedMessage<>(UUID.randomUUID().toString(),
+                store.serialize(new SessionRequestedEvent(SESSION, POOL, "alice"), byte[].class),
+                store.serialize(MetaData.from(java.util.Map.of("trace", java.util.Map.of("user", "nested"), "n", 3)),
+                        byte[].class), store);
+        DomainCloudEvents fromStore = EventPublicationConfiguration.cloudEvents(
+                PublicationHarness.settings(io.cloudevents.core.message.Encoding.BINARY, 1, "unused"), JSON, store);
+
+        CloudEvent cloudEvent = fromStore.of(new GenericDomainEventMessage<>("Session", SESSION.toString(), 1, stored, () -> AT));
+
+        assertThat(cloudEvent.getExtensionNames()).containsExactlyInAnyOrder("aggregatetype", "sequence");
+    }
+
+    @Test
+    void givenTheStoreWritingWithAnotherMapper_whenConverted_thenTheDataIsWrittenWithThePublishersMapper() {
+        JacksonSerializer other = JacksonSerializer.builder().objectMapper(new ObjectMapper()).build();
+        DomainCloudEvents converter = EventPublicationConfiguration.cloudEvents(
+                PublicationHarness.settings(io.cloudevents.core.message.Encoding.BINARY, 1, "unused"), JSON, other);
+        GenericDomainEventMessage<SessionRequestedEvent> event = new GenericDomainEventMessage<>("Session",
+                SESSION.toString(), 42, new SessionRequestedEvent(SESSION, POOL, "alice"));
+
+        assertThat(converter.of(event).getData().toBytes()).isEqualTo(cloudEvents.of(event).getData().toBytes());
     }
 
     @Test

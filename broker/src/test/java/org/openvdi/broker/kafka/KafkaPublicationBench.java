@@ -14,38 +14,51 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.GenericDomainEventMessage;
-import org.axonframework.messaging.MetaData;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openvdi.broker.host.api.HostCordonedEvent;
-import org.openvdi.broker.host.api.HostDrainStartedEvent;
+import org.openvdi.broker.testsupport.CpuTime;
 import org.openvdi.broker.testsupport.KafkaTopic;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Publishing a backlog: {@code -Dbench.events} (200,000) domain events of 1,000 aggregates are stored first, then
+ * Publishing a backlog: {@code -Dbench.events} (1,000,000) domain events of 1,000 aggregates are written into the store first (in SQL), then
  * the publisher's processor starts from the beginning and the clock stops when its position (stored only after
  * Kafka acknowledged every record) reaches the newest event. Real parts: a durable embedded PostgreSQL
  * ({@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on) with the broker's schema, the
  * product's processor and producer settings ({@link PublicationHarness}), and the in-process KRaft Kafka with
- * SCRAM and ACLs (3 partitions). One run per batch size of {@code -Dbench.batch-sizes} (the product's 1000).
+ * SCRAM and ACLs (3 partitions). One run per batch size of {@code -Dbench.batch-sizes} (the product's 1000) and window of
+ * {@code -Dbench.windows} (batches in flight, the product's 8).
  * Printed and written to {@code target/bench/kafka-publication.md}. Runs only with {@code -Pbench}.
  */
 class KafkaPublicationBench {
 
     private static final int AGGREGATES = 1000;
+    /**
+     * The backlog, written in PostgreSQL (the append has a benchmark of its own): in rounds, each of the
+     * {@value #AGGREGATES} hosts cordoned or drained once per round, as Axon's JSON serializer stores them.
+     */
+    private static final String BACKLOG = """
+            INSERT INTO domainevententry (eventidentifier, aggregateidentifier, sequencenumber, type, timestamp,
+                payloadtype, payloadrevision, payload, metadata)
+            SELECT gen_random_uuid()::text, md5((g % 1000)::text)::uuid::text, g / 1000, 'Host',
+                to_char(timestamp '2030-01-01' + g * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                CASE WHEN (g / 1000) % 2 = 0 THEN 'org.openvdi.broker.host.api.HostCordonedEvent'
+                     ELSE 'org.openvdi.broker.host.api.HostDrainStartedEvent' END, '1',
+                convert_to(format('{"hostId":"%s","reason":"kernel update, round %s","by":"admin"}',
+                    md5((g % 1000)::text)::uuid, g / 1000), 'UTF8'),
+                convert_to('{"user":"admin"}', 'UTF8')
+            FROM generate_series(?::bigint, ?::bigint) g ORDER BY g""";
 
-    private final int events = Integer.getInteger("bench.events", 200_000);
+    private final int events = Integer.getInteger("bench.events", 1_000_000);
     private final List<Integer> batchSizes = Arrays.stream(System.getProperty("bench.batch-sizes", "1000").split(","))
+            .map(String::trim).map(Integer::parseInt).toList();
+    private final List<Integer> windows = Arrays.stream(System.getProperty("bench.windows", "8").split(","))
             .map(String::trim).map(Integer::parseInt).toList();
 
     @TempDir
@@ -61,22 +74,21 @@ class KafkaPublicationBench {
             KafkaSettings first = PublicationHarness.settings(Encoding.BINARY, batchSizes.get(0), "bench-broker-pw");
             try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.start(kafkaDirectory, 0, KafkaAccess.of(first))) {
                 long appendStart = System.nanoTime();
-                try (PublicationHarness writer = PublicationHarness.create(dataSource, kafka.bootstrapServers(), first, Map.of())) {
-                    List<UUID> hosts = new ArrayList<>();
-                    for (int i = 0; i < AGGREGATES; i++) {
-                        hosts.add(UUID.randomUUID());
-                    }
-                    for (int round = 0; round * AGGREGATES < events; round++) {
-                        writer.append(round(hosts, round));
-                    }
+                JdbcClient jdbc = JdbcClient.create(dataSource);
+                for (long from = 0; from < events; from += 100_000) {
+                    jdbc.sql(BACKLOG).param(from).param(Math.min(events, from + 100_000) - 1).update();
                 }
+                jdbc.sql("ANALYZE domainevententry").update();
                 double appendSeconds = (System.nanoTime() - appendStart) / 1e9;
                 System.out.printf("Stored %d events in %.1f s%n", events, appendSeconds);
-                for (int batchSize : batchSizes) {
-                    KafkaSettings settings = PublicationHarness.settings(Encoding.BINARY, batchSize, "bench-broker-pw");
+                for (int batchSize : batchSizes) for (int window : windows) {
+                    KafkaSettings settings = PublicationHarness.settings(Encoding.BINARY, batchSize, window, "bench-broker-pw");
                     JdbcClient.create(dataSource).sql("DELETE FROM tokenentry").update();
                     long before = recordsIn(kafka.bootstrapServers());
                     double seconds;
+                    String loadBefore = load();
+                    CpuTime cpuBefore = CpuTime.now(JdbcClient.create(dataSource));
+                    CpuTime cpu;
                     try (PublicationHarness harness = PublicationHarness.create(dataSource, kafka.bootstrapServers(), settings,
                             Map.of())) {
                         long head = harness.head();
@@ -86,37 +98,39 @@ class KafkaPublicationBench {
                             sleep(20);
                         }
                         seconds = (System.nanoTime() - start) / 1e9;
+                        cpu = CpuTime.now(JdbcClient.create(dataSource)).since(cpuBefore);
                     }
                     long published = recordsIn(kafka.bootstrapServers()) - before;
                     assertThat(published).as("records published").isEqualTo(events);
-                    rows.add(String.format(Locale.ROOT, "| %d | %,d | %.2f | **%,.0f** |", batchSize, events, seconds,
-                            events / seconds));
+                    rows.add(String.format(Locale.ROOT, "| %d | %d | %,d | %.2f | **%,.0f** | %s | %s before, %s after |",
+                            batchSize, settings.publishWindow(), events, seconds, events / seconds, cpu.perMillion(events),
+                            loadBefore, load()));
                 }
             }
         }
         String report = "# Kafka publication of a backlog\n\n"
                 + "- " + String.format(Locale.ROOT, "%,d", events) + " domain events (HostCordoned / HostDrainStarted, about "
-                + "200 bytes of JSON each) of " + AGGREGATES + " aggregates, stored before the publisher starts\n"
+                + "200 bytes of JSON each) of " + AGGREGATES + " aggregates, written into the store (in SQL) before the publisher starts\n"
                 + "- durable embedded PostgreSQL (fsync, synchronous_commit, full_page_writes on); in-process KRaft Kafka, "
                 + "SASL/SCRAM, 3 partitions; CloudEvents in binary mode; producer settings of application.yml\n"
-                + "- the clock runs from the processor's start until its stored position reaches the newest event\n\n"
+                + "- the clock runs from the processor's start until its stored position (which only moves past events "
+                + "Kafka acknowledged) reaches the newest event\n"
+                + "- CPU time per million events: this JVM (the publisher and the in-process Kafka broker) and "
+                + "PostgreSQL, while publishing\n\n"
                 + "## Machine\n\n" + machine() + "\n\n## Result\n\n"
-                + "| batch size | events | seconds | events/s |\n|---:|---:|---:|---:|\n" + String.join("\n", rows) + "\n";
+                + "| batch size | window (batches) | events | seconds | events/s | CPU per million events | load average |\n"
+                + "|---:|---:|---:|---:|---:|---|---|\n" + String.join("\n", rows) + "\n";
         Path out = Path.of("target/bench/kafka-publication.md").toAbsolutePath();
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         System.out.println("\n" + report + "\nWritten to " + out);
     }
 
-    private static List<DomainEventMessage<?>> round(List<UUID> hosts, int round) {
-        List<DomainEventMessage<?>> events = new ArrayList<>();
-        for (UUID host : hosts) {
-            Object payload = round % 2 == 0 ? new HostCordonedEvent(host, "kernel update, round " + round, "admin")
-                    : new HostDrainStartedEvent(host, "kernel update, round " + round, "admin");
-            events.add(new GenericDomainEventMessage<>("Host", host.toString(), round, payload, MetaData.with("user", "admin")));
-        }
-        return events;
+    private static String load() throws IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2];
     }
+
 
     /** Records on the events topic: the sum of its partitions' end offsets, read as the audit user. */
     private static long recordsIn(String bootstrapServers) {

@@ -18,6 +18,7 @@ import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.json.JacksonSerializer;
@@ -46,19 +47,26 @@ final class PublicationHarness implements AutoCloseable {
     private final JdbcEventStorageEngine store;
     private final DefaultKafkaProducerFactory<String, CloudEvent> producers;
     private final JdbcClient jdbc;
+    private final ObjectMapper json;
 
     private PublicationHarness(Configuration axon, JdbcEventStorageEngine store,
-                               DefaultKafkaProducerFactory<String, CloudEvent> producers, JdbcClient jdbc) {
+                               DefaultKafkaProducerFactory<String, CloudEvent> producers, JdbcClient jdbc, ObjectMapper json) {
         this.axon = axon;
         this.store = store;
         this.producers = producers;
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     /** Settings as the broker has them by default, with the given encoding, batch size and broker password. */
     static KafkaSettings settings(Encoding encoding, int batchSize, String brokerPassword) {
+        return settings(encoding, batchSize, 8, brokerPassword);
+    }
+
+    /** The same with {@code window} batches in flight at most. */
+    static KafkaSettings settings(Encoding encoding, int batchSize, int window, String brokerPassword) {
         return new KafkaSettings(true, false, 0, "unused", TOPIC, URI.create("urn:openvdi:broker:harness"), encoding,
-                batchSize, "openvdi.connections", "openvdi-broker", 3, (short) 1, Duration.ofSeconds(15),
+                batchSize, window, "openvdi.connections", "openvdi-broker", 3, (short) 1, Duration.ofSeconds(15),
                 "openvdi-broker", brokerPassword, "openvdi-gateway", null, "openvdi-audit", "audit-pw", "openvdi.checkpoints");
     }
 
@@ -80,19 +88,21 @@ final class PublicationHarness implements AutoCloseable {
         DefaultKafkaProducerFactory<String, CloudEvent> producers = new DefaultKafkaProducerFactory<>(
                 producerConfig(bootstrapServers, settings, producerOverrides));
         EventPublicationConfiguration.cloudEventProducer(producers, settings);
+        EventPublicationConfiguration publication = new EventPublicationConfiguration();
+        PublicationWindow window = publication.publicationWindow(settings);
         DomainEventPublisher publisher = new DomainEventPublisher(new KafkaTemplate<>(producers),
-                new DomainCloudEvents(settings.eventSource(), json), settings);
+                EventPublicationConfiguration.cloudEvents(settings, json, serializer), settings, window);
 
         Configurer configurer = DefaultConfigurer.defaultConfiguration()
                 .configureSerializer(config -> serializer)
                 .configureEventSerializer(config -> serializer)
                 .configureTransactionManager(config -> transactions)
-                .configureEmbeddedEventStore(config -> store);
-        configurer.eventProcessing()
-                .registerTokenStore(config -> JdbcTokenStore.builder().connectionProvider(connections).serializer(serializer).build())
-                .registerEventHandler(config -> publisher);
-        new EventPublicationConfiguration().kafkaPublisherProcessor(settings).configureModule(configurer);
-        return new PublicationHarness(configurer.buildConfiguration(), store, producers, JdbcClient.create(dataSource));
+                .configureEmbeddedEventStore(config -> store)
+                .registerComponent(TokenStore.class,
+                        config -> JdbcTokenStore.builder().connectionProvider(connections).serializer(serializer).build());
+        configurer.eventProcessing().registerEventHandler(config -> publisher);
+        publication.kafkaPublisherProcessor(settings, window).configureModule(configurer);
+        return new PublicationHarness(configurer.buildConfiguration(), store, producers, JdbcClient.create(dataSource), json);
     }
 
     /** The producer properties of {@code application.yml}, signed in as the broker, with the overrides. */
@@ -133,10 +143,27 @@ final class PublicationHarness implements AutoCloseable {
         return head == null ? -1 : head;
     }
 
-    /** The global index up to which Kafka acknowledged every event (-1: nothing yet). */
+    /**
+     * The processor's stored position: the global index up to which Kafka acknowledged every event (-1: nothing
+     * yet). The processor reads ahead of it ({@link #readPosition()}) while batches are in flight.
+     */
     long position() {
+        return jdbc.sql("SELECT token FROM tokenentry WHERE processorname = ? AND token IS NOT NULL")
+                .param(DomainEventPublisher.GROUP).query(byte[].class).optional().map(this::index).orElse(-1L);
+    }
+
+    /** The global index of the last event the processor handed to Kafka (-1: none). */
+    long readPosition() {
         return processor().processingStatus().values().stream()
                 .mapToLong(status -> status.getCurrentPosition().orElse(-1)).min().orElse(-1);
+    }
+
+    private long index(byte[] token) {
+        try {
+            return json.readTree(token).path("index").asLong(-1);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("The publisher's stored token is not JSON", e);
+        }
     }
 
     /** Whether the processor failed a batch and waits to retry it from its stored position. */
