@@ -15,7 +15,8 @@ import org.springframework.security.web.authentication.logout.SimpleUrlLogoutSuc
  * state and nonce checked by Spring Security, the user mapped by {@link OidcUserMapping}, refusals shown by
  * {@link SignInRefusals}. The provider's tokens stay in the person's HTTP session only. Signing out ends the local
  * session first, then sends a provider's user to the provider's {@code end_session_endpoint} (RP-initiated logout),
- * which returns them to the sign-in page.
+ * which returns them to the sign-in page. The pages sign out with {@code fetch} and follow the location themselves
+ * ({@link LogoutRedirect}).
  */
 final class SingleSignOn {
 
@@ -52,6 +53,7 @@ final class SingleSignOn {
     static LogoutSuccessHandler logoutSuccess(OidcProperties oidc) {
         SimpleUrlLogoutSuccessHandler local = new SimpleUrlLogoutSuccessHandler();
         local.setDefaultTargetUrl(SIGNED_OUT);
+        local.setRedirectStrategy(new LogoutRedirect());
         return local;
     }
 
@@ -62,6 +64,7 @@ final class SingleSignOn {
         OidcClientInitiatedLogoutSuccessHandler provider = new OidcClientInitiatedLogoutSuccessHandler(registrations);
         provider.setPostLogoutRedirectUri("{baseUrl}" + SIGNED_OUT);
         provider.setDefaultTargetUrl(SIGNED_OUT);
+        provider.setRedirectStrategy(new LogoutRedirect());
         return provider;
     }
 }
