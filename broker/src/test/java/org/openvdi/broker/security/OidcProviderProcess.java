@@ -2,12 +2,11 @@ package org.openvdi.broker.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +89,8 @@ final class OidcProviderProcess implements AutoCloseable {
     void users(Properties users) {
         try {
             Path next = directory.resolve("users.properties.next");
-            try (Writer out = Files.newBufferedWriter(next, StandardCharsets.ISO_8859_1)) {
+            // the stream form writes every character beyond Latin-1 as a \\u escape (the hostile users need them)
+            try (OutputStream out = Files.newOutputStream(next)) {
                 users.store(out, null);
             }
             Files.move(next, usersFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,

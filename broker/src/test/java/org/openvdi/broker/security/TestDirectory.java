@@ -1,6 +1,10 @@
 package org.openvdi.broker.security;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import org.openvdi.broker.AppProcess;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -18,10 +22,13 @@ final class TestDirectory implements AutoCloseable {
     static final String BASE = "dc=example,dc=com";
 
     private final InMemoryDirectoryServer server;
+    private final int port;
 
     TestDirectory() throws Exception {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
-        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
+        port = AppProcess.freePort();
+        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(),
+                port, null));
         config.addAdditionalBindCredentials("cn=broker,dc=example,dc=com", "broker-secret");
         server = new InMemoryDirectoryServer(config);
         server.add("dn: " + BASE, "objectClass: top", "objectClass: domain", "dc: example");
@@ -60,8 +67,18 @@ final class TestDirectory implements AutoCloseable {
         server.modify("cn=" + to + ",ou=groups," + BASE, new Modification(ModificationType.ADD, "member", person(uid)));
     }
 
+    /** Listens again when the listener is gone (it was seen closed once on a heavily loaded machine). */
+    void ensureListening() throws Exception {
+        try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return;
+        } catch (IOException refused) {
+            System.err.println("The test directory stopped listening; listening again on " + port);
+            server.startListening();
+        }
+    }
+
     String url() {
-        return "ldap://127.0.0.1:" + server.getListenPort() + "/" + BASE;
+        return "ldap://127.0.0.1:" + port + "/" + BASE;
     }
 
     @Override
