@@ -40,7 +40,9 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -83,6 +85,8 @@ public class TestOidcProvider {
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, s -> s.oidc(Customizer.withDefaults()))
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+                // the user-info endpoint takes the access token the provider issued
+                .oauth2ResourceServer(resourceServer -> resourceServer.jwt(Customizer.withDefaults()))
                 .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")));
         return http.build();
     }
@@ -171,6 +175,11 @@ public class TestOidcProvider {
         RSAKey key = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey((RSAPrivateKey) pair.getPrivate())
                 .keyID(UUID.randomUUID().toString()).build();
         return new ImmutableJWKSet<>(new JWKSet(key));
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(JWKSource<SecurityContext> keys) {
+        return OAuth2AuthorizationServerConfiguration.jwtDecoder(keys);
     }
 
     private static Properties read(String file) {

@@ -38,8 +38,8 @@ final class DirectoryAuthentication implements AuthenticationProvider {
         }
         context.afterPropertiesSet();
         BindAuthenticator authenticator = new BindAuthenticator(context);
-        if (!properties.userDnPatterns().isEmpty()) {
-            authenticator.setUserDnPatterns(properties.userDnPatterns().toArray(String[]::new));
+        if (properties.userDnPattern() != null && !properties.userDnPattern().isBlank()) {
+            authenticator.setUserDnPatterns(new String[] {properties.userDnPattern()});
         }
         if (properties.userSearchFilter() != null && !properties.userSearchFilter().isBlank()) {
             authenticator.setUserSearch(new FilterBasedLdapUserSearch(properties.userSearchBase(),

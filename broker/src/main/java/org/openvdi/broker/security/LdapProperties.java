@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param url               the directory's URL with its base DN, e.g. {@code ldaps://dc1.example.com:636/dc=example,dc=com}
  * @param managerDn         the DN the broker binds as to search users and groups (empty: anonymous searches)
  * @param managerPassword   its password
- * @param userDnPatterns    patterns of a user's DN relative to the base, {@code {0}} for the name, e.g. {@code uid={0},ou=people}
+ * @param userDnPattern     the pattern of a user's DN relative to the base, {@code {0}} for the name, e.g.
+ *                          {@code uid={0},ou=people} (one string: a list property would split it at its commas)
  * @param userSearchBase    where to search users when no pattern is given, relative to the base (e.g. {@code ou=people})
  * @param userSearchFilter  the user search filter, e.g. {@code (sAMAccountName={0})} for Active Directory
  * @param groupSearchBase   where to search groups, relative to the base (e.g. {@code ou=groups})
@@ -29,7 +30,7 @@ record LdapProperties(@DefaultValue("false") boolean enabled,
                       String url,
                       String managerDn,
                       String managerPassword,
-                      @DefaultValue List<String> userDnPatterns,
+                      String userDnPattern,
                       @DefaultValue("") String userSearchBase,
                       String userSearchFilter,
                       @DefaultValue("") String groupSearchBase,
@@ -43,8 +44,9 @@ record LdapProperties(@DefaultValue("false") boolean enabled,
         if (enabled && (url == null || url.isBlank())) {
             throw new IllegalStateException("openvdi.security.ldap needs a url when enabled");
         }
-        if (enabled && userDnPatterns.isEmpty() && (userSearchFilter == null || userSearchFilter.isBlank())) {
-            throw new IllegalStateException("openvdi.security.ldap needs user-dn-patterns or a user-search-filter");
+        if (enabled && (userDnPattern == null || userDnPattern.isBlank())
+                && (userSearchFilter == null || userSearchFilter.isBlank())) {
+            throw new IllegalStateException("openvdi.security.ldap needs a user-dn-pattern or a user-search-filter");
         }
         if (enabled && roleMappings.isEmpty()) {
             throw new IllegalStateException("openvdi.security.ldap needs role-mappings when enabled: nobody could sign in");

@@ -46,7 +46,7 @@ class LdapSignInTest {
         registry.add("openvdi.security.ldap.url", DIRECTORY::url);
         registry.add("openvdi.security.ldap.manager-dn", () -> "cn=broker,dc=example,dc=com");
         registry.add("openvdi.security.ldap.manager-password", () -> "broker-secret");
-        registry.add("openvdi.security.ldap.user-dn-patterns", () -> "uid={0},ou=people");
+        registry.add("openvdi.security.ldap.user-dn-pattern", () -> "uid={0},ou=people");
         registry.add("openvdi.security.ldap.group-search-base", () -> "ou=groups");
         registry.add("openvdi.security.ldap.nested-groups", () -> "true");
         registry.add("openvdi.security.ldap.role-mappings[0].group", () -> "engineering");
