@@ -134,7 +134,7 @@ public class TestOidcProvider {
         return new RegisteredClientRepository() {
             @Override
             public void save(RegisteredClient registeredClient) {
-                throw new UnsupportedOperationException();
+                // the provider re-saves a client to upgrade its secret's hash: the client is built anew at each lookup
             }
 
             @Override
