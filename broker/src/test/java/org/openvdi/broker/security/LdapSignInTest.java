@@ -174,7 +174,8 @@ class LdapSignInTest {
 
     @Test
     void givenHostileNames_whenSigningIn_thenRefusedAsWrongPasswordsNeverAsErrors() {
-        for (String name : List.of("*", "lara)(uid=*", "*)(|(uid=*", "uid=lara,ou=people", "lara\u0000", "la\u202Era",
+        // (the form trims what surrounds a name, control characters included: "lara\u0000" is lara, as for local users)
+        for (String name : List.of("*", "lara)(uid=*", "*)(|(uid=*", "uid=lara,ou=people", "la\u0000ra", "la\u202Era",
                 "../../etc/passwd", "x".repeat(5000), "lara\r\nX-Injected: 1", "cn=admin\\,dc=example")) {
             WebClient web = new WebClient(port);
             Answer answer = formSignIn(web, name, "lara-secret");
