@@ -41,8 +41,19 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 export async function signOut() {
-  await fetch('/logout', { method: 'POST', headers: { 'X-XSRF-TOKEN': csrfToken() }, credentials: 'same-origin' });
-  location.href = '/login?logout';
+  // the broker answers where to go: its sign-in page, or the identity provider's logout (single logout)
+  let next = '/login?logout';
+  try {
+    const answer = await fetch('/logout', { method: 'POST', credentials: 'same-origin',
+      headers: { 'X-XSRF-TOKEN': csrfToken(), 'Accept': 'application/json' } });
+    const body = answer.ok ? await answer.json() : {};
+    if (typeof body.location === 'string' && (body.location.startsWith('/') || body.location.startsWith('http'))) {
+      next = body.location;
+    }
+  } catch (e) {
+    // signed out locally or not: the sign-in page is the way on
+  }
+  location.href = next;
 }
 
 export function when(instant) {

@@ -61,6 +61,7 @@ class TableOwnershipTest {
                 Map.entry("rollout_image_deletion", "rollout"),
                 Map.entry("recording_view", "recording"),
                 Map.entry("api_token", "apitoken"),
+                Map.entry("signed_in_user", "security"),
                 Map.entry("event_chain_link", "integrity"),
                 Map.entry("event_chain_gap", "integrity"),
                 Map.entry("audit_session", "auditlog"),

@@ -25,6 +25,7 @@ import org.openvdi.broker.desktop.api.DesktopRecomposedEvent;
 import org.openvdi.broker.desktop.api.DesktopReleasedEvent;
 import org.openvdi.broker.integrity.api.EventChainVerifiedEvent;
 import org.openvdi.broker.limits.api.SignInThrottledEvent;
+import org.openvdi.broker.security.api.UserSignedInEvent;
 import org.openvdi.broker.recording.api.RecordingPlayedEvent;
 import org.openvdi.broker.recording.api.RecordingStoredEvent;
 import org.openvdi.broker.session.api.ConnectionTokenRedeemedEvent;
@@ -58,7 +59,7 @@ class AuditLogWriter {
             DesktopRecomposedEvent.class, DesktopAssignedEvent.class, DesktopReleasedEvent.class, DesktopDestroyedEvent.class,
             DesktopLostEvent.class, TemplateVersionPublishedEvent.class, ConnectionTokenRejectedEvent.class,
             SignInThrottledEvent.class, ConnectionTelemetryRefusedEvent.class, EventChainVerifiedEvent.class,
-            AuditDataReadEvent.class, RecordingStoredEvent.class, RecordingPlayedEvent.class);
+            AuditDataReadEvent.class, RecordingStoredEvent.class, RecordingPlayedEvent.class, UserSignedInEvent.class);
 
     /**
      * The stored events a rebuild reads: those of the payload types above, and every event of an audited object's
@@ -275,6 +276,8 @@ class AuditLogWriter {
             security(event, SecurityEventKind.CHAIN_VERIFIED, e.auditor(), null, rows);
         } else if (payload instanceof AuditDataReadEvent e) {
             security(event, SecurityEventKind.AUDIT_DATA_READ, e.reader(), null, rows);
+        } else if (payload instanceof UserSignedInEvent e) {
+            security(event, SecurityEventKind.SIGNED_IN, e.userName(), e.clientAddress(), rows);
         }
     }
 

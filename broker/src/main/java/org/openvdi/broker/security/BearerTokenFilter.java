@@ -12,7 +12,6 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.UserDetails;
-import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -68,15 +67,8 @@ final class BearerTokenFilter extends OncePerRequestFilter {
         }
     }
 
+    /** A local user as configured now, or a provider's or directory's user with the roles of their latest sign-in. */
     private Optional<UserDetails> userNamed(String name) {
-        if (UserDirectory.GATEWAY_USER.equals(name)) {
-            return Optional.empty();
-        }
-        try {
-            UserDetails details = users.loadUserByUsername(name);
-            return details.isEnabled() && details.isAccountNonLocked() ? Optional.of(details) : Optional.empty();
-        } catch (UsernameNotFoundException gone) {
-            return Optional.empty();
-        }
+        return users.forToken(name).filter(details -> details.isEnabled() && details.isAccountNonLocked());
     }
 }

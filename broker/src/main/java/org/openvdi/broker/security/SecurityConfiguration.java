@@ -2,6 +2,7 @@ package org.openvdi.broker.security;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.web.BrowserNavigation;
 import org.slf4j.Logger;
@@ -13,9 +14,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.AuthenticationEventPublisher;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -64,10 +69,15 @@ class SecurityConfiguration {
 
     private final SecurityProperties properties;
     private final SecurityProblems problems;
+    private final OidcProperties oidc;
+    private final LdapProperties ldap;
 
-    SecurityConfiguration(SecurityProperties properties, SecurityProblems problems) {
+    SecurityConfiguration(SecurityProperties properties, SecurityProblems problems, OidcProperties oidc,
+                          LdapProperties ldap) {
         this.properties = properties;
         this.problems = problems;
+        this.oidc = oidc;
+        this.ldap = ldap;
     }
 
     @Bean
@@ -89,7 +99,8 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, PublicUrl publicUrl, SessionCookiePolicy cookies,
-                                           BearerTokens bearerTokens, UserDirectory users) throws Exception {
+                                           BearerTokens bearerTokens, UserDirectory users, PasswordEncoder passwords,
+                                           AuthenticationEventPublisher signInEvents) throws Exception {
         CsrfTokenRequestAttributeHandler csrfHandler = new CsrfTokenRequestAttributeHandler();
         csrfHandler.setCsrfRequestAttributeName(null);
         CookieCsrfTokenRepository csrfCookie = CookieCsrfTokenRepository.withHttpOnlyFalse();
@@ -119,7 +130,9 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
-                        .requestMatchers("/login", "/login.html", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
+                        .requestMatchers("/login", "/login.html", "/login/options", "/css/**", "/js/**", "/favicon.ico",
+                                "/error").permitAll()
+                        .requestMatchers("/oauth2/authorization/**", "/login/oauth2/code/**").permitAll()
                         .requestMatchers("/api/me").authenticated()
                         .requestMatchers("/internal/**").hasRole("GATEWAY")
                         .requestMatchers("/actuator/**").hasAnyRole("ADMIN")
@@ -144,9 +157,10 @@ class SecurityConfiguration {
                         .requestMatchers("/admin", "/admin.html", "/admin/**").hasAnyRole("ADMIN", "AUDITOR")
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthenticated))
-                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false)
+                        .failureHandler(SecurityConfiguration::formSignInFailed).permitAll())
                 .logout(logout -> logout.logoutRequestMatcher(new AntPathRequestMatcher("/logout", "POST"))
-                        .logoutSuccessUrl("/login?logout"))
+                        .logoutSuccessHandler(SingleSignOn.logoutSuccess(oidc)))
                 .headers(headers -> headers
                         .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(SWAGGER_UI,
                                 new StaticHeadersWriter("Content-Security-Policy", SWAGGER_UI_POLICY)))
@@ -157,6 +171,16 @@ class SecurityConfiguration {
                 .exceptionHandling(ex -> ex
                         .defaultAuthenticationEntryPointFor(unauthenticated, API)
                         .defaultAccessDeniedHandlerFor(denied, API));
+        if (ldap.enabled()) {
+            DaoAuthenticationProvider local = new DaoAuthenticationProvider(passwords);
+            local.setUserDetailsService(users);
+            ProviderManager localThenDirectory = new ProviderManager(local, new DirectoryAuthentication(ldap, users));
+            localThenDirectory.setAuthenticationEventPublisher(signInEvents);
+            http.authenticationManager(localThenDirectory);
+        }
+        if (oidc.enabled()) {
+            SingleSignOn.configure(http, oidc, users);
+        }
         http.addFilterBefore(new BearerTokenFilter(bearerTokens, users, problems), BasicAuthenticationFilter.class);
         http.addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class);
         http.addFilterBefore(new CrossSiteWriteFilter(problems, publicUrl), AuthorizationFilter.class);
@@ -170,6 +194,13 @@ class SecurityConfiguration {
     private static boolean apiClientWithoutSession(HttpServletRequest request) {
         return (BasicCredentials.present(request) || BearerTokenFilter.present(request))
                 && request.getRequestedSessionId() == null;
+    }
+
+    /** A wrong password goes back to the sign-in page; a right one without any role says so there. */
+    private static void formSignInFailed(HttpServletRequest request, HttpServletResponse response,
+                                         AuthenticationException failure) throws IOException {
+        String reason = failure instanceof DirectoryAuthentication.NoRoleException ? "norole" : "error";
+        response.sendRedirect(request.getContextPath() + "/login?" + reason);
     }
 
     private static boolean signedIn() {

@@ -13,5 +13,7 @@ public enum SecurityEventKind {
     /** Someone read audit data (a query or an export). */
     AUDIT_DATA_READ,
     /** An auditor played a session recording. */
-    RECORDING_PLAYED
+    RECORDING_PLAYED,
+    /** Someone signed in interactively: locally, through an OpenID Connect provider or an LDAP directory (the source). */
+    SIGNED_IN
 }

@@ -1,0 +1,46 @@
+package org.openvdi.broker.security;
+
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Sign-in through an OpenID Connect provider (Keycloak, Entra ID, ...): the authorization code flow with PKCE, roles
+ * from the groups the ID token or the user-info answer names, and single logout at the provider. Off by default.
+ *
+ * @param enabled       whether the sign-in page offers the provider
+ * @param displayName   shown on the sign-in page as "Sign in with ..."
+ * @param issuerUri     the provider's issuer; its {@code /.well-known/openid-configuration} is read at the first sign-in
+ * @param clientId      the broker's client id at the provider
+ * @param clientSecret  the client secret; empty for a public client (PKCE is used either way)
+ * @param scopes        the scopes asked for ({@code openid} is always among them)
+ * @param usernameClaim the claim that names the user in the broker (must not name a local user)
+ * @param groupClaims   the claims that list the user's groups or roles (a list or a single string each)
+ * @param roleMappings  which groups give which product roles; a user with none of them is refused
+ * @param singleLogout  whether signing out also ends the session at the provider (its {@code end_session_endpoint})
+ */
+@ConfigurationProperties("openvdi.security.oidc")
+record OidcProperties(@DefaultValue("false") boolean enabled,
+                      @DefaultValue("single sign-on") String displayName,
+                      String issuerUri,
+                      String clientId,
+                      String clientSecret,
+                      @DefaultValue({"openid", "profile", "email"}) List<String> scopes,
+                      @DefaultValue("preferred_username") String usernameClaim,
+                      @DefaultValue("groups") List<String> groupClaims,
+                      @DefaultValue List<RoleMapping> roleMappings,
+                      @DefaultValue("true") boolean singleLogout) {
+
+    OidcProperties {
+        if (enabled && (issuerUri == null || issuerUri.isBlank() || clientId == null || clientId.isBlank())) {
+            throw new IllegalStateException("openvdi.security.oidc needs an issuer-uri and a client-id when enabled");
+        }
+        if (enabled && roleMappings.isEmpty()) {
+            throw new IllegalStateException("openvdi.security.oidc needs role-mappings when enabled: nobody could sign in");
+        }
+    }
+
+    boolean confidential() {
+        return clientSecret != null && !clientSecret.isBlank();
+    }
+}

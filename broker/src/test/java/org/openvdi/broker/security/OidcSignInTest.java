@@ -1,0 +1,251 @@
+package org.openvdi.broker.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.openvdi.broker.security.OidcBrowser.location;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openvdi.broker.BrokerTest;
+import org.openvdi.broker.testsupport.Concurrently;
+import org.openvdi.broker.testsupport.WebClient;
+import org.openvdi.broker.testsupport.WebClient.Answer;
+import org.openvdi.testidp.TestOidcProvider;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Sign-in through a real OpenID Connect provider (Spring Authorization Server in a JVM of its own,
+ * {@link TestOidcProvider}): the authorization code flow with PKCE and nonce, roles from the {@code groups} claim, a
+ * group change at the provider that takes effect at the next sign-in, refusals (no role, hostile claims, a local
+ * user's name, a tampered state, a replayed code), single logout at the provider, and the sign-in page's button.
+ */
+@BrokerTest
+class OidcSignInTest {
+
+    private static final Properties USERS = new Properties();
+    private static final OidcProviderProcess PROVIDER;
+
+    static {
+        user("oliver", "/vdi-users");
+        user("olga", "/vdi-admins");
+        user("paul", "/vdi-users");
+        user("nina", "/sales");
+        user("mallory", "/vdi-users,eng\u202Eineering");
+        user("bell", "/vdi-users");
+        USERS.setProperty("bell.preferred_username", "bell\u0007");
+        user("huge", "/vdi-users," + "g".repeat(5000));
+        user("clash", "/vdi-admins");
+        USERS.setProperty("clash.preferred_username", "admin");
+        PROVIDER = OidcProviderProcess.start(Path.of("target/test-oidc/" + UUID.randomUUID()), USERS);
+    }
+
+    @LocalServerPort
+    int port;
+
+    private static void user(String name, String groups) {
+        USERS.setProperty(name + ".password", name + "-secret");
+        USERS.setProperty(name + ".groups", groups);
+    }
+
+    @DynamicPropertySource
+    static void provider(DynamicPropertyRegistry registry) {
+        registry.add("openvdi.security.oidc.enabled", () -> "true");
+        registry.add("openvdi.security.oidc.display-name", () -> "Test IdP");
+        registry.add("openvdi.security.oidc.issuer-uri", PROVIDER::issuer);
+        registry.add("openvdi.security.oidc.client-id", () -> TestOidcProvider.CLIENT_ID);
+        registry.add("openvdi.security.oidc.client-secret", () -> TestOidcProvider.CLIENT_SECRET);
+        registry.add("openvdi.security.oidc.role-mappings[0].group", () -> "/vdi-users");
+        registry.add("openvdi.security.oidc.role-mappings[0].roles", () -> "EMPLOYEE");
+        registry.add("openvdi.security.oidc.role-mappings[1].group", () -> "/vdi-admins");
+        registry.add("openvdi.security.oidc.role-mappings[1].roles", () -> "ADMIN");
+        registry.add("openvdi.security.oidc.role-mappings[2].group", () -> "/vdi-auditors");
+        registry.add("openvdi.security.oidc.role-mappings[2].roles", () -> "AUDITOR");
+    }
+
+    @BeforeEach
+    void tellTheProviderWhereTheBrokerIs() {
+        USERS.setProperty("broker.base", broker());
+        PROVIDER.users(USERS);
+    }
+
+    @AfterAll
+    static void stop() {
+        PROVIDER.close();
+    }
+
+    private String broker() {
+        return "http://localhost:" + port;
+    }
+
+    private OidcBrowser browser() {
+        return new OidcBrowser(broker(), PROVIDER.issuer());
+    }
+
+    private static Answer me(OidcBrowser browser) {
+        return browser.broker("GET", "/api/me");
+    }
+
+    private static String decoded(String url) {
+        return java.net.URLDecoder.decode(url, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private OidcBrowser signedIn(String user) {
+        OidcBrowser browser = browser();
+        Answer back = browser.signIn(user, user + "-secret");
+        assertThat(back.status()).as(back.body()).isEqualTo(302);
+        assertThat(location(back)).isEqualTo(broker() + "/");
+        return browser;
+    }
+
+    @Test
+    void givenProviderUserInAMappedGroup_whenSigningIn_thenTheFlowUsesPkceAndNonceAndRolesComeFromTheGroupsClaim() {
+        OidcBrowser browser = browser();
+        String authorization = location(browser.start());
+        assertThat(authorization).startsWith(PROVIDER.issuer() + "/oauth2/authorize?")
+                .contains("response_type=code", "code_challenge=", "code_challenge_method=S256", "nonce=", "state=",
+                        "client_id=" + TestOidcProvider.CLIENT_ID);
+        Answer back = browser.get(browser.authorize(authorization, "oliver", "oliver-secret"), Map.of());
+        assertThat(location(back)).isEqualTo(broker() + "/");
+        Answer me = me(browser);
+        assertThat(me.json().path("name").asText()).isEqualTo("oliver");
+        assertThat(me.json().path("roles").toString()).isEqualTo("[\"EMPLOYEE\"]");
+        assertThat(me.json().path("groups").toString()).isEqualTo("[\"/vdi-users\"]");
+        assertThat(browser.broker("GET", "/api/hosts").status()).isEqualTo(403);
+        assertThat(me(signedIn("olga")).json().path("roles").toString()).isEqualTo("[\"ADMIN\"]");
+    }
+
+    @Test
+    void givenUserMovedToAnotherGroupAtTheProvider_whenSigningInAgain_thenTheNewRolesApplyAndTheTokenFollows() {
+        OidcBrowser first = signedIn("paul");
+        assertThat(me(first).json().path("roles").toString()).isEqualTo("[\"EMPLOYEE\"]");
+        Answer issued = first.brokerJson("POST", "/api/tokens", "{\"name\":\"script\",\"ttl\":\"PT2H\"}");
+        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+        String token = issued.json().path("token").asText();
+        WebClient api = new WebClient(port);
+        Map<String, String> bearer = Map.of("Authorization", "Bearer " + token);
+        assertThat(api.send("GET", "/api/me", bearer, null, null).json().path("roles").toString()).isEqualTo("[\"EMPLOYEE\"]");
+
+        USERS.setProperty("paul.groups", "/vdi-auditors");
+        PROVIDER.users(USERS);
+        try {
+            Answer after = me(signedIn("paul"));
+            assertThat(after.json().path("roles").toString()).isEqualTo("[\"AUDITOR\"]");
+            assertThat(after.json().path("groups").toString()).isEqualTo("[\"/vdi-auditors\"]");
+            assertThat(api.send("GET", "/api/me", bearer, null, null).json().path("roles").toString())
+                    .isEqualTo("[\"AUDITOR\"]");
+        } finally {
+            USERS.setProperty("paul.groups", "/vdi-users");
+            PROVIDER.users(USERS);
+        }
+    }
+
+    @Test
+    void givenProviderUserWithoutAMappedGroup_whenSigningIn_thenAClearRefusalPageAnd403() {
+        OidcBrowser browser = browser();
+        Answer back = browser.signIn("nina", "nina-secret");
+        assertThat(back.status()).isEqualTo(403);
+        assertThat(back.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(back.body()).contains("none of your groups gives you access");
+        assertThat(me(browser).status()).isEqualTo(401);
+    }
+
+    @Test
+    void givenHostileClaimsOrALocalUsersName_whenSigningIn_thenRefusedWith400AndNothingEchoed() {
+        for (String user : List.of("mallory", "bell", "huge", "clash")) {
+            OidcBrowser browser = browser();
+            Answer back = browser.signIn(user, user + "-secret");
+            assertThat(back.status()).as(user).isEqualTo(400);
+            assertThat(back.body()).as(user).doesNotContain("\u202E", "\u0007", "ggggg");
+            assertThat(me(browser).status()).as(user).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void givenTamperedState_whenTheProviderSendsTheBrowserBack_thenRefusedWith401() {
+        OidcBrowser browser = browser();
+        String callback = browser.authorize(location(browser.start()), "oliver", "oliver-secret");
+        Matcher state = Pattern.compile("state=([^&]+)").matcher(callback);
+        assertThat(state.find()).isTrue();
+        Answer tampered = browser.get(callback.replace("state=" + state.group(1), "state=forged" + state.group(1)), Map.of());
+        assertThat(tampered.status()).isEqualTo(401);
+        assertThat(me(browser).status()).isEqualTo(401);
+        // the same code and state in another browser (a stolen callback URL): not this browser's sign-in
+        OidcBrowser thief = browser();
+        thief.broker("GET", "/login");
+        assertThat(thief.get(callback, Map.of()).status()).isEqualTo(401);
+        assertThat(me(thief).status()).isEqualTo(401);
+    }
+
+    @Test
+    void givenOneCallbackUrl_whenFiftyArriveAtOnce_thenEachIsASignInOrA401NeverAnError() {
+        OidcBrowser browser = browser();
+        String callback = browser.authorize(location(browser.start()), "oliver", "oliver-secret");
+        List<Integer> answers = Concurrently.run(50, () -> browser.get(callback, Map.of()).status());
+        // the first to arrive uses the code; the others find no authorization request left (or a used code)
+        assertThat(answers).allMatch(status -> status == 302 || status == 401).contains(401);
+    }
+
+    @Test
+    void givenRedirectParametersFromElsewhere_whenSigningIn_thenTheBrokerOnlyEverReturnsToItself() {
+        OidcBrowser browser = browser();
+        Answer start = browser.get(broker() + "/oauth2/authorization/oidc?redirect_uri=https://evil.example/cb"
+                + "&post_logout_redirect_uri=https://evil.example", Map.of());
+        assertThat(decoded(location(start))).contains("redirect_uri=" + broker() + "/login/oauth2/code/oidc")
+                .doesNotContain("evil");
+        Answer back = browser.get(browser.authorize(location(start), "oliver", "oliver-secret"), Map.of());
+        assertThat(location(back)).isEqualTo(broker() + "/");
+        assertThat(browser.get(broker() + "/oauth2/authorization/other", Map.of()).status()).isIn(302, 401, 404);
+    }
+
+    @Test
+    void givenProviderUser_whenSigningOut_thenTheLocalSessionEndsAndTheProviderIsAskedToEndItsOwn() {
+        OidcBrowser browser = signedIn("oliver");
+        Answer out = browser.broker("POST", "/logout");
+        assertThat(out.status()).isEqualTo(302);
+        assertThat(location(out)).startsWith(PROVIDER.issuer() + "/connect/logout?").contains("id_token_hint=");
+        assertThat(decoded(location(out))).contains("post_logout_redirect_uri=" + broker() + "/login?logout");
+        assertThat(me(browser).status()).isEqualTo(401);
+        Answer atProvider = browser.get(location(out), Map.of());
+        assertThat(atProvider.status()).isEqualTo(302);
+        assertThat(location(atProvider)).isEqualTo(broker() + "/login?logout");
+        // the provider forgot the person too: the next sign-in asks for the password again
+        Answer again = browser.get(location(browser.start()), Map.of());
+        assertThat(location(again)).isEqualTo(PROVIDER.issuer() + "/login");
+    }
+
+    @Test
+    void givenThePagesSignOutWithFetch_whenTheyAcceptJson_thenTheyAreToldWhereToGoInsteadOfRedirected() {
+        OidcBrowser browser = signedIn("oliver");
+        me(browser);
+        Answer out = browser.post(broker() + "/logout", "", Map.of("X-XSRF-TOKEN", browser.cookie(broker(), "XSRF-TOKEN"),
+                "Accept", "application/json"));
+        assertThat(out.status()).isEqualTo(200);
+        assertThat(out.json().path("location").asText()).startsWith(PROVIDER.issuer() + "/connect/logout?");
+        assertThat(me(browser).status()).isEqualTo(401);
+    }
+
+    @Test
+    void givenProviderConfigured_whenTheSignInPageAsks_thenItOffersTheProviderAndLocalUsersStillSignIn() {
+        WebClient anonymous = new WebClient(port);
+        Answer options = anonymous.send("GET", "/login/options", Map.of(), null, null);
+        assertThat(options.status()).isEqualTo(200);
+        assertThat(options.json().path("providerName").asText()).isEqualTo("Test IdP");
+        assertThat(options.json().path("providerUrl").asText()).isEqualTo("/oauth2/authorization/oidc");
+        assertThat(anonymous.send("GET", "/api/me", Map.of(), null, null).status()).isEqualTo(401);
+        for (String local : List.of("admin", "alice", "audrey")) {
+            WebClient web = new WebClient(port).signIn(local, "demo");
+            assertThat(web.send("GET", "/api/me", Map.of(), null, null).json().path("name").asText()).isEqualTo(local);
+            Answer out = web.send("POST", "/logout", Map.of("X-XSRF-TOKEN", web.csrfToken()), null, null);
+            assertThat(out.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login?logout"));
+        }
+    }
+}
