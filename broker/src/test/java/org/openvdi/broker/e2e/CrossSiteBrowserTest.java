@@ -136,7 +136,7 @@ class CrossSiteBrowserTest {
         browser.get(broker + "/admin");
         By uncordon = By.xpath("//tr[td[text()='" + hostName + "']]//button");
         // the page redraws its tables as the state changes: a row found a moment ago may be replaced before the click
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> {
                     browser.findElement(uncordon).click();
                     return true;
