@@ -160,7 +160,7 @@ class SecurityConfiguration {
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false)
                         .failureHandler(SecurityConfiguration::formSignInFailed).permitAll())
                 .logout(logout -> logout.logoutRequestMatcher(new AntPathRequestMatcher("/logout", "POST"))
-                        .logoutSuccessHandler(SingleSignOn.logoutSuccess(oidc)))
+                        .logoutSuccessHandler(SingleSignOn.localLogoutSuccess()))
                 .headers(headers -> headers
                         .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(SWAGGER_UI,
                                 new StaticHeadersWriter("Content-Security-Policy", SWAGGER_UI_POLICY)))

@@ -50,7 +50,7 @@ final class SingleSignOn {
     }
 
     /** Where signing out leads when no provider is configured: back to the sign-in page. */
-    static LogoutSuccessHandler logoutSuccess(OidcProperties oidc) {
+    static LogoutSuccessHandler localLogoutSuccess() {
         SimpleUrlLogoutSuccessHandler local = new SimpleUrlLogoutSuccessHandler();
         local.setDefaultTargetUrl(SIGNED_OUT);
         local.setRedirectStrategy(new LogoutRedirect());
@@ -59,7 +59,7 @@ final class SingleSignOn {
 
     private static LogoutSuccessHandler logoutSuccess(OidcProperties oidc, OidcRegistrations registrations) {
         if (!oidc.singleLogout()) {
-            return logoutSuccess(oidc);
+            return localLogoutSuccess();
         }
         OidcClientInitiatedLogoutSuccessHandler provider = new OidcClientInitiatedLogoutSuccessHandler(registrations);
         provider.setPostLogoutRedirectUri("{baseUrl}" + SIGNED_OUT);
