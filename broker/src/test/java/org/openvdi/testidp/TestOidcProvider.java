@@ -40,6 +40,7 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
@@ -58,7 +59,9 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
  * is {@code http://127.0.0.1:<port>} (the broker is reached as localhost: cookies of the two stay apart); one confidential client {@code openvdi} (secret {@code openvdi-secret}) must use
  * PKCE and may redirect only to the broker named by {@code broker.base} in the users file. Its users live in a properties file that it reads at every sign-in, so a test changes a user's groups by rewriting it:
  * {@code <user>.password}, {@code <user>.groups} (comma-separated) and optionally {@code <user>.preferred_username}.
- * The ID token carries {@code groups} and {@code preferred_username}. Not part of the product; it lives outside the
+ * The ID token and the access token carry {@code groups} and {@code preferred_username}. Besides the broker's
+ * client there is {@code other-app}, another application at the same provider, whose access tokens are not meant
+ * for the broker. Not part of the product; it lives outside the
  * broker's packages so the broker never scans it.
  */
 @Configuration(proxyBeanMethods = false)
@@ -70,6 +73,7 @@ public class TestOidcProvider {
 
     public static final String CLIENT_ID = "openvdi";
     public static final String CLIENT_SECRET = "openvdi-secret";
+    public static final String OTHER_CLIENT_ID = "other-app";
 
     public static void main(String[] args) {
         new SpringApplicationBuilder(TestOidcProvider.class).web(WebApplicationType.SERVLET)
@@ -116,7 +120,8 @@ public class TestOidcProvider {
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> claims(@Value("${testidp.users}") String file) {
         return context -> {
-            if (!OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
+            if (!OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())
+                    && !OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
                 return;
             }
             Properties users = read(file);
@@ -128,7 +133,7 @@ public class TestOidcProvider {
         };
     }
 
-    /** The one client, with the broker's address from the users file ({@code broker.base}), read at every lookup. */
+    /** The broker's client and another application's, with the broker's address from the users file ({@code broker.base}), read at every lookup. */
     @Bean
     RegisteredClientRepository clients(@Value("${testidp.users}") String file) {
         return new RegisteredClientRepository() {
@@ -139,7 +144,8 @@ public class TestOidcProvider {
 
             @Override
             public RegisteredClient findById(String id) {
-                return CLIENT_ID.equals(id) ? client(read(file).getProperty("broker.base", "http://127.0.0.1")) : null;
+                String broker = read(file).getProperty("broker.base", "http://127.0.0.1");
+                return CLIENT_ID.equals(id) || OTHER_CLIENT_ID.equals(id) ? client(id, broker) : null;
             }
 
             @Override
@@ -149,9 +155,9 @@ public class TestOidcProvider {
         };
     }
 
-    private static RegisteredClient client(String broker) {
-        return RegisteredClient.withId(CLIENT_ID)
-                .clientId(CLIENT_ID)
+    private static RegisteredClient client(String id, String broker) {
+        return RegisteredClient.withId(id)
+                .clientId(id)
                 .clientSecret("{noop}" + CLIENT_SECRET)
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)

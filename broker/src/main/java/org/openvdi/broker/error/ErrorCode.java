@@ -53,6 +53,8 @@ public enum ErrorCode {
     POOL_FULL(503),
     DESKTOP_POWER_ON_FAILED(503),
     NO_HOST_AVAILABLE(503),
+    /** The identity provider that issued a presented access token could not be asked for its keys. */
+    IDENTITY_PROVIDER_UNREACHABLE(503),
     /** Another request changed the same thing at the same moment, and retrying did not get through; try again. */
     BUSY(503),
     /** A 4xx, as every refusal of a redemption: the gateway takes a 5xx for the broker failing. */

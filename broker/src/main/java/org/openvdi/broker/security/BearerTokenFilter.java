@@ -16,22 +16,29 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Signs in a request that presents an API token ({@code Authorization: Bearer <token>}) as the token's user, with the
- * user's roles as they are now: one indexed lookup, no password hash. A request with a token that is malformed,
- * unknown, expired or revoked, or whose user no longer exists, gets 401 and goes no further. Requests without a
+ * user's roles as they are now: one indexed lookup, no password hash. When single sign-on is on, a JWT access token
+ * from the identity provider is accepted too ({@link ProviderAccessTokens}), with the user and roles its claims give.
+ * A request with a token that is malformed, unknown, expired or revoked, or whose user no longer exists, gets 401
+ * and goes no further; 503 when the provider that issued an access token cannot be reached. Requests without a
  * Bearer header pass on untouched.
  */
 final class BearerTokenFilter extends OncePerRequestFilter {
 
-    private static final Pattern BEARER = Pattern.compile("(?i)Bearer[ \\t]+(\\S{1,200})[ \\t]*");
+    private static final Pattern BEARER = Pattern.compile("(?i)Bearer[ \\t]+(\\S{1," + ProviderAccessTokens.MAX_LENGTH
+            + "})[ \\t]*");
+    private static final int MAX_API_TOKEN = 200;
 
     private final BearerTokens tokens;
     private final UserDirectory users;
     private final SecurityProblems problems;
+    private final Optional<ProviderAccessTokens> accessTokens;
 
-    BearerTokenFilter(BearerTokens tokens, UserDirectory users, SecurityProblems problems) {
+    BearerTokenFilter(BearerTokens tokens, UserDirectory users, SecurityProblems problems,
+            Optional<ProviderAccessTokens> accessTokens) {
         this.tokens = tokens;
         this.users = users;
         this.problems = problems;
+        this.accessTokens = accessTokens;
     }
 
     /** Whether the request presents a Bearer token (well-formed or not). */
@@ -48,15 +55,31 @@ final class BearerTokenFilter extends OncePerRequestFilter {
             return;
         }
         var token = BEARER.matcher(request.getHeader("Authorization"));
-        Optional<BearerTokens.Holder> holder = token.matches() ? tokens.holderOf(token.group(1)) : Optional.empty();
-        Optional<UserDetails> user = holder.flatMap(h -> userNamed(h.user()));
-        if (user.isEmpty()) {
-            problems.write(response, ErrorCode.UNAUTHENTICATED, "The API token is unknown, expired or revoked");
-            return;
+        UsernamePasswordAuthenticationToken signedIn;
+        if (token.matches() && accessTokens.isPresent() && ProviderAccessTokens.looksLikeJwt(token.group(1))) {
+            ProviderAccessTokens.Verdict verdict = accessTokens.get().verify(token.group(1));
+            if (verdict instanceof ProviderAccessTokens.Refused refused) {
+                problems.write(response, ErrorCode.UNAUTHENTICATED, refused.reason());
+                return;
+            }
+            if (!(verdict instanceof ProviderAccessTokens.Accepted accepted)) {
+                problems.write(response, ErrorCode.IDENTITY_PROVIDER_UNREACHABLE,
+                        "The identity provider that issued the access token cannot be reached; try again later");
+                return;
+            }
+            signedIn = UsernamePasswordAuthenticationToken.authenticated(accepted.user(), null, accepted.authorities());
+        } else {
+            Optional<BearerTokens.Holder> holder = token.matches() && token.group(1).length() <= MAX_API_TOKEN
+                    ? tokens.holderOf(token.group(1)) : Optional.empty();
+            Optional<UserDetails> user = holder.flatMap(h -> userNamed(h.user()));
+            if (user.isEmpty()) {
+                problems.write(response, ErrorCode.UNAUTHENTICATED, "The API token is unknown, expired or revoked");
+                return;
+            }
+            signedIn = UsernamePasswordAuthenticationToken.authenticated(
+                    user.get().getUsername(), null, user.get().getAuthorities());
+            signedIn.setDetails(new TokenAuthenticated(holder.get().tokenId()));
         }
-        UsernamePasswordAuthenticationToken signedIn = UsernamePasswordAuthenticationToken.authenticated(
-                user.get().getUsername(), null, user.get().getAuthorities());
-        signedIn.setDetails(new TokenAuthenticated(holder.get().tokenId()));
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(signedIn);
         SecurityContextHolder.setContext(context);

@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param groupClaims   the claims that list the user's groups or roles (a list or a single string each)
  * @param roleMappings  which groups give which product roles; a user with none of them is refused
  * @param singleLogout  whether signing out also ends the session at the provider (its {@code end_session_endpoint})
+ * @param accessTokens  whether API clients may present the provider's JWT access tokens as {@code Bearer} tokens
+ * @param audience      the audience such an access token must name; the client id when empty
  */
 @ConfigurationProperties("openvdi.security.oidc")
 record OidcProperties(@DefaultValue("false") boolean enabled,
@@ -29,7 +31,9 @@ record OidcProperties(@DefaultValue("false") boolean enabled,
                       @DefaultValue("preferred_username") String usernameClaim,
                       @DefaultValue("groups") List<String> groupClaims,
                       @DefaultValue List<RoleMapping> roleMappings,
-                      @DefaultValue("true") boolean singleLogout) {
+                      @DefaultValue("true") boolean singleLogout,
+                      @DefaultValue("true") boolean accessTokens,
+                      String audience) {
 
     OidcProperties {
         if (enabled && (issuerUri == null || issuerUri.isBlank() || clientId == null || clientId.isBlank())) {
@@ -38,6 +42,10 @@ record OidcProperties(@DefaultValue("false") boolean enabled,
         if (enabled && roleMappings.isEmpty()) {
             throw new IllegalStateException("openvdi.security.oidc needs role-mappings when enabled: nobody could sign in");
         }
+    }
+
+    String accessTokenAudience() {
+        return audience == null || audience.isBlank() ? clientId : audience;
     }
 
     boolean confidential() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.openvdi.broker.security.api.Role;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
@@ -38,28 +39,56 @@ final class OidcUserMapping implements OAuth2UserService<OidcUserRequest, OidcUs
     @Override
     public OidcUser loadUser(OidcUserRequest request) {
         OidcUser user = delegate.loadUser(request);
-        Object name = user.getAttributes().get(properties.usernameClaim());
+        Mapped mapped;
+        try {
+            mapped = mapped(user.getAttributes());
+        } catch (Unmapped e) {
+            throw refused(e.code, e.getMessage());
+        }
+        return new DefaultOidcUser(SignInAuthorities.of(mapped.roles(), mapped.identity().groups()), user.getIdToken(),
+                user.getUserInfo(), properties.usernameClaim());
+    }
+
+    /** A provider's user as the broker knows them: the checked identity and the roles its groups give. */
+    record Mapped(ExternalIdentity identity, Set<Role> roles) {
+    }
+
+    /** Why a provider's claims give no broker user: {@link #code} is the OAuth2 error code shown to the user. */
+    static final class Unmapped extends RuntimeException {
+        final String code;
+
+        Unmapped(String code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /**
+     * The broker user that a provider's claims (an ID token with its user-info answer, or an access token) name:
+     * the name from the configured claim, groups from the configured claims, roles from the groups.
+     */
+    Mapped mapped(Map<String, Object> claims) {
         ExternalIdentity identity;
         try {
-            identity = ExternalIdentity.checked(name instanceof String s ? s : null, groups(user));
+            identity = ExternalIdentity.checked(claims.get(properties.usernameClaim()) instanceof String s ? s : null,
+                    groups(claims));
         } catch (ExternalIdentity.Refused | ClassCastException e) {
-            throw refused(UNUSABLE_IDENTITY, "The identity provider sent values the broker does not accept");
+            throw new Unmapped(UNUSABLE_IDENTITY, "The identity provider sent values the broker does not accept");
         }
         if (users.isLocal(identity.name())) {
-            throw refused(UNUSABLE_IDENTITY, "The name belongs to a local user");
+            throw new Unmapped(UNUSABLE_IDENTITY, "The name belongs to a local user");
         }
         Set<Role> roles = groupRoles.of(identity.groups());
         if (roles.isEmpty()) {
-            throw refused(NO_ROLE, "None of the user's groups gives a role in OpenVDI");
+            throw new Unmapped(NO_ROLE, "None of the user's groups gives a role in OpenVDI");
         }
-        return new DefaultOidcUser(SignInAuthorities.of(roles, identity.groups()), user.getIdToken(), user.getUserInfo(),
-                properties.usernameClaim());
+        return new Mapped(identity, roles);
     }
 
-    private List<String> groups(OidcUser user) {
+    private List<String> groups(Map<String, Object> claims) {
         Set<String> groups = new LinkedHashSet<>();
         for (String claim : properties.groupClaims()) {
-            Object value = user.getAttributes().get(claim);
+            Object value = claims.get(claim);
             if (value instanceof String single) {
                 groups.add(single);
             } else if (value instanceof Collection<?> many) {

@@ -3,6 +3,7 @@ package org.openvdi.broker.security;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.web.BrowserNavigation;
 import org.slf4j.Logger;
@@ -181,7 +182,10 @@ class SecurityConfiguration {
         if (oidc.enabled()) {
             SingleSignOn.configure(http, oidc, users);
         }
-        http.addFilterBefore(new BearerTokenFilter(bearerTokens, users, problems), BasicAuthenticationFilter.class);
+        Optional<ProviderAccessTokens> accessTokens = oidc.enabled() && oidc.accessTokens()
+                ? Optional.of(new ProviderAccessTokens(oidc, users)) : Optional.empty();
+        http.addFilterBefore(new BearerTokenFilter(bearerTokens, users, problems, accessTokens),
+                BasicAuthenticationFilter.class);
         http.addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class);
         http.addFilterBefore(new CrossSiteWriteFilter(problems, publicUrl), AuthorizationFilter.class);
         return http.build();

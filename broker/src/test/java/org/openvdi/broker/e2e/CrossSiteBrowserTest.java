@@ -90,7 +90,7 @@ class CrossSiteBrowserTest {
     void visitTheAttacker() {
         for (int i = 0; i < forms().size(); i++) {
             browser.get(attacker.formPage(i));
-            await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().startsWith(broker));
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.getCurrentUrl().startsWith(broker));
         }
         browser.get(attacker.fetchPage());
         await().atMost(Duration.ofSeconds(20)).until(() -> "done".equals(browser.getTitle()));
@@ -120,7 +120,7 @@ class CrossSiteBrowserTest {
     @Test
     void givenAdminSignedInWithTheForm_whenTheBrowserVisitsAnotherSite_thenNothingChanges() {
         new PortalPage(browser, port).signIn("admin", "demo");
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("who")).getText().equals("admin"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("who")).getText().equals("admin"));
 
         visitTheAttacker();
 
@@ -132,7 +132,7 @@ class CrossSiteBrowserTest {
     @Test
     void givenTheBrokersOwnPages_whenUsedUnderTheirPolicy_thenTheyWorkAndReportNoViolation() {
         new PortalPage(browser, port).signIn("admin", "demo");
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("who")).getText().equals("admin"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("who")).getText().equals("admin"));
         browser.get(broker + "/admin");
         By uncordon = By.xpath("//tr[td[text()='" + hostName + "']]//button");
         // the page redraws its tables as the state changes: a row found a moment ago may be replaced before the click
@@ -141,19 +141,19 @@ class CrossSiteBrowserTest {
                     browser.findElement(uncordon).click();
                     return true;
                 });
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        await().atMost(Duration.ofSeconds(30)).until(() ->
                 !admin.get("/api/hosts/" + host).json().get("cordoned").asBoolean());
         browser.get(broker + "/swagger-ui.html");
         await().atMost(Duration.ofSeconds(60)).until(() -> !browser.findElements(By.cssSelector(".swagger-ui .opblock")).isEmpty());
         browser.get(broker + "/admin");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(uncordon).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(uncordon).isEmpty());
         browser.findElement(By.id("sign-out")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("/login?logout"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> browser.findElement(By.id("out")).isDisplayed());
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.getCurrentUrl().endsWith("/login?logout"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("out")).isDisplayed());
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys("wrong");
         browser.findElement(By.id("submit")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("failed")).isDisplayed());
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("failed")).isDisplayed());
 
         List<String> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .map(LogEntry::getMessage).filter(m -> m.contains("Content Security Policy")).toList();

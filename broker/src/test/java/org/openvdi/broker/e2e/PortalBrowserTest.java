@@ -57,7 +57,8 @@ class PortalBrowserTest {
     AdminScenario scenario;
     String alicesPool;
     String bobsPool;
-    ChromeDriver browser;
+    // one browser for the class (starting Chromium costs seconds on two cores); each test starts signed out
+    static ChromeDriver browser;
 
     private static HttpServer recorder() {
         try {
@@ -83,8 +84,11 @@ class PortalBrowserTest {
     }
 
     @AfterAll
-    static void stopRecorder() {
+    static void stopRecorderAndBrowser() {
         GATEWAY.stop(0);
+        if (browser != null) {
+            browser.quit();
+        }
     }
 
     @BeforeEach
@@ -97,17 +101,20 @@ class PortalBrowserTest {
         String template = scenario.template("portal-" + UUID.randomUUID());
         alicesPool = scenario.pool("Alice's desktops " + UUID.randomUUID(), template, "FLOATING", "KEEP_RUNNING", 1, 3, "alice");
         bobsPool = scenario.pool("Bob's desktops " + UUID.randomUUID(), template, "FLOATING", "KEEP_RUNNING", 0, 3, "bob");
-        browser = HeadlessChromium.start(Path.of("target/it/chromium"));
+        if (browser == null) {
+            browser = HeadlessChromium.start(Path.of("target/it/chromium"));
+        }
+        browser.get("http://localhost:" + port + "/login");
+        browser.manage().deleteAllCookies();
+        browser.executeScript("localStorage.clear(); sessionStorage.clear();");
+        browser.manage().window().setSize(new Dimension(1280, 900));
     }
 
     @AfterEach
-    void close() {
-        if (browser != null) {
-            // the page's console, for a failure's diagnosis
-            browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).forEach(entry ->
-                    System.out.println("browser console: " + entry));
-            browser.quit();
-        }
+    void printConsole() {
+        // the page's console, for a failure's diagnosis
+        browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).forEach(entry ->
+                System.out.println("browser console: " + entry));
     }
 
     private void signIn(String user) {

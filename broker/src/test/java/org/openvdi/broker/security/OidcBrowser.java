@@ -56,6 +56,37 @@ final class OidcBrowser {
         return location(answer);
     }
 
+    /**
+     * An access token from the provider, as a command-line client of the given application gets one: the
+     * authorization code flow with PKCE run here (the code is taken from the redirect instead of following it),
+     * then the code exchanged at the provider's token endpoint.
+     */
+    String providerAccessToken(String user, String password, String clientId, String clientSecret) {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String verifier = base64.encodeToString(random);
+        String challenge;
+        try {
+            challenge = base64.encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        String redirect = broker + "/login/oauth2/code/oidc";
+        String back = authorize(issuer + "/oauth2/authorize?response_type=code&client_id=" + encode(clientId)
+                + "&redirect_uri=" + encode(redirect) + "&scope=openid%20profile&state=cli&code_challenge=" + challenge
+                + "&code_challenge_method=S256", user, password);
+        String code = URI.create(back).getQuery().replaceAll("^.*(?:^|&)code=([^&]+).*$", "$1");
+        Answer token = post(issuer + "/oauth2/token", "grant_type=authorization_code&code=" + code + "&redirect_uri="
+                + encode(redirect) + "&code_verifier=" + verifier, Map.of("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8))));
+        if (token.status() != 200) {
+            throw new IllegalStateException("The provider refused the code: " + token);
+        }
+        return token.json().path("access_token").asText();
+    }
+
     /** The whole sign-in; answers the broker's answer to the provider's redirect back. */
     Answer signIn(String user, String password) {
         return get(authorize(location(start()), user, password), Map.of());

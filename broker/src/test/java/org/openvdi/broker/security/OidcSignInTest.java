@@ -248,4 +248,51 @@ class OidcSignInTest {
             assertThat(out.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login?logout"));
         }
     }
+
+    @Test
+    void givenTheProvidersAccessToken_whenAnApiClientPresentsIt_thenItActsAsThatUserWithTheRolesOfTheirGroups() {
+        String token = browser().providerAccessToken("paul", "paul-secret", TestOidcProvider.CLIENT_ID,
+                TestOidcProvider.CLIENT_SECRET);
+        WebClient api = new WebClient(port);
+        Map<String, String> bearer = Map.of("Authorization", "Bearer " + token);
+
+        Answer me = api.send("GET", "/api/me", bearer, null, null);
+        assertThat(me.status()).as(me.body()).isEqualTo(200);
+        assertThat(me.json().path("name").asText()).isEqualTo("paul");
+        assertThat(me.json().path("roles").toString()).isEqualTo("[\"EMPLOYEE\"]");
+        assertThat(api.send("GET", "/api/hosts", bearer, null, null).status()).isEqualTo(403);
+        // no session is made for a token: every call is checked again
+        assertThat(me.headers().firstValue("Set-Cookie").orElse("")).doesNotContain("SESSION");
+
+        String admins = browser().providerAccessToken("olga", "olga-secret", TestOidcProvider.CLIENT_ID,
+                TestOidcProvider.CLIENT_SECRET);
+        assertThat(api.send("GET", "/api/hosts", Map.of("Authorization", "Bearer " + admins), null, null).status())
+                .isEqualTo(200);
+
+        List<Integer> racing = Concurrently.run(50, () -> api.send("GET", "/api/me", bearer, null, null).status());
+        assertThat(racing).containsOnly(200);
+    }
+
+    @Test
+    void givenAccessTokensNotMeantForTheBroker_whenPresented_thenEach401ProblemAndNothingEchoed() {
+        WebClient api = new WebClient(port);
+        String good = browser().providerAccessToken("paul", "paul-secret", TestOidcProvider.CLIENT_ID,
+                TestOidcProvider.CLIENT_SECRET);
+        String otherApplications = browser().providerAccessToken("paul", "paul-secret", TestOidcProvider.OTHER_CLIENT_ID,
+                TestOidcProvider.CLIENT_SECRET);
+        String[] parts = good.split("\\.");
+        String unsigned = parts[0] + "." + parts[1] + ".";
+        String tampered = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? 'B' : 'A') + parts[2].substring(1);
+        String noRole = browser().providerAccessToken("nina", "nina-secret", TestOidcProvider.CLIENT_ID,
+                TestOidcProvider.CLIENT_SECRET);
+        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"alg\":\"none\"}".getBytes()) + "." + parts[1] + ".c2lnbmF0dXJl";
+        for (String token : List.of(otherApplications, unsigned, tampered, noRole, forged, "a.b.c",
+                "x".repeat(7_000) + ".y.z")) {
+            Answer answer = api.send("GET", "/api/me", Map.of("Authorization", "Bearer " + token), null, null);
+            assertThat(answer.status()).as(token.length() > 80 ? token.substring(0, 80) : token).isEqualTo(401);
+            assertThat(answer.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(answer.body()).doesNotContain(parts[1]).doesNotContain("paul");
+        }
+    }
 }

@@ -1,0 +1,41 @@
+package org.openvdi.broker.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openvdi.broker.security.api.Role;
+
+/** What a presented access token is worth when the provider that issued it cannot be asked for its keys. */
+class ProviderAccessTokensTest {
+
+    @Test
+    void givenAProviderThatCannotBeReached_whenAnAccessTokenIsPresented_thenProviderUnreachableNotRefused()
+            throws IOException {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        OidcProperties oidc = new OidcProperties(true, "IdP", "http://127.0.0.1:" + closed, "openvdi", null,
+                List.of("openid"), "preferred_username", List.of("groups"),
+                List.of(new RoleMapping("/vdi-users", List.of(Role.EMPLOYEE))),
+                true, true, null);
+        ProviderAccessTokens tokens = new ProviderAccessTokens(oidc, null);
+
+        assertThat(tokens.verify("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwYXVsIn0.c2ln"))
+                .isInstanceOf(ProviderAccessTokens.ProviderUnreachable.class);
+        assertThat(oidc.accessTokenAudience()).isEqualTo("openvdi");
+    }
+
+    @Test
+    void givenPresentedTokens_whenShaped_thenOnlyThreeBase64UrlPartsOfBoundedLengthLookLikeAJwt() {
+        assertThat(ProviderAccessTokens.looksLikeJwt("eyJh.eyJz.c2ln")).isTrue();
+        assertThat(ProviderAccessTokens.looksLikeJwt("ovdi_0123456789abcdef")).isFalse();
+        assertThat(ProviderAccessTokens.looksLikeJwt("a.b")).isFalse();
+        assertThat(ProviderAccessTokens.looksLikeJwt("a.b.c.d")).isFalse();
+        assertThat(ProviderAccessTokens.looksLikeJwt("a.b/../.c")).isFalse();
+        assertThat(ProviderAccessTokens.looksLikeJwt("a." + "b".repeat(ProviderAccessTokens.MAX_LENGTH) + ".c")).isFalse();
+    }
+}
