@@ -9,7 +9,7 @@ import org.openvdi.broker.demand.DemandQueries;
 import org.openvdi.broker.demand.LeadTime;
 import org.openvdi.broker.demand.RecordedRequest;
 import org.openvdi.broker.forecast.HoltWinters;
-import org.openvdi.broker.forecast.HourlyForecast;
+import org.openvdi.broker.forecast.DemandForecast;
 import org.openvdi.broker.pool.CapacitySettings;
 import org.openvdi.broker.spare.SparePolicy;
 import org.springframework.stereotype.Component;
@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 /**
  * Runs a backtest: loads a pool's recorded request stream of the period and its measured lead times from the demand
  * history, then simulates each policy on it ({@link Simulation}). A predictive policy's forecast is the broker's own
- * Holt-Winters model, refreshed each simulated hour from the requests recorded before that hour only
+ * Holt-Winters model, refreshed each simulated quarter hour from the requests recorded before it only
  * ({@link HistoricalOutlook}).
  */
 @Component
@@ -46,15 +46,15 @@ public class Backtests {
             requests.add(new SimulatedRequest(r.requestedAt(), holds.isNegative() ? Duration.ZERO : holds));
         }
         // lead times measured up to the end of the period (at least the last eight weeks' worth before it)
-        List<Duration> measured = demand.leadTimes(poolId, from.minus(HourlyForecast.MAX_HISTORY), to).stream()
+        List<Duration> measured = demand.leadTimes(poolId, from.minus(DemandForecast.MAX_HISTORY), to).stream()
                 .map(LeadTime::millis).map(Duration::ofMillis).toList();
         List<Duration> leads = measured.isEmpty() ? List.of(capacity.leadTime()) : measured;
         // the forecast's history begins with the pool's first request: the hours before it are not zero demand
-        Instant earliest = HourlyForecast.hourOf(from).minus(HourlyForecast.MAX_HISTORY);
-        Instant historyStart = demand.firstRequest(poolId).map(HourlyForecast::hourOf).filter(f -> f.isAfter(earliest))
+        Instant earliest = DemandForecast.intervalOf(from).minus(DemandForecast.MAX_HISTORY);
+        Instant historyStart = demand.firstRequest(poolId).map(DemandForecast::intervalOf).filter(f -> f.isAfter(earliest))
                 .orElse(earliest);
-        Instant historyEnd = HourlyForecast.hourOf(to).plus(HourlyForecast.INTERVAL);
-        double[] counts = demand.requestCounts(poolId, historyStart, historyEnd, HourlyForecast.INTERVAL);
+        Instant historyEnd = DemandForecast.intervalOf(to).plus(DemandForecast.INTERVAL);
+        double[] counts = demand.requestCounts(poolId, historyStart, historyEnd, DemandForecast.INTERVAL);
         HistoricalOutlook outlook = new HistoricalOutlook(counts, historyStart, new HoltWinters());
         // the live pool looks ahead by its measured lead time; here, as it was measured when the period began
         Duration lookAhead = demand.medianLeadTime(poolId, from).orElse(capacity.leadTime());

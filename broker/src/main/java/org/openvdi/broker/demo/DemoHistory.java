@@ -63,11 +63,14 @@ public class DemoHistory {
     static final int HOSTS = 2;
     /** The locks {@code store.ClusterLock} takes for these processes; a session-level lock here keeps them out. */
     static final List<String> HELD_LOCKS = List.of("capacity", "reconcile");
+    /** Commands per unit of work ({@link CommandBatch}), and how long one stays open at most (Axon's limit is 60 s). */
+    static final int BATCH_COMMANDS = 1000;
+    static final Duration BATCH_OPEN = Duration.ofSeconds(4);
 
     /** What was written, and how long it took. */
     public record Report(UUID poolId, LocalDate firstDay, LocalDate end, LocalDate holiday, int sessions, int warmHits,
                          int coldStarts, int provisionings, int commands, long events, int chunks, long writeMillis,
-                         long catchUpMillis, boolean forecast) {
+                         long cpuMillis, long catchUpMillis, boolean forecast) {
     }
 
     private final AuditedCommands commands;
@@ -119,6 +122,7 @@ public class DemoHistory {
         TrackingToken before = storage.createHeadToken();
         HistoryClock clock = new HistoryClock(GenericEventMessage.clock);
         long started = System.nanoTime();
+        long cpuStarted = processCpuNanos();
         HistoryWriter.Written written;
         try (Connection locks = dataSource.getConnection()) {
             hold(locks);
@@ -140,7 +144,8 @@ public class DemoHistory {
                         Set.of(GROUP), false, new SparePolicy.Static(settings.spares())));
                 clock.set(null);
             });
-            HistoryWriter writer = new HistoryWriter(commands, transactions, clock, ids, new HistoryWriter.Target(
+            CommandBatch batch = new CommandBatch(commands, BATCH_COMMANDS, BATCH_OPEN);
+            HistoryWriter writer = new HistoryWriter(batch, transactions, clock, ids, new HistoryWriter.Target(
                     ids.pool(), hosts, demo.templateId(), demo.templateVersion(), settings.spares(), settings.maxSize()));
             written = writer.write(sessions, start, stop, Duration.ofDays(1));
             transactions.executeWithoutResult(status -> {
@@ -156,15 +161,25 @@ public class DemoHistory {
             GenericEventMessage.clock = clock.fallback();
         }
         long writeMillis = (System.nanoTime() - started) / 1_000_000;
+        long cpuMillis = (processCpuNanos() - cpuStarted) / 1_000_000;
         long events = eventsSince(before);
-        log.info("Demo history: {} sessions, {} events in {} ms", written.sessions(), events, writeMillis);
+        log.info("Demo history: {} sessions, {} commands, {} events in {} ms ({} events/s), {} ms of this JVM's CPU time",
+                written.sessions(), written.commands(), events, writeMillis, writeMillis == 0 ? 0 : events * 1000 / writeMillis,
+                cpuMillis);
 
         long catchUp = System.nanoTime();
         boolean caughtUp = awaitDemand(ids.pool(), start, stop, written.sessions(), Duration.ofSeconds(settings.catchUpSeconds()));
         long catchUpMillis = (System.nanoTime() - catchUp) / 1_000_000;
         boolean forecast = caughtUp && forecasts.refresh(ids.pool(), now.get());
         return new Report(ids.pool(), firstDay, end, holiday, written.sessions(), written.warmHits(), written.coldStarts(),
-                written.provisionings(), written.commands(), events, written.chunks(), writeMillis, catchUpMillis, forecast);
+                written.provisionings(), written.commands(), events, written.chunks(), writeMillis, cpuMillis, catchUpMillis,
+                forecast);
+    }
+
+    /** This JVM's CPU time (all its threads: the writer's, the read models', the collector's); -1 if unknown. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     /** Events in the store after {@code from}: the history's, and any the broker beside it wrote meanwhile. */

@@ -54,12 +54,14 @@ class DemoHistoryCommand implements ApplicationRunner, ExitCodeGenerator {
             System.out.printf("""
                     demo history written: pool "%s" (%s), %s to %s (holiday %s)
                       %d sessions of %d employees (%d warm, %d cold), %d desktops provisioned
-                      %d commands, %d events in %d chunks, in %.1f s; the broker's demand history caught up %.1f s later
+                      %d commands, %d events in %d chunks, in %.1f s (%.0f events/s, %.2f ms of this JVM's CPU time each);
+                      the broker's demand history caught up %.1f s later
                       forecast: %s
                     """, DemoHistory.POOL, report.poolId(), report.firstDay(), report.end().minusDays(1), report.holiday(),
                     report.sessions(), settings.employees(), report.warmHits(), report.coldStarts(), report.provisionings(),
                     report.commands(), report.events(), report.chunks(), report.writeMillis() / 1000.0,
-                    report.catchUpMillis() / 1000.0, report.forecast() ? "made for the next 48 hours" : "not made (see the log)");
+                    report.events() * 1000.0 / Math.max(1, report.writeMillis()),
+                    (double) report.cpuMillis() / Math.max(1, report.events()), report.catchUpMillis() / 1000.0, report.forecast() ? "made for the next 48 hours" : "not made (see the log)");
             exitCode = 0;
         } catch (DemoHistoryRefusedException e) {
             log.debug("Demo history refused", e);

@@ -54,7 +54,7 @@ final class HistoryWriter {
     private record Action(Instant at, long order, Runnable run) {
     }
 
-    private final AuditedCommands commands;
+    private final CommandBatch commands;
     private final TransactionTemplate transactions;
     private final HistoryClock clock;
     private final HistoryIds ids;
@@ -76,7 +76,7 @@ final class HistoryWriter {
     private int warmHits;
     private int coldStarts;
 
-    HistoryWriter(AuditedCommands commands, TransactionTemplate transactions, HistoryClock clock, HistoryIds ids,
+    HistoryWriter(CommandBatch commands, TransactionTemplate transactions, HistoryClock clock, HistoryIds ids,
                   Target target) {
         this.commands = commands;
         this.transactions = transactions;
@@ -102,28 +102,39 @@ final class HistoryWriter {
         Instant boundary = start.plus(chunk);
         while (!timeline.isEmpty()) {
             Instant until = boundary;
-            transactions.executeWithoutResult(status -> {
+            transactions.executeWithoutResult(status -> batched(() -> {
                 do {
                     Action next = timeline.poll();
                     clock.set(next.at());
                     next.run().run();
                 } while (!timeline.isEmpty() && !(quiet() && !timeline.peek().at().isBefore(until)));
-            });
+            }));
             chunks++;
             while (!timeline.isEmpty() && !timeline.peek().at().isBefore(boundary)) {
                 boundary = boundary.plus(chunk);
             }
         }
-        transactions.executeWithoutResult(status -> {
+        transactions.executeWithoutResult(status -> batched(() -> {
             clock.set(end);
             while (!spares.isEmpty()) {
                 UUID desktop = spares.pollFirst();
                 send(new RetireSpareDesktopCommand(desktop, "end of the demo history"));
                 send(new RecordDesktopDestroyedCommand(desktop));
             }
-        });
+        }));
         clock.set(null);
         return new Written(sessions.size(), warmHits, coldStarts, desktops, commandCount, chunks + 1);
+    }
+
+    /** Runs {@code part} of a transaction with its commands batched; the last batch commits before the transaction. */
+    private void batched(Runnable part) {
+        try {
+            part.run();
+            commands.commit();
+        } catch (RuntimeException | Error e) {
+            commands.rollback(e);
+            throw e;
+        }
     }
 
     private boolean quiet() {
@@ -227,6 +238,6 @@ final class HistoryWriter {
 
     private void send(Object command) {
         commandCount++;
-        commands.system(command);
+        commands.send(command, AuditedCommands.SYSTEM);
     }
 }

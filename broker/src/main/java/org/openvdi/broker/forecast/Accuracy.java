@@ -27,8 +27,8 @@ public record Accuracy(int intervals, double mae, double smape, Double mase) {
     }
 
     /** The mean absolute change from one season to the next in {@code history} (the MASE scale). */
-    public static double naiveScale(double[] history) {
-        int m = Seasons.period(history.length);
+    public static double naiveScale(double[] history, Seasons seasons) {
+        int m = seasons.period(history.length);
         if (history.length <= m) {
             return 0;
         }

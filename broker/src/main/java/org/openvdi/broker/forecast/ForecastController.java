@@ -15,6 +15,7 @@ import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.forecast.ForecastView.ForecastStatus;
 import org.openvdi.broker.forecast.ForecastView.HourCount;
+import org.openvdi.broker.forecast.ForecastView.IntervalCount;
 import org.openvdi.broker.forecast.ForecastView.ModelForecast;
 import org.openvdi.broker.pool.PoolQueries;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,23 +37,26 @@ class ForecastController {
         this.pools = pools;
     }
 
-    @Operation(summary = "Session requests per hour for the next 48 hours, per model, against the actual ones",
+    @Operation(summary = "Session requests for the next 48 hours, per model, against the actual ones",
             description = "Admins and auditors (employees 403). Needs 24 hours of recorded requests, else status "
-                    + "NOT_ENOUGH_HISTORY. Models: SEASONAL_NAIVE (same hour last week) and HOLT_WINTERS (additive, "
-                    + "weekly season). Refreshed hourly (openvdi.forecast.refresh) and scored on the hours that have "
-                    + "happened since: MAE, sMAPE (%) and MASE.")
+                    + "NOT_ENOUGH_HISTORY. Models: SEASONAL_NAIVE (same quarter hour last week) and HOLT_WINTERS "
+                    + "(additive, daily and weekly season), forecasting per quarter hour (intervalMinutes); forecast, "
+                    + "earlier and actual sum them per hour, intervals lists them. Refreshed at least hourly "
+                    + "(openvdi.forecast.refresh) and scored on the quarter hours that have happened since: MAE (per "
+                    + "quarter hour), sMAPE (%) and MASE.")
     @GetMapping("/api/pools/{id}/forecast")
     ForecastView forecast(@PathVariable UUID id) {
         pools.find(id).orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + id));
         Instant now = clock.instant();
-        Instant hour = HourlyForecast.hourOf(now);
+        Instant hour = DemandForecast.hourOf(now);
         List<HourCount> actual = hours(hour.minus(Duration.ofHours(47)),
-                demand.requestCounts(id, hour.minus(Duration.ofHours(47)), hour.plus(Duration.ofHours(1)), HourlyForecast.INTERVAL));
+                demand.requestCounts(id, hour.minus(Duration.ofHours(47)), hour.plus(Duration.ofHours(1)), Duration.ofHours(1)));
+        int minutes = (int) DemandForecast.INTERVAL.toMinutes();
         int history = forecasts.historyHours(id, hour);
         if (!forecasts.refresh(id, now)) {
             return new ForecastView(id, ForecastStatus.NOT_ENOUGH_HISTORY, "A forecast needs "
-                    + HourlyForecast.MIN_HISTORY.toHours() + " hours of recorded requests; this pool has " + history + ".",
-                    history, (int) HourlyForecast.MIN_HISTORY.toHours(), null, List.of(), actual);
+                    + DemandForecast.MIN_HISTORY.toHours() + " hours of recorded requests; this pool has " + history + ".",
+                    history, (int) DemandForecast.MIN_HISTORY.toHours(), null, minutes, List.of(), actual);
         }
         List<StoredForecast> week = forecasts.issued(id, hour.minus(Duration.ofDays(7)), hour.plusSeconds(1));
         List<ModelForecast> models = new ArrayList<>();
@@ -66,16 +70,30 @@ class ForecastController {
             List<StoredForecast> mine = week.stream().filter(r -> r.model() == model.kind()).toList();
             StoredForecast earlier = mine.stream().filter(r -> !r.issuedAt().isAfter(hour.minus(Duration.ofHours(24))))
                     .reduce((a, b) -> b).orElse(null);
-            Accuracy lastScored = mine.stream().filter(r -> r.scoredHours() == r.perHour().length)
+            Accuracy lastScored = mine.stream().filter(r -> r.scoredIntervals() == r.perInterval().length)
                     .map(StoredForecast::accuracy).reduce((a, b) -> b).orElse(null);
             List<Accuracy> scored = mine.stream().map(StoredForecast::accuracy).filter(a -> a != null).toList();
-            models.add(new ModelForecast(model.kind(), hours(current.issuedAt(), current.perHour()),
-                    earlier == null ? List.of() : hours(earlier.issuedAt(), earlier.perHour()), lastScored,
+            models.add(new ModelForecast(model.kind(), hours(current.forecast()),
+                    earlier == null ? List.of() : hours(earlier.forecast()), intervals(current.forecast()), lastScored,
                     mean(scored, Accuracy::mae), mean(scored, Accuracy::smape),
                     mean(scored.stream().filter(a -> a.mase() != null).toList(), Accuracy::mase)));
         }
-        return new ForecastView(id, ForecastStatus.READY, null, history, (int) HourlyForecast.MIN_HISTORY.toHours(), issued,
-                models, actual);
+        return new ForecastView(id, ForecastStatus.READY, null, history, (int) DemandForecast.MIN_HISTORY.toHours(), issued,
+                minutes, models, actual);
+    }
+
+    private static List<HourCount> hours(DemandForecast forecast) {
+        return hours(DemandForecast.hourOf(forecast.start()), forecast.perHour());
+    }
+
+    private static List<IntervalCount> intervals(DemandForecast forecast) {
+        double[] values = forecast.perInterval();
+        List<IntervalCount> answer = new ArrayList<>(values.length);
+        for (int i = 0; i < values.length; i++) {
+            answer.add(new IntervalCount(forecast.start().plus(DemandForecast.INTERVAL.multipliedBy(i)),
+                    Math.round(values[i] * 100) / 100.0));
+        }
+        return answer;
     }
 
     private static List<HourCount> hours(Instant start, double[] values) {

@@ -2,7 +2,8 @@ package org.openvdi.broker.forecast;
 
 /**
  * Additive Holt-Winters exponential smoothing on the logarithm of the counts, with a daily and a weekly season
- * (Taylor's double-seasonal form) over hourly intervals; with less than two weeks of history, a daily season alone.
+ * (Taylor's double-seasonal form) over the intervals of its {@link Seasons} (the broker's: quarter hours); with less than
+ * two weeks of history, a daily season alone.
  * <ul>
  *   <li>Additive on {@code log(1 + requests)}: request counts are zero at night and on weekends, where a multiplicative
  *   season divides by zero, while demand does change multiplicatively (a level shift of 40% raises the morning storm
@@ -18,17 +19,25 @@ package org.openvdi.broker.forecast;
  */
 public final class HoltWinters implements DemandModel {
 
+    private final Seasons seasons;
     /** Fixed parameters, or null to fit them on each history. */
     private final Parameters fixed;
 
+    /** Over the broker's intervals (quarter hours). */
     public HoltWinters() {
-        this(null);
+        this(Seasons.QUARTER_HOURLY);
     }
 
-    private HoltWinters(Parameters fixed) {
+    public HoltWinters(Seasons seasons) {
+        this(seasons, null);
+    }
+
+    private HoltWinters(Seasons seasons, Parameters fixed) {
+        this.seasons = seasons;
         this.fixed = fixed;
     }
 
+    /** Level smoothing per hour; per interval it is scaled by the interval's share of an hour (a quarter: a fourth). */
     private static final double[] ALPHAS = {0.02, 0.05, 0.1, 0.2, 0.4};
     private static final double[] BETAS = {0.0, 0.001};
     private static final double[] DAILY = {0.05, 0.1, 0.2, 0.35};
@@ -48,10 +57,10 @@ public final class HoltWinters implements DemandModel {
 
     @Override
     public DemandModel fittedOn(double[] history) {
-        if (history.length < Seasons.DAY) {
+        if (history.length < seasons.day()) {
             return this;
         }
-        return new HoltWinters(fit(logs(history), history.length >= 2 * Seasons.WEEK));
+        return new HoltWinters(seasons, fit(logs(history), history.length >= 2 * seasons.week()));
     }
 
     private static double[] logs(double[] history) {
@@ -64,11 +73,11 @@ public final class HoltWinters implements DemandModel {
 
     @Override
     public double[] forecast(double[] history, int horizon) {
-        if (history.length < Seasons.DAY) {
-            return new SeasonalNaive().forecast(history, horizon);
+        if (history.length < seasons.day()) {
+            return new SeasonalNaive(seasons).forecast(history, horizon);
         }
         double[] logs = logs(history);
-        boolean weekly = history.length >= 2 * Seasons.WEEK;
+        boolean weekly = history.length >= 2 * seasons.week();
         Parameters p = fixed != null ? fixed : fit(logs, weekly);
         double[] forecast = run(logs, horizon, p, weekly);
         // back from the logarithm without a variance correction: a median-like forecast, which is what an absolute
@@ -79,15 +88,17 @@ public final class HoltWinters implements DemandModel {
         return forecast;
     }
 
-    private static Parameters fit(double[] y, boolean weekly) {
+    private Parameters fit(double[] y, boolean weekly) {
         Parameters best = null;
         double bestError = Double.POSITIVE_INFINITY;
-        for (double alpha : ALPHAS) {
+        double perInterval = Seasons.HOURLY.day() / (double) seasons.day();
+        for (double hourly : ALPHAS) {
+            double alpha = hourly * perInterval;
             for (double beta : BETAS) {
                 for (double daily : DAILY) {
                     for (double week : weekly ? WEEKLY : new double[]{0}) {
                         Parameters p = new Parameters(alpha, beta, daily, week, 0);
-                        State s = State.start(y, weekly);
+                        State s = State.start(y, weekly, seasons);
                         double error = 0;
                         for (int t = s.first; t < y.length && error < bestError; t++) {
                             double e = y[t] - s.predict(t, 1);
@@ -105,8 +116,8 @@ public final class HoltWinters implements DemandModel {
         return best;
     }
 
-    private static double[] run(double[] y, int horizon, Parameters p, boolean weekly) {
-        State s = State.start(y, weekly);
+    private double[] run(double[] y, int horizon, Parameters p, boolean weekly) {
+        State s = State.start(y, weekly, seasons);
         for (int t = s.first; t < y.length; t++) {
             s.update(y[t], t, p);
         }
@@ -121,32 +132,35 @@ public final class HoltWinters implements DemandModel {
     private static final class State {
         double level;
         double trend;
-        final double[] day = new double[Seasons.DAY];
-        final double[] week = new double[Seasons.WEEK];
+        final double[] day;
+        final double[] week;
         /** The first position the updates start from (the values before it set the start). */
         final int first;
 
-        private State(int first) {
+        private State(int first, Seasons seasons) {
             this.first = first;
+            this.day = new double[seasons.day()];
+            this.week = new double[seasons.week()];
         }
 
-        static State start(double[] y, boolean weekly) {
-            int m = weekly ? Seasons.WEEK : Seasons.DAY;
-            State s = new State(m);
+        static State start(double[] y, boolean weekly, Seasons seasons) {
+            int m = weekly ? seasons.week() : seasons.day();
+            State s = new State(m, seasons);
             double mean = mean(y, 0, m);
             s.trend = weekly ? (mean(y, m, 2 * m) - mean) / m : 0;
             s.level = mean + s.trend * (m - 1) / 2.0;
-            int days = m / Seasons.DAY;
-            for (int j = 0; j < Seasons.DAY; j++) {
+            int perDay = seasons.day();
+            int days = m / perDay;
+            for (int j = 0; j < perDay; j++) {
                 double sum = 0;
                 for (int d = 0; d < days; d++) {
-                    sum += y[d * Seasons.DAY + j];
+                    sum += y[d * perDay + j];
                 }
                 s.day[j] = sum / days - mean;
             }
             if (weekly) {
                 for (int i = 0; i < m; i++) {
-                    s.week[i] = y[i] - mean - s.day[i % Seasons.DAY];
+                    s.week[i] = y[i] - mean - s.day[i % perDay];
                 }
             }
             return s;
@@ -155,12 +169,12 @@ public final class HoltWinters implements DemandModel {
         /** The forecast made after position {@code t} for position {@code t + h}. */
         double predict(int t, int h) {
             int at = t + h;
-            return level + h * trend + day[at % Seasons.DAY] + week[at % Seasons.WEEK];
+            return level + h * trend + day[at % day.length] + week[at % week.length];
         }
 
         void update(double value, int t, Parameters p) {
-            int d = t % Seasons.DAY;
-            int w = t % Seasons.WEEK;
+            int d = t % day.length;
+            int w = t % week.length;
             double previous = level;
             level = p.alpha() * (value - day[d] - week[w]) + (1 - p.alpha()) * (level + trend);
             trend = p.beta() * (level - previous) + (1 - p.beta()) * trend;

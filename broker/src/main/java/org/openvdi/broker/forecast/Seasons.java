@@ -1,20 +1,32 @@
 package org.openvdi.broker.forecast;
 
 /**
- * The season both models use over hourly intervals. A week (168 hours) carries both the time of day and the day of
- * the week (Monday's morning storm, the quiet weekend); it needs two weeks of history to start a trend from. With less,
- * a day (24 hours): time of day only, which still beats no season at all.
+ * The seasons both models use, over intervals of which {@code day} make a day. A week carries both the time of day
+ * and the day of the week (Monday's morning storm, the quiet weekend); it needs two weeks of history to start a trend
+ * from. With less, a day: time of day only, which still beats no season at all.
+ *
+ * @param day intervals per day: 96 for the broker's quarter hours ({@link DemandForecast#INTERVAL}), 24 for hours
  */
-final class Seasons {
+public record Seasons(int day) {
 
-    static final int DAY = 24;
-    static final int WEEK = 7 * DAY;
+    /** Hourly intervals. */
+    public static final Seasons HOURLY = new Seasons(24);
+    /** The broker's intervals: quarter hours. */
+    public static final Seasons QUARTER_HOURLY = new Seasons(96);
 
-    private Seasons() {
+    public Seasons {
+        if (day < 1) {
+            throw new IllegalArgumentException("a day has at least one interval");
+        }
     }
 
-    /** The season length for {@code historyLength} hourly values. */
-    static int period(int historyLength) {
-        return historyLength >= 2 * WEEK ? WEEK : DAY;
+    /** Intervals per week. */
+    public int week() {
+        return 7 * day;
+    }
+
+    /** The season length for {@code historyLength} values. */
+    int period(int historyLength) {
+        return historyLength >= 2 * week() ? week() : day;
     }
 }

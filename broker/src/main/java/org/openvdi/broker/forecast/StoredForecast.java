@@ -3,11 +3,14 @@ package org.openvdi.broker.forecast;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A stored forecast run of one model, with its accuracy on the hours that have happened since (null before any). */
-public record StoredForecast(UUID poolId, ModelKind model, Instant issuedAt, int historyHours, double[] perHour,
-                             double naiveScale, int scoredHours, Accuracy accuracy) {
+/**
+ * A stored forecast run of one model: requests per {@link DemandForecast#INTERVAL} from {@code issuedAt}, with its
+ * accuracy on the intervals that have happened since (null before any).
+ */
+public record StoredForecast(UUID poolId, ModelKind model, Instant issuedAt, int historyHours, double[] perInterval,
+                             double naiveScale, int scoredIntervals, Accuracy accuracy) {
 
-    HourlyForecast hourly() {
-        return new HourlyForecast(issuedAt, perHour);
+    DemandForecast forecast() {
+        return new DemandForecast(issuedAt, perInterval);
     }
 }

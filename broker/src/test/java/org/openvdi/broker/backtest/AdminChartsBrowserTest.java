@@ -26,7 +26,7 @@ import org.openvdi.broker.demand.DemandEvents;
 import org.openvdi.broker.demand.DemandQueries;
 import org.openvdi.broker.e2e.HeadlessChromium;
 import org.openvdi.broker.e2e.PortalPage;
-import org.openvdi.broker.forecast.HourlyForecast;
+import org.openvdi.broker.forecast.DemandForecast;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
@@ -59,7 +59,7 @@ class AdminChartsBrowserTest {
                 "alice");
         Instant now = Instant.now();
         DemandEvents history = new DemandEvents(storage, UUID.fromString(pool));
-        Instant start = HourlyForecast.hourOf(now).minus(Duration.ofHours(72));
+        Instant start = DemandForecast.hourOf(now).minus(Duration.ofHours(72));
         int requests = 0;
         for (Instant hour = start; hour.isBefore(now.minus(Duration.ofHours(1))); hour = hour.plus(Duration.ofHours(1))) {
             int h = hour.atZone(ZoneOffset.UTC).getHour();

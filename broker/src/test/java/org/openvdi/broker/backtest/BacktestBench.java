@@ -18,13 +18,13 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.forecast.HoltWinters;
-import org.openvdi.broker.forecast.HourlyForecast;
+import org.openvdi.broker.forecast.DemandForecast;
 import org.openvdi.broker.spare.SparePolicy;
 
 /**
  * How long a backtest of 8 weeks of a 300-user pool takes (the goal: at most 10 s), with the work a real one does
- * past loading its rows: the simulation of each policy, and for the predictive ones a Holt-Winters forecast updated
- * every simulated hour from the history before it (its parameters refitted daily). The request stream is
+ * past loading its rows: the simulation of each policy, and for the predictive ones a Holt-Winters forecast per quarter
+ * hour updated every simulated hour from the history before it (its parameters refitted daily). The request stream is
  * {@link OfficeDemand}'s (with two weeks of history before the period and a holiday in it). Prints the side-by-side table and writes it to
  * target/bench/backtest.md. Runs only with {@code -Pbench} ({@code ./vdi bench}).
  */
@@ -60,9 +60,8 @@ class BacktestBench {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long started = System.nanoTime();
         long cpuStarted = threads.getCurrentThreadCpuTime();
-        int hours = (int) Duration.between(historyStart, to).toHours() + 1;
-        double[] counts = new double[hours];
-        all.forEach(r -> counts[(int) Duration.between(historyStart, r.at()).toHours()]++);
+        double[] counts = new double[DemandForecast.intervals(Duration.between(historyStart, to)) + 1];
+        all.forEach(r -> counts[DemandForecast.intervals(Duration.between(historyStart, r.at()))]++);
         HistoricalOutlook outlook = new HistoricalOutlook(counts, historyStart, new HoltWinters());
         List<PolicyResult> results = new ArrayList<>();
         for (Backtests.LabelledPolicy p : policies) {
@@ -77,7 +76,7 @@ class BacktestBench {
                 # Backtest: 8 weeks of a 300-user pool
 
                 %d requests from %s to %s (a holiday on 2025-02-27), two weeks of history before, lead times %s,
-                forecast updated every simulated hour (%d forecasts), its parameters refitted daily. %d policies in **%.2f s** of CPU
+                forecast per quarter hour updated every simulated hour (%d forecasts), its parameters refitted daily. %d policies in **%.2f s** of CPU
                 time on one thread (goal: at most 10 s), %.2f s of wall time with the load average at %.1f.
 
                 | policy | warm hits | wait p50 (s) | wait p95 (s) | idle spare-hours | peak desktops | provisionings |
@@ -92,7 +91,7 @@ class BacktestBench {
         Path report = Path.of("target/bench/backtest.md");
         Files.createDirectories(report.getParent());
         Files.writeString(report, table);
-        assertThat(HourlyForecast.MAX_HISTORY).isEqualTo(Duration.ofDays(56));
+        assertThat(DemandForecast.MAX_HISTORY).isEqualTo(Duration.ofDays(56));
         // CPU time: on a machine shared with other builds the wall time measures them as well
         assertThat(cpuSeconds).as("a backtest of 8 weeks of a 300-user pool").isLessThan(10);
     }

@@ -22,7 +22,7 @@ import org.openvdi.broker.BrokerTest;
 import org.openvdi.broker.demand.DemandEvents;
 import org.openvdi.broker.demand.DemandQueries;
 import org.openvdi.broker.forecast.Forecasts;
-import org.openvdi.broker.forecast.HourlyForecast;
+import org.openvdi.broker.forecast.DemandForecast;
 import org.openvdi.broker.spare.DemandOutlook;
 import org.openvdi.broker.testsupport.Concurrently;
 import org.openvdi.broker.testsupport.WebClient;
@@ -67,7 +67,7 @@ class ForecastAndBacktestApiTest {
         emptyPool = scenario.pool("quiet-" + UUID.randomUUID(), template, "FLOATING", "KEEP_RUNNING", 0, 5, "alice");
         now = Instant.now();
         DemandEvents history = new DemandEvents(storage, UUID.fromString(pool));
-        Instant start = HourlyForecast.hourOf(now).minus(Duration.ofHours(72));
+        Instant start = DemandForecast.hourOf(now).minus(Duration.ofHours(72));
         int requests = 0;
         for (Instant hour = start; hour.isBefore(now.minus(Duration.ofHours(1))); hour = hour.plus(Duration.ofHours(1))) {
             int count = hour.atZone(java.time.ZoneOffset.UTC).getHour() % 24 >= 8
@@ -98,6 +98,8 @@ class ForecastAndBacktestApiTest {
             assertThat(view.path("historyHours").asInt()).isGreaterThanOrEqualTo(70);
             assertThat(view.path("models")).hasSize(2);
             assertThat(view.path("models")).allSatisfy(m -> assertThat(m.path("forecast")).hasSize(48));
+            assertThat(view.path("models")).allSatisfy(m -> assertThat(m.path("intervals")).hasSize(4 * 48));
+            assertThat(view.path("intervalMinutes").asInt()).isEqualTo(15);
             assertThat(view.path("actual")).hasSize(48);
         }
         double expected = outlook.expectedRequests(UUID.fromString(pool), now, Duration.ofHours(1));
@@ -126,9 +128,9 @@ class ForecastAndBacktestApiTest {
             assertThat(m.path("recentSmape").asDouble()).isBetween(0.0, 200.0);
             assertThat(m.path("earlier")).hasSize(48);
         });
-        assertThat(jdbc.sql("SELECT min(scored_hours) FROM forecast_run WHERE pool_id = ? AND issued_at < ?")
+        assertThat(jdbc.sql("SELECT min(scored_intervals) FROM forecast_run WHERE pool_id = ? AND issued_at < ?")
                 .params(UUID.fromString(pool), utc(now.minus(Duration.ofHours(29)))).query(Integer.class).single())
-                .isBetween(29, 31);
+                .as("quarter hours").isBetween(4 * 29, 4 * 31);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.openvdi.broker.forecast.DemandForecast;
 import org.openvdi.broker.forecast.HoltWinters;
 import org.openvdi.broker.spare.SparePolicy;
 import org.openvdi.broker.spare.SpareTarget;
@@ -106,9 +107,8 @@ class SimulationTest {
     }
 
     private static List<String> decisions(List<SimulatedRequest> all, Instant start, Instant from, Instant to, Instant until) {
-        int hours = (int) Duration.between(start, to).toHours();
-        double[] counts = new double[hours];
-        all.forEach(r -> counts[(int) Duration.between(start, r.at()).toHours()]++);
+        double[] counts = new double[DemandForecast.intervals(Duration.between(start, to))];
+        all.forEach(r -> counts[DemandForecast.intervals(Duration.between(start, r.at()))]++);
         HistoricalOutlook outlook = new HistoricalOutlook(counts, start, new HoltWinters());
         List<String> decisions = new ArrayList<>();
         SparePolicy predictive = new SparePolicy.Predictive(0.2, 0, 50, false);

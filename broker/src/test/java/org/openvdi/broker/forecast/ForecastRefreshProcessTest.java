@@ -61,23 +61,23 @@ class ForecastRefreshProcessTest {
     }
 
     @Test
-    void givenARunMadeADayAgo_whenRefreshed_thenItIsScoredOnTheHoursSince() {
+    void givenARunMadeADayAgo_whenRefreshed_thenItIsScoredOnTheQuarterHoursSince() {
         Instant dayAgo = Instant.now().minus(Duration.ofHours(24));
         harness.bean(Forecasts.class).refresh(BUSY, dayAgo);
 
         harness.bean(ForecastRefresh.class).refresh();
 
-        Integer scored = harness.jdbc().sql("SELECT min(scored_hours) FROM forecast_run WHERE pool_id = ? AND issued_at < ?")
-                .params(BUSY, utc(HourlyForecast.hourOf(Instant.now()))).query(Integer.class).single();
-        assertThat(scored).isBetween(23, 24);
-        Double mae = harness.jdbc().sql("SELECT max(mae) FROM forecast_run WHERE pool_id = ? AND scored_hours > 0")
+        Integer scored = harness.jdbc().sql("SELECT min(scored_intervals) FROM forecast_run WHERE pool_id = ? AND issued_at < ?")
+                .params(BUSY, utc(DemandForecast.hourOf(Instant.now()))).query(Integer.class).single();
+        assertThat(scored).as("quarter hours").isBetween(4 * 23, 4 * 25);
+        Double mae = harness.jdbc().sql("SELECT max(mae) FROM forecast_run WHERE pool_id = ? AND scored_intervals > 0")
                 .param(BUSY).query(Double.class).single();
         assertThat(mae).as("one request every hour: both models are nearly exact").isLessThan(0.5);
     }
 
     private static long runs(UUID pool) {
         return harness.jdbc().sql("SELECT count(*) FROM forecast_run WHERE pool_id = ? AND issued_at = ?")
-                .params(pool, utc(HourlyForecast.hourOf(Instant.now()))).query(Long.class).single();
+                .params(pool, utc(DemandForecast.hourOf(Instant.now()))).query(Long.class).single();
     }
 
     private static void request(UUID pool, Instant at) {

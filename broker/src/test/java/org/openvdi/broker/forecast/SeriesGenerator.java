@@ -45,6 +45,28 @@ final class SeriesGenerator {
         return y;
     }
 
+    /** How an hour's requests fall into its quarters: the morning storm peaks in its second quarter. */
+    static double quarterShare(int hour, int quarter) {
+        if (hour == 8) {
+            return new double[]{0.2, 0.5, 0.2, 0.1}[quarter];
+        }
+        return 0.25;
+    }
+
+    /** As {@link #series}, per quarter hour: each hour's mean split by {@link #quarterShare}. */
+    static double[] quarterSeries(int weeks, double trendPerWeek, int shiftWeek, double shift, Long seed) {
+        Random random = seed == null ? null : new Random(seed);
+        int week = 4 * 168;
+        double[] y = new double[weeks * week];
+        for (int t = 0; t < y.length; t++) {
+            double level = 1 + trendPerWeek * t / (double) week + (t / week >= shiftWeek ? shift : 0);
+            int hourOfWeek = (t % week) / 4;
+            double mean = shape(hourOfWeek) * quarterShare(hourOfWeek % 24, t % 4) * level;
+            y[t] = random == null ? mean : poisson(mean, random);
+        }
+        return y;
+    }
+
     private static int poisson(double mean, Random random) {
         if (mean <= 0) {
             return 0;
