@@ -42,8 +42,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ChainVerifier {
 
     private static final int FETCH = 10_000;
-    /** Slices checked at once on the fast path: PostgreSQL sends links and events, this JVM merges and hashes. */
-    private static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /**
+     * Slices checked at once on the fast path: PostgreSQL sends links and events, this JVM merges and hashes. Each
+     * slice holds two connections of the pool (its links and its events), so at most three slices run at once.
+     */
+    private static final int THREADS = Math.max(2, Math.min(3, Runtime.getRuntime().availableProcessors()));
     static final String CHAIN = "SELECT l.position, l.global_index, l.event_identifier, l.link, "
             + StoredEvent.COLUMNS + " FROM event_chain_link l LEFT JOIN domainevententry e ON e.globalindex = l.global_index "
             + "ORDER BY l.position";

@@ -3,6 +3,7 @@ package org.openvdi.broker.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudevents.core.message.Encoding;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +72,11 @@ class KafkaPublicationBench {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on")
                 .setServerConfig("shared_preload_libraries", "pg_stat_statements").start()) {
-            DataSource dataSource = postgres.getPostgresDatabase();
+            // pooled, as the broker's data source is (Hikari, Spring Boot's default size): a connection per query
+            // would make PostgreSQL start a backend for every read of the store and every token update
+            HikariDataSource dataSource = new HikariDataSource();
+            dataSource.setDataSource(postgres.getPostgresDatabase());
+            dataSource.setMaximumPoolSize(10);
             Flyway.configure().dataSource(dataSource).load().migrate();
             JdbcClient.create(dataSource).sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").update();
             KafkaSettings first = PublicationHarness.settings(Encoding.BINARY, batchSizes.get(0), "bench-broker-pw");
@@ -111,6 +116,8 @@ class KafkaPublicationBench {
                             batchSize, settings.publishWindow(), events, seconds, events / seconds, cpu.perMillion(events),
                             loadBefore, load()));
                 }
+            } finally {
+                dataSource.close();
             }
         }
         String report = "# Kafka publication of a backlog\n\n"
