@@ -65,21 +65,22 @@ final class ChainLinks {
     }
 
     /**
-     * The link that follows {@code previous} (32 bytes from {@code previousAt}) for the event in {@code row}, a slice
-     * row of {@link ChainSlices#SLICE} (columns 2 to 11: global index to metadata), written into {@code link}: the
-     * same bytes as {@link #next(byte[], StoredEvent)}, hashed in place. False when the row's numbers are not bigints.
+     * The link that follows {@code previous} (32 bytes from {@code previousAt}) for the event in {@code row}, a row of
+     * binary COPY with the columns of {@link StoredEvent#COLUMNS} from column {@code first} on, written into
+     * {@code link}: the same bytes as {@link #next(byte[], StoredEvent)}, hashed in place. False when the row's numbers
+     * are not bigints.
      */
-    boolean next(byte[] previous, int previousAt, CopiedRow row, byte[] link) {
-        if (row.length(2) != 8 || row.length(5) != 8) {
+    boolean next(byte[] previous, int previousAt, CopiedRow row, int first, byte[] link) {
+        if (row.length(first) != 8 || row.length(first + 3) != 8) {
             return false;
         }
         byte[] data = row.data();
         sha256.update(TAG);
         sha256.update(previous, previousAt, 32);
-        sha256.update(data, row.start(2), 8);
-        sha256.update(data, row.prefix(3), row.end(4) - row.prefix(3));
-        sha256.update(data, row.start(5), 8);
-        sha256.update(data, row.prefix(6), row.end(11) - row.prefix(6));
+        sha256.update(data, row.start(first), 8);
+        sha256.update(data, row.prefix(first + 1), row.end(first + 2) - row.prefix(first + 1));
+        sha256.update(data, row.start(first + 3), 8);
+        sha256.update(data, row.prefix(first + 4), row.end(first + 9) - row.prefix(first + 4));
         try {
             sha256.digest(link, 0, link.length);
         } catch (java.security.DigestException e) {

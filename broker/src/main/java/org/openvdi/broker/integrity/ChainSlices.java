@@ -1,5 +1,6 @@
 package org.openvdi.broker.integrity;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,148 +21,309 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
 /**
- * The fast path of verification: the chain cut into slices of positions, each checked on its own connection and
- * thread, all in the one database snapshot the verification holds ({@code SET TRANSACTION SNAPSHOT}). A slice
- * starts from the stored link before it: when every link equals the hash of the stored link before it and its
- * event, the whole chain is the one the sealer computed, so the slices need not wait for each other. The fast path
- * only proves a chain intact; anything else (a gap in positions, a missing or different event, a link that does
- * not match) answers empty, and the caller walks the chain from the start to name the first finding exactly.
+ * The fast path of verification: the global index cut into slices, each checked on its own thread, all in the one
+ * database snapshot the verification holds ({@code SET TRANSACTION SNAPSHOT}). A slice reads two streams, each a
+ * binary {@code COPY} in global-index order on a connection of its own: the links whose events lie in the slice, and
+ * the events stored there. It merges them here, so PostgreSQL only walks two indexes in order and sends rows (no
+ * join, no sort), and hashes each link straight over the received bytes ({@link CopiedRow}).
  * <p>
- * Each slice reads its rows with a binary {@code COPY}: PostgreSQL streams them while this JVM hashes (a cursor
- * sends a fetch's rows and then waits, idle, until they are hashed), and the hash runs over the bytes as received,
- * one array per row, no column decoded or copied ({@link CopiedRow}).
+ * Events are sealed in the order they appear, which is the global index's except for an event that committed late
+ * into a gap: in global-index order a link is almost always followed by the link of the next chain position, and is
+ * then checked against the link read just before it. A link whose predecessor in the chain is not the row before it
+ * (a late event, the first link of a slice) is kept with its event's row and checked at the end against the stored
+ * link before it, read by position. When every link equals the hash of the stored link before it and its event,
+ * there are as many links as the chain's size and every position's predecessor exists, the chain is the one the
+ * sealer computed. Events no link covers come out of the same merge: the first one below the highest sealed index
+ * that no open gap awaits was inserted.
+ * <p>
+ * The fast path only proves a chain intact; anything else (a link without its event, a link that does not match, a
+ * position missing or doubled) answers empty, and the caller walks the chain from the start to name the first
+ * finding exactly. So does a chain with more than {@value #MAX_DEFERRED} late events per slice, to bound memory.
  */
 final class ChainSlices {
 
-    /**
-     * A slice's rows, for {@code COPY ... (FORMAT binary)}: the link's position and bytes, then the event stored at its
-     * global index in the columns the link covers ({@link StoredEvent#COLUMNS}, the global index taken from the link:
-     * the join makes them equal), every column absent when no event is stored there.
-     */
-    static final String SLICE = "SELECT l.position, l.link, l.global_index, e.eventidentifier, e.aggregateidentifier, "
-            + "e.sequencenumber, e.type, e.timestamp, e.payloadtype, e.payloadrevision, e.payload, e.metadata"
-            + " FROM event_chain_link l LEFT JOIN domainevententry e ON e.globalindex = l.global_index"
-            + " WHERE l.position >= %d AND l.position < %d ORDER BY l.position";
+    /** A slice's links in global-index order: position, link, global index. */
+    static final String LINKS = "SELECT l.position, l.link, l.global_index FROM event_chain_link l"
+            + " WHERE l.global_index >= %d AND l.global_index < %d ORDER BY l.global_index";
+    /** A slice's events in global-index order, in the columns the link covers ({@link StoredEvent#COLUMNS}). */
+    static final String EVENTS = "SELECT " + StoredEvent.COLUMNS + " FROM domainevententry e"
+            + " WHERE e.globalindex >= %d AND e.globalindex < %d ORDER BY e.globalindex";
+    private static final String PREDECESSORS = "SELECT position, link FROM event_chain_link WHERE position = ANY(?)";
 
     private static final long MIN_SLICE = 10_000;
+    private static final int MAX_DEFERRED = 50_000;
 
-    /** An intact chain: its size, its highest sealed global index, its head and its links at the given sizes. */
-    record Intact(long size, long highWater, byte[] head, Map<Long, byte[]> linksAtSizes) {
+    /** An event below the highest sealed index that no link covers and no open gap awaits. */
+    record Unsealed(long globalIndex, String eventIdentifier) {
     }
 
-    private record Slice(long highWater, byte[] last, Map<Long, byte[]> linksAtSizes) {
+    /**
+     * An intact chain: its size, its highest sealed global index, its head, its links at the given sizes, and the
+     * first inserted event, if any.
+     */
+    record Intact(long size, long highWater, byte[] head, Map<Long, byte[]> linksAtSizes, Optional<Unsealed> inserted) {
+    }
+
+    /** A link to check against the stored link at {@code position - 1}: its event's row and the stored link. */
+    private record Deferred(long position, byte[] event, byte[] link) {
+    }
+
+    private record Slice(long links, List<Deferred> deferred, Map<Long, byte[]> linksAtSizes, Unsealed inserted) {
     }
 
     private ChainSlices() {
     }
 
     /**
-     * Checks positions 0 to {@code size - 1} in {@code threads} parallel slices, in the snapshot {@code snapshotId};
-     * answers the intact chain, or empty when any slice found anything.
+     * Checks the chain of {@code size} links whose highest global index is {@code highWater} in {@code threads}
+     * parallel slices, in the snapshot {@code snapshotId}; {@code gaps} are the open gaps. Answers the intact chain,
+     * or empty when any slice found anything.
      */
-    static Optional<Intact> verify(DataSource dataSource, String snapshotId, long size, int threads, Set<Long> sizes) {
-        return verify(dataSource, snapshotId, size, threads, sizes, MIN_SLICE);
+    static Optional<Intact> verify(DataSource dataSource, String snapshotId, long size, long highWater, int threads,
+                                   Set<Long> sizes, Set<Long> gaps) {
+        return verify(dataSource, snapshotId, size, highWater, threads, sizes, gaps, MIN_SLICE);
     }
 
-    /** The same, with slices of at least {@code minSlice} positions. */
-    static Optional<Intact> verify(DataSource dataSource, String snapshotId, long size, int threads, Set<Long> sizes,
-                                   long minSlice) {
-        int slices = (int) Math.max(1, Math.min(threads, size / minSlice));
+    /** The same, with slices of at least {@code minSlice} global indexes. */
+    static Optional<Intact> verify(DataSource dataSource, String snapshotId, long size, long highWater, int threads,
+                                   Set<Long> sizes, Set<Long> gaps, long minSlice) {
+        long end = highWater + 1;
+        int slices = (int) Math.max(1, Math.min(threads, end / minSlice));
         ExecutorService pool = Executors.newFixedThreadPool(slices, runnable -> {
             Thread thread = new Thread(runnable, "chain-verify");
             thread.setDaemon(true);
             return thread;
         });
+        Set<Long> wanted = new java.util.HashSet<>(sizes);
+        wanted.add(size);
         try {
             List<Future<Optional<Slice>>> results = new ArrayList<>();
             for (int i = 0; i < slices; i++) {
-                long from = size * i / slices;
-                long to = size * (i + 1) / slices;
-                results.add(pool.submit(() -> slice(dataSource, snapshotId, from, to, sizes)));
+                long from = end * i / slices;
+                long to = end * (i + 1) / slices;
+                results.add(pool.submit(() -> slice(dataSource, snapshotId, from, to, size, highWater, wanted, gaps)));
             }
-            long highWater = 0;
-            byte[] head = ChainLinks.GENESIS;
-            Map<Long, byte[]> links = new HashMap<>();
+            long links = 0;
+            List<Deferred> deferred = new ArrayList<>();
+            Map<Long, byte[]> linksAtSizes = new HashMap<>();
+            Unsealed inserted = null;
             boolean intact = true;
             for (Future<Optional<Slice>> result : results) {
                 Optional<Slice> slice = result.get();
                 if (slice.isEmpty()) {
                     intact = false;
                 } else {
-                    highWater = Math.max(highWater, slice.get().highWater());
-                    head = slice.get().last();
-                    links.putAll(slice.get().linksAtSizes());
+                    links += slice.get().links();
+                    deferred.addAll(slice.get().deferred());
+                    linksAtSizes.putAll(slice.get().linksAtSizes());
+                    inserted = inserted != null ? inserted : slice.get().inserted();
                 }
             }
-            return intact ? Optional.of(new Intact(size, highWater, head, links)) : Optional.empty();
+            if (!intact || links != size || !linksAtSizes.containsKey(size)
+                    || !predecessorsMatch(dataSource, snapshotId, deferred)) {
+                return Optional.empty();
+            }
+            byte[] head = linksAtSizes.remove(size);
+            if (sizes.contains(size)) {
+                linksAtSizes.put(size, head);
+            }
+            return Optional.of(new Intact(size, highWater, head, linksAtSizes, Optional.ofNullable(inserted)));
         } catch (ExecutionException e) {
             throw new IllegalStateException("Verifying a slice of the event chain failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while verifying the event chain", e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the links before late events of the chain failed", e);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /**
-     * Positions {@code from} to {@code to - 1}, starting from the stored link at {@code from - 1}. The rows come as
-     * PostgreSQL's binary COPY: the server streams them without waiting for the next fetch, and each row arrives as
-     * one array from which the link is hashed in place ({@link CopiedRow}).
-     */
-    private static Optional<Slice> slice(DataSource dataSource, String snapshotId, long from, long to, Set<Long> sizes)
-            throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
+    /** Global indexes {@code from} to {@code to - 1}: their links and their events, merged. */
+    private static Optional<Slice> slice(DataSource dataSource, String snapshotId, long from, long to, long size,
+                                         long highWater, Set<Long> sizes, Set<Long> gaps) throws SQLException {
+        try (Connection linkConnection = inSnapshot(dataSource.getConnection(), snapshotId);
+             Connection eventConnection = inSnapshot(dataSource.getConnection(), snapshotId)) {
+            CopyOut links = copy(linkConnection, LINKS, from, to);
+            CopyOut events = copy(eventConnection, EVENTS, from, to);
+            try {
+                return new Merge(links, events, size, highWater, sizes, gaps).run();
+            } finally {
+                cancel(links, linkConnection);
+                cancel(events, eventConnection);
+            }
+        }
+    }
+
+    private static Connection inSnapshot(Connection connection, String snapshotId) throws SQLException {
+        try {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 statement.execute("SET TRANSACTION SNAPSHOT '" + snapshotId.replace("'", "") + "'");
             }
-            CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(
-                    "COPY (" + String.format(java.util.Locale.ROOT, SLICE, Math.max(0, from - 1), to) + ") TO STDOUT (FORMAT binary)");
-            try {
-                return walk(copy, from, to, sizes);
-            } finally {
-                if (copy.isActive()) {
-                    copy.cancelCopy();
-                }
-                connection.rollback();
-            }
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
         }
     }
 
-    private static Optional<Slice> walk(CopyOut copy, long from, long to, Set<Long> sizes) throws SQLException {
+    private static CopyOut copy(Connection connection, String query, long from, long to) throws SQLException {
+        return connection.unwrap(PGConnection.class).getCopyAPI().copyOut(
+                "COPY (" + String.format(Locale.ROOT, query, from, to) + ") TO STDOUT (FORMAT binary)");
+    }
+
+    private static void cancel(CopyOut copy, Connection connection) throws SQLException {
+        try {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        } finally {
+            connection.rollback();
+        }
+    }
+
+    /** Checks each deferred link against the stored link at the position before it, read in the same snapshot. */
+    private static boolean predecessorsMatch(DataSource dataSource, String snapshotId, List<Deferred> deferred)
+            throws SQLException {
+        Map<Long, byte[]> before = new HashMap<>();
+        List<Long> positions = new ArrayList<>();
+        for (Deferred link : deferred) {
+            if (link.position() == 0) {
+                before.put(-1L, ChainLinks.GENESIS);
+            } else {
+                positions.add(link.position() - 1);
+            }
+        }
+        if (!positions.isEmpty()) {
+            try (Connection connection = inSnapshot(dataSource.getConnection(), snapshotId);
+                 java.sql.PreparedStatement query = connection.prepareStatement(PREDECESSORS)) {
+                query.setArray(1, connection.createArrayOf("bigint", positions.toArray()));
+                try (java.sql.ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        if (before.put(rows.getLong(1), rows.getBytes(2)) != null) {
+                            return false; // two links at one position
+                        }
+                    }
+                } finally {
+                    connection.rollback();
+                }
+            }
+        }
+        ChainLinks hash = new ChainLinks();
         CopiedRow row = new CopiedRow();
-        byte[] previous = ChainLinks.GENESIS;
-        int previousAt = 0;
-        long expected = Math.max(0, from - 1);
-        long highWater = 0;
-        Map<Long, byte[]> linksAtSizes = new HashMap<>();
         byte[] computed = new byte[32];
-        ChainLinks links = new ChainLinks();
-        for (byte[] data = copy.readFromCopy(); data != null; data = copy.readFromCopy()) {
-            if (!row.read(data)) {
-                continue; // the header or the trailer
+        for (Deferred link : deferred) {
+            byte[] previous = before.get(link.position() - 1);
+            if (previous == null || previous.length != 32 || !row.read(link.event())
+                    || !hash.next(previous, 0, row, 0, computed) || !Arrays.equals(computed, link.link())) {
+                return false;
             }
-            long position = row.longAt(0);
-            if (position != expected || row.length(1) != 32) {
-                return Optional.empty();
-            }
-            expected++;
-            if (position >= from) {
-                if (row.length(3) < 0 || !links.next(previous, previousAt, row, computed)
-                        || !Arrays.equals(computed, 0, 32, data, row.start(1), row.start(1) + 32)) {
+        }
+        return true;
+    }
+
+    /** One slice's merge of its links and its events, both in global-index order. */
+    private static final class Merge {
+
+        private final CopyOut links;
+        private final CopyOut events;
+        private final long size;
+        private final long highWater;
+        private final Set<Long> sizes;
+        private final Set<Long> gaps;
+        private final CopiedRow link = new CopiedRow();
+        private final CopiedRow event = new CopiedRow();
+        private final ChainLinks hash = new ChainLinks();
+        private final byte[] computed = new byte[32];
+        private final List<Deferred> deferred = new ArrayList<>();
+        private final Map<Long, byte[]> linksAtSizes = new HashMap<>();
+        private Unsealed inserted;
+        private boolean eventRead;
+
+        Merge(CopyOut links, CopyOut events, long size, long highWater, Set<Long> sizes, Set<Long> gaps) {
+            this.links = links;
+            this.events = events;
+            this.size = size;
+            this.highWater = highWater;
+            this.sizes = sizes;
+            this.gaps = gaps;
+        }
+
+        Optional<Slice> run() throws SQLException {
+            long count = 0;
+            long previousPosition = -2;
+            long previousIndex = Long.MIN_VALUE;
+            byte[] previous = null;
+            int previousAt = 0;
+            boolean eventsLeft = nextEvent();
+            while (nextRow(links, link)) {
+                if (link.length(0) != 8 || link.length(1) != 32 || link.length(2) != 8) {
                     return Optional.empty();
                 }
-                highWater = Math.max(highWater, row.longAt(2));
+                long position = link.longAt(0);
+                long globalIndex = link.longAt(2);
+                if (position < 0 || position >= size || globalIndex <= previousIndex) {
+                    return Optional.empty();
+                }
+                while (eventsLeft && event.longAt(0) < globalIndex) {
+                    unsealed();
+                    eventsLeft = nextEvent();
+                }
+                if (!eventsLeft || event.longAt(0) != globalIndex) {
+                    return Optional.empty(); // the event sealed here is gone
+                }
+                byte[] data = link.data();
+                int at = link.start(1);
+                if (position == previousPosition + 1) {
+                    if (!hash.next(previous, previousAt, event, 0, computed)
+                            || !Arrays.equals(computed, 0, 32, data, at, at + 32)) {
+                        return Optional.empty();
+                    }
+                } else if (deferred.size() < MAX_DEFERRED) {
+                    deferred.add(new Deferred(position, event.data(), Arrays.copyOfRange(data, at, at + 32)));
+                } else {
+                    return Optional.empty();
+                }
                 if (sizes.contains(position + 1)) {
-                    linksAtSizes.put(position + 1, Arrays.copyOfRange(data, row.start(1), row.start(1) + 32));
+                    linksAtSizes.put(position + 1, Arrays.copyOfRange(data, at, at + 32));
+                }
+                count++;
+                previousPosition = position;
+                previousIndex = globalIndex;
+                previous = data;
+                previousAt = at;
+                eventsLeft = nextEvent();
+            }
+            while (eventsLeft) {
+                unsealed();
+                eventsLeft = nextEvent();
+            }
+            return Optional.of(new Slice(count, deferred, linksAtSizes, inserted));
+        }
+
+        /** The current event has no link: inserted, unless a gap awaits it or it lies above the highest sealed. */
+        private void unsealed() {
+            long index = event.longAt(0);
+            if (inserted == null && index <= highWater && !gaps.contains(index)) {
+                inserted = new Unsealed(index, event.length(1) < 0 ? null : new String(event.data(), event.start(1),
+                        event.length(1), StandardCharsets.UTF_8));
+            }
+        }
+
+        private boolean nextEvent() throws SQLException {
+            return nextRow(events, event) && event.length(0) == 8;
+        }
+
+        private static boolean nextRow(CopyOut copy, CopiedRow row) throws SQLException {
+            for (byte[] data = copy.readFromCopy(); data != null; data = copy.readFromCopy()) {
+                if (row.read(data)) {
+                    return true;
                 }
             }
-            previous = data;
-            previousAt = row.start(1);
+            return false;
         }
-        byte[] last = previous == ChainLinks.GENESIS ? previous : Arrays.copyOfRange(previous, previousAt, previousAt + 32);
-        return expected == to ? Optional.of(new Slice(highWater, last, linksAtSizes)) : Optional.empty();
     }
 }

@@ -42,8 +42,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ChainVerifier {
 
     private static final int FETCH = 10_000;
-    /** Slices checked at once on the fast path: PostgreSQL joins and sends, this JVM hashes, on every core. */
-    private static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /**
+     * Slices checked at once on the fast path: PostgreSQL sends links and events, this JVM merges and hashes. Each
+     * slice holds two connections of the pool (its links and its events), so at most three slices run at once.
+     */
+    private static final int THREADS = Math.max(2, Math.min(3, Runtime.getRuntime().availableProcessors()));
     static final String CHAIN = "SELECT l.position, l.global_index, l.event_identifier, l.link, "
             + StoredEvent.COLUMNS + " FROM event_chain_link l LEFT JOIN domainevententry e ON e.globalindex = l.global_index "
             + "ORDER BY l.position";
@@ -76,15 +79,19 @@ class ChainVerifier {
         Walk walk = new Walk(written, keys, checkpoints.settings().origin());
         snapshot.executeWithoutResult(status -> {
             Set<Long> gaps = new HashSet<>(tables.gaps());
-            if (!inSlices(walk)) {
+            Optional<ChainSlices.Intact> fast = inSlices(walk, gaps);
+            if (fast.isPresent()) {
+                fast.get().inserted().ifPresent(event -> walk.found(ChainVerdict.INSERTED, inserted(event.globalIndex(),
+                        event.eventIdentifier())));
+            } else {
                 try {
                     streaming.query(ChainVerifier::binaryCursor, walk::row);
                     walk.end();
                 } catch (Walk.Stop stop) {
                     // the walk's finding is set
                 }
+                unsealed(walk, gaps);
             }
-            unsealed(walk, gaps);
         });
         long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
         ChainVerdict verdict = walk.verdict == null ? ChainVerdict.INTACT : walk.verdict;
@@ -95,16 +102,20 @@ class ChainVerifier {
 
     /**
      * The fast path ({@link ChainSlices}): the chain checked in parallel slices within this transaction's snapshot.
-     * Answers whether it proved the chain and every listed checkpoint intact; if not, the walk from the start runs.
+     * Answers the chain when it proved the chain and every listed checkpoint intact (with the first inserted event, if
+     * any, found on the way); empty, and the walk from the start runs, otherwise.
      */
-    private boolean inSlices(Walk walk) {
-        Long newest = streaming.queryForObject("SELECT max(position) FROM event_chain_link", Long.class);
-        if (newest == null) {
-            return false;
+    private Optional<ChainSlices.Intact> inSlices(Walk walk, Set<Long> gaps) {
+        java.util.Map<String, Object> newest = streaming.queryForMap(
+                "SELECT max(position) AS position, max(global_index) AS global_index FROM event_chain_link");
+        if (newest.get("position") == null) {
+            return Optional.empty();
         }
+        long size = ((Number) newest.get("position")).longValue() + 1;
+        long highWater = ((Number) newest.get("global_index")).longValue();
         String snapshotId = streaming.queryForObject("SELECT pg_export_snapshot()", String.class);
         Set<Long> sizes = walk.written.stream().map(CheckpointDirectory.Entry::size).collect(Collectors.toSet());
-        return ChainSlices.verify(dataSource, snapshotId, newest + 1, THREADS, sizes).map(walk::intact).orElse(false);
+        return ChainSlices.verify(dataSource, snapshotId, size, highWater, THREADS, sizes, gaps).filter(walk::intact);
     }
 
     /**
@@ -129,8 +140,7 @@ class ChainVerifier {
                 long index = row.getLong(1);
                 if (!gaps.contains(index)) {
                     if (walk.finding == null || walk.finding.globalIndex() != null && index < walk.finding.globalIndex()) {
-                        walk.found(ChainVerdict.INSERTED, new Finding(null, index, row.getString(2),
-                                "event at global index " + index + " was never sealed, though the chain went past it"));
+                        walk.found(ChainVerdict.INSERTED, inserted(index, row.getString(2)));
                     }
                     throw new Walk.Stop();
                 }
@@ -138,6 +148,11 @@ class ChainVerifier {
         } catch (Walk.Stop stop) {
             // first one found
         }
+    }
+
+    private static Finding inserted(long globalIndex, String eventIdentifier) {
+        return new Finding(null, globalIndex, eventIdentifier,
+                "event at global index " + globalIndex + " was never sealed, though the chain went past it");
     }
 
     /** The state of one pass along the chain. */

@@ -57,8 +57,12 @@ class DomainEventPublisher {
         this.window = window;
     }
 
+    /**
+     * Takes the message alone, not its payload: a handler whose first parameter is the payload makes Axon deserialize
+     * every event read from the store, and the CloudEvent's data is the payload as stored ({@link DomainCloudEvents}).
+     */
     @EventHandler
-    void on(Object payload, EventMessage<?> event) {
+    void on(EventMessage<?> event) {
         try {
             PublicationBatch batch = window.sending();
             sealOnCommit(event);

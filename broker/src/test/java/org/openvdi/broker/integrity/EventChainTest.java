@@ -141,12 +141,15 @@ class EventChainTest {
 
     /** The verifier's fast path on its own, in a snapshot of this test's, in {@code slices} slices of 20 events. */
     private java.util.Optional<ChainSlices.Intact> inSlices(int slices) throws Exception {
+        long size = jdbc.sql("SELECT count(*) FROM event_chain_link").query(Long.class).single();
+        long highWater = jdbc.sql("SELECT max(global_index) FROM event_chain_link").query(Long.class).single();
         try (Connection connection = dataSource.getConnection(); java.sql.Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
             statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             try (java.sql.ResultSet snapshot = statement.executeQuery("SELECT pg_export_snapshot()")) {
                 snapshot.next();
-                return ChainSlices.verify(dataSource, snapshot.getString(1), 20, slices, java.util.Set.of(5L, 10L, 15L, 20L), 1);
+                return ChainSlices.verify(dataSource, snapshot.getString(1), size, highWater, slices,
+                        java.util.Set.of(5L, 10L, 15L, 20L), java.util.Set.copyOf(harness.bean(ChainTables.class).gaps()), 1);
             } finally {
                 connection.rollback();
             }
@@ -309,6 +312,13 @@ class EventChainTest {
         assertThat(report.verdict()).isEqualTo(ChainVerdict.INTACT);
         assertThat(report.eventsChecked()).isEqualTo(6);
         assertThat(globalIndexAt(5)).as("sealed where it appeared").isEqualTo(late);
+        for (int slices : List.of(1, 2, 3)) {
+            assertThat(inSlices(slices)).as("the fast path, %d slices", slices).hasValueSatisfying(chain -> {
+                assertThat(chain.size()).isEqualTo(6);
+                assertThat(chain.highWater()).isEqualTo(globalIndexAt(4));
+                assertThat(chain.inserted()).isEmpty();
+            });
+        }
         assertThat(harness.bean(ChainTables.class).gaps()).isEmpty();
     }
 

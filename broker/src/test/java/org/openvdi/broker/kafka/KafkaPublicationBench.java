@@ -3,6 +3,7 @@ package org.openvdi.broker.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudevents.core.message.Encoding;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,10 +68,17 @@ class KafkaPublicationBench {
     @Test
     void publishBacklog() throws IOException {
         List<String> rows = new ArrayList<>();
+        List<String> statements = new ArrayList<>();
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on").start()) {
-            DataSource dataSource = postgres.getPostgresDatabase();
+                .setServerConfig("synchronous_commit", "on").setServerConfig("full_page_writes", "on")
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements").start()) {
+            // pooled, as the broker's data source is (Hikari, Spring Boot's default size): a connection per query
+            // would make PostgreSQL start a backend for every read of the store and every token update
+            HikariDataSource dataSource = new HikariDataSource();
+            dataSource.setDataSource(postgres.getPostgresDatabase());
+            dataSource.setMaximumPoolSize(10);
             Flyway.configure().dataSource(dataSource).load().migrate();
+            JdbcClient.create(dataSource).sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").update();
             KafkaSettings first = PublicationHarness.settings(Encoding.BINARY, batchSizes.get(0), "bench-broker-pw");
             try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.start(kafkaDirectory, 0, KafkaAccess.of(first))) {
                 long appendStart = System.nanoTime();
@@ -87,6 +95,7 @@ class KafkaPublicationBench {
                     long before = recordsIn(kafka.bootstrapServers());
                     double seconds;
                     String loadBefore = load();
+                    JdbcClient.create(dataSource).sql("SELECT pg_stat_statements_reset()").query().listOfRows();
                     CpuTime cpuBefore = CpuTime.now(JdbcClient.create(dataSource));
                     CpuTime cpu;
                     try (PublicationHarness harness = PublicationHarness.create(dataSource, kafka.bootstrapServers(), settings,
@@ -100,12 +109,15 @@ class KafkaPublicationBench {
                         seconds = (System.nanoTime() - start) / 1e9;
                         cpu = CpuTime.now(JdbcClient.create(dataSource)).since(cpuBefore);
                     }
+                    statements.add(topStatements(dataSource, events));
                     long published = recordsIn(kafka.bootstrapServers()) - before;
                     assertThat(published).as("records published").isEqualTo(events);
                     rows.add(String.format(Locale.ROOT, "| %d | %d | %,d | %.2f | **%,.0f** | %s | %s before, %s after |",
                             batchSize, settings.publishWindow(), events, seconds, events / seconds, cpu.perMillion(events),
                             loadBefore, load()));
                 }
+            } finally {
+                dataSource.close();
             }
         }
         String report = "# Kafka publication of a backlog\n\n"
@@ -119,11 +131,26 @@ class KafkaPublicationBench {
                 + "PostgreSQL, while publishing\n\n"
                 + "## Machine\n\n" + machine() + "\n\n## Result\n\n"
                 + "| batch size | window (batches) | events | seconds | events/s | CPU per million events | load average |\n"
-                + "|---:|---:|---:|---:|---:|---|---|\n" + String.join("\n", rows) + "\n";
+                + "|---:|---:|---:|---:|---:|---|---|\n" + String.join("\n", rows) + "\n"
+                + "\n## PostgreSQL's statements while publishing (pg_stat_statements, by total time)\n\n"
+                + String.join("\n", statements) + "\n";
         Path out = Path.of("target/bench/kafka-publication.md").toAbsolutePath();
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         System.out.println("\n" + report + "\nWritten to " + out);
+    }
+
+    /** The statements that took PostgreSQL most time during a run, per million events. */
+    private static String topStatements(DataSource dataSource, long events) {
+        List<String> lines = new ArrayList<>(List.of("| ms per million events | calls | rows | statement |", "|---:|---:|---:|---|"));
+        JdbcClient.create(dataSource).sql("""
+                        SELECT total_exec_time, calls, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+                        FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8""")
+                .query((row, n) -> String.format(Locale.ROOT, "| %,.0f | %,d | %,d | `%s` |",
+                        row.getDouble(1) * 1_000_000 / events, row.getLong(2), row.getLong(3),
+                        row.getString(4).replace("|", "\\|")))
+                .list().forEach(lines::add);
+        return String.join("\n", lines);
     }
 
     private static String load() throws IOException {
