@@ -13,11 +13,17 @@
  * and the portal asks the broker for a fresh one-time connect URL for it and comes back here with it. The page
  * never keeps a token that could open the desktop again.
  * The menu (button at the top right, or Ctrl+Alt+Shift) sends Ctrl-Alt-Del and keys the browser keeps for itself,
- * toggles fullscreen, and holds the clipboard.
+ * toggles fullscreen and the on-screen keyboard (Guacamole.OnScreenKeyboard with the layout keyboard/en-us-qwerty.json),
+ * and holds the clipboard.
+ * Shared sessions: the owner's page gets openvdi-viewers,<name>,<access>,... whenever someone starts or stops
+ * watching, and shows who in a banner; a viewer's page gets openvdi-shared,<viewer>,<access> and says whose desktop it
+ * shows. A view-only viewer's page sends no keys, mouse or clipboard (the gateway drops them anyway), and a viewer's
+ * page keeps no session in its address: a reload cannot reopen someone else's desktop.
  * window.openvdiState tells a test or a curious human where the page is: 'connecting', 'connected',
  * 'reconnecting', 'reopening' (sent to the portal for a fresh link) or 'error:<CODE>', where CODE is the gateway's
  * failure name (third argument of its error instruction), STATUS_<guacamole status>, or RECONNECT_LIMIT.
- * window.openvdiKeysSent lists the key events the menu sent ([pressed, keysym]), for tests.
+ * window.openvdiKeysSent lists the key events the menu and the on-screen keyboard sent ([pressed, keysym]), for tests;
+ * window.openvdiViewers, who watches ([name, access] pairs), and window.openvdiShared, the access of a viewer's page.
  */
 (function () {
     'use strict';
@@ -58,6 +64,8 @@
     const STABLE_MS = 60 * 1000;
     const RESUME_OPCODE = 'openvdi-resume';
     const NOTICE_OPCODE = 'openvdi-notice';
+    const VIEWERS_OPCODE = 'openvdi-viewers';
+    const SHARED_OPCODE = 'openvdi-shared';
 
     const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     const POOL_DELETED_NOTICE = 'pool-deleted/';
@@ -85,6 +93,31 @@
     let attempt = 0;            // reconnect attempts since the desktop last showed for a while
     let shownSince = null;      // when the current tunnel first showed the desktop
     let leaving = false;
+    let viewOnly = false;       // a viewer who may only watch: no input leaves the page
+    window.openvdiViewers = [];
+    window.openvdiShared = null;
+
+    /* Who watches this desktop (the owner's page), or whose desktop this is (a viewer's page). */
+    const sharing = document.getElementById('sharing');
+    function showViewers(args) {
+        const viewers = [];
+        for (let i = 0; i + 1 < args.length; i += 2) {
+            viewers.push([args[i], args[i + 1]]);
+        }
+        window.openvdiViewers = viewers;
+        sharing.textContent = viewers.length === 0 ? '' : 'Watching your desktop: ' + viewers.map(v =>
+            v[0] + (v[1] === 'CONTROL' ? ' (with control)' : ' (view only)')).join(', ');
+        sharing.hidden = viewers.length === 0;
+    }
+    function showShared(access) {
+        window.openvdiShared = access;
+        viewOnly = access !== 'CONTROL';
+        sessionId = null;       // a viewer's reload must not ask the portal for the owner's session
+        keepSession();
+        sharing.textContent = viewOnly ? 'You are watching a shared desktop (view only).'
+            : 'You are using a shared desktop: its owner sees what you do.';
+        sharing.hidden = false;
+    }
 
     function setState(state) {
         window.openvdiState = state;
@@ -179,6 +212,14 @@
                 }
                 return;
             }
+            if (opcode === VIEWERS_OPCODE) {
+                showViewers(args);
+                return;
+            }
+            if (opcode === SHARED_OPCODE) {
+                showShared(args[1]);
+                return;
+            }
             if (opcode === NOTICE_OPCODE) {
                 showNotice(args[0], Number(args[1]), args[2] || '');
                 return;
@@ -220,7 +261,7 @@
         display.oncursor = () => host.classList.add('remote-cursor');
         host.appendChild(display.getElement());
         const mouse = new Guacamole.Mouse(display.getElement());
-        mouse.onEach(['mousedown', 'mouseup', 'mousemove'], event => next.sendMouseState(event.state, true));
+        mouse.onEach(['mousedown', 'mouseup', 'mousemove'], event => viewOnly || next.sendMouseState(event.state, true));
 
         const size = optimalSize();
         next.connect(new URLSearchParams({
@@ -309,6 +350,9 @@
         if (typingInPanel() || !client) {
             return true;
         }
+        if (viewOnly) {
+            return false;
+        }
         down.add(keysym);
         client.sendKeyEvent(1, keysym);
         if (held(CTRL) && held(ALT) && held(SHIFT)) {
@@ -321,7 +365,7 @@
     };
     keyboard.onkeyup = function (keysym) {
         down.delete(keysym);
-        if (!typingInPanel() && client) {
+        if (!typingInPanel() && client && !viewOnly) {
             client.sendKeyEvent(0, keysym);
         }
     };
@@ -335,7 +379,7 @@
 
     /* Presses the keys in order and releases them in reverse, as a person would. */
     function sendKeys(keysyms) {
-        if (!client) {
+        if (!client || viewOnly) {
             return;
         }
         keysyms.forEach(k => { client.sendKeyEvent(1, k); window.openvdiKeysSent.push([1, k]); });
@@ -349,6 +393,47 @@
         sendKeys(button.dataset.keys.split(',').map(Number));
         button.blur();
     }));
+
+    /*
+     * The on-screen keyboard, built on first use from its JSON layout; its keys go to the desktop like typed ones.
+     * Modifiers (Shift, Ctrl, Alt, Win) stay down until pressed again.
+     */
+    const osk = document.getElementById('osk');
+    const oskToggle = document.getElementById('osk-toggle');
+    let onScreenKeyboard = null;
+    function sendOskKey(pressed, keysym) {
+        if (client && !viewOnly) {
+            client.sendKeyEvent(pressed, keysym);
+            window.openvdiKeysSent.push([pressed, keysym]);
+        }
+    }
+    function fitOsk() {
+        if (onScreenKeyboard) {
+            onScreenKeyboard.resize(Math.min(window.innerWidth - 24, 960));
+        }
+    }
+    function buildOsk() {
+        return fetch('keyboard/en-us-qwerty.json', { cache: 'no-store' })
+            .then(response => response.json())
+            .then(function (layout) {
+                onScreenKeyboard = new Guacamole.OnScreenKeyboard(new Guacamole.OnScreenKeyboard.Layout(layout));
+                onScreenKeyboard.onkeydown = keysym => sendOskKey(1, keysym);
+                onScreenKeyboard.onkeyup = keysym => sendOskKey(0, keysym);
+                osk.appendChild(onScreenKeyboard.getElement());
+            });
+    }
+    oskToggle.addEventListener('click', function () {
+        const showing = osk.hidden;
+        (onScreenKeyboard ? Promise.resolve() : buildOsk()).then(function () {
+            osk.hidden = !showing;
+            oskToggle.setAttribute('aria-pressed', String(showing));
+            if (showing) {
+                fitOsk();
+            }
+        }).catch(error => console.debug('On-screen keyboard not available', error));
+        oskToggle.blur();
+    });
+    window.addEventListener('resize', fitOsk);
 
     /* Fullscreen of the whole page (display, notice and menu); the button shows whether it is on. */
     const fullscreen = document.getElementById('fullscreen');
@@ -379,7 +464,7 @@
         };
     }
     function sendClipboard(text) {
-        if (!client) {
+        if (!client || viewOnly) {
             return;
         }
         const writer = new Guacamole.StringWriter(client.createClipboardStream('text/plain'));

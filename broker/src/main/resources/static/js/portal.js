@@ -105,6 +105,25 @@ async function logOff(session) {
   await refresh();
 }
 
+/**
+ * Shares the running session through a one-time link, shown here once (the broker keeps only its hash): the first
+ * signed-in colleague who opens it watches (VIEW) or may also type (CONTROL), for 15 minutes unused.
+ */
+async function share(session, mode) {
+  try {
+    const made = await api('POST', `/api/sessions/${session.id}/shares`, { mode });
+    document.getElementById('share-text').textContent = (mode === 'VIEW'
+      ? 'Send this one-time link to the colleague who should watch your desktop'
+      : 'Send this one-time link to the colleague who should use your desktop with you')
+      + ` (valid once, until ${clock(made.expiresAt)}):`;
+    document.getElementById('share-link').value = made.link;
+    document.getElementById('share').hidden = false;
+    document.getElementById('share-link').select();
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
 function sessionCard(session) {
   const open = ['READY', 'CONNECTED', 'DISCONNECTED'].includes(session.state);
   return el('div', { class: 'card', 'data-session': session.id },
@@ -116,7 +135,13 @@ function sessionCard(session) {
     open ? el('button', { onclick: () => openDesktop(session), 'data-action': 'open' }, 'Open desktop') : null,
     ' ',
     open || session.state === 'REQUESTED'
-      ? el('button', { class: 'secondary', onclick: () => logOff(session), 'data-action': 'logoff' }, 'Log off') : null);
+      ? el('button', { class: 'secondary', onclick: () => logOff(session), 'data-action': 'logoff' }, 'Log off') : null,
+    session.state === 'CONNECTED' ? ' ' : null,
+    session.state === 'CONNECTED'
+      ? el('button', { class: 'secondary', onclick: () => share(session, 'VIEW'), 'data-action': 'share-view' }, 'Share (view only)') : null,
+    session.state === 'CONNECTED' ? ' ' : null,
+    session.state === 'CONNECTED'
+      ? el('button', { class: 'secondary', onclick: () => share(session, 'CONTROL'), 'data-action': 'share-control' }, 'Share with control') : null);
 }
 
 function poolCard(pool) {
@@ -140,6 +165,11 @@ function consoleCard() {
   return [el('h3', {}, 'Nothing to open here'),
     el('p', { class: 'muted' }, 'You are not entitled to any desktop pool. Your work is in your console.'), ...links];
 }
+
+document.getElementById('share-done').addEventListener('click', () => {
+  document.getElementById('share').hidden = true;
+  document.getElementById('share-link').value = '';
+});
 
 async function refresh() {
   try {

@@ -51,6 +51,7 @@ class TableOwnershipTest {
                 Map.entry("desktop_view", "desktop"),
                 Map.entry("session_view", "session"),
                 Map.entry("open_session", "session"),
+                Map.entry("session_share", "session"),
                 Map.entry("connection_token", "connect"),
                 Map.entry("telemetry_connection", "telemetry"),
                 Map.entry("processed_telemetry", "telemetry"),

@@ -23,10 +23,13 @@ import java.util.regex.Pattern;
  * @param recordingName null when the connection is not recorded; otherwise the name of the file guacd records the
  *                      connection into ({@code recording-name}), in the gateway's recording path: made of the
  *                      broker's ids only (letters, digits, '-', '_' and '.', not starting with '.')
+ * @param viewerAccess  null when the session's own user connects; otherwise {@code userName} is a viewer who joined
+ *                      the session through a share link, and the gateway joins the owner's open guacd connection
+ *                      (never a second connection to the display) with this access; the password is then null
  */
 public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, String protocol,
                               String hostname, int port, String password, String resumeToken, String connectionId,
-                              String recordingName) {
+                              String recordingName, ViewerAccess viewerAccess) {
 
     /** What a recording name may look like: one plain file name, never a path. */
     public static final Pattern RECORDING_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
@@ -50,10 +53,22 @@ public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, S
         }
     }
 
+    /** A grant for the session's own user. */
+    public ConnectionGrant(UUID sessionId, UUID desktopId, String userName, String protocol, String hostname, int port,
+                           String password, String resumeToken, String connectionId, String recordingName) {
+        this(sessionId, desktopId, userName, protocol, hostname, port, password, resumeToken, connectionId,
+                recordingName, null);
+    }
+
     /** A grant for a connection that is not recorded. */
     public ConnectionGrant(UUID sessionId, UUID desktopId, String userName, String protocol, String hostname, int port,
                            String password, String resumeToken, String connectionId) {
         this(sessionId, desktopId, userName, protocol, hostname, port, password, resumeToken, connectionId, null);
+    }
+
+    /** Whether this grant joins a viewer to the owner's open connection. */
+    public boolean joinsShared() {
+        return viewerAccess != null;
     }
 
     /** Whether guacd is to record the connection. */
@@ -66,6 +81,6 @@ public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, S
     public String toString() {
         return "ConnectionGrant[sessionId=" + sessionId + ", desktopId=" + desktopId + ", userName=" + userName
                 + ", protocol=" + protocol + ", hostname=" + hostname + ", port=" + port + ", recordingName=" + recordingName
-                + "]";
+                + (viewerAccess == null ? "" : ", viewerAccess=" + viewerAccess) + "]";
     }
 }

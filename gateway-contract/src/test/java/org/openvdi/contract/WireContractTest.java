@@ -44,7 +44,7 @@ class WireContractTest {
         assertThat(json).isEqualTo("{\"sessionId\":\"" + SESSION + "\",\"desktopId\":\"" + DESKTOP + "\","
                 + "\"userName\":\"alice\",\"protocol\":\"vnc\",\"hostname\":\"10.0.0.5\",\"port\":5901,"
                 + "\"password\":\"vnc-secret\",\"resumeToken\":\"resume-secret\",\"connectionId\":\"connection-secret\","
-                + "\"recordingName\":null}");
+                + "\"recordingName\":null,\"viewerAccess\":null}");
         assertThat(JSON.readValue(json, ConnectionGrant.class)).isEqualTo(GRANT);
         assertThat(GRANT.recorded()).isFalse();
     }
@@ -56,9 +56,23 @@ class WireContractTest {
 
         String json = JSON.writeValueAsString(recorded);
 
-        assertThat(json).endsWith(",\"recordingName\":\"" + SESSION + "-" + DESKTOP + ".guac\"}");
+        assertThat(json).endsWith(",\"recordingName\":\"" + SESSION + "-" + DESKTOP + ".guac\",\"viewerAccess\":null}");
         assertThat(JSON.readValue(json, ConnectionGrant.class)).isEqualTo(recorded);
         assertThat(recorded.recorded()).isTrue();
+    }
+
+    @Test
+    void givenViewerGrant_whenWritten_thenItCarriesTheAccessAndNoPasswordAndReadsBack() throws Exception {
+        ConnectionGrant viewer = new ConnectionGrant(SESSION, DESKTOP, "bob", ConnectionGrant.VNC, "10.0.0.5", 5901,
+                null, "r", "c", null, ViewerAccess.VIEW);
+
+        String json = JSON.writeValueAsString(viewer);
+
+        assertThat(json).contains("\"password\":null").endsWith(",\"viewerAccess\":\"VIEW\"}");
+        assertThat(JSON.readValue(json, ConnectionGrant.class)).isEqualTo(viewer);
+        assertThat(viewer.joinsShared()).isTrue();
+        assertThat(viewer.toString()).contains("viewerAccess=VIEW");
+        assertThat(GRANT.joinsShared()).isFalse();
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.openvdi.broker.session.api.RedemptionOutcome;
 import org.openvdi.broker.session.api.RedemptionRefused;
 import org.openvdi.contract.ConnectionGrant;
 import org.openvdi.contract.RedeemRequest;
+import org.openvdi.contract.ViewerAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -84,6 +85,13 @@ class ConnectionRedeemer {
         count("REDEEMED");
         log.info("Gateway {} redeemed token {} of session {} ({}) for client {}", request.gatewayId(), token.tokenId(),
                 accepted.sessionId(), accepted.user(), request.clientAddress());
+        if (accepted.mode() != null) {
+            // a viewer joins the owner's connection, which is recorded already if its pool records: no password, no
+            // second recording
+            return new ConnectionGrant(accepted.sessionId(), accepted.desktopId(), accepted.user(), ConnectionGrant.VNC,
+                    display.host(), display.port(), null, resume.value(), connection.value(), null,
+                    ViewerAccess.valueOf(accepted.mode().name()));
+        }
         String recordingName = recordings.startFor(accepted.sessionId(), accepted.desktopId(), session.poolId(),
                 accepted.user()).orElse(null);
         return new ConnectionGrant(accepted.sessionId(), accepted.desktopId(), accepted.user(), ConnectionGrant.VNC,

@@ -11,6 +11,7 @@ import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.session.api.ConnectionTokenIssuedEvent;
 import org.openvdi.broker.session.api.ConnectionTokenRedeemedEvent;
 import org.openvdi.broker.session.api.ResumeTokenIssuedEvent;
+import org.openvdi.broker.session.api.SharedSessionJoinedEvent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -36,6 +37,12 @@ class ConnectionTokenProjection {
     @EventHandler
     void on(ResumeTokenIssuedEvent e, @Timestamp Instant at) {
         insert(e.tokenHash(), e.tokenId(), e.sessionId(), e.user(), e.expiresAt(), at);
+    }
+
+    /** A viewer's connect token, issued when the viewer opened a share link. */
+    @EventHandler
+    void on(SharedSessionJoinedEvent e, @Timestamp Instant at) {
+        insert(e.tokenHash(), e.tokenId(), e.sessionId(), e.viewer(), e.expiresAt(), at);
     }
 
     private void insert(String tokenHash, UUID tokenId, UUID sessionId, String user, Instant expiresAt, Instant at) {

@@ -50,6 +50,12 @@ public enum ErrorCode {
     TOKEN_ALREADY_USED(401),
     TOKEN_WRONG_USER(403),
     DESKTOP_GONE(410),
+    /** Shared sessions: no such share link (or not yours to see), one used up, run out or withdrawn, one for someone else. */
+    SHARE_NOT_FOUND(404),
+    SHARE_ALREADY_USED(409),
+    SHARE_EXPIRED(410),
+    SHARE_REVOKED(410),
+    SHARE_NOT_FOR_YOU(403),
     POOL_FULL(503),
     DESKTOP_POWER_ON_FAILED(503),
     NO_HOST_AVAILABLE(503),

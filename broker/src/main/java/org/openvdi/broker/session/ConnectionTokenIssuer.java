@@ -39,6 +39,11 @@ public class ConnectionTokenIssuer {
         commands.send(new IssueConnectionTokenCommand(sessionId, tokenId, token.hash(), expiresAt, user), user);
         log.info("Connection token {} issued for session {} of {}, valid until {}", tokenId, sessionId, user, expiresAt);
         // the session's id is no secret: a reloaded tab keeps it, and asks the signed-in portal for a fresh link with it
-        return new ConnectionOffer(gatewayUrl + "/connect?token=" + token.value() + "&session=" + sessionId, expiresAt);
+        return new ConnectionOffer(connectUrl(token, sessionId), expiresAt);
+    }
+
+    /** The gateway's page with a one-time token of the session. */
+    String connectUrl(ConnectionToken token, UUID sessionId) {
+        return gatewayUrl + "/connect?token=" + token.value() + "&session=" + sessionId;
     }
 }

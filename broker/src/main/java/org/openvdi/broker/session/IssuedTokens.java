@@ -5,10 +5,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.session.api.ConnectionTokenIssuedEvent;
 import org.openvdi.broker.session.api.RedemptionRefused;
 import org.openvdi.broker.session.api.ResumeTokenIssuedEvent;
+import org.openvdi.broker.session.api.SharedSessionJoinedEvent;
 
 /**
  * The connect and resume tokens one session issued, known only by their hashes, and the rules for
@@ -29,6 +31,11 @@ final class IssuedTokens {
         byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.user(), true, false));
     }
 
+    /** A viewer's connect token, recorded with the share link it used up. */
+    void issued(SharedSessionJoinedEvent event) {
+        byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.viewer(), false, false));
+    }
+
     void redeemed(UUID tokenId) {
         byHash.replaceAll((hash, token) -> token.tokenId().equals(tokenId)
                 ? new Issued(token.tokenId(), token.expiresAt(), token.user(), token.resume(), true) : token);
@@ -38,16 +45,24 @@ final class IssuedTokens {
         return byHash.containsKey(tokenHash);
     }
 
+    /** The user a token was issued to: the session's own, or a viewer. */
+    Optional<String> userOf(String tokenHash) {
+        return Optional.ofNullable(byHash.get(tokenHash)).map(Issued::user);
+    }
+
     Optional<UUID> idOf(String tokenHash) {
         return Optional.ofNullable(byHash.get(tokenHash)).map(Issued::tokenId);
     }
 
     /**
-     * Why the token cannot be redeemed by the session's user at that time, if it cannot.
+     * Why the token cannot be redeemed at that time, if it cannot.
      *
      * @param resumableUntil until when the session keeps resume tokens good beyond their own expiry
+     * @param mayConnect     whether the user a token was issued to may still connect: the session's user, or a viewer
+     *                       whose share stands
      */
-    Optional<RedemptionRefused> refusal(String tokenHash, Instant presentedAt, String sessionUser, Instant resumableUntil) {
+    Optional<RedemptionRefused> refusal(String tokenHash, Instant presentedAt, Predicate<String> mayConnect,
+                                        Instant resumableUntil) {
         Issued token = byHash.get(tokenHash);
         if (token == null) {
             return refused(ErrorCode.TOKEN_UNKNOWN, "This session never issued that token");
@@ -59,7 +74,7 @@ final class IssuedTokens {
         if (presentedAt.isAfter(expiresAt)) {
             return refused(ErrorCode.TOKEN_EXPIRED, "The token expired at " + expiresAt);
         }
-        if (!token.user().equals(sessionUser)) {
+        if (!mayConnect.test(token.user())) {
             return refused(ErrorCode.TOKEN_WRONG_USER, "The token was issued to someone else");
         }
         return Optional.empty();

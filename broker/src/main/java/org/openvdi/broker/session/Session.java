@@ -29,6 +29,7 @@ class Session {
     private int openConnections;
     private Instant lastDisconnectedAt;
     private final IssuedTokens tokens = new IssuedTokens();
+    private final SessionShares shares = new SessionShares();
 
     Session() {
     }
@@ -61,7 +62,71 @@ class Session {
         if (!state.open()) {
             return;
         }
+        shares.open().forEach(share -> apply(new ShareExpiredEvent(sessionId, share.shareId(), true)));
         apply(new SessionEndedEvent(sessionId, desktopId, user, command.reason(), command.by(), command.cause()));
+    }
+
+    /** Only the session's user shares it, and only while it has a desktop; the same link twice is a no-op. */
+    @CommandHandler
+    void handle(ShareSessionCommand command) {
+        if (!user.equals(command.by())) {
+            throw new BrokerException(ErrorCode.FORBIDDEN, "Only the user of session " + sessionId + " shares it");
+        }
+        if (!state.open()) {
+            throw new BrokerException(ErrorCode.SESSION_ENDED, "Session " + sessionId + " is over (" + state + ")");
+        }
+        if (state == SessionState.REQUESTED) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Session " + sessionId + " has no desktop yet");
+        }
+        if (shares.byId(command.shareId()).isEmpty() && !shares.knowsHash(command.tokenHash())) {
+            apply(new SessionSharedEvent(sessionId, command.shareId(), command.tokenHash(), command.mode(),
+                    command.expiresAt(), command.viewer(), command.by()));
+        }
+    }
+
+    /**
+     * Opens a share link for a signed-in viewer: the first good attempt uses it up. A refusal is answered, not thrown,
+     * so that a link found run out is recorded as expired.
+     */
+    @CommandHandler
+    RedemptionOutcome handle(JoinSharedSessionCommand command) {
+        SessionShares.Share share = shares.byHash(command.tokenHash()).orElse(null);
+        if (share == null) {
+            return new RedemptionRefused(ErrorCode.SHARE_NOT_FOUND, "No such share link");
+        }
+        Optional<RedemptionRefused> refusal = sessionRefusal(true)
+                .or(() -> shares.refusal(share, command.viewer(), user, command.presentedAt()));
+        if (refusal.isPresent()) {
+            if (refusal.get().code() == ErrorCode.SHARE_EXPIRED && share.state() == ShareState.OPEN) {
+                apply(new ShareExpiredEvent(sessionId, share.shareId(), false));
+            }
+            return refusal.get();
+        }
+        apply(new SharedSessionJoinedEvent(sessionId, share.shareId(), user, command.viewer(), share.mode(),
+                command.clientAddress(), command.connectTokenId(), command.connectTokenHash(),
+                command.connectExpiresAt()));
+        return new RedemptionAccepted(sessionId, desktopId, command.viewer(), share.mode());
+    }
+
+    @CommandHandler
+    void handle(RevokeShareCommand command) {
+        SessionShares.Share share = shares.byId(command.shareId()).orElseThrow(() -> new BrokerException(
+                ErrorCode.SHARE_NOT_FOUND, "Session " + sessionId + " has no share " + command.shareId()));
+        if (share.state() == ShareState.OPEN || share.state() == ShareState.JOINED) {
+            apply(new ShareRevokedEvent(sessionId, share.shareId(), share.joinedBy(), command.by()));
+        }
+    }
+
+    /** A viewer's tunnel closed; reports about anyone else, or after the share was withdrawn, change nothing. */
+    @CommandHandler
+    boolean handle(RecordShareLeftCommand command) {
+        Optional<SessionShares.Share> share = shares.joinedBy(command.viewer());
+        if (share.isEmpty()) {
+            return false;
+        }
+        apply(new SharedSessionLeftEvent(sessionId, share.get().shareId(), command.viewer(), command.gatewayId(),
+                command.reason(), command.leftAt()));
+        return true;
     }
 
     @CommandHandler
@@ -86,8 +151,8 @@ class Session {
      */
     @CommandHandler
     RedemptionOutcome handle(RedeemConnectionTokenCommand command) {
-        Optional<RedemptionRefused> refusal = tokens.refusal(command.tokenHash(), command.presentedAt(), user,
-                        resumableUntil(command.resumeTtl()))
+        Optional<RedemptionRefused> refusal = tokens.refusal(command.tokenHash(), command.presentedAt(),
+                        this::mayConnect, resumableUntil(command.resumeTtl()))
                 .or(() -> sessionRefusal(command.desktopAvailable()));
         UUID tokenId = tokens.idOf(command.tokenHash()).orElse(null);
         if (refusal.isPresent()) {
@@ -95,11 +160,18 @@ class Session {
                     command.clientAddress()));
             return refusal.get();
         }
-        apply(new ConnectionTokenRedeemedEvent(sessionId, tokenId, desktopId, user, command.gatewayId(),
+        String connecting = tokens.userOf(command.tokenHash()).orElseThrow();
+        apply(new ConnectionTokenRedeemedEvent(sessionId, tokenId, desktopId, connecting, command.gatewayId(),
                 command.clientAddress(), command.connectionHash()));
         apply(new ResumeTokenIssuedEvent(sessionId, command.resumeTokenId(), command.resumeTokenHash(),
-                command.presentedAt().plus(command.resumeTtl()), user));
-        return new RedemptionAccepted(sessionId, desktopId, user);
+                command.presentedAt().plus(command.resumeTtl()), connecting));
+        return new RedemptionAccepted(sessionId, desktopId, connecting,
+                connecting.equals(user) ? null : shares.joinedBy(connecting).orElseThrow().mode());
+    }
+
+    /** The session's user, or a viewer whose share still stands. */
+    private boolean mayConnect(String tokenUser) {
+        return tokenUser.equals(user) || shares.joinedBy(tokenUser).isPresent();
     }
 
     /** Resume tokens stay good while a tunnel is open, and for {@code ttl} after the last one closed. */
@@ -188,6 +260,27 @@ class Session {
         if (openConnections == 0) {
             lastDisconnectedAt = event.disconnectedAt();
         }
+    }
+
+    @EventSourcingHandler
+    void on(SessionSharedEvent event) {
+        shares.shared(event);
+    }
+
+    @EventSourcingHandler
+    void on(SharedSessionJoinedEvent event) {
+        shares.joined(event);
+        tokens.issued(event);
+    }
+
+    @EventSourcingHandler
+    void on(ShareRevokedEvent event) {
+        shares.revoked(event.shareId());
+    }
+
+    @EventSourcingHandler
+    void on(ShareExpiredEvent event) {
+        shares.expired(event.shareId());
     }
 
     @EventSourcingHandler

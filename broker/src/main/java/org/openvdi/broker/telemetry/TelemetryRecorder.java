@@ -9,6 +9,7 @@ import org.openvdi.broker.session.ConnectionToken;
 import org.openvdi.broker.session.SessionActivity;
 import org.openvdi.broker.session.SessionQueries;
 import org.openvdi.broker.session.api.RecordSessionConnectedCommand;
+import org.openvdi.broker.session.api.RecordShareLeftCommand;
 import org.openvdi.broker.session.api.RecordSessionDisconnectedCommand;
 import org.openvdi.broker.telemetry.api.TelemetryRefusalReason;
 import org.openvdi.contract.ConnectionEvent;
@@ -74,7 +75,8 @@ class TelemetryRecorder {
                 refusals.refuse(record, refusal.get());
                 return true;
             }
-            if (sessions.find(record.sessionId()).isEmpty()) {
+            Optional<String> owner = sessions.find(record.sessionId()).map(s -> s.user());
+            if (owner.isEmpty()) {
                 log.warn("Telemetry {} ({}) names session {}, which this broker does not know; not recorded",
                         record.eventId(), record.type(), record.sessionId());
                 return true;
@@ -88,6 +90,9 @@ class TelemetryRecorder {
                 log.debug("Session {} had input at {}", record.sessionId(), record.lastInputAt());
                 return true;
             }
+            if (record.userName() != null && !owner.get().equals(record.userName())) {
+                return recordViewer(record);
+            }
             Boolean recorded = commands.send(command(record), "gateway:" + record.gatewayId());
             if (Boolean.TRUE.equals(recorded)) {
                 log.info("Session {} {} through gateway {} ({})", record.sessionId(),
@@ -99,6 +104,22 @@ class TelemetryRecorder {
             }
             return true;
         }));
+    }
+
+    /**
+     * A viewer's tunnel of a shared session (its connection id was drawn when the viewer's token was redeemed): the
+     * session's own connection count stays as it is; a closed tunnel is recorded as the viewer leaving.
+     */
+    private boolean recordViewer(ConnectionEvent record) {
+        if (record.type() != ConnectionEventType.CLOSED) {
+            log.info("Viewer {} opened a tunnel of session {} through gateway {}", record.userName(), record.sessionId(),
+                    record.gatewayId());
+            return true;
+        }
+        commands.send(new RecordShareLeftCommand(record.sessionId(), record.userName(), record.gatewayId(),
+                record.reason(), record.occurredAt()), "gateway:" + record.gatewayId());
+        log.info("Viewer {} left session {} ({})", record.userName(), record.sessionId(), record.reason());
+        return true;
     }
 
     private Optional<TelemetryRefusalReason> refusal(ConnectionEvent record) {

@@ -24,6 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.interactions.Actions;
+import org.openvdi.broker.ApiClient;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -126,6 +130,82 @@ class BrowserEndToEndIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> admin.events(sessionId).stream().anyMatch(e ->
                 e.path("type").asText().equals("ConnectionTokenRejectedEvent")
                         && e.path("payload").path("code").asText().equals("TOKEN_ALREADY_USED")));
+    }
+
+    /**
+     * Alice shares her desktop with Bob, in the same Chromium (Bob signs in at 127.0.0.1, Alice at localhost: their
+     * cookies never mix). Alice clears her console with the tab's on-screen keyboard and Bob's view-only tab shows it;
+     * Bob's typing in view-only changes nothing; through a link with control his typing reaches the desktop.
+     */
+    @Test
+    void givenAlicesDesktopOnScreen_whenSheSharesItWithBob_thenBobWatchesAndTypesOnlyWithControl() throws Exception {
+        signInAndOpenTheDesktop("alice");
+        String aliceTab = browser.getWindowHandle();
+        String sessionId = product.as("alice").get("/api/sessions").json().get(0).get("id").asText();
+        String bobWindow = browser.switchTo().newWindow(WindowType.WINDOW).getWindowHandle();
+        browser.get("http://127.0.0.1:" + product.brokerPort() + "/login");
+        browser.findElement(By.id("username")).sendKeys("bob");
+        browser.findElement(By.id("password")).sendKeys("demo");
+        browser.findElement(By.id("submit")).click();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !browser.getCurrentUrl().contains("/login"));
+
+        openShareLink(sessionId, "VIEW");
+        assertThat(script("return window.openvdiShared")).isEqualTo("VIEW");
+        assertThat(browser.findElement(By.id("sharing")).getText()).contains("view only");
+        browser.switchTo().window(aliceTab);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "[[\"bob\",\"VIEW\"]]".equals(
+                script("return JSON.stringify(window.openvdiViewers)")));
+        assertThat(browser.findElement(By.id("sharing")).getText()).contains("bob (view only)");
+        browser.findElement(By.id("menu-toggle")).click();
+        browser.findElement(By.id("osk-toggle")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("osk")).isDisplayed());
+        // the library names a one-character key by its code point: c is 0x63
+        for (String key : List.of("0x63", "0x6c", "0x65", "0x61", "0x72", "enter")) {
+            browser.findElement(By.cssSelector("#osk .guac-keyboard-key-" + key)).click();
+        }
+        assertThat(script("return window.openvdiKeysSent.filter(k => k[0] === 1).map(k => k[1]).join(',')"))
+                .isEqualTo("99,108,101,97,114,65293");
+
+        browser.switchTo().window(bobWindow);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> litPixels() < 400);
+        Files.write(work.resolve("shared-view-cleared.png"), desktop.screenshot());
+        new Actions(browser).sendKeys("dmesg" + Keys.ENTER).perform();
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(250))
+                .until(() -> litPixels() < 400);
+
+        openShareLink(sessionId, "CONTROL");
+        assertThat(script("return window.openvdiShared")).isEqualTo("CONTROL");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> litPixels() < 400);
+        new Actions(browser).sendKeys("dmesg" + Keys.ENTER).perform();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> litPixels() > 2000);
+        Files.write(work.resolve("shared-control-typed.png"), desktop.screenshot());
+        assertThat(admin.eventTypes(sessionId)).contains("SessionSharedEvent", "SharedSessionJoinedEvent");
+    }
+
+    /** Alice shares her session through the API; Bob's window opens the link and waits until it shows the guest. */
+    private void openShareLink(String sessionId, String mode) {
+        ApiClient.Answer shared = product.as("alice").post("/api/sessions/" + sessionId + "/shares",
+                "{\"mode\":\"" + mode + "\",\"viewer\":\"bob\"}");
+        assertThat(shared.status()).as(shared.body()).isEqualTo(201);
+        String link = shared.json().get("link").asText();
+        browser.get("http://127.0.0.1:" + product.brokerPort() + link.substring(link.indexOf("/shared.html")));
+        desktop = new DesktopPage(browser);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> desktop.look().connected());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> desktop.look().showsGuest());
+    }
+
+    /** Bright pixels (text) in the largest canvas of the display, every 3rd pixel. */
+    private long litPixels() {
+        return ((Number) script("""
+                const canvases = [...document.querySelectorAll('#display canvas')].filter(c => c.width > 0);
+                const canvas = canvases.sort((a, b) => b.width * b.height - a.width * a.height)[0];
+                if (!canvas) return 1e9;
+                const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                let lit = 0;
+                for (let i = 0; i < data.length; i += 4 * 3) {
+                  if (data[i] + data[i + 1] + data[i + 2] > 300) lit++;
+                }
+                return lit;""")).longValue();
     }
 
     /** Signs in at the portal, opens the pool's desktop in a new tab and waits there until the guest's pixels show. */

@@ -2,6 +2,7 @@ package org.openvdi.gateway.tunnel;
 
 import java.util.List;
 import org.apache.guacamole.GuacamoleException;
+import org.apache.guacamole.GuacamoleResourceNotFoundException;
 import org.apache.guacamole.net.GuacamoleSocket;
 import org.apache.guacamole.net.GuacamoleTunnel;
 import org.apache.guacamole.net.InetGuacamoleSocket;
@@ -10,6 +11,7 @@ import org.apache.guacamole.protocol.ConfiguredGuacamoleSocket;
 import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
 import org.openvdi.contract.ConnectionGrant;
+import org.openvdi.contract.ViewerAccess;
 import org.openvdi.gateway.GatewaySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,44 @@ class GuacdConnector {
             closeAfterFailure(socket, failure);
             throw failure;
         }
+    }
+
+    /**
+     * Joins a viewer to the owner's open guacd connection ({@code select} with its id): guacd's {@code read-only}
+     * when the viewer may only watch. No second connection to the display is opened.
+     *
+     * @throws TunnelFailureException {@link TunnelFailure#GUACD_UNAVAILABLE} when guacd cannot be reached, or
+     *                                {@link TunnelFailure#SHARE_OWNER_ABSENT} when the connection ended meanwhile
+     */
+    GuacamoleTunnel join(String guacdConnectionId, ConnectionGrant grant, TunnelRequest request)
+            throws TunnelFailureException {
+        GuacamoleSocket socket = null;
+        try {
+            socket = new InetGuacamoleSocket(guacdHost, guacdPort);
+            GuacamoleConfiguration configuration = new GuacamoleConfiguration();
+            configuration.setConnectionID(guacdConnectionId);
+            configuration.setParameter("read-only", grant.viewerAccess() == ViewerAccess.VIEW ? "true" : "false");
+            ConfiguredGuacamoleSocket configured = new ConfiguredGuacamoleSocket(socket, configuration,
+                    clientInformation(request));
+            log.debug("Viewer {} joined guacd connection {} of session {} ({})", grant.userName(),
+                    configured.getConnectionID(), grant.sessionId(), grant.viewerAccess());
+            return new SimpleGuacamoleTunnel(configured);
+        } catch (GuacamoleResourceNotFoundException e) {
+            TunnelFailureException failure = new TunnelFailureException(TunnelFailure.SHARE_OWNER_ABSENT,
+                    "guacd connection of session " + grant.sessionId() + " is gone: " + e.getMessage(), e);
+            closeAfterFailure(socket, failure);
+            throw failure;
+        } catch (GuacamoleException e) {
+            TunnelFailureException failure = new TunnelFailureException(TunnelFailure.GUACD_UNAVAILABLE,
+                    "guacd at " + guacdHost + ":" + guacdPort + " failed: " + e.getMessage(), e);
+            closeAfterFailure(socket, failure);
+            throw failure;
+        }
+    }
+
+    /** The id guacd gave the connection of {@code tunnel}, which viewers select to join it. */
+    static String connectionIdOf(GuacamoleTunnel tunnel) {
+        return tunnel.getSocket() instanceof ConfiguredGuacamoleSocket configured ? configured.getConnectionID() : null;
     }
 
     /**

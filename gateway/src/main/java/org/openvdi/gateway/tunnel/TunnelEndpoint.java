@@ -29,9 +29,11 @@ class TunnelEndpoint extends Endpoint {
     private final ConnectionTelemetry telemetry;
     private final TunnelRegistry registry;
     private final GatewaySettings settings;
+    private final SharedDisplays shared;
 
     TunnelEndpoint(TunnelOpener opener, ConnectionTelemetry telemetry, TunnelRegistry registry,
-                   GatewaySettings settings) {
+                   GatewaySettings settings, SharedDisplays shared) {
+        this.shared = shared;
         this.opener = opener;
         this.telemetry = telemetry;
         this.registry = registry;
@@ -46,7 +48,7 @@ class TunnelEndpoint extends Endpoint {
         TunnelRequest request = TunnelRequest.from(session.getRequestParameterMap(),
                 (String) config.getUserProperties().get(CLIENT_ADDRESS));
         TunnelSession tunnel = new TunnelSession(request, browser, traffic, opener, telemetry,
-                settings.gatewayId(), registry::remove);
+                settings.gatewayId(), registry::remove, shared);
         session.getUserProperties().put(TUNNEL, tunnel);
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) tunnel::onBrowserMessage);
         registry.run(tunnel);

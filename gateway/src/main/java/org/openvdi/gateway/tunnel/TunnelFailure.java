@@ -47,6 +47,8 @@ enum TunnelFailure {
      */
     IDLE_DISCONNECTED(GuacamoleStatus.SESSION_TIMEOUT, 4413, false, false,
             "Disconnected after a while without keyboard or mouse input. Your desktop is kept: open it again from the portal."),
+    SHARE_OWNER_ABSENT(GuacamoleStatus.RESOURCE_NOT_FOUND, 4414, false, false,
+            "The person who shared this desktop is not connected right now. Ask them for a new link once they are."),
     GATEWAY_ERROR(GuacamoleStatus.SERVER_ERROR, 4500, false, true,
             "The gateway failed unexpectedly. Try again in a minute."),
     GATEWAY_STOPPING(GuacamoleStatus.SERVER_BUSY, 4501, false, false,

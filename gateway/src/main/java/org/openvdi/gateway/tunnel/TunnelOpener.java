@@ -41,6 +41,12 @@ class TunnelOpener {
         }
     }
 
+    /** Joins a viewer to the owner's open guacd connection. */
+    GuacamoleTunnel join(String guacdConnectionId, ConnectionGrant grant, TunnelRequest request)
+            throws TunnelFailureException {
+        return guacd.join(guacdConnectionId, grant, request);
+    }
+
     /** Connects guacd to the granted display. */
     GuacamoleTunnel connect(ConnectionGrant grant, TunnelRequest request) throws TunnelFailureException {
         return guacd.connect(grant, request);

@@ -18,6 +18,7 @@ import org.openvdi.contract.ConnectionGrant;
 import org.openvdi.contract.ConnectionSubject;
 import org.openvdi.contract.NoticePoll;
 import org.openvdi.contract.SessionNotice;
+import org.openvdi.contract.ViewerAccess;
 import org.openvdi.gateway.telemetry.ConnectionTelemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,7 @@ final class TunnelSession implements Runnable {
      */
     static final String NOTICE_OPCODE = "openvdi-notice";
     private static final Logger log = LoggerFactory.getLogger(TunnelSession.class);
+    private static final ViewOnlyFilter VIEW_ONLY = new ViewOnlyFilter();
 
     private final TunnelRequest request;
     private final BrowserChannel browser;
@@ -57,6 +59,10 @@ final class TunnelSession implements Runnable {
     private final String gatewayId;
     private final Consumer<TunnelSession> whenEnded;
     private final PingReplyFilter pingReplies;
+    private final SharedDisplays shared;
+    /** Set once a viewer who may only watch is connected: the viewer's input never reaches guacd. */
+    private volatile boolean viewOnly;
+    private volatile java.util.UUID sessionId;
     private final AtomicReference<String> endReason = new AtomicReference<>();
     private final AtomicReference<GuacamoleTunnel> guacd = new AtomicReference<>();
     private final AtomicReference<String> unsentResume = new AtomicReference<>();
@@ -74,7 +80,9 @@ final class TunnelSession implements Runnable {
     private volatile Thread runner;
 
     TunnelSession(TunnelRequest request, BrowserChannel browser, TrafficCounter traffic, TunnelOpener opener,
-                  ConnectionTelemetry telemetry, String gatewayId, Consumer<TunnelSession> whenEnded) {
+                  ConnectionTelemetry telemetry, String gatewayId, Consumer<TunnelSession> whenEnded,
+                  SharedDisplays shared) {
+        this.shared = shared;
         this.request = request;
         this.browser = browser;
         this.traffic = traffic;
@@ -97,9 +105,20 @@ final class TunnelSession implements Runnable {
             if (ended()) {
                 return;
             }
-            GuacamoleTunnel tunnel = opener.connect(grant, request);
+            sessionId = grant.sessionId();
+            viewOnly = grant.viewerAccess() == ViewerAccess.VIEW;
+            GuacamoleTunnel tunnel = grant.joinsShared() ? join(grant) : opener.connect(grant, request);
             if (!attach(tunnel)) {
                 return;
+            }
+            String extra = "";
+            if (grant.joinsShared()) {
+                extra = new GuacamoleInstruction(SharedDisplays.SHARED_OPCODE, grant.userName(),
+                        grant.viewerAccess().name()).toString();
+                shared.viewerJoined(grant.sessionId(), this, grant.userName(), grant.viewerAccess());
+            } else {
+                shared.ownerOpened(grant.sessionId(), this, GuacdConnector.connectionIdOf(tunnel));
+                extra = shared.viewersInstruction(grant.sessionId());
             }
             subject = new ConnectionSubject(grant.sessionId(), grant.desktopId(), grant.userName(), gatewayId,
                     request.clientAddress(), grant.connectionId());
@@ -108,7 +127,7 @@ final class TunnelSession implements Runnable {
             telemetry.publish(ConnectionEvent.opened(subject, openedAt));
             log.info("Tunnel {} opened for {} on {}", tunnel.getUUID(), subject, request);
             browser.send(new GuacamoleInstruction(GuacamoleTunnel.INTERNAL_DATA_OPCODE,
-                    tunnel.getUUID().toString()) + Objects.toString(unsentResume.getAndSet(null), ""));
+                    tunnel.getUUID().toString()) + Objects.toString(unsentResume.getAndSet(null), "") + extra);
             noticeSubject = new NoticePoll.Tunnel(grant.sessionId(), grant.connectionId());
             new DisplayPump(browser, this::ended, request).copy(tunnel);
             end(DISPLAY_CLOSED, null);
@@ -126,6 +145,9 @@ final class TunnelSession implements Runnable {
             log.error("Tunnel for {} failed unexpectedly", request, e);
             end(TunnelFailure.GATEWAY_ERROR);
         } finally {
+            if (sessionId != null) {
+                shared.closed(sessionId, this);
+            }
             if (subject != null) {
                 telemetry.publish(ConnectionEvent.closed(subject, openedAt, Instant.now(), endReason.get(),
                         traffic.bytesToClient(), traffic.bytesFromClient(), lastInputAt));
@@ -138,7 +160,7 @@ final class TunnelSession implements Runnable {
     /** Writes the browser's instructions to guacd, answering pings itself. */
     void onBrowserMessage(String message) {
         traffic.receivedFromClient(message);
-        if (UserInput.in(message)) {
+        if (!viewOnly && UserInput.in(message)) {
             lastInputAt = Instant.now();
         }
         GuacamoleTunnel tunnel = guacd.get();
@@ -146,6 +168,9 @@ final class TunnelSession implements Runnable {
             return;
         }
         GuacamoleWriter writer = new FilteredGuacamoleWriter(tunnel.acquireWriter(), pingReplies);
+        if (viewOnly) {
+            writer = new FilteredGuacamoleWriter(writer, VIEW_ONLY);
+        }
         try {
             writer.write(message.toCharArray());
         } catch (GuacamoleException e) {
@@ -157,6 +182,20 @@ final class TunnelSession implements Runnable {
             }
         } finally {
             tunnel.releaseWriter();
+        }
+    }
+
+    /** A viewer joins the owner's guacd connection on this gateway; without one open here there is nothing to join. */
+    private GuacamoleTunnel join(ConnectionGrant grant) throws TunnelFailureException {
+        String connection = shared.connectionOf(grant.sessionId()).orElseThrow(() -> new TunnelFailureException(
+                TunnelFailure.SHARE_OWNER_ABSENT, "session " + grant.sessionId() + " has no open tunnel here"));
+        return opener.join(connection, grant, request);
+    }
+
+    /** Hands the page one of the gateway's own short instructions, queued behind the frame being sent. */
+    void tell(String instruction) {
+        if (!ended()) {
+            browser.reply(instruction);
         }
     }
 

@@ -2,6 +2,8 @@ package org.openvdi.gateway.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -111,5 +113,31 @@ class ConnectPageTest {
 
         assertThat(html).contains("id=\"menu-toggle\"", "id=\"ctrl-alt-del\"", "id=\"fullscreen\"", "id=\"keys\"",
                 "id=\"clipboard-text\"", "id=\"clipboard-send\"");
+    }
+
+    @Test
+    void givenTheOnScreenKeyboardLayout_whenRead_thenEveryKeyItShowsIsDefinedAndEveryRowIsAsWideAsTheKeyboard()
+            throws IOException {
+        JsonNode layout = new ObjectMapper().readTree(new ClassPathResource("static/keyboard/en-us-qwerty.json")
+                .getContentAsString(StandardCharsets.UTF_8));
+        double width = layout.get("width").asDouble();
+
+        for (JsonNode row : layout.get("layout")) {
+            double used = 0;
+            for (JsonNode key : row) {
+                if (key.isNumber()) {
+                    used += key.asDouble();
+                    continue;
+                }
+                assertThat(layout.get("keys").has(key.asText())).as(key.asText()).isTrue();
+                used += layout.get("keyWidths").path(key.asText()).asDouble(1);
+            }
+            assertThat(used).as(row.toString()).isCloseTo(width, org.assertj.core.data.Offset.offset(0.01));
+        }
+        for (String modifier : new String[] {"Shift", "Ctrl", "Alt", "Super"}) {
+            assertThat(layout.at("/keys/" + modifier + "/0/modifier").asText()).as(modifier).isNotEmpty();
+        }
+        String html = new ClassPathResource("static/connect.html").getContentAsString(StandardCharsets.UTF_8);
+        assertThat(html).contains("id=\"osk-toggle\"", "id=\"osk\"", "id=\"sharing\"");
     }
 }

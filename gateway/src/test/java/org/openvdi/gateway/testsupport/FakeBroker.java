@@ -34,15 +34,19 @@ public final class FakeBroker implements AutoCloseable {
     public sealed interface Answer permits Grant, Problem, Unavailable, Dropped {
     }
 
-    /** A grant; {@code recordingName} null: the connection is not recorded. */
+    /**
+     * A grant; {@code recordingName} null: the connection is not recorded; {@code viewerAccess} null: the session's
+     * own user, else a viewer who joined through a share link (VIEW or CONTROL).
+     */
     public record Grant(String token, UUID sessionId, UUID desktopId, String userName, String hostname, int port,
-                        String password, String resumeToken, String connectionId, String recordingName)
+                        String password, String resumeToken, String connectionId, String recordingName,
+                        String viewerAccess)
             implements Answer {
 
         /** What presenting this grant's resume token is granted: a new connection, not recorded. */
         Grant resumed() {
             return new Grant(resumeToken, sessionId, desktopId, userName, hostname, port, password, newToken(),
-                    newToken(), null);
+                    newToken(), null, viewerAccess);
         }
     }
 
@@ -94,7 +98,15 @@ public final class FakeBroker implements AutoCloseable {
     /** Like {@link #grant}, and the broker asks for the connection to be recorded into {@code recordingName}. */
     public Grant recordedGrant(String hostname, int port, String password, String recordingName) {
         Grant grant = new Grant(newToken(), UUID.randomUUID(), UUID.randomUUID(), "alice", hostname, port, password,
-                newToken(), newToken(), recordingName);
+                newToken(), newToken(), recordingName, null);
+        answers.put(grant.token(), grant);
+        return grant;
+    }
+
+    /** A fresh token for {@code viewer}, who joined the session of {@code owner} through a share link. */
+    public Grant viewerGrant(Grant owner, String viewer, String access) {
+        Grant grant = new Grant(newToken(), owner.sessionId(), owner.desktopId(), viewer, owner.hostname(),
+                owner.port(), null, newToken(), newToken(), null, access);
         answers.put(grant.token(), grant);
         return grant;
     }
@@ -204,8 +216,14 @@ public final class FakeBroker implements AutoCloseable {
             Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of(
                     "sessionId", grant.sessionId().toString(), "desktopId", grant.desktopId().toString(),
                     "userName", grant.userName(), "protocol", "vnc", "hostname", grant.hostname(),
-                    "port", grant.port(), "password", grant.password(), "resumeToken", grant.resumeToken(),
+                    "port", grant.port(), "resumeToken", grant.resumeToken(),
                     "connectionId", grant.connectionId()));
+            if (grant.password() != null) {
+                body.put("password", grant.password());
+            }
+            if (grant.viewerAccess() != null) {
+                body.put("viewerAccess", grant.viewerAccess());
+            }
             if (grant.recordingName() != null) {
                 body.put("recordingName", grant.recordingName());
             }

@@ -359,6 +359,64 @@ class TunnelEndToEndTest {
         throw new AssertionError("the recording kept growing: " + file);
     }
 
+    @Test
+    void givenAnOwnersTunnel_whenAViewOnlyViewerJoinsAndLeaves_thenBothSeeOneGuacdConnectionAndTheOwnerIsTold()
+            throws Exception {
+        FakeBroker.Grant owner = grantForDesktop();
+        FakeBroker.Grant viewer = broker.viewerGrant(owner, "bob", "VIEW");
+        try (GuacamoleTestClient ownerPage = GuacamoleTestClient.open(port, owner.token(), true)) {
+            await().atMost(WAIT).until(() -> ownerPage.count("sync") > 0 && vncClients(desktop.port()) == 1);
+            assertThat(ownerPage.count(SharedDisplays.VIEWERS_OPCODE)).isOne();
+
+            try (GuacamoleTestClient viewerPage = GuacamoleTestClient.open(port, viewer.token(), true)) {
+                await().atMost(WAIT).until(() -> viewerPage.count("size") > 0 && viewerPage.count("img") > 0
+                        && viewerPage.count("sync") > 1);
+                assertThat(viewerPage.instructions()).filteredOn(i -> i.getOpcode().equals(SharedDisplays.SHARED_OPCODE))
+                        .singleElement().satisfies(i -> assertThat(i.getArgs()).containsExactly("bob", "VIEW"));
+                await().atMost(WAIT).until(() -> lastViewers(ownerPage).equals(List.of("bob", "VIEW")));
+                // guacd joined the owner's connection: still one VNC client of the display
+                assertThat(vncClients(desktop.port())).isOne();
+                viewerPage.send("3.key,5.65307,1.1;3.key,5.65307,1.0;5.mouse,2.10,2.10,1.1;");
+                assertThat(viewerPage.count("error")).isZero();
+            }
+            await().atMost(WAIT).until(() -> lastViewers(ownerPage).isEmpty());
+            assertThat(ownerPage.count("error")).isZero();
+        }
+    }
+
+    @Test
+    void givenNoOwnersTunnelOnThisGateway_whenAViewerConnects_thenShareOwnerAbsent() throws Exception {
+        FakeBroker.Grant owner = grantForDesktop();
+        FakeBroker.Grant viewer = broker.viewerGrant(owner, "bob", "CONTROL");
+
+        try (GuacamoleTestClient viewerPage = GuacamoleTestClient.open(port, viewer.token(), true)) {
+            GuacamoleTestClient.Closed closed = viewerPage.closed().get(20, TimeUnit.SECONDS);
+            assertThat(closed.code()).isEqualTo(TunnelFailure.SHARE_OWNER_ABSENT.closeCode());
+        }
+        assertThat(broker.requests()).filteredOn(body -> viewer.token().equals(body.get("token"))).hasSize(1);
+    }
+
+    private static List<String> lastViewers(GuacamoleTestClient page) {
+        List<GuacamoleInstruction> told = page.instructions().stream()
+                .filter(i -> i.getOpcode().equals(SharedDisplays.VIEWERS_OPCODE)).toList();
+        return told.isEmpty() ? List.of("?") : told.get(told.size() - 1).getArgs();
+    }
+
+    /** Established TCP connections to the display's VNC port, as the kernel lists them: one per VNC client. */
+    private static long vncClients(int vncPort) throws java.io.IOException {
+        String local = String.format(":%04X", vncPort);
+        long count = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path path = Path.of(table);
+            if (!Files.exists(path)) {
+                continue;
+            }
+            count += Files.readAllLines(path).stream().skip(1).map(line -> line.trim().split("\\s+"))
+                    .filter(f -> f[1].endsWith(local) && f[3].equals("01")).count();
+        }
+        return count;
+    }
+
     private FakeBroker.Grant grantForDesktop() {
         return broker.grant("127.0.0.1", desktop.port(), desktop.password());
     }

@@ -1,0 +1,34 @@
+// Opens a share link: the link's secret (?share=...) is taken out of the address at once, presented once to the
+// broker as the signed-in user, and the one-time gateway URL of the answer replaces this page. A link works once.
+import { api } from './api.js';
+
+const MESSAGES = {
+  SHARE_NOT_FOUND: 'This share link is not valid.',
+  SHARE_ALREADY_USED: 'This share link was used already. Ask for a new one.',
+  SHARE_EXPIRED: 'This share link has run out. Ask for a new one.',
+  SHARE_REVOKED: 'The owner stopped sharing with this link.',
+  SHARE_NOT_FOR_YOU: 'This share link is not for you.',
+  SESSION_ENDED: 'The shared session has ended.',
+  VALIDATION_FAILED: 'This share link is incomplete.'
+};
+
+const share = new URLSearchParams(location.search).get('share') || '';
+history.replaceState(null, '', location.pathname);
+
+function fail(code, detail) {
+  document.getElementById('state').hidden = true;
+  const error = document.getElementById('error');
+  error.textContent = MESSAGES[code] || detail || 'The shared desktop could not be opened.';
+  error.dataset.code = code || '';
+  error.hidden = false;
+  document.getElementById('portal-link').hidden = false;
+  window.openvdiShareState = 'error:' + (code || 'UNKNOWN');
+}
+
+try {
+  const joined = await api('POST', '/api/sessions/join', { share });
+  window.openvdiShareState = 'joined';
+  location.replace(joined.connectUrl);
+} catch (e) {
+  fail(e.code, e.message);
+}

@@ -1,0 +1,229 @@
+package org.openvdi.broker.session;
+
+import static org.openvdi.broker.Rejections.rejectedWith;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.session.api.*;
+
+/** The share commands of the Session aggregate: sharing, joining, leaving, withdrawing, running out; rejections too. */
+class SessionShareTest {
+
+    private static final UUID SESSION = UUID.randomUUID();
+    private static final UUID POOL = UUID.randomUUID();
+    private static final UUID DESKTOP = UUID.randomUUID();
+    private static final UUID SHARE = UUID.randomUUID();
+    private static final String LINK_HASH = ConnectionToken.hashOf("the-share-link");
+    private static final UUID VIEWER_TOKEN = UUID.randomUUID();
+    private static final String VIEWER_TOKEN_HASH = ConnectionToken.hashOf("the-viewer-token");
+    private static final Instant NOW = Instant.parse("2030-01-01T10:00:00Z");
+    private static final Instant LINK_EXPIRES = NOW.plusSeconds(900);
+    private static final Instant TOKEN_EXPIRES = NOW.plusSeconds(60);
+    private static final UUID RESUME = UUID.randomUUID();
+    private static final String RESUME_HASH = ConnectionToken.hashOf("the-resume-token");
+    private static final String CONNECTION_HASH = ConnectionToken.hashOf("the-connection-id");
+
+    private final SessionRequestedEvent requested = new SessionRequestedEvent(SESSION, POOL, "alice");
+    private final DesktopAssignedToSessionEvent assigned = new DesktopAssignedToSessionEvent(SESSION, DESKTOP, "alice");
+    private final SessionConnectedEvent connected =
+            new SessionConnectedEvent(SESSION, DESKTOP, "alice", "gw-1", "10.1.2.3", NOW, 1);
+    private final SessionSharedEvent sharedView =
+            new SessionSharedEvent(SESSION, SHARE, LINK_HASH, ShareMode.VIEW, LINK_EXPIRES, null, "alice");
+    private final SessionSharedEvent sharedWithBob =
+            new SessionSharedEvent(SESSION, SHARE, LINK_HASH, ShareMode.CONTROL, LINK_EXPIRES, "bob", "alice");
+    private final SharedSessionJoinedEvent bobJoined = new SharedSessionJoinedEvent(SESSION, SHARE, "alice", "bob",
+            ShareMode.VIEW, "10.5.5.5", VIEWER_TOKEN, VIEWER_TOKEN_HASH, TOKEN_EXPIRES);
+    private AggregateTestFixture<Session> fixture;
+
+    @BeforeEach
+    void createFixture() {
+        fixture = new AggregateTestFixture<>(Session.class);
+    }
+
+    private JoinSharedSessionCommand join(String viewer, Instant at) {
+        return new JoinSharedSessionCommand(SESSION, LINK_HASH, viewer, "10.5.5.5", at, VIEWER_TOKEN,
+                VIEWER_TOKEN_HASH, TOKEN_EXPIRES);
+    }
+
+    private RedeemConnectionTokenCommand redeemViewerToken(Instant at) {
+        return new RedeemConnectionTokenCommand(SESSION, VIEWER_TOKEN_HASH, at, true, "gw-1", "10.5.5.5", RESUME,
+                RESUME_HASH, Duration.ofMinutes(10), CONNECTION_HASH);
+    }
+
+    @Test
+    void givenConnectedSession_whenItsUserShares_thenShared() {
+        fixture.given(requested, assigned, connected)
+                .when(new ShareSessionCommand(SESSION, SHARE, LINK_HASH, ShareMode.VIEW, LINK_EXPIRES, null, "alice"))
+                .expectEvents(sharedView);
+    }
+
+    @Test
+    void givenShared_whenTheSameShareAgain_thenNothingNew() {
+        fixture.given(requested, assigned, connected, sharedView)
+                .when(new ShareSessionCommand(SESSION, SHARE, LINK_HASH, ShareMode.VIEW, LINK_EXPIRES, null, "alice"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenSession_whenSomeoneElseShares_thenForbidden() {
+        fixture.given(requested, assigned, connected)
+                .when(new ShareSessionCommand(SESSION, SHARE, LINK_HASH, ShareMode.VIEW, LINK_EXPIRES, null, "bob"))
+                .expectException(rejectedWith(ErrorCode.FORBIDDEN));
+    }
+
+    @Test
+    void givenSessionWithoutDesktop_whenShared_thenIllegalState() {
+        fixture.given(requested)
+                .when(new ShareSessionCommand(SESSION, SHARE, LINK_HASH, ShareMode.VIEW, LINK_EXPIRES, null, "alice"))
+                .expectException(rejectedWith(ErrorCode.ILLEGAL_STATE));
+    }
+
+    @Test
+    void givenEndedSession_whenShared_thenSessionEnded() {
+        fixture.given(requested, assigned, new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice"))
+                .when(new ShareSessionCommand(SESSION, SHARE, LINK_HASH, ShareMode.VIEW, LINK_EXPIRES, null, "alice"))
+                .expectException(rejectedWith(ErrorCode.SESSION_ENDED));
+    }
+
+    @Test
+    void givenShared_whenBobOpensTheLink_thenJoinedWithHisConnectToken() {
+        fixture.given(requested, assigned, connected, sharedView)
+                .when(join("bob", NOW.plusSeconds(5)))
+                .expectEvents(bobJoined)
+                .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "bob", ShareMode.VIEW));
+    }
+
+    @Test
+    void givenJoined_whenTheLinkIsOpenedAgain_thenAlreadyUsed() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined)
+                .when(join("carol", NOW.plusSeconds(6)))
+                .expectNoEvents()
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SHARE_ALREADY_USED,
+                        "This share link was used already; ask for a new one"));
+    }
+
+    @Test
+    void givenShared_whenItsOwnUserOpensIt_thenNotForYouAndStillOpen() {
+        fixture.given(requested, assigned, connected, sharedView)
+                .when(join("alice", NOW.plusSeconds(5)))
+                .expectNoEvents()
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SHARE_NOT_FOR_YOU,
+                        "This is a link to your own session"));
+    }
+
+    @Test
+    void givenSharedWithBob_whenCarolOpensIt_thenNotForYou() {
+        fixture.given(requested, assigned, connected, sharedWithBob)
+                .when(join("carol", NOW.plusSeconds(5)))
+                .expectNoEvents()
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SHARE_NOT_FOR_YOU,
+                        "This share link is for someone else"));
+    }
+
+    @Test
+    void givenShared_whenOpenedAfterItsTime_thenExpiredIsRecorded() {
+        fixture.given(requested, assigned, connected, sharedView)
+                .when(join("bob", LINK_EXPIRES.plusSeconds(1)))
+                .expectEvents(new ShareExpiredEvent(SESSION, SHARE, false))
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SHARE_EXPIRED,
+                        "This share link ran out at " + LINK_EXPIRES));
+    }
+
+    @Test
+    void givenRevoked_whenOpened_thenRevoked() {
+        fixture.given(requested, assigned, connected, sharedView, new ShareRevokedEvent(SESSION, SHARE, null, "alice"))
+                .when(join("bob", NOW.plusSeconds(5)))
+                .expectNoEvents()
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SHARE_REVOKED,
+                        "The owner withdrew this share link"));
+    }
+
+    @Test
+    void givenUnknownLink_whenOpened_thenNotFound() {
+        fixture.given(requested, assigned, connected)
+                .when(join("bob", NOW))
+                .expectNoEvents()
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SHARE_NOT_FOUND, "No such share link"));
+    }
+
+    @Test
+    void givenSharedAndEnded_whenOpened_thenSessionEnded() {
+        fixture.given(requested, assigned, connected, sharedView, new ShareExpiredEvent(SESSION, SHARE, true),
+                        new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice"))
+                .when(join("bob", NOW.plusSeconds(5)))
+                .expectNoEvents()
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SESSION_ENDED,
+                        "Session " + SESSION + " is over"));
+    }
+
+    @Test
+    void givenUnusedShare_whenTheSessionEnds_thenTheShareExpiresWithIt() {
+        fixture.given(requested, assigned, connected, sharedView)
+                .when(new EndSessionCommand(SESSION, "logoff", "alice", SessionEndCause.LOGOFF))
+                .expectEvents(new ShareExpiredEvent(SESSION, SHARE, true),
+                        new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice", SessionEndCause.LOGOFF));
+    }
+
+    @Test
+    void givenJoined_whenTheGatewayRedeemsTheViewersToken_thenAcceptedForTheViewerWithTheShareMode() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined)
+                .when(redeemViewerToken(NOW.plusSeconds(10)))
+                .expectEvents(new ConnectionTokenRedeemedEvent(SESSION, VIEWER_TOKEN, DESKTOP, "bob", "gw-1", "10.5.5.5",
+                                CONNECTION_HASH),
+                        new ResumeTokenIssuedEvent(SESSION, RESUME, RESUME_HASH, NOW.plusSeconds(10).plus(Duration.ofMinutes(10)),
+                                "bob"))
+                .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "bob", ShareMode.VIEW));
+    }
+
+    @Test
+    void givenJoinedThenRevoked_whenTheViewersTokenIsRedeemed_thenWrongUser() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined,
+                        new ShareRevokedEvent(SESSION, SHARE, "bob", "alice"))
+                .when(redeemViewerToken(NOW.plusSeconds(10)))
+                .expectEvents(new ConnectionTokenRejectedEvent(SESSION, VIEWER_TOKEN, ErrorCode.TOKEN_WRONG_USER, "gw-1",
+                        "10.5.5.5"));
+    }
+
+    @Test
+    void givenJoined_whenRevoked_thenRevokedNamingTheViewer() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined)
+                .when(new RevokeShareCommand(SESSION, SHARE, "alice"))
+                .expectEvents(new ShareRevokedEvent(SESSION, SHARE, "bob", "alice"));
+    }
+
+    @Test
+    void givenRevoked_whenRevokedAgain_thenNothingNew() {
+        fixture.given(requested, assigned, connected, sharedView, new ShareRevokedEvent(SESSION, SHARE, null, "alice"))
+                .when(new RevokeShareCommand(SESSION, SHARE, "alice"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenNoSuchShare_whenRevoked_thenShareNotFound() {
+        fixture.given(requested, assigned, connected)
+                .when(new RevokeShareCommand(SESSION, SHARE, "alice"))
+                .expectException(rejectedWith(ErrorCode.SHARE_NOT_FOUND));
+    }
+
+    @Test
+    void givenJoined_whenTheViewersTunnelCloses_thenLeft() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined)
+                .when(new RecordShareLeftCommand(SESSION, "bob", "gw-1", "BROWSER_CLOSED", NOW.plusSeconds(60)))
+                .expectEvents(new SharedSessionLeftEvent(SESSION, SHARE, "bob", "gw-1", "BROWSER_CLOSED",
+                        NOW.plusSeconds(60)))
+                .expectResultMessagePayload(true);
+    }
+
+    @Test
+    void givenNobodyJoined_whenAViewerLeaves_thenNothingRecorded() {
+        fixture.given(requested, assigned, connected, sharedView)
+                .when(new RecordShareLeftCommand(SESSION, "bob", "gw-1", "BROWSER_CLOSED", NOW.plusSeconds(60)))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+    }
+}
