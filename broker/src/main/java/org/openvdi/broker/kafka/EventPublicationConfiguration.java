@@ -83,7 +83,14 @@ class EventPublicationConfiguration {
         return factory -> cloudEventProducer(factory, settings);
     }
 
-    /** Makes {@code factory} a producer of CloudEvents keyed by string, idempotent and in order. */
+    /**
+     * Makes {@code factory} a producer of CloudEvents keyed by string, idempotent and in order. A record it was
+     * handed is retried until Kafka takes it, never given up after a delivery timeout: the publisher keeps several
+     * batches in flight, and if an older batch could expire while a younger one, sent after it, got through once
+     * Kafka was back, events of one aggregate would arrive out of order. So during an outage the records wait in the
+     * producer, in order; the publisher's own send timeout only makes it read its batches again from its stored
+     * position (copies with the same ids, after the first ones).
+     */
     @SuppressWarnings("unchecked")
     static void cloudEventProducer(DefaultKafkaProducerFactory<?, ?> factory, KafkaSettings settings) {
         DefaultKafkaProducerFactory<String, CloudEvent> producer = (DefaultKafkaProducerFactory<String, CloudEvent>) factory;
@@ -92,6 +99,7 @@ class EventPublicationConfiguration {
         // the factory configures the serializers with the producer's properties when it creates a producer
         producer.updateConfigs(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE,
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, maxInFlight,
                 CloudEventSerializer.ENCODING_CONFIG, settings.eventEncoding(),
                 CloudEventSerializer.EVENT_FORMAT_CONFIG, JsonFormat.CONTENT_TYPE));
