@@ -55,7 +55,7 @@ class AuditReplayBench {
         // the rebuild again, on the quiet store, timed with the CPU it costs this JVM and its PostgreSQL: once every
         // streaming processor has handled the history (the processes react to it with commands and events of their
         // own, whose CPU would otherwise be counted as the rebuild's)
-        boolean settled = settle(Duration.ofMinutes(15));
+        boolean settled = settle(Duration.ofMinutes(3));
         String loadBeforeSecond = load();
         Duration cpuBefore = cpu();
         AuditReplay.RebuildReport second = replay.rebuild("admin");
