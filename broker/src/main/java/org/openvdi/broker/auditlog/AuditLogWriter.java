@@ -61,19 +61,24 @@ class AuditLogWriter {
             SignInThrottledEvent.class, ConnectionTelemetryRefusedEvent.class, EventChainVerifiedEvent.class,
             AuditDataReadEvent.class, RecordingStoredEvent.class, RecordingPlayedEvent.class, UserSignedInEvent.class);
 
+    /** The metadata key of the acting user, the only metadata the audit log reads. */
+    static final String ACTOR = "user";
+
     /**
      * The stored events a rebuild reads: those of the payload types above, and every event of an audited object's
      * aggregate (its changes). {@link #write} takes the same ones out of whatever it is given.
      */
     static final StoredEventReader.Selection SELECTION = StoredEventReader.Selection.of(WRITTEN,
             Arrays.stream(AuditedObjectType.values()).map(AuditedObjectType::aggregate)
-                    .filter(aggregate -> AuditedObjectType.ofAggregate(aggregate) != null).toList());
+                    .filter(aggregate -> AuditedObjectType.ofAggregate(aggregate) != null).toList(), Set.of(ACTOR));
 
     private final JdbcTemplate jdbc;
     private final AuditTables t;
     private final ChangeLogWriter changes;
     private final ObjectMapper json;
     private final boolean copyNew;
+    /** A rebuild's rows, kept from batch to batch ({@link AuditRows#retaining}); null for the live projection. */
+    private final AuditRows retained;
 
     AuditLogWriter(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json) {
         this(jdbc, tables, json, false);
@@ -85,11 +90,14 @@ class AuditLogWriter {
         this.json = json;
         this.copyNew = copyNew;
         this.changes = new ChangeLogWriter(json);
+        this.retained = copyNew ? AuditRows.retaining(jdbc, tables, json) : null;
     }
 
     /**
      * A writer of a rebuild's own tables, which nothing else writes: it computes every row as the live writer does,
-     * and copies the rows the tables do not have yet instead of upserting them ({@link AuditRows}).
+     * keeps the rows in memory from batch to batch and copies each into the tables once, when the batches no longer
+     * use it, instead of reading and upserting it batch by batch ({@link AuditRows#retaining}). Its caller ends
+     * with {@link #finish}.
      */
     static AuditLogWriter rebuilding(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json) {
         return new AuditLogWriter(jdbc, tables, json, true);
@@ -101,12 +109,19 @@ class AuditLogWriter {
         if (written.isEmpty()) {
             return;
         }
-        AuditRows rows = new AuditRows(jdbc, t, json, copyNew);
+        AuditRows rows = retained != null ? retained : new AuditRows(jdbc, t, json, copyNew);
         load(written, rows);
         for (EventMessage<?> event : written) {
             write(event, rows);
         }
         rows.store();
+    }
+
+    /** Writes what a rebuild's writer still holds in memory; nothing for the live projection's. */
+    void finish() {
+        if (retained != null) {
+            retained.finish();
+        }
     }
 
     private static boolean written(EventMessage<?> event) {
@@ -307,7 +322,7 @@ class AuditLogWriter {
 
     /** Who caused the event, as the command's metadata recorded it ({@code system} for the broker's processes). */
     static String actor(EventMessage<?> event) {
-        Object user = event.getMetaData().get("user");
+        Object user = event.getMetaData().get(ACTOR);
         return user == null ? "system" : user.toString();
     }
 

@@ -84,6 +84,7 @@ public class AuditReplay {
         long headPosition = reader.head();
         long started = System.nanoTime();
         long events = reader.read(AuditLogWriter.SELECTION, headPosition, BATCH, writer::write);
+        writer.finish();
         long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
         boolean caughtUp = ShadowTables.awaitLive(processing, AuditLogProjection.GROUP, headPosition, liveWait);
         List<TableComparison> tables = new ArrayList<>();

@@ -89,32 +89,81 @@ final class AuditRows {
     private final Map<String, Object[]> security = new LinkedHashMap<>();
 
     /**
+     * A rebuild's rows stay in memory from batch to batch ({@link #retaining}): the batch in which each session,
+     * desktop and holder was last used, and the keys of those written out and dropped from memory since (only those
+     * are ever looked up in the tables again).
+     */
+    private final boolean retained;
+    private int batch;
+    private final Map<UUID, Integer> sessionUse = new HashMap<>();
+    private final Map<UUID, Integer> desktopUse = new HashMap<>();
+    private final Map<HolderKey, Integer> holderUse = new HashMap<>();
+    private final Set<UUID> evictedSessions = new HashSet<>();
+    private final Set<UUID> evictedDesktops = new HashSet<>();
+    private final Set<HolderKey> evictedHolders = new HashSet<>();
+    private final Set<UUID> evictedHolderDesktops = new HashSet<>();
+
+    /**
      * Rows of {@code tables}; with {@code copyNew}, the rows the tables do not have yet are written with COPY
      * ({@link RowCopy}) rather than upserted, which only a writer that has the tables to itself may do (a rebuild
      * into its shadow tables: no retry and no other writer can have added them meanwhile).
      */
     AuditRows(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json, boolean copyNew) {
+        this(jdbc, tables, json, copyNew, false);
+    }
+
+    private AuditRows(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json, boolean copyNew, boolean retained) {
         this.jdbc = jdbc;
         this.t = tables;
         this.json = json;
         this.copyNew = copyNew;
+        this.retained = retained;
     }
+
+    /**
+     * The rows of a rebuild into its own empty tables, which nothing else writes, kept from batch to batch: every row
+     * the rebuild wrote went through here, so a row neither in memory nor written out is known not to exist, without a
+     * query. Sessions, desktops and holders are written (with COPY, once) when no batch has used them for
+     * {@value #RETAINED_BATCHES} batches, and dropped from memory; one used again later is read back and upserted.
+     * The audited objects and image checksums (a few per template or pool) stay until {@link #finish}, the change
+     * and security rows (one per event) are written after each batch ({@link #store}). Event ids are unique in the
+     * store, so a rebuild never meets a change twice.
+     */
+    static AuditRows retaining(JdbcTemplate jdbc, AuditTables tables, ObjectMapper json) {
+        return new AuditRows(jdbc, tables, json, true, true);
+    }
+
+    /** Batches a rebuild keeps an unused session, desktop or holder in memory before writing it out. */
+    static final int RETAINED_BATCHES = 2;
 
     // --- reading, before the batch ---------------------------------------------------------------------------
 
     void loadSessions(Collection<UUID> ids) {
         List<UUID> missing = ids.stream().filter(id -> !sessions.containsKey(id)).distinct().toList();
+        if (retained) {
+            ids.forEach(id -> sessionUse.put(id, batch));
+            missing = missing.stream().filter(evictedSessions::contains).toList();
+            ids.forEach(id -> sessions.putIfAbsent(id, Optional.empty()));
+            missing.forEach(sessions::remove);
+        }
         if (!missing.isEmpty()) {
             byKeys("SELECT " + SessionRow.COLUMNS + " FROM " + t.session() + " WHERE session_id = ANY(?)", row -> {
                 SessionRow s = SessionRow.read(row);
                 sessions.put(s.sessionId, Optional.of(s));
             }, missing);
             missing.forEach(id -> sessions.putIfAbsent(id, Optional.empty()));
+            missing.forEach(evictedSessions::remove);
         }
     }
 
     void loadDesktops(Collection<UUID> ids) {
         List<UUID> missing = ids.stream().filter(id -> !desktops.containsKey(id)).distinct().toList();
+        if (retained) {
+            ids.forEach(id -> desktopUse.put(id, batch));
+            missing = missing.stream().filter(evictedDesktops::contains).toList();
+            ids.forEach(id -> desktops.putIfAbsent(id, Optional.empty()));
+            missing.forEach(desktops::remove);
+        }
         if (!missing.isEmpty()) {
             byKeys("SELECT desktop_id, pool_id, host_id, template_id, template_version FROM " + t.desktop()
                     + " WHERE desktop_id = ANY(?)", row -> {
@@ -123,11 +172,16 @@ final class AuditRows {
                         desktops.put(d.desktopId(), Optional.of(d));
                     }, missing);
             missing.forEach(id -> desktops.putIfAbsent(id, Optional.empty()));
+            missing.forEach(evictedDesktops::remove);
         }
     }
 
     void loadObjects(Collection<UUID> ids) {
         List<UUID> missing = ids.stream().filter(id -> id != null && !objects.containsKey(id)).distinct().toList();
+        if (retained) {
+            missing.forEach(id -> objects.put(id, Optional.empty()));
+            return;
+        }
         if (!missing.isEmpty()) {
             byKeys("SELECT object_id, object_type, CAST(state AS text) FROM " + t.object()
                     + " WHERE object_id = ANY(?)", row -> {
@@ -140,6 +194,11 @@ final class AuditRows {
 
     /** Holders of these (desktop, session) pairs, and every open holder of {@code closing} desktops. */
     void loadHolders(Collection<UUID[]> pairs, Collection<UUID> closing) {
+        if (retained) {
+            pairs.forEach(p -> holderUse.put(new HolderKey(p[0], p[1]), batch));
+            pairs = pairs.stream().filter(p -> evictedHolders.contains(new HolderKey(p[0], p[1]))).toList();
+            closing = closing.stream().filter(evictedHolderDesktops::contains).toList();
+        }
         if (pairs.isEmpty() && closing.isEmpty()) {
             return;
         }
@@ -148,14 +207,19 @@ final class AuditRows {
                 + " OR (desktop_id = ANY(?) AND held_until IS NULL)", row -> {
                     Holder h = new Holder(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3),
                             row.getObject(4, OffsetDateTime.class), row.getObject(5, OffsetDateTime.class));
-                    if (!holders.containsKey(new HolderKey(h.desktopId, h.sessionId))) {
+                    HolderKey key = new HolderKey(h.desktopId, h.sessionId);
+                    if (!holders.containsKey(key)) {
                         index(h);
+                        evictedHolders.remove(key);
+                        if (retained) {
+                            holderUse.put(key, batch);
+                        }
                     }
                 }, pairs.stream().map(p -> p[0]).toList(), pairs.stream().map(p -> p[1]).toList(), closing);
     }
 
     void loadChanges(Collection<String> eventIds) {
-        if (!eventIds.isEmpty()) {
+        if (!eventIds.isEmpty() && !retained) {
             byKeys("SELECT event_id FROM " + t.change() + " WHERE event_id = ANY(?)",
                     row -> {
                         knownChanges.add(row.getString(1));
@@ -200,7 +264,11 @@ final class AuditRows {
     }
 
     Optional<Holder> holder(UUID desktopId, UUID sessionId) {
-        return Optional.ofNullable(holders.get(new HolderKey(desktopId, sessionId)));
+        HolderKey key = new HolderKey(desktopId, sessionId);
+        if (retained) {
+            holderUse.put(key, batch);
+        }
+        return Optional.ofNullable(holders.get(key));
     }
 
     void addHolder(Holder holder) {
@@ -210,11 +278,19 @@ final class AuditRows {
     }
 
     List<Holder> holdersOf(UUID desktopId) {
-        return holdersByDesktop.getOrDefault(desktopId, List.of());
+        List<Holder> of = holdersByDesktop.getOrDefault(desktopId, List.of());
+        if (retained) {
+            of.forEach(h -> holderUse.put(new HolderKey(h.desktopId, h.sessionId), batch));
+        }
+        return of;
     }
 
     void changed(Holder holder) {
-        changedHolders.add(new HolderKey(holder.desktopId, holder.sessionId));
+        HolderKey key = new HolderKey(holder.desktopId, holder.sessionId);
+        changedHolders.add(key);
+        if (retained) {
+            holderUse.put(key, batch);
+        }
     }
 
     Optional<AuditedObject> object(UUID id) {
@@ -251,7 +327,7 @@ final class AuditRows {
     }
 
     private boolean imageKnown(ImageKey key) {
-        if (imagesLookedUp.add(key)) {
+        if (!retained && imagesLookedUp.add(key)) {
             List<String> found = jdbc.queryForList("SELECT sha256 FROM " + t.image() + " WHERE template_id = ? AND version = ?",
                     String.class, key.templateId(), key.version());
             if (!found.isEmpty()) {
@@ -286,7 +362,26 @@ final class AuditRows {
 
     // --- writing, after the batch ------------------------------------------------------------------------------
 
+    /**
+     * Writes the batch's rows; a rebuild's ({@link #retaining}) only those no batch has used for a while, and the
+     * change and security rows, and it starts its next batch.
+     */
     void store() {
+        if (retained) {
+            flush(false);
+        } else {
+            storeAll();
+        }
+    }
+
+    /** Writes every row a rebuild still holds: its end. */
+    void finish() {
+        if (retained) {
+            flush(true);
+        }
+    }
+
+    private void storeAll() {
         write(t.session(), SessionRow.COLUMNS, marks(22), "ON CONFLICT (session_id) DO UPDATE SET "
                 + excluded(SessionRow.COLUMNS), changedSessions, newSessions, id -> sessions.get(id).orElseThrow().values());
         String desktopColumns = "desktop_id, pool_id, host_id, template_id, template_version";
@@ -311,6 +406,110 @@ final class AuditRows {
                 "?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb)", "ON CONFLICT (event_id) DO NOTHING", changes);
         write(t.security(), "event_id, at, kind, actor, client_address, detail", "?, ?, ?, ?, ?, CAST(? AS jsonb)",
                 "ON CONFLICT (event_id) DO NOTHING", List.copyOf(security.values()));
+    }
+
+    private void flush(boolean all) {
+        Set<UUID> staleSessions = stale(sessionUse, all);
+        Set<UUID> writtenSessions = changedAmong(changedSessions, staleSessions);
+        write(t.session(), SessionRow.COLUMNS, marks(22), "ON CONFLICT (session_id) DO UPDATE SET "
+                + excluded(SessionRow.COLUMNS), writtenSessions, newSessions, id -> sessions.get(id).orElseThrow().values());
+        changedSessions.removeAll(writtenSessions);
+        newSessions.removeAll(writtenSessions);
+        for (UUID id : staleSessions) {
+            sessionUse.remove(id);
+            Optional<SessionRow> row = sessions.remove(id);
+            if (row != null && row.isPresent()) {
+                evictedSessions.add(id);
+            }
+        }
+
+        Set<UUID> staleDesktops = stale(desktopUse, all);
+        Set<UUID> writtenDesktops = changedAmong(changedDesktops, staleDesktops);
+        String desktopColumns = "desktop_id, pool_id, host_id, template_id, template_version";
+        write(t.desktop(), desktopColumns, marks(5), "ON CONFLICT (desktop_id) DO UPDATE SET " + excluded(desktopColumns),
+                writtenDesktops, newDesktops, id -> {
+                    Desktop d = desktops.get(id).orElseThrow();
+                    return new Object[] {d.desktopId(), d.poolId(), d.hostId(), d.templateId(), d.templateVersion()};
+                });
+        changedDesktops.removeAll(writtenDesktops);
+        newDesktops.removeAll(writtenDesktops);
+        for (UUID id : staleDesktops) {
+            desktopUse.remove(id);
+            Optional<Desktop> row = desktops.remove(id);
+            if (row != null && row.isPresent()) {
+                evictedDesktops.add(id);
+            }
+        }
+
+        Set<HolderKey> staleHolders = stale(holderUse, all);
+        Set<HolderKey> writtenHolders = changedAmong(changedHolders, staleHolders);
+        String holderColumns = "desktop_id, session_id, user_name, held_from, held_until";
+        write(t.holder(), holderColumns, marks(5), "ON CONFLICT (desktop_id, session_id) DO UPDATE SET "
+                + excluded(holderColumns), writtenHolders, newHolders, key -> {
+                    Holder h = holders.get(key);
+                    return new Object[] {h.desktopId, h.sessionId, h.user, h.heldFrom, h.heldUntil};
+                });
+        changedHolders.removeAll(writtenHolders);
+        newHolders.removeAll(writtenHolders);
+        for (HolderKey key : staleHolders) {
+            holderUse.remove(key);
+            Holder h = holders.remove(key);
+            if (h != null) {
+                evictedHolders.add(key);
+                List<Holder> of = holdersByDesktop.get(key.desktopId());
+                if (of != null) {
+                    of.remove(h);
+                    if (of.isEmpty()) {
+                        holdersByDesktop.remove(key.desktopId());
+                    }
+                }
+                if (h.heldUntil == null) {
+                    evictedHolderDesktops.add(key.desktopId());
+                }
+            }
+        }
+
+        if (all) {
+            write(t.image(), "template_id, version, sha256", marks(3), "ON CONFLICT (template_id, version) DO NOTHING",
+                    newImages, newImages, k -> new Object[] {k.templateId(), k.version(), images.get(k)});
+            newImages.clear();
+            write(t.object(), "object_id, object_type, state", "?, ?, CAST(? AS jsonb)",
+                    "ON CONFLICT (object_id) DO UPDATE SET state = EXCLUDED.state", changedObjects, newObjects, id -> new Object[] {
+                            id, objects.get(id).orElseThrow().type().name(),
+                            ChangeLogWriter.jsonb(objects.get(id).orElseThrow().state())});
+            changedObjects.clear();
+            newObjects.clear();
+        }
+        write(t.change(), "event_id, at, actor, object_type, object_id, object_name, action, before, after",
+                "?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb)", "ON CONFLICT (event_id) DO NOTHING", changes);
+        write(t.security(), "event_id, at, kind, actor, client_address, detail", "?, ?, ?, ?, ?, CAST(? AS jsonb)",
+                "ON CONFLICT (event_id) DO NOTHING", List.copyOf(security.values()));
+        changes.clear();
+        knownChanges.clear();
+        security.clear();
+        batch++;
+    }
+
+    /** The keys last used {@value #RETAINED_BATCHES} or more batches ago (all of them at the end). */
+    private <K> Set<K> stale(Map<K, Integer> use, boolean all) {
+        Set<K> stale = new HashSet<>();
+        for (Map.Entry<K, Integer> entry : use.entrySet()) {
+            if (all || entry.getValue() <= batch - RETAINED_BATCHES) {
+                stale.add(entry.getKey());
+            }
+        }
+        return stale;
+    }
+
+    /** The changed keys among {@code keys}, in the order they changed. */
+    private static <K> Set<K> changedAmong(Set<K> changed, Set<K> keys) {
+        Set<K> among = new LinkedHashSet<>();
+        for (K key : changed) {
+            if (keys.contains(key)) {
+                among.add(key);
+            }
+        }
+        return among;
     }
 
     /** Rows that are all new to the table (a change or security row is written once per event). */

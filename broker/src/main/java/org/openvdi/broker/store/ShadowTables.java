@@ -41,17 +41,23 @@ public final class ShadowTables {
         }
     }
 
-    /** Compares a live table with its rebuilt shadow, listing at most {@code listed} rows of each difference. */
+    /**
+     * Compares a live table with its rebuilt shadow, listing at most {@code listed} rows of each difference. Rows are
+     * counted as multisets (as {@code EXCEPT ALL} would): one pass over both tables grouped by every column gives
+     * each side's rows and the rows only one side has; the rows are listed only when there are some.
+     */
     public static TableComparison compare(JdbcClient jdbc, String live, String rebuilt, int listed) {
-        return new TableComparison(live, count(jdbc, "SELECT count(*) FROM " + live),
-                count(jdbc, "SELECT count(*) FROM " + rebuilt),
-                count(jdbc, "SELECT count(*) FROM (SELECT * FROM " + live + " EXCEPT ALL SELECT * FROM " + rebuilt + ") d"),
-                count(jdbc, "SELECT count(*) FROM (SELECT * FROM " + rebuilt + " EXCEPT ALL SELECT * FROM " + live + ") d"),
-                rows(jdbc, live, rebuilt, listed), rows(jdbc, rebuilt, live, listed));
-    }
-
-    private static long count(JdbcClient jdbc, String sql) {
-        return jdbc.sql(sql).query(Long.class).single();
+        String columns = jdbc.sql("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute"
+                + " WHERE attrelid = CAST(CAST(? AS text) AS regclass) AND attnum > 0 AND NOT attisdropped")
+                .param(live).query(String.class).single();
+        long[] counts = jdbc.sql("SELECT coalesce(sum(l), 0), coalesce(sum(r), 0), coalesce(sum(greatest(l - r, 0)), 0),"
+                + " coalesce(sum(greatest(r - l, 0)), 0) FROM (SELECT count(*) FILTER (WHERE s = 1) AS l,"
+                + " count(*) FILTER (WHERE s = 2) AS r FROM (SELECT 1 AS s, " + columns + " FROM " + live
+                + " UNION ALL SELECT 2, " + columns + " FROM " + rebuilt + ") u GROUP BY " + columns + ") g")
+                .query((row, n) -> new long[] {row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4)}).single();
+        return new TableComparison(live, counts[0], counts[1], counts[2], counts[3],
+                counts[2] == 0 ? List.of() : rows(jdbc, live, rebuilt, listed),
+                counts[3] == 0 ? List.of() : rows(jdbc, rebuilt, live, listed));
     }
 
     private static List<String> rows(JdbcClient jdbc, String from, String minus, int listed) {

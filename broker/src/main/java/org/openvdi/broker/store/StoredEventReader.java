@@ -7,69 +7,108 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.axonframework.eventhandling.EventUtils;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
-import org.postgresql.PGStatement;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads the event store's table directly for a replay that rebuilds a read model: only the events of the named
- * payload or aggregate types, in the order of the global index, in pages of thousands of rows, each event upcast and
- * deserialized with the store's own serializer and upcaster chain (so an old revision reads as the storage engine
- * and the streaming processors read it). A replay through a streaming processor pays Axon's per-event machinery
+ * payload or aggregate types, in the order of the global index, each event upcast and deserialized as the store's own
+ * serializer and upcaster chain would (so an old revision reads as the storage engine and the streaming processors
+ * read it; see {@link StoredEventDecoder}). A replay through a streaming processor pays Axon's per-event machinery
  * (a unit of work, interceptors, handler lookup) and reads every event; this pays only for the rows it needs.
  * <p>
- * Reading and deserializing run on a thread of their own, a page or two ahead of the caller, which handles the
- * pages in order on its own thread: the replay's writes to PostgreSQL overlap the next page's reading. The
- * selection is by the stored type names: an upcaster that renamed a payload type would need its old name selected
- * too (none does today: {@code pool/PowerPolicyUpcaster} changes revisions only).
+ * The rows come as PostgreSQL's binary {@code COPY} of one range of {@value #RANGE} global positions after the other:
+ * the server streams them without waiting for a fetch, and sends {@code bytea} as its bytes (a cursor's pages had the
+ * server idle while the JVM decoded a page). A thread of its own receives them and hands pages of rows to a few
+ * decoding threads; the caller takes the decoded pages in order on its own thread, so its writes overlap the
+ * reading and decoding of the next pages. The selection is by the stored type names: an upcaster that renamed a
+ * payload type would need its old name selected too (none does today: {@code pool/PowerPolicyUpcaster} changes
+ * revisions only).
  */
 @Component
 public class StoredEventReader {
 
-    /** The columns of Axon's {@code domainevententry}, in the order {@link #entry} reads them. */
-    private static final String COLUMNS = "globalindex, eventidentifier, aggregateidentifier, sequencenumber, type,"
-            + " timestamp, payloadtype, payloadrevision, payload, metadata";
-    private static final String PAGE = "SELECT " + COLUMNS + " FROM domainevententry WHERE globalindex > ? AND"
-            + " globalindex <= ? AND (payloadtype = ANY(?) OR type = ANY(?)) ORDER BY globalindex LIMIT ?";
-    /** Pages read ahead of the caller. */
-    private static final int AHEAD = 2;
+    /** Global positions per {@code COPY}: an index range scan each, in order. */
+    static final long RANGE = 200_000;
+    private static final String RANGE_COPY = "COPY (SELECT " + StoredEventDecoder.COLUMNS + " FROM domainevententry"
+            + " WHERE globalindex > %d AND globalindex <= %d AND (payloadtype IN (%s) OR type IN (%s))"
+            + " ORDER BY globalindex) TO STDOUT (FORMAT binary)";
+    /** A type name as a Java class or an aggregate names it: the only text ever put into the COPY statement. */
+    private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9_.$]{1,255}");
 
-    /** Which events a replay reads: those of these payload types (class names), and every event of these aggregates. */
-    public record Selection(Collection<String> payloadTypes, Collection<String> aggregateTypes) {
+    /**
+     * Which events a replay reads: those of these payload types (class names), and every event of these aggregates;
+     * and which metadata keys its handlers read (the others are not even parsed, but by the upcasting path).
+     */
+    public record Selection(Collection<String> payloadTypes, Collection<String> aggregateTypes, Set<String> metaDataKeys) {
 
-        public static Selection of(Collection<Class<?>> payloadTypes, Collection<String> aggregateTypes) {
+        public Selection {
+            for (String name : payloadTypes) {
+                requireTypeName(name);
+            }
+            for (String name : aggregateTypes) {
+                requireTypeName(name);
+            }
+            metaDataKeys = Set.copyOf(metaDataKeys);
+        }
+
+        public static Selection of(Collection<Class<?>> payloadTypes, Collection<String> aggregateTypes,
+                                   Set<String> metaDataKeys) {
             return new Selection(payloadTypes.stream().map(Class::getName).collect(Collectors.toSet()),
-                    aggregateTypes);
+                    aggregateTypes, metaDataKeys);
+        }
+
+        private static void requireTypeName(String name) {
+            if (!TYPE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("Not a type name: " + name);
+            }
+        }
+
+        private static String list(Collection<String> names) {
+            return names.isEmpty() ? "NULL" : names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
         }
     }
 
     private final DataSource dataSource;
     private final Serializer serializer;
     private final Supplier<EventUpcaster> upcasters;
+    private final int decoders;
+    private final long range;
 
     /** With the storage engine's serializer and Axon's upcaster chain (the one the engine is built with). */
     @Autowired
     StoredEventReader(DataSource dataSource, @Qualifier("eventSerializer") Serializer serializer,
                       org.axonframework.config.Configuration axon) {
-        this(dataSource, serializer, axon::upcasterChain);
+        this(dataSource, serializer, axon::upcasterChain, RANGE);
     }
 
-    StoredEventReader(DataSource dataSource, Serializer serializer, Supplier<EventUpcaster> upcasters) {
+    /** With {@code range} global positions per {@code COPY}. */
+    StoredEventReader(DataSource dataSource, Serializer serializer, Supplier<EventUpcaster> upcasters, long range) {
         this.dataSource = dataSource;
         this.serializer = serializer;
         this.upcasters = upcasters;
+        this.range = range;
+        this.decoders = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     /** The highest global index stored, -1 in an empty store. */
@@ -91,89 +130,80 @@ public class StoredEventReader {
      * A failure of either side stops both and is thrown here.
      */
     public long read(Selection selection, long upTo, int pageSize, Consumer<List<TrackedEventMessage<?>>> pages) {
-        BlockingQueue<Page> ahead = new ArrayBlockingQueue<>(AHEAD);
-        Thread reader = new Thread(() -> produce(selection, upTo, pageSize, ahead), "stored-event-reader");
+        StoredEventDecoder decoder = new StoredEventDecoder(serializer, upcasters, selection.metaDataKeys());
+        ExecutorService decoding = Executors.newFixedThreadPool(decoders, runnable -> {
+            Thread thread = new Thread(runnable, "stored-event-decoder");
+            thread.setDaemon(true);
+            return thread;
+        });
+        BlockingQueue<Future<List<TrackedEventMessage<?>>>> ahead = new ArrayBlockingQueue<>(decoders + 1);
+        Thread reader = new Thread(() -> produce(selection, upTo, pageSize, decoder, decoding, ahead),
+                "stored-event-reader");
         reader.setDaemon(true);
         reader.start();
         long events = 0;
         try {
             while (true) {
-                Page page = ahead.take();
-                if (page.failure() != null) {
-                    throw new IllegalStateException("Could not read the event store", page.failure());
-                }
-                if (page.events().isEmpty()) {
+                List<TrackedEventMessage<?>> page = ahead.take().get();
+                if (page == null) {
                     return events;
                 }
-                events += page.events().size();
-                pages.accept(page.events());
+                if (!page.isEmpty()) {
+                    events += page.size();
+                    pages.accept(page);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading the event store", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not read the event store", e.getCause());
         } finally {
             reader.interrupt();
+            decoding.shutdownNow();
         }
     }
 
-    /** A page of events; empty at the end, or the failure that ended the reading. */
-    private record Page(List<TrackedEventMessage<?>> events, Throwable failure) {
-    }
-
-    private void produce(Selection selection, long upTo, int pageSize, BlockingQueue<Page> ahead) {
-        try {
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement statement = connection.prepareStatement(PAGE)) {
-                // binary transfer from the first page on: bytea as bytes, not as hex text
-                statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
-                statement.setFetchSize(pageSize);
-                statement.setArray(3, connection.createArrayOf("varchar", selection.payloadTypes().toArray()));
-                statement.setArray(4, connection.createArrayOf("varchar", selection.aggregateTypes().toArray()));
-                long after = -1;
-                while (!Thread.currentThread().isInterrupted()) {
-                    statement.setLong(1, after);
-                    statement.setLong(2, upTo);
-                    statement.setInt(5, pageSize);
-                    List<StoredEvent> rows = new ArrayList<>(pageSize);
-                    try (ResultSet row = statement.executeQuery()) {
-                        while (row.next()) {
-                            rows.add(entry(row));
+    /** Copies the rows range by range, a page of rows at a time to the decoders; a null page marks the end. */
+    private void produce(Selection selection, long upTo, int pageSize, StoredEventDecoder decoder,
+                         ExecutorService decoding, BlockingQueue<Future<List<TrackedEventMessage<?>>>> ahead) {
+        try (Connection connection = dataSource.getConnection()) {
+            String payloadTypes = Selection.list(selection.payloadTypes());
+            String aggregateTypes = Selection.list(selection.aggregateTypes());
+            List<byte[]> rows = new ArrayList<>(pageSize);
+            for (long after = -1; after < upTo && !Thread.currentThread().isInterrupted(); after += range) {
+                CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(String.format(
+                        java.util.Locale.ROOT, RANGE_COPY, after, Math.min(upTo, after + range), payloadTypes,
+                        aggregateTypes));
+                try {
+                    for (byte[] data = copy.readFromCopy(); data != null; data = copy.readFromCopy()) {
+                        rows.add(data);
+                        if (rows.size() == pageSize) {
+                            List<byte[]> page = rows;
+                            if (!offer(ahead, decoding.submit(() -> decoder.decode(page)))) {
+                                return;
+                            }
+                            rows = new ArrayList<>(pageSize);
                         }
                     }
-                    if (rows.isEmpty()) {
-                        offer(ahead, new Page(List.of(), null));
-                        return;
+                } finally {
+                    if (copy.isActive()) {
+                        copy.cancelCopy();
                     }
-                    List<TrackedEventMessage<?>> events = deserialized(rows);
-                    if (!events.isEmpty() && !offer(ahead, new Page(events, null))) {
-                        return;
-                    }
-                    after = rows.get(rows.size() - 1).globalIndex();
                 }
             }
+            List<byte[]> last = rows;
+            if (!last.isEmpty() && !offer(ahead, decoding.submit(() -> decoder.decode(last)))) {
+                return;
+            }
+            offer(ahead, CompletableFuture.completedFuture(null));
         } catch (Throwable e) {
-            offer(ahead, new Page(List.of(), e));
+            offer(ahead, CompletableFuture.failedFuture(e));
         }
     }
 
-    private static StoredEvent entry(ResultSet row) throws SQLException {
-        return new StoredEvent(row.getLong(1), row.getString(2), row.getString(3), row.getLong(4), row.getString(5),
-                row.getString(6), row.getString(7), row.getString(8), row.getBytes(9), row.getBytes(10));
-    }
-
-    /** Upcast and deserialized as the storage engine does it, then the lazy parts made concrete on this thread. */
-    private List<TrackedEventMessage<?>> deserialized(List<StoredEvent> rows) {
-        List<TrackedEventMessage<?>> events = EventUtils.upcastAndDeserializeTrackedEvents(rows.stream(), serializer,
-                upcasters.get()).collect(Collectors.toCollection(() -> new ArrayList<>(rows.size())));
-        for (TrackedEventMessage<?> event : events) {
-            event.getPayload();
-            event.getMetaData();
-            event.getTimestamp();
-        }
-        return events;
-    }
-
-    private static boolean offer(BlockingQueue<Page> ahead, Page page) {
+    private static boolean offer(BlockingQueue<Future<List<TrackedEventMessage<?>>>> ahead,
+                                 Future<List<TrackedEventMessage<?>>> page) {
         try {
             while (!ahead.offer(page, 100, TimeUnit.MILLISECONDS)) {
                 if (Thread.currentThread().isInterrupted()) {

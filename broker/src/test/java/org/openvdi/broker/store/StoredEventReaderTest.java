@@ -50,8 +50,9 @@ class StoredEventReaderTest {
     private final EventUpcaster upcaster = events -> events.map(event -> !"1".equals(event.getType().getRevision()) ? event
             : event.upcastPayload(new SimpleSerializedType(Renamed.class.getName(), "2"), JsonNode.class,
                     node -> ((ObjectNode) node).put("note", "from revision 1")));
-    private final StoredEventReader reader = new StoredEventReader(SharedPostgres.dataSource(), serializer, () -> upcaster);
-    private final Selection renamedAndHosts = new Selection(Set.of(Renamed.class.getName()), Set.of("Host"));
+    /** Four global positions per COPY: a read here spans several. */
+    private final StoredEventReader reader = new StoredEventReader(SharedPostgres.dataSource(), serializer, () -> upcaster, 4);
+    private final Selection renamedAndHosts = new Selection(Set.of(Renamed.class.getName()), Set.of("Host"), Set.of("user"));
 
     @BeforeEach
     void emptyStore() {
@@ -83,7 +84,17 @@ class StoredEventReaderTest {
             assertThat(e.getType()).isEqualTo("Host");
             assertThat(e.getAggregateIdentifier()).isEqualTo(host.toString());
         });
-        assertThat(events.get(0).getMetaData()).containsEntry("user", "alice");
+        assertThat(events.get(0).getMetaData()).containsEntry("user", "alice").doesNotContainKey("traceId");
+    }
+
+    @Test
+    void givenTypeNamesThatAreNotJavaNames_whenSelected_thenTheyAreRefused() {
+        for (String name : List.of("a'); DROP TABLE domainevententry; --", "Host Desktop", "", "x".repeat(256), "\u202Ehost")) {
+            assertThatThrownBy(() -> new Selection(Set.of(name), Set.of(), Set.of())).as(name)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new Selection(Set.of(), Set.of(name), Set.of())).as(name)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test
@@ -127,7 +138,7 @@ class StoredEventReaderTest {
             throw new IllegalStateException("disk full");
         })).hasMessage("disk full");
         assertThat(Thread.getAllStackTraces().keySet()).as("reader threads left running")
-                .noneMatch(thread -> thread.getName().equals("stored-event-reader") && thread.isAlive()
+                .noneMatch(thread -> thread.getName().startsWith("stored-event-") && thread.isAlive()
                         && waitFor(thread));
     }
 
@@ -156,7 +167,8 @@ class StoredEventReaderTest {
     /** A row as Axon's JDBC engine stores it: the serializer's bytes and type, its text timestamp. */
     private void store(String aggregateType, UUID aggregate, long sequence, Object payload, String revision) {
         SerializedObject<byte[]> data = serializer.serialize(payload, byte[].class);
-        SerializedObject<byte[]> metaData = serializer.serialize(MetaData.with("user", "alice"), byte[].class);
+        SerializedObject<byte[]> metaData = serializer.serialize(MetaData.with("user", "alice")
+                .and("traceId", UUID.randomUUID().toString()), byte[].class);
         jdbc.sql("INSERT INTO domainevententry (eventidentifier, aggregateidentifier, sequencenumber, type, timestamp,"
                         + " payloadtype, payloadrevision, payload, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(UUID.randomUUID().toString(), aggregate.toString(), sequence, aggregateType,

@@ -4,6 +4,9 @@ package org.openvdi.broker.auditlog.api;
 public enum AuditedObjectType {
     HOST("Host"), TEMPLATE("Template"), POOL("DesktopPool"), ROLLOUT("Rollout"), AUDIT_READ("AuditRead");
 
+    /** The values, once: {@link #ofAggregate} is asked for every event a replay reads. */
+    private static final AuditedObjectType[] VALUES = values();
+
     private final String aggregate;
 
     AuditedObjectType(String aggregate) {
@@ -17,7 +20,7 @@ public enum AuditedObjectType {
 
     /** The type for an aggregate type name as the event store keeps it, or null when its changes are not logged. */
     public static AuditedObjectType ofAggregate(String aggregateType) {
-        for (AuditedObjectType type : values()) {
+        for (AuditedObjectType type : VALUES) {
             if (type.aggregate.equals(aggregateType) && type != AUDIT_READ) {
                 return type;
             }
