@@ -34,6 +34,11 @@ public final class ProductStack implements AutoCloseable {
     private String template;
 
     private ProductStack(Path work, String storagePool, boolean cuttableGatewayPath) throws IOException {
+        this(work, storagePool, cuttableGatewayPath, List.of(), Map.of());
+    }
+
+    private ProductStack(Path work, String storagePool, boolean cuttableGatewayPath, List<String> brokerArgs,
+                         Map<String, String> brokerEnv) throws IOException {
         this.storagePool = storagePool;
         this.images = Files.createDirectories(work.resolve("images"));
         this.kafkaPort = AppProcess.freePort();
@@ -49,6 +54,8 @@ public final class ProductStack implements AutoCloseable {
                 "--openvdi.limits.session-requests-per-minute=100000"))
                 .env("OPENVDI_GATEWAY_SECRET", gatewaySecret)
                 .env("OPENVDI_KAFKA_GATEWAY_PASSWORD", kafkaGatewayPassword);
+        brokerArgs.forEach(broker::arg);
+        brokerEnv.forEach(broker::env);
     }
 
     /** Starts the broker, then the gateway, and registers the host (up to {@code maxDesktops}) and the template. */
@@ -62,10 +69,23 @@ public final class ProductStack implements AutoCloseable {
         return start(work, storagePool, maxDesktops, true);
     }
 
+    /**
+     * As {@link #start}, with further broker arguments and environment: another database
+     * ({@code --spring.datasource.url=...} and {@code SPRING_DATASOURCE_PASSWORD}), other settings.
+     */
+    public static ProductStack start(Path work, String storagePool, int maxDesktops, List<String> brokerArgs,
+                                     Map<String, String> brokerEnv) throws Exception {
+        requireGuacd();
+        return boot(new ProductStack(work, storagePool, false, brokerArgs, brokerEnv), maxDesktops);
+    }
+
     private static ProductStack start(Path work, String storagePool, int maxDesktops, boolean cuttableGatewayPath)
             throws Exception {
         requireGuacd();
-        ProductStack stack = new ProductStack(work, storagePool, cuttableGatewayPath);
+        return boot(new ProductStack(work, storagePool, cuttableGatewayPath), maxDesktops);
+    }
+
+    private static ProductStack boot(ProductStack stack, int maxDesktops) throws Exception {
         try {
             stack.boot(maxDesktops);
             return stack;
