@@ -94,7 +94,9 @@ class DatabaseOutageIT {
         ProductStack product = ProductStack.start(work, storagePool, 3,
                 List.of("--spring.datasource.url=" + postgres.jdbcUrl(),
                         "--spring.datasource.username=" + ExternalPostgres.USER),
-                Map.of("SPRING_DATASOURCE_PASSWORD", postgres.password()));
+                Map.of("SPRING_DATASOURCE_PASSWORD", postgres.password(),
+                        // on a small shared machine: the quick compiler and one GC thread, as MultiBrokerIT
+                        "JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"));
         running.add(product);
         AdminScenario admin = product.admin();
         String pool = admin.pool("Outage desktops", product.template(), "FLOATING", "KEEP_RUNNING", 1, 3, "alice", "bob");
