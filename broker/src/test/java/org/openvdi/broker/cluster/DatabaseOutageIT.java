@@ -110,8 +110,6 @@ class DatabaseOutageIT {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> desktop.look().showsGuest());
         new Actions(browser).sendKeys("while :; do date; sleep 1; done\n").perform();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> changes(browser, 3));
-        String aliceSession = product.as("alice").get("/api/sessions").json().get(0).get("id").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> admin.eventTypes(aliceSession).contains("SessionConnectedEvent"));
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> admin.inState(pool, "READY").size() == 1);
         long eventsBefore = count(postgres, "SELECT count(*) FROM domainevententry");
@@ -135,7 +133,15 @@ class DatabaseOutageIT {
                     for (HttpRequest request : List.of(sessionRequest(product.brokerPort(), user, pool),
                             read(product.brokerPort(), user, "/api/sessions"))) {
                         long sent = System.nanoTime();
-                        HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> answer;
+                        try {
+                            answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        } catch (java.io.IOException noAnswer) {
+                            if (outage.get()) {
+                                wrongAnswers.add(request.uri().getPath() + " no answer: " + noAnswer);
+                            }
+                            continue;
+                        }
                         long millis = (System.nanoTime() - sent) / 1_000_000;
                         if (!outage.get()) {
                             return null;
