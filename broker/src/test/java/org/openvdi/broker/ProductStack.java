@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,8 +33,15 @@ public final class ProductStack implements AutoCloseable {
     private final TcpProxy gatewayPath;
     private AdminScenario admin;
     private String template;
+    /** How long each application may take to start (the machine may be shared and loaded). */
+    private Duration startTimeout = Duration.ofSeconds(180);
 
     private ProductStack(Path work, String storagePool, boolean cuttableGatewayPath) throws IOException {
+        this(work, storagePool, cuttableGatewayPath, List.of(), Map.of());
+    }
+
+    private ProductStack(Path work, String storagePool, boolean cuttableGatewayPath, List<String> brokerArgs,
+                         Map<String, String> brokerEnv) throws IOException {
         this.storagePool = storagePool;
         this.images = Files.createDirectories(work.resolve("images"));
         this.kafkaPort = AppProcess.freePort();
@@ -49,6 +57,8 @@ public final class ProductStack implements AutoCloseable {
                 "--openvdi.limits.session-requests-per-minute=100000"))
                 .env("OPENVDI_GATEWAY_SECRET", gatewaySecret)
                 .env("OPENVDI_KAFKA_GATEWAY_PASSWORD", kafkaGatewayPassword);
+        brokerArgs.forEach(broker::arg);
+        brokerEnv.forEach(broker::env);
     }
 
     /** Starts the broker, then the gateway, and registers the host (up to {@code maxDesktops}) and the template. */
@@ -62,10 +72,26 @@ public final class ProductStack implements AutoCloseable {
         return start(work, storagePool, maxDesktops, true);
     }
 
+    /**
+     * As {@link #start}, with further broker arguments and environment: another database
+     * ({@code --spring.datasource.url=...} and {@code SPRING_DATASOURCE_PASSWORD}), other settings; each application
+     * may take 10 minutes to start, as the multi-broker test allows on a loaded machine.
+     */
+    public static ProductStack start(Path work, String storagePool, int maxDesktops, List<String> brokerArgs,
+                                     Map<String, String> brokerEnv) throws Exception {
+        requireGuacd();
+        ProductStack stack = new ProductStack(work, storagePool, false, brokerArgs, brokerEnv);
+        stack.startTimeout = Duration.ofMinutes(10);
+        return boot(stack, maxDesktops);
+    }
+
     private static ProductStack start(Path work, String storagePool, int maxDesktops, boolean cuttableGatewayPath)
             throws Exception {
         requireGuacd();
-        ProductStack stack = new ProductStack(work, storagePool, cuttableGatewayPath);
+        return boot(new ProductStack(work, storagePool, cuttableGatewayPath), maxDesktops);
+    }
+
+    private static ProductStack boot(ProductStack stack, int maxDesktops) throws Exception {
         try {
             stack.boot(maxDesktops);
             return stack;
@@ -86,10 +112,10 @@ public final class ProductStack implements AutoCloseable {
 
     private void boot(int maxDesktops) throws IOException, InterruptedException {
         Path image = Files.copy(AppProcess.tinyImage(), images.resolve("tiny-desktop.img"));
-        broker.start();
+        broker.start(startTimeout);
         gateway.arg("--openvdi.gateway.broker-url=http://localhost:" + broker.port())
                 .arg("--openvdi.gateway.portal-url=http://localhost:" + broker.port() + "/");
-        gateway.start();
+        gateway.start(startTimeout);
         if (gatewayPath != null) {
             gatewayPath.start();
         }

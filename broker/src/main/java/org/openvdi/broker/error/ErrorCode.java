@@ -63,6 +63,8 @@ public enum ErrorCode {
     IDENTITY_PROVIDER_UNREACHABLE(503),
     /** Another request changed the same thing at the same moment, and retrying did not get through; try again. */
     BUSY(503),
+    /** PostgreSQL cannot be reached (stopped, restarting, cut off): nothing was stored; try again shortly. */
+    DATABASE_UNAVAILABLE(503),
     /** A 4xx, as every refusal of a redemption: the gateway takes a 5xx for the broker failing. */
     DISPLAY_UNREACHABLE(409),
     IMAGE_INVALID(400),

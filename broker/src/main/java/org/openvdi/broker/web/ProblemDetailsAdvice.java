@@ -11,16 +11,19 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.common.AxonException;
 import org.axonframework.common.lock.LockAcquisitionFailedException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.DatabaseUnavailable;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.error.LostRace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -29,6 +32,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -62,6 +66,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             if (LostRace.causes(exception)) {
                 return busy(exception);
             }
+            if (DatabaseUnavailable.causes(exception)) {
+                return databaseUnavailable(exception);
+            }
             log.error("Command failed", exception);
             return Problems.answer(Problems.forStatus(500, "The command failed"));
         }
@@ -88,6 +95,27 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail detail = Problems.of(ErrorCode.BUSY, "Someone else is changing the same thing; try again");
         return ResponseEntity.status(detail.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .header(HttpHeaders.RETRY_AFTER, "1").body(detail);
+    }
+
+    /**
+     * A read or a write that found no database (stopped, restarting, cut off): answered within the pool's
+     * connection-timeout, never after a hang; other data-access failures stay 500s and are logged as faults.
+     */
+    @ExceptionHandler({DataAccessException.class, TransactionException.class, AxonException.class})
+    ResponseEntity<ProblemDetail> dataAccess(RuntimeException exception) {
+        if (DatabaseUnavailable.causes(exception)) {
+            return databaseUnavailable(exception);
+        }
+        log.error("Request failed", exception);
+        return Problems.answer(Problems.forStatus(500));
+    }
+
+    static ResponseEntity<ProblemDetail> databaseUnavailable(Throwable exception) {
+        log.warn("Answered 503, the database cannot be reached: {}", exception.toString());
+        ProblemDetail detail = Problems.of(ErrorCode.DATABASE_UNAVAILABLE,
+                "The broker's database cannot be reached; nothing was changed, try again shortly");
+        return ResponseEntity.status(detail.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, "5").body(detail);
     }
 
     /** A command that creates something under an id that another request created first. */

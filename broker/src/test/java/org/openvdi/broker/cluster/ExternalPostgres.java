@@ -76,6 +76,20 @@ final class ExternalPostgres implements AutoCloseable {
         }
     }
 
+    /** Stops the server as an operator or a crash of its host would ({@code pg_ctl stop -m fast}: sessions cut). */
+    void stop() throws IOException, InterruptedException {
+        run(bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "30", "stop");
+        started = false;
+    }
+
+    /** Starts the stopped server again, on the same port and data. */
+    void restart() throws IOException, InterruptedException {
+        run(bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("postgres.log").toString(), "-w",
+                "-t", "60", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=200",
+                "start");
+        started = true;
+    }
+
     String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }

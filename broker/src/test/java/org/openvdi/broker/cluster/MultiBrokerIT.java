@@ -43,6 +43,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.AdminScenario;
 import org.openvdi.broker.AppProcess;
+import org.openvdi.broker.Virsh;
 
 /**
  * Three broker processes (the packaged jar, each with its own port and node id) on one external PostgreSQL and one
@@ -68,13 +69,16 @@ class MultiBrokerIT {
     private static final int BROKERS = 3;
     private static final int USERS = 36;
     private static final int CLIENTS = 6;
+    private static final int GATEWAYS = 2;
+    private static final List<String> VIEWERS = List.of("viewer0", "viewer1");
     private static final Duration TAKEOVER_GOAL = Duration.ofSeconds(15);
     /** A broker starts in about 20 s on an idle machine; several minutes when the machine is shared and loaded. */
     private static final Duration START = Duration.ofMinutes(10);
     private static final String DEMO_HASH = "{bcrypt}$2a$10$HAj6gSyVmaV1H3wIA2Fvy.1Mop33Ln1EW/6GK/zQwAQDoT8puGTGC";
     private static final Pattern OWNER = Pattern.compile("broker-(\\d)");
 
-    private final Path work = Path.of("target/it/multibroker-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
+    private final String storagePool = "openvdi-multi-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Path work = Path.of("target/it/" + storagePool).toAbsolutePath();
     private final List<AutoCloseable> running = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -95,6 +99,7 @@ class MultiBrokerIT {
         Files.createDirectories(work);
         ExternalPostgres postgres = new ExternalPostgres(work);
         running.add(postgres);
+        running.add(() -> Virsh.removeDesktopsAndPool(storagePool)); // after the brokers stopped
         ExternalKafka kafka = new ExternalKafka(work);
         running.add(kafka);
         postgres.start();
@@ -105,9 +110,30 @@ class MultiBrokerIT {
         for (int i = 0; i < USERS; i++) {
             users.add(String.format("user%03d", i));
         }
+        // two gateways behind HAProxy (deploy/haproxy/haproxy.cfg), reaching the brokers through it too
+        Haproxy balancer = new Haproxy(work);
+        running.add(balancer);
+        String gatewaySecret = UUID.randomUUID().toString();
+        List<AppProcess> gateways = new ArrayList<>();
+        for (int g = 1; g <= GATEWAYS; g++) {
+            AppProcess gateway = AppProcess.gateway(work.resolve("gateway-" + g), List.of(
+                            "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                            "--openvdi.gateway.gateway-id=gateway-" + g,
+                            "--openvdi.gateway.broker-url=http://127.0.0.1:" + balancer.brokersPort(),
+                            "--openvdi.gateway.portal-url=http://localhost:" + balancer.brokersPort() + "/"))
+                    .env("OPENVDI_GATEWAY_BROKER_SECRET", gatewaySecret)
+                    .jvmArg("-XX:TieredStopAtLevel=1").jvmArg("-XX:ParallelGCThreads=1").jvmArg("-Xmx256m");
+            gateways.add(gateway);
+            running.add(gateway);
+        }
+        Path images = Files.createDirectories(work.resolve("images"));
+        Files.copy(AppProcess.tinyImage(), images.resolve("tiny-desktop.img"));
         List<AppProcess> brokers = new ArrayList<>();
         for (int n = 0; n < BROKERS; n++) {
             AppProcess broker = AppProcess.broker(work.resolve("broker-" + n), brokerArgs(n, users, postgres.jdbcUrl()))
+                    .arg("--openvdi.gateway-url=http://localhost:" + balancer.gatewaysPort())
+                    .arg("--openvdi.images.directories=" + Path.of("target/test-images").toAbsolutePath() + "," + images)
+                    .env("OPENVDI_GATEWAY_SECRET", gatewaySecret)
                     .env("SPRING_DATASOURCE_PASSWORD", postgres.password())
                     .env("OPENVDI_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
                     // three JVMs start at once on a small shared machine: the quick compiler and one GC thread
@@ -117,11 +143,14 @@ class MultiBrokerIT {
         }
         // all at once, as after a deployment: Flyway migrates under its own advisory lock, and a token segment two
         // brokers create at once is refused to one of them by the token store's key, which then claims it or another
-        ExecutorService starting = Executors.newFixedThreadPool(BROKERS);
+        balancer.start(gateways.stream().map(AppProcess::port).toList(), brokers.stream().map(AppProcess::port).toList());
+        ExecutorService starting = Executors.newFixedThreadPool(BROKERS + GATEWAYS);
         List<Future<?>> started = new ArrayList<>();
-        for (AppProcess broker : brokers) {
+        List<AppProcess> applications = new ArrayList<>(brokers);
+        applications.addAll(gateways);
+        for (AppProcess application : applications) {
             started.add(starting.submit(() -> {
-                broker.start(START);
+                application.start(START);
                 return null;
             }));
         }
@@ -132,7 +161,7 @@ class MultiBrokerIT {
         long brokersUp = System.nanoTime();
 
         AdminScenario admin = new AdminScenario(brokers.get(0).port());
-        admin.host("memory", "test:///default", 4 * USERS);
+        String memoryHost = admin.host("memory", "test:///default", 4 * USERS);
         String pool = admin.pool("storm", admin.template("t"), "FLOATING", "KEEP_RUNNING", USERS, 2 * USERS,
                 users.toArray(String[]::new));
         await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
@@ -144,6 +173,7 @@ class MultiBrokerIT {
 
         // the storm: user i asks broker i % 3 first; a broker that does not answer sends the client to the next
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
+        Map<String, String> connectUrls = new ConcurrentHashMap<>();
         Map<String, Integer> answeredBy = new ConcurrentHashMap<>();
         AtomicInteger answered = new AtomicInteger();
         AtomicInteger failovers = new AtomicInteger();
@@ -165,6 +195,7 @@ class MultiBrokerIT {
                         if (answer.statusCode() / 100 == 2) {
                             latencies.add((System.nanoTime() - sent) / 1_000_000);
                             acknowledged.put(user, sessionId(answer.body()));
+                            connectUrl(answer.body()).ifPresent(url -> connectUrls.put(sessionId(answer.body()), url));
                             answeredBy.merge("broker-" + n, 1, Integer::sum);
                             if (answered.incrementAndGet() == USERS / 3 && killedAt.compareAndSet(0, System.nanoTime())) {
                                 brokers.get(victim).kill();
@@ -216,6 +247,62 @@ class MultiBrokerIT {
         long live = survivor.desktops(pool).stream().map(d -> d.get("state").asText())
                 .filter(s -> !s.equals("DESTROYED") && !s.equals("FAILED")).count();
 
+        // two real displays (the tiny desktop on qemu:///system, one host for all brokers) for the telemetry check,
+        // on a host of their own: the storm's host takes no new desktops now (its pool is at its size anyway)
+        AdminScenario survivorAdmin = admin(brokers, dead);
+        assertThat(survivorAdmin.admin().post("/api/hosts/" + memoryHost + "/cordon", "{}").status()).isLessThan(300);
+        survivorAdmin.host(Map.of("name", "local", "uri", "qemu:///system", "virtType", "qemu", "maxDesktops", VIEWERS.size(),
+                "storagePool", storagePool));
+        String displays = survivorAdmin.pool("displays", survivorAdmin.template("Tiny desktop",
+                images.resolve("tiny-desktop.img"), 256), "FLOATING", "KEEP_RUNNING", VIEWERS.size(), VIEWERS.size(),
+                VIEWERS.toArray(String[]::new));
+
+        // every connect URL of the storm is redeemed through the balancer, by both gateways (the test driver's desktops
+        // have no display: each token is known and checked, and refused as DESKTOP_GONE, never TOKEN_UNKNOWN)
+        long redeemStarted = System.nanoTime();
+        redeemThroughTheBalancer(connectUrls.values(), balancer.gatewaysPort());
+        long redeemMillis = (System.nanoTime() - redeemStarted) / 1_000_000;
+        Map<String, Map<String, String>> redemptions = redemptions(postgres);
+
+        // telemetry of both gateways reaches the brokers: two real desktops, one tunnel through each gateway, then a
+        // reconnect with a resume token that lands on the other gateway
+        long displaysStarted = System.nanoTime();
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> admin(brokers, dead).inState(displays, "READY").size() == VIEWERS.size());
+        Map<String, String> viewerSessions = new LinkedHashMap<>();
+        Map<String, TunnelClient> tunnels = new LinkedHashMap<>();
+        for (String viewer : VIEWERS) {
+            HttpResponse<String> answer = requestSession(livePort(brokers, dead), viewer, displays);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+            String session = sessionId(answer.body());
+            viewerSessions.put(viewer, session);
+            TunnelClient tunnel = TunnelClient.open(http, balancer.gatewaysPort(),
+                    TunnelClient.tokenOf(connectUrl(answer.body()).orElseThrow()));
+            running.add(tunnel);
+            tunnels.put(session, tunnel);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> connectedBy(admin(brokers, dead), session).size() == 1);
+        }
+        Set<String> telemetryGateways = new HashSet<>();
+        viewerSessions.values().forEach(session -> telemetryGateways.addAll(connectedBy(admin(brokers, dead), session)));
+        String resumed = viewerSessions.get(VIEWERS.get(1));
+        List<String> resumedBy = new ArrayList<>(connectedBy(admin(brokers, dead), resumed));
+        for (int attempt = 0; attempt < 3 && resumedBy.stream().distinct().count() < 2; attempt++) {
+            TunnelClient before = tunnels.get(resumed);
+            await().atMost(Duration.ofSeconds(30)).until(() -> before.resumeToken() != null);
+            String resumeToken = before.resumeToken();
+            before.close();
+            int connections = resumedBy.size();
+            TunnelClient again = TunnelClient.open(http, balancer.gatewaysPort(), resumeToken);
+            running.add(again);
+            tunnels.put(resumed, again);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> connectedBy(admin(brokers, dead), resumed).size() == connections + 1);
+            resumedBy = new ArrayList<>(connectedBy(admin(brokers, dead), resumed));
+        }
+        long displaysMillis = (System.nanoTime() - displaysStarted) / 1_000_000;
+        tunnels.values().forEach(TunnelClient::close);
+
         Map<String, String> sessionDesktops = assignedSessions(postgres);
         Map<String, Long> checks = storeChecks(postgres);
         Set<String> published = publishedEventIds(kafka, checks.get("events"));
@@ -237,6 +324,11 @@ class MultiBrokerIT {
         row(figures, "all sessions assigned after the kill (s)", seconds(allAssigned - killedAt.get()));
         row(figures, "desktops provisioned / live at the end", checks.get("provisioned") + " / " + live);
         row(figures, "events stored / published to Kafka", stored.size() + " / " + published.size());
+        row(figures, "connect URLs redeemed through HAProxy, per gateway (ms)", connectUrls.size() + ", "
+                + redemptions.values().stream().collect(java.util.stream.Collectors.groupingBy(r -> r.get("gatewayId"),
+                java.util.TreeMap::new, java.util.stream.Collectors.counting())) + " in " + redeemMillis);
+        row(figures, "tunnels' telemetry by gateway; a resumed tunnel's gateways", telemetryGateways + "; " + resumedBy);
+        row(figures, "two real displays ready, connected, resumed (ms)", String.valueOf(displaysMillis));
         row(figures, "whole test (s)", seconds(System.nanoTime() - testStarted));
         Files.writeString(work.resolve("multibroker-figures.md"), figures);
         System.out.println(figures);
@@ -252,6 +344,58 @@ class MultiBrokerIT {
         // more may have been provisioned than 2 x USERS: sessions waiting during the storm count as demand, and the
         // surplus they leave is retired; what must hold is the pool's size and one provisioning per desktop (above)
         assertThat(published).as("every stored event on Kafka").containsAll(stored);
+        assertThat(connectUrls).as("the storm's answers with a connect URL").isNotEmpty();
+        assertThat(redemptions.keySet()).as("every connect URL reached a broker through a gateway")
+                .containsAll(connectUrls.keySet());
+        assertThat(redemptions.values()).extracting(r -> r.get("code")).as("known tokens, refused only for want of a display")
+                .containsOnly("DESKTOP_GONE");
+        assertThat(redemptions.values()).extracting(r -> r.get("gatewayId")).as("both gateways redeemed")
+                .contains("gateway-1", "gateway-2");
+        assertThat(telemetryGateways).as("telemetry of both gateways recorded by the brokers")
+                .containsExactlyInAnyOrder("gateway-1", "gateway-2");
+        assertThat(resumedBy.stream().distinct()).as("a resumed tunnel carried on by the other gateway").hasSize(2);
+    }
+
+    /** Presents every token at the balancer (CLIENTS at a time) and waits until the gateway closed each tunnel. */
+    private void redeemThroughTheBalancer(java.util.Collection<String> urls, int port) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        List<Future<Integer>> closes = new ArrayList<>();
+        for (String url : urls) {
+            closes.add(clients.submit(() -> {
+                try (TunnelClient tunnel = TunnelClient.open(http, port, TunnelClient.tokenOf(url))) {
+                    return tunnel.closeCode(Duration.ofSeconds(60));
+                }
+            }));
+        }
+        for (Future<Integer> close : closes) {
+            assertThat(close.get(120, TimeUnit.SECONDS)).as("the gateway's close code of a refused token").isBetween(4000, 4999);
+        }
+        clients.shutdown();
+    }
+
+    /** Per session, the gateway and the code of its ConnectionTokenRejectedEvent, from the event store. */
+    private static Map<String, Map<String, String>> redemptions(ExternalPostgres postgres) throws SQLException {
+        Map<String, Map<String, String>> refused = new HashMap<>();
+        try (Connection c = postgres.connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT aggregateidentifier, convert_from(payload, 'UTF8')::json->>'gatewayId',"
+                     + " convert_from(payload, 'UTF8')::json->>'code' FROM domainevententry"
+                     + " WHERE payloadtype LIKE '%.ConnectionTokenRejectedEvent'")) {
+            while (r.next()) {
+                refused.put(r.getString(1), Map.of("gatewayId", r.getString(2), "code", r.getString(3)));
+            }
+        }
+        return refused;
+    }
+
+    /** The gateways of a session's SessionConnectedEvents, in order: its tunnels' telemetry as the brokers recorded it. */
+    private static List<String> connectedBy(AdminScenario admin, String session) {
+        return admin.events(session, "SessionConnectedEvent").stream()
+                .map(e -> e.path("payload").path("gatewayId").asText()).toList();
+    }
+
+    private static java.util.Optional<String> connectUrl(String body) {
+        Matcher m = Pattern.compile("\"connectUrl\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
     }
 
     private List<String> brokerArgs(int n, List<String> users, String jdbcUrl) {
@@ -260,13 +404,13 @@ class MultiBrokerIT {
                 "--spring.datasource.username=" + ExternalPostgres.USER,
                 "--openvdi.cluster.node-id=broker-" + n,
                 "--openvdi.kafka.enabled=true", "--openvdi.kafka.embedded=false",
-                "--openvdi.images.directories=" + Path.of("target/test-images").toAbsolutePath(),
                 // each broker's test:///default is a host of its own (see the class comment)
                 "--openvdi.reconcile.initial-delay=1h", "--openvdi.reconcile.interval=1h",
                 "--openvdi.limits.session-requests-per-minute=1000",
                 "--logging.level.org.openvdi=info"));
         List<String> all = new ArrayList<>(List.of("admin"));
         all.addAll(users);
+        all.addAll(VIEWERS);
         for (int i = 0; i < all.size(); i++) {
             String prefix = "--openvdi.security.users[" + i + "].";
             args.add(prefix + "name=" + all.get(i));
@@ -294,6 +438,15 @@ class MultiBrokerIT {
         Matcher m = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"").matcher(body);
         assertThat(m.find()).as(body).isTrue();
         return m.group(1);
+    }
+
+    private static int livePort(List<AppProcess> brokers, Set<Integer> dead) {
+        for (int n = 0; n < brokers.size(); n++) {
+            if (!dead.contains(n)) {
+                return brokers.get(n).port();
+            }
+        }
+        throw new IllegalStateException("no broker left");
     }
 
     private static AdminScenario admin(List<AppProcess> brokers, Set<Integer> dead) {
