@@ -3,8 +3,8 @@
 // #/NAME, and #/NAME/a/b reaches it with parts ['a', 'b'] (an object's id, 'new', 'edit', ...).
 export const SCREENS = [
   { id: 'hosts', title: 'Hosts', load: () => import('./screens/hosts.js') },
-  { id: 'templates', title: 'Templates', load: () => import('./screens/placeholder.js') },
-  { id: 'pools', title: 'Pools', load: () => import('./screens/placeholder.js') },
+  { id: 'templates', title: 'Templates', load: () => import('./screens/templates.js') },
+  { id: 'pools', title: 'Pools', load: () => import('./screens/pools.js') },
   // placeholders until their screens exist
   { id: 'desktops', title: 'Desktops', load: () => import('./screens/placeholder.js') },
   { id: 'sessions', title: 'Sessions', load: () => import('./screens/placeholder.js') },
