@@ -29,6 +29,7 @@ class Session {
     private int openConnections;
     private Instant lastDisconnectedAt;
     private final IssuedTokens tokens = new IssuedTokens();
+    private final java.util.Set<UUID> messages = new java.util.HashSet<>();
 
     Session() {
     }
@@ -62,6 +63,17 @@ class Session {
             return;
         }
         apply(new SessionEndedEvent(sessionId, desktopId, user, command.reason(), command.by(), command.cause()));
+    }
+
+    /** A message goes to an open session only; a repeated one (same id) is a no-op. */
+    @CommandHandler
+    void handle(SendSessionMessageCommand command) {
+        if (!state.open()) {
+            throw new BrokerException(ErrorCode.SESSION_ENDED, "Session " + sessionId + " is over (" + state + ")");
+        }
+        if (!messages.contains(command.messageId())) {
+            apply(new SessionMessageSentEvent(sessionId, command.messageId(), user, command.text(), command.by()));
+        }
     }
 
     @CommandHandler
@@ -193,6 +205,11 @@ class Session {
     @EventSourcingHandler
     void on(SessionFailedEvent event) {
         state = SessionState.FAILED;
+    }
+
+    @EventSourcingHandler
+    void on(SessionMessageSentEvent event) {
+        messages.add(event.messageId());
     }
 
     @EventSourcingHandler
