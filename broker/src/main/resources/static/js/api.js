@@ -14,11 +14,19 @@ function csrfToken() {
 }
 
 export async function api(method, path, body) {
+  return send(method, path, body === undefined ? undefined : JSON.stringify(body), 'application/json');
+}
+
+/** A request whose body is text of another type (a template descriptor in YAML). */
+export async function apiText(method, path, text, contentType) {
+  return send(method, path, text, contentType);
+}
+
+async function send(method, path, text, contentType) {
   const headers = { 'Accept': 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (text !== undefined) headers['Content-Type'] = contentType;
   if (method !== 'GET') headers['X-XSRF-TOKEN'] = csrfToken();
-  const response = await fetch(path, { method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: text });
   if (response.status === 401) { location.href = '/login'; throw new ApiError({ detail: 'Signed out' }, 401); }
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;

@@ -70,10 +70,10 @@ class HostController {
         try {
             uris.check(request.uri());
         } catch (HostUriNotAllowedException e) {
-            throw new BrokerException(ErrorCode.HOST_URI_NOT_ALLOWED, e.getMessage());
+            throw new BrokerException(ErrorCode.HOST_URI_NOT_ALLOWED, e.getMessage(), "uri");
         }
         if (hosts.nameTaken(request.name())) {
-            throw new BrokerException(ErrorCode.NAME_TAKEN, "A host with that name exists");
+            throw new BrokerException(ErrorCode.NAME_TAKEN, "A host with that name exists", "name");
         }
         UUID id = UUID.randomUUID();
         commands.send(new RegisterHostCommand(id, request.name(), request.uri(), request.virtType(), request.maxDesktops(),

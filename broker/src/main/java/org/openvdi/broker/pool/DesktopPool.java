@@ -104,7 +104,7 @@ class DesktopPool {
     private static void checkLimits(SessionLimits limits) {
         if (limits != null) {
             limits.problem().ifPresent(problem -> {
-                throw new BrokerException(ErrorCode.POOL_LIMITS_INVALID, problem);
+                throw new BrokerException(ErrorCode.POOL_LIMITS_INVALID, problem, "sessionLimits");
             });
         }
     }

@@ -180,12 +180,12 @@ class PoolController {
                 .filter(v -> !v.retired()).mapToInt(TemplateView.Version::version).max()
                 .orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_VERSION_NOT_FOUND, "The template has no published version"));
         TemplateView.Version chosen = templates.version(template.id(), version)
-                .orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_VERSION_NOT_FOUND, "No version " + version));
+                .orElseThrow(() -> new BrokerException(ErrorCode.TEMPLATE_VERSION_NOT_FOUND, "No version " + version, "templateVersion"));
         if (chosen.retired()) {
-            throw new BrokerException(ErrorCode.TEMPLATE_VERSION_RETIRED, "Version " + version + " is retired");
+            throw new BrokerException(ErrorCode.TEMPLATE_VERSION_RETIRED, "Version " + version + " is retired", "templateVersion");
         }
         if (pools.nameTaken(request.name(), id)) {
-            throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
+            throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists", "name");
         }
         SparePolicy spares = spares(sparePolicy(request.sparePolicy()), request.minSpare() != null ? request.minSpare() : 0,
                 request.minSpare() != null);
@@ -204,7 +204,7 @@ class PoolController {
             throw new BrokerException(ErrorCode.VALIDATION_FAILED, "The request has invalid fields: minSpare", "minSpare");
         }
         if (pools.nameTaken(request.name(), id)) {
-            throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
+            throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists", "name");
         }
         SparePolicy spares = spares(requested, request.minSpare() != null ? request.minSpare() : 0,
                 request.minSpare() != null);
@@ -220,7 +220,7 @@ class PoolController {
         PoolView pool = get(id, who);
         ChangePoolRequest request = mergePatch.read(patch, ChangePoolRequest.class);
         if (request.name() != null && pools.nameTaken(request.name(), id)) {
-            throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists");
+            throw new BrokerException(ErrorCode.NAME_TAKEN, "A pool with that name exists", "name");
         }
         if (patch.isEmpty()) {
             return pool;

@@ -58,7 +58,8 @@ public class TemplateDescriptors {
         try {
             descriptor = json ? reader.readJson(source, body) : reader.readYaml(source, body);
         } catch (DescriptorException e) {
-            throw new BrokerException(ErrorCode.VALIDATION_FAILED, e.getMessage());
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, e.getMessage(),
+                    e.key() == null || e.key().startsWith("(") ? null : e.key());
         }
         requireDisplayText(source, "name", descriptor.name(), 100);
         requireDisplayText(source, "guest.os", descriptor.guest().os(), 64);
@@ -80,7 +81,7 @@ public class TemplateDescriptors {
     private static void requireDisplayText(String source, String key, String text, int max) {
         if (text != null && !DisplayTextValidator.isDisplayText(text, max)) {
             throw new BrokerException(ErrorCode.VALIDATION_FAILED, source + ": " + key + ": must be at most " + max
-                    + " characters without control, format or invisible characters");
+                    + " characters without control, format or invisible characters", key);
         }
     }
 }

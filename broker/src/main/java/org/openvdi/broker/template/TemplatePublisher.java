@@ -40,7 +40,7 @@ public class TemplatePublisher {
     public TemplateView register(TemplateDescriptor descriptor, String actor) {
         TemplateDescriptor confined = withBootFilesConfined(descriptor);
         if (templates.nameTaken(confined.name())) {
-            throw new BrokerException(ErrorCode.NAME_TAKEN, "A template with that name exists");
+            throw new BrokerException(ErrorCode.NAME_TAKEN, "A template with that name exists", "name");
         }
         UUID id = UUID.randomUUID();
         commands.send(new RegisterTemplateCommand(id, confined), actor);

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.springframework.stereotype.Component;
@@ -39,25 +39,30 @@ public class MergePatch {
         for (Iterator<Map.Entry<String, JsonNode>> fields = patch.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (field.getValue().isNull()) {
-                throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Field " + ProblemDetailsAdvice.fieldName(field.getKey())
-                        + " is required and cannot be removed");
+                String name = ProblemDetailsAdvice.fieldName(field.getKey());
+                throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Field " + name + " is required and cannot be removed",
+                        name);
             }
         }
         T value;
         try {
             value = strict.treeToValue(patch, type);
         } catch (UnrecognizedPropertyException e) {
-            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Unknown field " + ProblemDetailsAdvice.path(e));
+            String path = ProblemDetailsAdvice.path(e);
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Unknown field " + path, path);
         } catch (JsonMappingException e) {
-            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Invalid value for " + ProblemDetailsAdvice.path(e));
+            String path = ProblemDetailsAdvice.path(e);
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Invalid value for " + path, path);
         } catch (JsonProcessingException e) {
             throw new BrokerException(ErrorCode.VALIDATION_FAILED, "The patch is not of the expected shape");
         }
         Set<ConstraintViolation<T>> violations = validator.validate(value);
         if (!violations.isEmpty()) {
-            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "The request has invalid fields: " + violations.stream()
-                    .map(v -> v.getPropertyPath().iterator().next().getName()).distinct().sorted()
-                    .collect(Collectors.joining(", ")));
+            List<String> names = violations.stream().map(v -> v.getPropertyPath().iterator().next().getName()).distinct()
+                    .sorted().toList();
+            // the problem's errors point at the first field; its detail names them all
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "The request has invalid fields: " + String.join(", ", names),
+                    names.get(0));
         }
         return value;
     }

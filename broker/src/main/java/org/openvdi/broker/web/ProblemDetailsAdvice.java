@@ -173,7 +173,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 ? "The request body is not valid JSON of the expected shape"
                 : "The request body is missing or unreadable";
         log.debug("Unreadable body: {}", why, ex);
-        return body(Problems.of(ErrorCode.VALIDATION_FAILED, why));
+        ProblemDetail problem = Problems.of(ErrorCode.VALIDATION_FAILED, why);
+        if (ex.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            // the field at fault, as bean validation names it, so a form can show the message next to it
+            problem.setProperty("errors", List.of(Map.of("field", path(mapping), "message", why)));
+        }
+        return body(problem);
     }
 
     /**

@@ -11,28 +11,28 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.logging.Level;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.support.ui.Select;
 import org.openvdi.broker.AdminScenario;
 import org.openvdi.broker.BrokerTest;
 import org.openvdi.broker.demand.DemandEvents;
 import org.openvdi.broker.demand.DemandQueries;
 import org.openvdi.broker.e2e.HeadlessChromium;
-import org.openvdi.broker.e2e.PortalPage;
+import org.openvdi.broker.e2e.ConsolePage;
 import org.openvdi.broker.forecast.HourlyForecast;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * The admin console's demand, forecast and backtest charts (Chart.js) in headless Chromium against a real broker,
+ * The admin console's demand, forecast and backtest charts (Chart.js, a pool's Forecast tab) in headless Chromium against a real broker,
  * over three days of a pool's demand as real events: the demand and forecast charts are drawn, the admin runs the
  * backtest and gets a point per policy and a table row per policy; an auditor sees the charts without the run button.
  * No Content-Security-Policy violation and no uncaught script error is reported.
@@ -40,6 +40,7 @@ import org.springframework.test.context.TestPropertySource;
 @BrokerTest
 // these tests append events to the store directly, past the subscribing read models: a broker of their own
 @TestPropertySource(properties = "openvdi.test.scenario=demand")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminChartsBrowserTest {
 
     @LocalServerPort
@@ -48,14 +49,14 @@ class AdminChartsBrowserTest {
     EventStorageEngine storage;
     @Autowired
     DemandQueries demand;
-    String poolName;
+    String pool;
     ChromeDriver browser;
 
-    @BeforeEach
+    @BeforeAll
     void poolWithThreeDaysOfDemand() throws Exception {
         AdminScenario scenario = new AdminScenario(port);
-        poolName = "Charts " + UUID.randomUUID();
-        String pool = scenario.pool(poolName, scenario.template("t-" + UUID.randomUUID()), "FLOATING", "KEEP_RUNNING", 0, 40,
+        String poolName = "Charts " + UUID.randomUUID();
+        pool = scenario.pool(poolName, scenario.template("t-" + UUID.randomUUID()), "FLOATING", "KEEP_RUNNING", 0, 40,
                 "alice");
         Instant now = Instant.now();
         DemandEvents history = new DemandEvents(storage, UUID.fromString(pool));
@@ -76,10 +77,14 @@ class AdminChartsBrowserTest {
         int expected = requests;
         await().atMost(Duration.ofSeconds(60)).until(() -> demand.requests(UUID.fromString(pool), start, now).stream()
                 .filter(r -> r.endedAt() != null).count() == expected);
+    }
+
+    @BeforeAll
+    void browser() throws Exception {
         browser = HeadlessChromium.start(Path.of("target/it/chromium"));
     }
 
-    @AfterEach
+    @AfterAll
     void close() {
         if (browser != null) {
             browser.quit();
@@ -91,7 +96,6 @@ class AdminChartsBrowserTest {
         open("admin");
         await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(script(
                 "return !!window.Chart && !!Chart.getChart('demand-chart') && !!Chart.getChart('forecast-chart')")));
-        new Select(browser.findElement(By.id("forecast-pool"))).selectByVisibleText(poolName);
         await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) script(
                 "return Chart.getChart('forecast-chart').data.datasets.length")).intValue() >= 3);
 
@@ -119,9 +123,7 @@ class AdminChartsBrowserTest {
     }
 
     private void open(String user) {
-        new PortalPage(browser, port).signIn(user, "demo");
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("who")).getText().startsWith(user));
-        browser.get("http://localhost:" + port + "/admin");
+        new ConsolePage(browser, port).signIn(user).open("pools/" + pool + "/forecast");
     }
 
     private Object script(String javascript) {

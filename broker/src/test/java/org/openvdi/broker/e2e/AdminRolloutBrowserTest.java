@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -24,13 +26,14 @@ import org.openvdi.broker.TestImages;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The admin console's rollout panel in headless Chromium against a real broker whose host is libvirt's test driver:
+ * The admin console's rollout panel (a pool's Rollouts tab) in headless Chromium against a real broker whose host is libvirt's test driver:
  * the admin publishes version 2 from the panel, is shown the API's refusal next to the field it concerns, starts a
  * rollout with the strategy form, watches the progress bar reach 100% and every desktop reach v2, and rolls back;
  * an auditor sees the same panel without forms or buttons. The page runs under the broker's Content-Security-Policy
  * with no violation reported.
  */
 @BrokerTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminRolloutBrowserTest {
 
     @LocalServerPort
@@ -57,10 +60,14 @@ class AdminRolloutBrowserTest {
         pool = made.json().get("id").asText();
         await().atMost(Duration.ofMinutes(2)).until(() -> admin.get("/api/desktops?poolId=" + pool).json()
                 .findValues("state").stream().filter(s -> s.asText().equals("READY")).count() == 2);
+    }
+
+    @BeforeAll
+    void browser() throws Exception {
         browser = HeadlessChromium.start(Path.of("target/it/chromium"));
     }
 
-    @AfterEach
+    @AfterAll
     void close() {
         if (browser != null) {
             browser.quit();
@@ -69,9 +76,7 @@ class AdminRolloutBrowserTest {
 
     @Test
     void givenAdminInTheConsole_whenSheStartsARolloutFromThePanel_thenTheProgressBarReaches100AndDesktopsShowV2() throws Exception {
-        new PortalPage(browser, port).signIn("admin", "demo");
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("who")).getText().startsWith("admin"));
-        browser.get("http://localhost:" + port + "/admin");
+        new ConsolePage(browser, port).signIn("admin").open("pools/" + pool + "/rollouts");
         By panelBy = By.cssSelector("section.rollout[data-pool='" + pool + "']");
         await().atMost(Duration.ofSeconds(15)).until(() -> !browser.findElements(panelBy).isEmpty());
         WebElement panel = browser.findElement(panelBy);
@@ -135,9 +140,7 @@ class AdminRolloutBrowserTest {
 
     @Test
     void givenAnAuditor_whenTheConsoleShowsTheRolloutPanel_thenNoFormAndNoButtons() {
-        new PortalPage(browser, port).signIn("audrey", "demo");
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("who")).getText().startsWith("audrey"));
-        browser.get("http://localhost:" + port + "/admin");
+        new ConsolePage(browser, port).signIn("audrey").open("pools/" + pool + "/rollouts");
         By panelBy = By.cssSelector("section.rollout[data-pool='" + pool + "']");
         await().atMost(Duration.ofSeconds(15)).until(() -> !browser.findElements(panelBy).isEmpty());
 

@@ -133,8 +133,8 @@ class CrossSiteBrowserTest {
     void givenTheBrokersOwnPages_whenUsedUnderTheirPolicy_thenTheyWorkAndReportNoViolation() {
         new PortalPage(browser, port).signIn("admin", "demo");
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("who")).getText().equals("admin"));
-        browser.get(broker + "/admin");
-        By uncordon = By.xpath("//tr[td[text()='" + hostName + "']]//button");
+        browser.get(broker + "/admin#/hosts/" + host);
+        By uncordon = By.cssSelector("main button[data-action='uncordon']");
         // the page redraws its tables as the state changes: a row found a moment ago may be replaced before the click
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> {
@@ -145,8 +145,8 @@ class CrossSiteBrowserTest {
                 !admin.get("/api/hosts/" + host).json().get("cordoned").asBoolean());
         browser.get(broker + "/swagger-ui.html");
         await().atMost(Duration.ofSeconds(60)).until(() -> !browser.findElements(By.cssSelector(".swagger-ui .opblock")).isEmpty());
-        browser.get(broker + "/admin");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(uncordon).isEmpty());
+        browser.get(broker + "/admin#/hosts/" + host);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("main button[data-action='cordon']")).isEmpty());
         browser.findElement(By.id("sign-out")).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("/login?logout"));
         await().atMost(Duration.ofSeconds(5)).until(() -> browser.findElement(By.id("out")).isDisplayed());

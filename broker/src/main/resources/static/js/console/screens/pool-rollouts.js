@@ -1,8 +1,8 @@
-// The admin console's rollout panel: one card per pool. Admins publish or pick a version and start a rollout with
-// every field of the API (its problem+json errors shown next to the fields they concern), watch its progress and
-// pause, resume, cancel or roll it back; auditors watch. Forms are built once per pool and never redrawn, so a
-// refresh does not wipe what an admin is typing; only the status and the desktops are redrawn.
-import { api, el, versions, when } from './api.js';
+// A pool's rollout panel (#/pools/ID/rollouts): admins publish or pick a version and start a rollout with every field
+// of the API (its problem+json errors shown next to the fields they concern), watch its progress and pause, resume,
+// cancel or roll it back; auditors watch. The form is built once and never redrawn, so a refresh does not wipe what an
+// admin is typing; only the status and the desktops are redrawn.
+import { api, el, versions, when } from '../../api.js';
 
 const REFRESH_MS = 2000;
 const ACTIVE = ['SCHEDULED', 'RUNNING', 'PAUSED'];
@@ -23,9 +23,6 @@ const NUMBERS = ['templateVersion', 'canary', 'maxSurge', 'failureThreshold'];
 const PAUSE_REASONS = { ADMIN: 'paused by an admin', CANARY_FAILED: 'the canary failed',
   FAILURE_THRESHOLD: 'too many desktops failed', PROGRESS_DEADLINE: 'no progress within the deadline' };
 
-const root = document.getElementById('rollouts');
-const panels = new Map();
-let me;
 
 function field(name, label, input, hint) {
   input.name = name;
@@ -65,13 +62,13 @@ function body(form) {
   return data;
 }
 
-function buildPanel(pool) {
+function buildPanel(pool, ctx) {
   const status = el('div', { class: 'rollout-status' });
   const desktops = el('tbody');
   const card = el('section', { class: 'card rollout', 'data-pool': pool.id },
     el('h3', {}, pool.name, ' ', el('span', { class: 'muted pool-version' })), status);
-  const panel = { card, status, desktops, pool, versionSelect: null, form: null, shownState: null };
-  if (me.roles.includes('ADMIN')) {
+  const panel = { card, status, desktops, pool, ctx, versionSelect: null, form: null, shownState: null };
+  if (panel.ctx.admin) {
     panel.form = buildForm(panel);
     card.append(panel.form);
   }
@@ -100,7 +97,7 @@ function buildForm(panel) {
       const template = await api('POST', `/api/templates/${panel.pool.templateId}/versions`, { imagePath: imagePath.value.trim() });
       showErrors(form, null);
       imagePath.value = '';
-      await refresh();
+      await panel.refresh();
       const newest = Math.max(...template.versions.map(v => v.version));
       select.value = String(newest);
     } catch (e) {
@@ -119,7 +116,7 @@ function buildForm(panel) {
     } catch (e) {
       showErrors(form, e);
     }
-    await refresh();
+    await panel.refresh();
   });
   return form;
 }
@@ -155,7 +152,7 @@ function drawStatus(panel, rollouts) {
   const c = rollout.counts;
   const done = percent(rollout);
   const buttons = [];
-  if (me.roles.includes('ADMIN')) {
+  if (panel.ctx.admin) {
     const action = (label, verb) => el('button', { type: 'button', class: `secondary ${verb}`, 'data-action': verb,
       onclick: () => act(panel, rollout, verb) }, label);
     if (['SCHEDULED', 'RUNNING'].includes(rollout.state)) buttons.push(action('Pause', 'pause'));
@@ -187,7 +184,7 @@ async function act(panel, rollout, verb) {
     if (span) span.textContent = e.message;
     return;
   }
-  await refresh();
+  await panel.refresh();
 }
 
 function drawDesktops(panel, desktops) {
@@ -196,33 +193,24 @@ function drawDesktops(panel, desktops) {
     el('td', {}, d.assignedUser || d.owner || ''), el('td', { class: 'versions' }, versions(d)))));
 }
 
-async function refresh() {
-  try {
-    const [pools, templates, desktops] = await Promise.all([api('GET', '/api/pools'), api('GET', '/api/templates'),
-      api('GET', '/api/desktops')]);
-    const rollouts = await Promise.all(pools.map(p => api('GET', `/api/pools/${p.id}/rollouts`)));
-    pools.forEach((pool, i) => {
-      let panel = panels.get(pool.id);
-      if (!panel) {
-        panel = buildPanel(pool);
-        panels.set(pool.id, panel);
-        root.append(panel.card);
-      }
-      panel.pool = pool;
-      panel.card.querySelector('.pool-version').textContent = `on v${pool.templateVersion}`;
-      versionOptions(panel, templates.find(t => t.id === pool.templateId));
-      drawStatus(panel, rollouts[i]);
-      drawDesktops(panel, desktops);
-    });
-  } catch (e) {
-    root.dataset.error = e.message;
-  }
+/** Draws the panel of one pool into root and keeps it live while the screen is shown. */
+export function rolloutPanel(root, ctx, poolId) {
+  let panel = null;
+  const refresh = async () => {
+    const pool = await api('GET', `/api/pools/${encodeURIComponent(poolId)}`);
+    const [template, desktops, rollouts] = await Promise.all([api('GET', `/api/templates/${pool.templateId}`),
+      api('GET', `/api/desktops?poolId=${encodeURIComponent(poolId)}`), api('GET', `/api/pools/${pool.id}/rollouts`)]);
+    if (!ctx.live) return;
+    if (!panel) {
+      panel = buildPanel(pool, ctx);
+      panel.refresh = refresh;
+      root.append(panel.card);
+    }
+    panel.pool = pool;
+    panel.card.querySelector('.pool-version').textContent = `on v${pool.templateVersion}`;
+    versionOptions(panel, template);
+    drawStatus(panel, rollouts);
+    drawDesktops(panel, desktops);
+  };
+  ctx.every(REFRESH_MS, refresh);
 }
-
-async function start() {
-  me = await api('GET', '/api/me');
-  await refresh();
-  setInterval(refresh, REFRESH_MS);
-}
-
-start();

@@ -1,5 +1,7 @@
-// Demand, forecast and backtest charts of the admin console, drawn with Chart.js (vendored, see js/vendor/chartjs).
-import { api, el } from './api.js';
+// A pool's charts (#/pools/ID/forecast), drawn with Chart.js (vendored, see js/vendor/chartjs): demand of all pools
+// over the last 24 hours, the pool's 48-hour forecast per model against its actual requests with each model's recent
+// accuracy, and a backtest of spare policies over the pool's recorded demand (admins run it).
+import { api, el } from '../../api.js';
 
 const charts = {};
 const hourLabel = iso => { const d = new Date(iso); return `${d.getDate()}. ${String(d.getHours()).padStart(2, '0')}:00`; };
@@ -7,6 +9,10 @@ const COLORS = ['#2563eb', '#b91c1c', '#15803d', '#a16207', '#7c3aed', '#0e7490'
   '#1e3a8a', '#9d174d', '#365314'];
 
 function draw(id, config) {
+  if (charts[id] && charts[id].canvas && !charts[id].canvas.isConnected) {
+    charts[id].destroy();
+    delete charts[id];
+  }
   if (charts[id]) {
     charts[id].data = config.data;
     charts[id].update('none');
@@ -20,7 +26,7 @@ function status(id, text) {
 }
 
 /** Requests, warm hits, cold starts, failures and sessions in use per hour over the last 24 hours, all pools. */
-export async function refreshDemand() {
+async function refreshDemand() {
   const hours = await api('GET', '/api/audit/demand?hours=24');
   draw('demand-chart', {
     type: 'bar',
@@ -104,15 +110,28 @@ async function runBacktest(poolId) {
     el('td', {}, r.provisionings))));
 }
 
-/** Fills the pool choice once, and redraws the forecast when it changes. */
-export async function startForecasts(pools, me, showError) {
-  const select = document.getElementById('forecast-pool');
-  select.replaceChildren(...pools.map(p => el('option', { value: p.id }, p.name)));
-  const guarded = action => () => action().catch(e => showError(e.message));
-  const current = () => select.value;
-  select.addEventListener('change', guarded(() => refreshForecast(current())));
-  const run = document.getElementById('backtest-run');
-  run.hidden = !me.roles.includes('ADMIN');
-  run.addEventListener('click', guarded(() => runBacktest(current())));
-  if (current()) await refreshForecast(current());
+const DEMAND_MS = 60000;
+
+/** Draws the charts of one pool into root. */
+export function poolCharts(root, ctx, poolId) {
+  root.append(
+    el('h3', {}, 'Demand of all pools, last 24 hours'),
+    el('div', { class: 'chart plot' }, el('canvas', { id: 'demand-chart', height: 220, role: 'img', 'aria-label': 'Demand per hour' })),
+    el('h3', {}, 'Forecast ', el('span', { id: 'forecast-status', class: 'muted' })),
+    el('div', { class: 'chart plot' }, el('canvas', { id: 'forecast-chart', height: 240, role: 'img',
+      'aria-label': 'Forecast against actual requests' })),
+    el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Model'), el('th', {}, 'MAE (last week)'), el('th', {}, 'sMAPE %'),
+      el('th', {}, 'MASE'))), el('tbody', { id: 'forecast-accuracy' })),
+    el('h3', {}, 'Backtest of spare policies'),
+    el('div', { class: 'card' }, el('label', {}, 'Last ', el('input', { id: 'backtest-days', type: 'number', min: 1, max: 56, value: 14 }), ' days'),
+      ' ', el('button', { id: 'backtest-run', type: 'button', ...(ctx.admin ? {} : { hidden: '' }) }, 'Run backtest'), ' ',
+      el('span', { id: 'backtest-status', class: 'muted' })),
+    el('div', { class: 'chart plot' }, el('canvas', { id: 'backtest-chart', height: 260, role: 'img',
+      'aria-label': 'Warm-hit rate against idle spare-hours' })),
+    el('table', {}, el('thead', {}, el('tr', {}, ...['Policy', 'Warm hits', 'Wait p50 (s)', 'Wait p95 (s)', 'Idle spare-hours',
+      'Peak desktops', 'Provisionings'].map(h => el('th', {}, h)))), el('tbody', { id: 'backtest-results' })));
+  document.getElementById('backtest-run').addEventListener('click', () =>
+    runBacktest(poolId).catch(e => { status('backtest-status', ''); ctx.error(e.message); }));
+  ctx.every(DEMAND_MS, () => refreshDemand());
+  refreshForecast(poolId).catch(e => ctx.error(e.message));
 }

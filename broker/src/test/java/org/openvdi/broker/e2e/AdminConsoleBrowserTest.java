@@ -1,0 +1,147 @@
+package org.openvdi.broker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openvdi.broker.ApiClient;
+import org.openvdi.broker.BrokerTest;
+import org.openvdi.broker.TestImages;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The admin console in headless Chromium against a real broker whose hosts are libvirt's test driver, driven only
+ * through its screens as an admin would. One browser for the class.
+ */
+@BrokerTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminConsoleBrowserTest {
+
+    static final Duration SOON = Duration.ofSeconds(20);
+
+    @LocalServerPort
+    int port;
+    ChromeDriver browser;
+    ConsolePage console;
+    ApiClient admin;
+
+    @BeforeAll
+    void browser() throws Exception {
+        browser = HeadlessChromium.start(Path.of("target/it/chromium"));
+        console = new ConsolePage(browser, port);
+        admin = new ApiClient(port, "admin", "demo");
+    }
+
+    @AfterAll
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    /**
+     * Registers a host, a template and its first version, creates a pool with entitlements, watches it fill, edits it,
+     * drains the host and deletes everything again, only through the console; refused forms show the API's errors at
+     * their fields, and reload keeps the place.
+     */
+    @Test
+    void givenAdmin_whenSheBuildsAPoolAndTearsItDownInTheConsole_thenEveryStepIsDoneAndRefusalsShowAtTheirFields() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        console.signIn("admin").open("hosts");
+        console.click("main a.new");
+        console.awaitHash("hosts/new");
+        console.type("uri", "test:///default").submit();
+        assertThat(console.awaitError("name")).isNotBlank();
+        assertThat(console.error("form")).isBlank();
+        console.type("name", "console-host-" + suffix).type("uri", "file:///etc/passwd").submit();
+        assertThat(console.awaitError("uri")).isNotBlank();
+        assertThat(console.error("name")).isBlank();
+        console.type("uri", "test:///default").type("maxDesktops", "4").submit();
+        console.awaitHash("hosts/[0-9a-f-]{36}");
+        String host = console.hash().substring("#/hosts/".length());
+        console.reload();
+        await().atMost(SOON).until(() -> console.texts("main h2").contains("console-host-" + suffix));
+        console.action("cordon");
+        await().atMost(SOON).until(() -> admin.get("/api/hosts/" + host).json().get("cordoned").asBoolean());
+        console.action("uncordon");
+        await().atMost(SOON).until(() -> !admin.get("/api/hosts/" + host).json().get("cordoned").asBoolean());
+
+        console.open("templates/new");
+        console.type("name", "console-template-" + suffix).type("vcpus", "1").type("memoryMiB", "256").submit();
+        console.awaitHash("templates/[0-9a-f-]{36}");
+        String template = console.hash().substring("#/templates/".length());
+        console.type("imagePath", "/etc/passwd").submit();
+        assertThat(console.awaitError("imagePath")).isNotBlank();
+        console.type("imagePath", TestImages.image("console-" + suffix + ".img").toString()).submit();
+        await().atMost(SOON).until(() -> console.texts("#versions .tabulator-row").stream().anyMatch(r -> r.contains("v1")));
+
+        console.open("pools/new");
+        console.type("name", "Console pool " + suffix).select("templateId", template).type("maxSize", "4");
+        console.type("entitledUsers-new", "alice");
+        console.click("main button[data-add='entitledUsers']");
+        console.type("entitledGroups-new", "staff");
+        console.type("sparePolicy.spares", "2").submit();
+        console.awaitHash("pools/[0-9a-f-]{36}");
+        String pool = console.hash().substring("#/pools/".length());
+        JsonNode created = admin.get("/api/pools/" + pool).json();
+        assertThat(created.get("entitledUsers").toString()).isEqualTo("[\"alice\"]");
+        assertThat(created.get("entitledGroups").toString()).isEqualTo("[\"staff\"]");
+        await().atMost(Duration.ofMinutes(2)).until(() -> console.texts("#pool-desktops [data-state='READY']").size() == 2);
+
+        console.click("main a.edit");
+        console.awaitHash("pools/" + pool + "/edit");
+        console.type("maxSize", "0").submit();
+        assertThat(console.awaitError("maxSize")).isNotBlank();
+        console.type("maxSize", "5").type("sessionLimits.idleWarning", "PT5M").submit();
+        assertThat(console.awaitError("sessionLimits")).contains("idleWarning");
+        assertThat(console.error("maxSize")).isBlank();
+        console.type("sessionLimits.idleLimit", "PT1H").type("entitledUsers-new", "bob").submit();
+        console.awaitHash("pools/" + pool);
+        JsonNode edited = admin.get("/api/pools/" + pool).json();
+        assertThat(edited.get("maxSize").asInt()).isEqualTo(5);
+        assertThat(edited.get("entitledUsers")).hasSize(2);
+        assertThat(edited.at("/sessionLimits/idleLimit").asText()).isEqualTo("PT1H");
+        Files.write(Path.of("target/it/chromium/console-pool.png"), browser.getScreenshotAs(OutputType.BYTES));
+
+        console.open("hosts/" + host);
+        console.action("drain");
+        console.confirm(true);
+        await().atMost(SOON).until(() -> admin.get("/api/hosts/" + host).json().get("draining").asBoolean());
+
+        console.open("pools/" + pool);
+        console.action("delete");
+        console.type("deadline", "now").submit();
+        console.confirm(true);
+        await().atMost(Duration.ofMinutes(1)).until(() -> admin.get("/api/pools/" + pool).json().get("state").asText().equals("DELETED"));
+
+        console.open("templates/" + template);
+        console.action("delete");
+        console.confirm(true);
+        console.awaitHash("templates");
+        await().atMost(SOON).until(() -> admin.get("/api/templates/" + template).status() == 404);
+
+        console.open("hosts");
+        browser.findElement(By.cssSelector("main .table-filter")).sendKeys("console-host-" + suffix);
+        await().atMost(SOON).until(() -> console.texts("#hosts .tabulator-row a.open").equals(List.of("console-host-" + suffix)));
+        console.click("#hosts .tabulator-row a.open");
+        console.awaitHash("hosts/" + host);
+        await().atMost(SOON).until(() -> admin.get("/api/hosts/" + host).json().get("activeDesktops").asInt() == 0);
+        console.action("delete");
+        console.confirm(true);
+        console.awaitHash("hosts");
+        await().atMost(SOON).until(() -> admin.get("/api/hosts/" + host).status() == 404);
+        assertThat(console.scriptProblems()).isEmpty();
+    }
+}
