@@ -153,8 +153,9 @@ class SessionController {
     /**
      * The caller's sessions, or with {@code all=true} (admins and auditors) everyone's, newest first, a page of
      * {@code limit} (default 500, at most 1000) at a time: when more follow, a {@code Link: <...>; rel="next"} header
-     * names the next page. Any other parameter is refused with 400 (searches: {@code /api/audit/sessions}); nothing is
-     * cut or ignored silently.
+     * names the next page (with the same filters). Filters: {@code state}, {@code poolId}, and with {@code all=true}
+     * {@code user}. Any other parameter is refused with 400 (searches: {@code /api/audit/sessions}); nothing is cut or
+     * ignored silently.
      */
     @Operation(summary = "List sessions (your own, or all for admins and auditors)")
     @GetMapping
@@ -164,15 +165,15 @@ class SessionController {
         if (p.all() && !user.canReadEverything()) {
             throw new BrokerException(ErrorCode.FORBIDDEN, "Only admins and auditors list everyone's sessions");
         }
-        List<SessionView> rows = sessions.page(p.all() ? null : user.name(), p.beforeAt(), p.beforeId(), p.limit() + 1)
+        List<SessionView> rows = sessions.page(p.all() ? p.user() : user.name(), p.state(), p.poolId(), p.beforeAt(),
+                        p.beforeId(), p.limit() + 1)
                 .stream().map(s -> s.keptFor(connect.disconnectTimeout())).toList();
         if (rows.size() <= p.limit()) {
             return ResponseEntity.ok(rows);
         }
         List<SessionView> page = List.copyOf(rows.subList(0, p.limit()));
         SessionView last = page.get(page.size() - 1);
-        String next = "/api/sessions?" + (p.all() ? "all=true&" : "") + "limit=" + p.limit() + "&cursor="
-                + SessionListParameters.cursor(last.requestedAt(), last.id());
+        String next = "/api/sessions?" + p.next(last.requestedAt(), last.id());
         return ResponseEntity.ok().header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"").body(page);
     }
 

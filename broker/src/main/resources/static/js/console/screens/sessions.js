@@ -1,4 +1,4 @@
-// Sessions: everyone's sessions (#/sessions, newest first, live) and one session (#/sessions/ID) where an admin sends
+// Sessions: everyone's sessions (#/sessions, newest first, live, of one state or all) and one session (#/sessions/ID) where an admin sends
 // its user a message (shown in their desktop tab) or ends it with a reason; its messages and event history.
 import { api, el, when } from '../../api.js';
 import { actionButton, badge, confirmAction, form } from '../form.js';
@@ -15,8 +15,8 @@ function short(id) {
 }
 
 /** One page of everyone's sessions, and whether more follow (the API's Link: rel="next"). */
-async function page(limit) {
-  const response = await fetch(`/api/sessions?all=true&limit=${limit}`, { credentials: 'same-origin',
+async function page(limit, state) {
+  const response = await fetch(`/api/sessions?all=true&limit=${limit}${state ? `&state=${state}` : ''}`, { credentials: 'same-origin',
     headers: { Accept: 'application/json' } });
   if (response.status === 401) { location.href = '/login'; return { rows: [], more: false }; }
   const body = await response.json();
@@ -36,6 +36,9 @@ function endSession(s, done) {
 function list(root, ctx) {
   root.append(heading('Sessions'));
   let limit = PAGE;
+  const state = el('select', { id: 'session-state', 'aria-label': 'Sessions in state' }, el('option', { value: '' }, 'Every state'),
+    ...OPEN.concat(['ENDED', 'FAILED']).map(s => el('option', { value: s }, s)));
+  root.append(el('label', { class: 'inline-option' }, 'Show ', state));
   const more = el('p', { class: 'muted more', hidden: '' });
   let refresh = () => {};
   const table = dataTable(root, [
@@ -56,7 +59,7 @@ function list(root, ctx) {
   more.append(el('span', {}), ' ', loadMore);
   root.append(more);
   refresh = async () => {
-    const [answer, pools] = await Promise.all([page(limit), api('GET', '/api/pools')]);
+    const [answer, pools] = await Promise.all([page(limit, state.value), api('GET', '/api/pools')]);
     if (!ctx.live) return;
     const names = new Map(pools.map(p => [p.id, p.name]));
     table.set(answer.rows.map(s => ({ ...s, poolName: names.get(s.poolId) || short(s.poolId) })));
@@ -65,6 +68,7 @@ function list(root, ctx) {
       : `Showing the newest ${answer.rows.length}; search older ones in the audit log (/api/audit/sessions).`;
     loadMore.hidden = limit >= MOST;
   };
+  state.addEventListener('change', () => { limit = PAGE; refresh().catch(e => ctx.error(e.message)); });
   ctx.every(REFRESH_MS, refresh);
 }
 

@@ -187,4 +187,33 @@ class SessionMessageApiTest {
         assertThat(ends).containsOnly(200);
         assertThat(scenario.events(session, "SessionEndedEvent")).hasSize(1);
     }
+
+    @Test
+    void givenSessionsOfTwoUsersAndStates_whenAdminsListThemFiltered_thenOnlyMatchingOnesComeAndTheNextPageKeepsTheFilters() {
+        ApiClient bob = new ApiClient(port, "bob", "demo");
+        String alices = readySession(alice);
+        String bobs = readySession(bob);
+        assertThat(admin.delete("/api/sessions/" + bobs).status()).isEqualTo(200);
+
+        Answer byPool = admin.get("/api/sessions?all=true&poolId=" + pool);
+        assertThat(byPool.json().findValuesAsText("id")).containsExactlyInAnyOrder(alices, bobs);
+        assertThat(admin.get("/api/sessions?all=true&poolId=" + pool + "&state=ENDED").json().findValuesAsText("id"))
+                .containsExactly(bobs);
+        assertThat(admin.get("/api/sessions?all=true&poolId=" + pool + "&user=alice").json().findValuesAsText("id"))
+                .containsExactly(alices);
+        assertThat(alice.get("/api/sessions?poolId=" + pool).json().findValuesAsText("id")).containsExactly(alices);
+        WebClient.Answer first = new WebClient(port).send("GET", "/api/sessions?all=true&poolId=" + pool + "&limit=1",
+                Map.of("Authorization", WebClient.basic("admin", "demo")), null, null);
+        assertThat(first.json()).hasSize(1);
+        String link = first.headers().firstValue("Link").orElseThrow();
+        assertThat(link).contains("poolId=" + pool).contains("all=true").contains("limit=1");
+        String next = link.substring(link.indexOf('<') + 1, link.indexOf('>'));
+        assertThat(admin.get(next).json()).hasSize(1);
+
+        for (String query : List.of("state=OPEN", "state=ended", "poolId=x", "poolId=%00", "user=alice",
+                "all=true&user=%E2%80%AE", "all=true&user=%20", "all=true&user=" + "u".repeat(300), "all=true&state=READY&state=ENDED",
+                "all=true&sort=user")) {
+            assertProblem(admin.get("/api/sessions?" + query), 400, "VALIDATION_FAILED");
+        }
+    }
 }
