@@ -22,11 +22,11 @@ export async function apiText(method, path, text, contentType) {
   return send(method, path, text, contentType);
 }
 
-async function send(method, path, text, contentType) {
+async function send(method, path, payload, contentType) {
   const headers = { 'Accept': 'application/json' };
-  if (text !== undefined) headers['Content-Type'] = contentType;
+  if (payload !== undefined) headers['Content-Type'] = contentType;
   if (method !== 'GET') headers['X-XSRF-TOKEN'] = csrfToken();
-  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: text });
+  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: payload });
   if (response.status === 401) { location.href = '/login'; throw new ApiError({ detail: 'Signed out' }, 401); }
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
