@@ -68,6 +68,14 @@ class ConsoleOperationsBrowserTest {
         return session;
     }
 
+    /** Types into the list's filter box once the screen has drawn it. */
+    void filter(String text) {
+        await().atMost(SOON).ignoreExceptions().until(() -> {
+            browser.findElement(By.cssSelector("main .table-filter")).sendKeys(text);
+            return true;
+        });
+    }
+
     String state(String desktop) {
         return admin.get("/api/desktops/" + desktop).json().get("state").asText();
     }
@@ -83,7 +91,7 @@ class ConsoleOperationsBrowserTest {
 
         // Desktops: the list filters to the pool, recycles the spare, and says which session holds the other one
         console.signIn("admin").open("desktops");
-        browser.findElement(By.cssSelector("main .table-filter")).sendKeys("Ops floating " + suffix);
+        filter("Ops floating " + suffix);
         await().atMost(SOON).until(() -> console.texts("#desktops .tabulator-row").size() == 2);
         console.click("#desktops button[data-action='recycle'][data-id='" + spare + "']");
         console.confirm(true);
@@ -111,7 +119,7 @@ class ConsoleOperationsBrowserTest {
 
         // Sessions: alice's session in the list, a message to her, then its end with a reason
         console.open("sessions");
-        browser.findElement(By.cssSelector("main .table-filter")).sendKeys(session.substring(0, 8));
+        filter(session.substring(0, 8));
         await().atMost(SOON).until(() -> console.texts("#sessions .tabulator-row a.open").contains(session.substring(0, 8)));
         console.click("#sessions a[data-action='message'][data-id='" + session + "']");
         console.awaitHash("sessions/" + session);
