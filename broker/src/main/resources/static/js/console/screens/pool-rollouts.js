@@ -146,9 +146,14 @@ function estimate(seconds) {
 function drawStatus(panel, rollouts) {
   const rollout = rollouts.find(r => ACTIVE.includes(r.state)) || rollouts[rollouts.length - 1];
   if (!rollout) {
+    panel.shownKey = null;
     panel.status.replaceChildren(el('p', { class: 'muted' }, 'No rollout yet.'));
     return;
   }
+  // redrawn only when it changed, so a button is not replaced under the admin's pointer
+  const key = JSON.stringify(rollout);
+  if (key === panel.shownKey) return;
+  panel.shownKey = key;
   const c = rollout.counts;
   const done = percent(rollout);
   const buttons = [];
