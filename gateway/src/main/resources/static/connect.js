@@ -7,7 +7,8 @@
  * The gateway also hands the page notices (its own instruction openvdi-notice,<id>,<secondsLeft>,<text>): a
  * forced logoff ahead, with the admin's text. The page shows the latest in a banner with the time left, counting
  * down; the text is set as text, never parsed as markup. A hidden banner comes back with the next notice.
- * A pool being deleted sends the same kind of notice (id pool-deleted/<pool>), with its own wording.
+ * A pool being deleted sends the same kind of notice (id pool-deleted/<pool>), with its own wording. A message an
+ * admin sends to the session (id message/<message>) shows in the same banner, as text, without a countdown.
  * Reloading the tab reconnects: the resume instruction also names the session, which the page keeps in its address
  * (?session=<id>, no token); a reloaded page without a token sends its user to the signed-in portal with that id,
  * and the portal asks the broker for a fresh one-time connect URL for it and comes back here with it. The page
@@ -167,6 +168,12 @@
         // maximum length limit
         const about = (notice.dataset.noticeId || '').split('/')[0];
         const time = minutes + ':' + seconds;
+        if (about === 'message') {
+            document.getElementById('notice-time').textContent = 'Message from your administrator';
+            notice.dataset.secondsLeft = '0';
+            window.clearInterval(noticeTimer);
+            return;
+        }
         const why = about === 'pool-deleted' ? ' because its desktop pool is being removed.' : ' for a desktop update.';
         document.getElementById('notice-time').textContent = about === 'idle'
             ? (left > 0 ? 'Disconnecting in ' + time + '.' : 'Disconnecting now.')

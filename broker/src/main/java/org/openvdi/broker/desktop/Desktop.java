@@ -125,6 +125,60 @@ class Desktop {
         }
     }
 
+    /**
+     * An admin's recycling: a repeated one is a no-op; a desktop in use is refused, naming its session (end the
+     * session first, with a message to its user if need be); a persistent desktop only with force, as its user disk
+     * goes with it.
+     */
+    @CommandHandler
+    void handle(AdminRecycleDesktopCommand c) {
+        if (state == DesktopState.DESTROYED || state.awaitingTeardown()) {
+            return;
+        }
+        if (state == DesktopState.ASSIGNED) {
+            throw inUse();
+        }
+        if (owner != null && !c.force()) {
+            throw new BrokerException(ErrorCode.DESKTOP_PERSISTENT, "Desktop " + desktopId + " is the persistent desktop of "
+                    + owner + ": recycling it deletes their user disk; ask again with force=true to do so");
+        }
+        apply(new DesktopRecycledEvent(desktopId, "recycled by " + c.by(), false, c.by()));
+    }
+
+    /** An admin's power-off of a persistent desktop nobody uses; one resting already stays as it is. */
+    @CommandHandler
+    void handle(AdminPowerOffDesktopCommand c) {
+        if (state.resting()) {
+            return;
+        }
+        if (state == DesktopState.ASSIGNED) {
+            throw inUse();
+        }
+        if (state != DesktopState.READY) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Desktop " + desktopId + " is " + state + ": only a ready one powers off");
+        }
+        if (owner == null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Desktop " + desktopId
+                    + " is an unclaimed spare: only a persistent desktop powers off (recycle a spare instead)");
+        }
+        apply(new DesktopPoweredOffEvent(desktopId, "powered off by " + c.by(), c.by()));
+    }
+
+    /** An admin's power-on of a resting desktop; one that is on or powering on already stays as it is. */
+    @CommandHandler
+    void handle(AdminPowerOnDesktopCommand c) {
+        if (state.resting()) {
+            apply(new DesktopPowerOnRequestedEvent(desktopId, c.by()));
+        } else if (state != DesktopState.READY && state != DesktopState.ASSIGNED && !state.provisioning()) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Desktop " + desktopId + " is " + state + ": it cannot be powered on");
+        }
+    }
+
+    private BrokerException inUse() {
+        return new BrokerException(ErrorCode.DESKTOP_IN_USE, "Desktop " + desktopId + " is in use by session " + sessionId
+                + " of " + user + ": end that session first");
+    }
+
     @CommandHandler
     void handle(RetireSpareDesktopCommand c) {
         if (state == DesktopState.RECYCLING || state == DesktopState.DESTROYED) {

@@ -8,13 +8,16 @@ import org.openvdi.broker.desktop.api.DesktopPoweredOffEvent;
 import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.hypervisor.Hypervisor;
+import org.openvdi.broker.store.ClusterLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Stops the VM of a persistent desktop once the desktop is recorded powered off (after its session
- * ended in a pool that powers idle desktops off, or after a failed power-on); its definition and disk stay.
+ * ended in a pool that powers idle desktops off, an admin's power-off, or after a failed power-on); its definition
+ * and disk stay. Keyed by the desktop id and idempotent (a VM that is off already stays off), under the desktop's
+ * cluster lock, which its provisioning (and so its power-on) takes too.
  */
 @Component
 @ProcessingGroup("processes")
@@ -25,8 +28,10 @@ class PowerOffProcess {
     private final DesktopQueries desktops;
     private final HostQueries hosts;
     private final Hypervisor hypervisor;
+    private final ClusterLock lock;
 
-    PowerOffProcess(DesktopQueries desktops, HostQueries hosts, Hypervisor hypervisor) {
+    PowerOffProcess(DesktopQueries desktops, HostQueries hosts, Hypervisor hypervisor, ClusterLock lock) {
+        this.lock = lock;
         this.desktops = desktops;
         this.hosts = hosts;
         this.hypervisor = hypervisor;
@@ -48,6 +53,10 @@ class PowerOffProcess {
     }
 
     private void powerOffWhileRecordedOff(UUID desktopId, String why) {
+        lock.runWhenFree(ProvisioningProcess.lockName(desktopId), () -> powerOffLocked(desktopId, why));
+    }
+
+    private void powerOffLocked(UUID desktopId, String why) {
         desktops.find(desktopId).filter(d -> d.state() == DesktopState.POWERED_OFF)
                 .ifPresent(desktop -> hosts.find(desktop.hostId()).ifPresent(host -> {
                     hypervisor.powerOff(host.target(), desktop.id().toString());

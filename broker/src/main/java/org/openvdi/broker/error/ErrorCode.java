@@ -24,6 +24,8 @@ public enum ErrorCode {
     TEMPLATE_VERSION_RETIRED(409),
     DESKTOP_NOT_AVAILABLE(409),
     DESKTOP_IN_USE(409),
+    /** Recycling a persistent desktop deletes its user's disk: only when asked with force. */
+    DESKTOP_PERSISTENT(409),
     ILLEGAL_STATE(409),
     HOST_NOT_AUTO(409),
     HOST_NOT_DRAINED(409),

@@ -30,6 +30,7 @@ class Session {
     private Instant lastDisconnectedAt;
     private final IssuedTokens tokens = new IssuedTokens();
     private final SessionShares shares = new SessionShares();
+    private final java.util.Set<UUID> messages = new java.util.HashSet<>();
 
     Session() {
     }
@@ -127,6 +128,17 @@ class Session {
         apply(new SharedSessionLeftEvent(sessionId, share.get().shareId(), command.viewer(), command.gatewayId(),
                 command.reason(), command.leftAt()));
         return true;
+    }
+
+    /** A message goes to an open session only; a repeated one (same id) is a no-op. */
+    @CommandHandler
+    void handle(SendSessionMessageCommand command) {
+        if (!state.open()) {
+            throw new BrokerException(ErrorCode.SESSION_ENDED, "Session " + sessionId + " is over (" + state + ")");
+        }
+        if (!messages.contains(command.messageId())) {
+            apply(new SessionMessageSentEvent(sessionId, command.messageId(), user, command.text(), command.by()));
+        }
     }
 
     @CommandHandler
@@ -286,6 +298,11 @@ class Session {
     @EventSourcingHandler
     void on(SessionFailedEvent event) {
         state = SessionState.FAILED;
+    }
+
+    @EventSourcingHandler
+    void on(SessionMessageSentEvent event) {
+        messages.add(event.messageId());
     }
 
     @EventSourcingHandler

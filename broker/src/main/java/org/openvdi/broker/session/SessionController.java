@@ -20,6 +20,8 @@ import org.openvdi.broker.session.api.RequestSessionCommand;
 import org.openvdi.broker.session.api.SessionState;
 import jakarta.servlet.http.HttpServletRequest;
 import org.openvdi.broker.web.Refuses;
+import org.openvdi.contract.DisplayTextValidator;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -151,8 +153,9 @@ class SessionController {
     /**
      * The caller's sessions, or with {@code all=true} (admins and auditors) everyone's, newest first, a page of
      * {@code limit} (default 500, at most 1000) at a time: when more follow, a {@code Link: <...>; rel="next"} header
-     * names the next page. Any other parameter is refused with 400 (searches: {@code /api/audit/sessions}); nothing is
-     * cut or ignored silently.
+     * names the next page (with the same filters). Filters: {@code state}, {@code poolId}, and with {@code all=true}
+     * {@code user}. Any other parameter is refused with 400 (searches: {@code /api/audit/sessions}); nothing is cut or
+     * ignored silently.
      */
     @Operation(summary = "List sessions (your own, or all for admins and auditors)")
     @GetMapping
@@ -162,15 +165,15 @@ class SessionController {
         if (p.all() && !user.canReadEverything()) {
             throw new BrokerException(ErrorCode.FORBIDDEN, "Only admins and auditors list everyone's sessions");
         }
-        List<SessionView> rows = sessions.page(p.all() ? null : user.name(), p.beforeAt(), p.beforeId(), p.limit() + 1)
+        List<SessionView> rows = sessions.page(p.all() ? p.user() : user.name(), p.state(), p.poolId(), p.beforeAt(),
+                        p.beforeId(), p.limit() + 1)
                 .stream().map(s -> s.keptFor(connect.disconnectTimeout())).toList();
         if (rows.size() <= p.limit()) {
             return ResponseEntity.ok(rows);
         }
         List<SessionView> page = List.copyOf(rows.subList(0, p.limit()));
         SessionView last = page.get(page.size() - 1);
-        String next = "/api/sessions?" + (p.all() ? "all=true&" : "") + "limit=" + p.limit() + "&cursor="
-                + SessionListParameters.cursor(last.requestedAt(), last.id());
+        String next = "/api/sessions?" + p.next(last.requestedAt(), last.id());
         return ResponseEntity.ok().header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"").body(page);
     }
 
@@ -183,14 +186,28 @@ class SessionController {
                 .orElseThrow(() -> new BrokerException(ErrorCode.SESSION_NOT_FOUND, "No session " + id));
     }
 
-    @Operation(summary = "End a session")
+    @Operation(summary = "End a session", description = """
+            Its user ends their own session (logoff); an admin ends anyone's. The session is ENDED at once: its desktop \
+            tabs close with "Your desktop session has ended", a floating desktop is recycled, a persistent one stays \
+            with its user. reason (optional, at most 200 characters without control or bidi characters) is recorded \
+            in the SessionEndedEvent with who ended it; without one it reads "logoff" or "ended by admin". To warn the \
+            user first, send a message (POST /api/sessions/{id}/messages) and end the session after a while. Ending a \
+            session that is over already answers 200 and changes nothing.""")
     @DeleteMapping("/{id}")
-    SessionView end(@PathVariable UUID id, Authentication who) {
+    SessionView end(@PathVariable UUID id, @RequestParam(required = false) String reason, Authentication who) {
         CurrentUser user = users.current(who);
+        if (reason != null && (reason.isBlank() || !DisplayTextValidator.isDisplayText(reason, MAX_REASON))) {
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "reason must be at most " + MAX_REASON
+                    + " characters without control, format or invisible characters", "reason");
+        }
         SessionView session = sessions.find(id).filter(s -> user.isAdmin() || s.user().equals(user.name()))
                 .orElseThrow(() -> new BrokerException(ErrorCode.SESSION_NOT_FOUND, "No session " + id));
-        commands.send(new EndSessionCommand(session.id(), user.name().equals(session.user()) ? "logoff" : "ended by admin",
+        boolean own = user.name().equals(session.user());
+        commands.send(new EndSessionCommand(session.id(), reason != null ? reason : own ? "logoff" : "ended by admin",
                 user.name(), SessionEndCause.LOGOFF), user.name());
         return sessions.find(id).orElseThrow();
     }
+
+    /** The most characters of an end's reason. */
+    static final int MAX_REASON = 200;
 }

@@ -56,10 +56,18 @@ public class SessionQueries implements WaitingSessions {
      * position {@code (beforeAt, beforeId)} of the previous page when given.
      */
     public List<SessionView> page(String user, Instant beforeAt, UUID beforeId, int limit) {
+        return page(user, null, null, beforeAt, beforeId, limit);
+    }
+
+    /** {@link #page(String, Instant, UUID, int)}, narrowed to one state and one pool when they are given. */
+    public List<SessionView> page(String user, SessionState state, UUID poolId, Instant beforeAt, UUID beforeId, int limit) {
         return jdbc.sql("SELECT * FROM session_view WHERE (CAST(:user AS varchar) IS NULL OR user_name = :user)"
+                        + " AND (CAST(:state AS varchar) IS NULL OR state = :state)"
+                        + " AND (CAST(:pool AS uuid) IS NULL OR pool_id = :pool)"
                         + " AND (CAST(:at AS timestamptz) IS NULL OR (requested_at, id) < (:at, :id))"
                         + " ORDER BY requested_at DESC, id DESC LIMIT :limit")
-                .param("user", user).param("at", beforeAt == null ? null : utc(beforeAt)).param("id", beforeId)
+                .param("user", user).param("state", state == null ? null : state.name()).param("pool", poolId)
+                .param("at", beforeAt == null ? null : utc(beforeAt)).param("id", beforeId)
                 .param("limit", limit).query(SessionQueries::map).list();
     }
 

@@ -24,12 +24,15 @@ import org.openvdi.broker.ProductStack;
  * works on her desktop, the admin rolls the pool out to version 2 with FORCE_AFTER a one-minute deadline and a
  * notice 40 seconds before it, written with markup and right-to-left letters. Her tab shows the notice as text in
  * a banner whose time left counts down, and at the deadline says that the session was ended for a desktop update,
- * not that a link expired.
+ * not that a link expired. Before the rollout, an admin's message (with markup too) shows in the same banner as
+ * text, without a countdown.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RolloutNoticeBrowserIT {
 
     private static final String NOTICE = "<b>Saving</b> is wise <img src=x onerror=\"window.pwned=1\"> \u05e2\u05d3\u05db\u05d5\u05df 18:00";
+
+    private static final String MESSAGE = "<i>Please</i> save <img src=x onerror=\"window.pwned=1\"> \u05e2 now";
 
     private final String storagePool = "openvdi-notice-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path work = Path.of("target/it/notice-" + storagePool).toAbsolutePath();
@@ -54,6 +57,17 @@ class RolloutNoticeBrowserIT {
         JsonNode session = product.as("alice").get("/api/sessions").json().get(0);
         String sessionId = session.get("id").asText();
         await().atMost(Duration.ofSeconds(30)).until(() -> admin.eventTypes(sessionId).contains("SessionConnectedEvent"));
+
+        // an admin's message first: shown as text, without a countdown, until she hides it
+        var sent = admin.admin().post("/api/sessions/" + sessionId + "/messages", admin.admin().write(Map.of("text", MESSAGE)));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .until(() -> browser.findElement(By.id("notice")).isDisplayed());
+        assertThat(browser.findElement(By.id("notice-text")).getText()).isEqualTo(MESSAGE);
+        assertThat(browser.findElement(By.id("notice-time")).getText()).isEqualTo("Message from your administrator");
+        assertThat(browser.findElements(By.cssSelector("#notice i, #notice img"))).isEmpty();
+        assertThat(script("return window.pwned === undefined")).isEqualTo(true);
+        browser.findElement(By.id("notice-dismiss")).click();
 
         var started = admin.admin().post("/api/pools/" + pool + "/rollouts", admin.admin().write(Map.of(
                 "templateVersion", 2, "logoff", "FORCE_AFTER", "deadline", "PT35S", "noticeBefore", "PT30S",
