@@ -24,7 +24,8 @@ import org.openvdi.broker.spare.TargetReason;
  * @param state       ACTIVE, DRAINING (being deleted: see {@code drain}) or DELETED
  * @param drain       the deletion under way or done, null while the pool is active
  * @param sessionLimits limits on its sessions and the power action for disconnected desktops
- * @param hostSelector  the terms a host's labels must meet to take the pool's desktops (empty: any host)
+ * @param hostSelector  the terms a host's labels must meet to take the pool's desktops (empty: any host; admins and
+ *                      auditors only)
  * @param placementProblem why the pool's desktops cannot be placed now (no host matches its selector, or none that
  *                      matches has room); null when they can (admins and auditors only)
  */
