@@ -151,7 +151,7 @@ class HostLabelsApiTest {
         assertThat(strings(created.json().get("hostSelector"))).containsExactly(selector);
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> !admin.get("/api/pools/" + pool).json().path("placementProblem").isNull());
+                .until(() -> admin.get("/api/pools/" + pool).json().path("placementProblem").isTextual());
         assertThat(admin.get("/api/pools/" + pool).json().get("placementProblem").asText())
                 .isEqualTo("no host matches the selector " + selector);
         assertThat(scenario.events(pool, "PoolPlacementBlockedEvent")).hasSize(1);
