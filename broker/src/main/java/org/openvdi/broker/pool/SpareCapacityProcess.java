@@ -113,6 +113,12 @@ class SpareCapacityProcess {
         SpareTarget target = SpareTargets.target(pool.id(), spares, now, outlook.orElse(null), leadTime(pool), poolLimits);
         SpareTarget applied = SpareTargets.clamp(SpareTargets.applied(spares, target, limits), limits);
         record(pool, target, spares instanceof SparePolicy.Predictive p && p.forecastOnly());
+        if (!pool.selector().any() && hostFree == 0 && target.spares() > SpareCapacityPolicy.spares(pool, snapshot).spares()) {
+            // the hosts' room clamps what is provisioned to nothing: say why rather than wait silently
+            placement(pool, hosts.anyMatches(pool.selector())
+                    ? "no host matching the selector " + pool.selector() + " has room or is schedulable"
+                    : "no host matches the selector " + pool.selector());
+        }
         fill(pool, SpareCapacityPolicy.needs(pool, snapshot, applied.spares()));
         scaleIn(pool, SpareCapacityPolicy.spares(pool, snapshot), applied.spares(), now);
     }
