@@ -2,6 +2,7 @@ package org.openvdi.broker.desktop;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
@@ -28,6 +29,9 @@ class Desktop {
     private boolean agentAnswered;
     private int templateVersion;
     private int recomposingTo;
+    private UUID hostId;
+    private UUID moveTo;
+    private DesktopMovePhase movePhase;
 
     Desktop() {
     }
@@ -115,8 +119,68 @@ class Desktop {
         }
     }
 
+    /**
+     * A powered-off persistent desktop moves to another host; asking again for the same host is a no-op. A running
+     * one is refused (it moves at its next power-off), as are floating desktops (they are replaced, not moved).
+     */
+    @CommandHandler
+    void handle(RequestDesktopMoveCommand c) {
+        if (state == DesktopState.MOVING && c.toHostId().equals(moveTo)) {
+            return;
+        }
+        if (state != DesktopState.POWERED_OFF || owner == null) {
+            throw new BrokerException(ErrorCode.DESKTOP_NOT_AVAILABLE, "Desktop " + desktopId + " is " + state
+                    + (owner == null ? " and has no owner" : "") + "; only a powered-off persistent desktop moves");
+        }
+        if (c.toHostId().equals(hostId)) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Desktop " + desktopId + " is on that host already");
+        }
+        apply(new DesktopMoveRequestedEvent(desktopId, hostId, c.toHostId(), c.reason()));
+    }
+
+    @CommandHandler
+    void handle(RecordDesktopMoveStartedCommand c) {
+        if (state == DesktopState.MOVING && movePhase == DesktopMovePhase.REQUESTED) {
+            apply(new DesktopMoveStartedEvent(desktopId, moveTo));
+        }
+    }
+
+    /** Only volumes whose checksums agree on both sides count as copied. */
+    @CommandHandler
+    void handle(RecordDesktopMoveCopiedCommand c) {
+        if (state != DesktopState.MOVING || movePhase == DesktopMovePhase.COPIED) {
+            return;
+        }
+        c.unverified().ifPresent(volume -> {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Volume " + volume + " differs on the new host");
+        });
+        apply(new DesktopMoveCopiedEvent(desktopId, moveTo, List.copyOf(c.volumes()), c.millis()));
+    }
+
+    /** Only after the copy was verified. */
+    @CommandHandler
+    void handle(RecordDesktopMovedCommand c) {
+        if (state != DesktopState.MOVING) {
+            return;
+        }
+        if (movePhase != DesktopMovePhase.COPIED) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Desktop " + desktopId + " has no verified copy yet");
+        }
+        apply(new DesktopMoveFinishedEvent(desktopId, hostId, moveTo, c.millis()));
+    }
+
+    @CommandHandler
+    void handle(FailDesktopMoveCommand c) {
+        if (state == DesktopState.MOVING) {
+            apply(new DesktopMoveFailedEvent(desktopId, hostId, moveTo, c.reason()));
+        }
+    }
+
     @CommandHandler
     void handle(RecycleDesktopCommand c) {
+        if (state == DesktopState.MOVING) {
+            throw new BrokerException(ErrorCode.DESKTOP_IN_USE, "Desktop " + desktopId + " is moving to another host");
+        }
         if (state == DesktopState.ASSIGNED) {
             throw new BrokerException(ErrorCode.DESKTOP_IN_USE, "Desktop " + desktopId + " is in use by session " + sessionId);
         }
@@ -254,6 +318,38 @@ class Desktop {
     }
 
     @EventSourcingHandler
+    void on(DesktopMoveRequestedEvent e) {
+        state = DesktopState.MOVING;
+        moveTo = e.toHostId();
+        movePhase = DesktopMovePhase.REQUESTED;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopMoveStartedEvent e) {
+        movePhase = DesktopMovePhase.STARTED;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopMoveCopiedEvent e) {
+        movePhase = DesktopMovePhase.COPIED;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopMoveFinishedEvent e) {
+        state = DesktopState.POWERED_OFF;
+        hostId = e.toHostId();
+        moveTo = null;
+        movePhase = null;
+    }
+
+    @EventSourcingHandler
+    void on(DesktopMoveFailedEvent e) {
+        state = DesktopState.POWERED_OFF;
+        moveTo = null;
+        movePhase = null;
+    }
+
+    @EventSourcingHandler
     void on(DesktopRecompositionStartedEvent e) {
         state = DesktopState.RECOMPOSING;
         recomposingTo = e.toVersion();
@@ -270,6 +366,7 @@ class Desktop {
     void on(DesktopProvisioningRequestedEvent e) {
         desktopId = e.desktopId();
         owner = e.owner();
+        hostId = e.hostId();
         templateVersion = e.templateVersion();
         state = DesktopState.REQUESTED;
     }

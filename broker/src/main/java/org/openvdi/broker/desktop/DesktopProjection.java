@@ -147,6 +147,43 @@ class DesktopProjection {
                 .params(DesktopState.REQUESTED.name(), e.templateVersion(), utc(at), utc(at), e.desktopId()).update();
     }
 
+    @EventHandler
+    void on(DesktopMoveRequestedEvent e, @Timestamp Instant at) {
+        move(e.desktopId(), e.toHostId(), DesktopMovePhase.REQUESTED, at);
+    }
+
+    @EventHandler
+    void on(DesktopMoveStartedEvent e, @Timestamp Instant at) {
+        move(e.desktopId(), e.toHostId(), DesktopMovePhase.STARTED, at);
+    }
+
+    @EventHandler
+    void on(DesktopMoveCopiedEvent e, @Timestamp Instant at) {
+        move(e.desktopId(), e.toHostId(), DesktopMovePhase.COPIED, at);
+    }
+
+    @EventHandler
+    void on(DesktopMoveFailedEvent e, @Timestamp Instant at) {
+        jdbc.sql("""
+                UPDATE desktop_view SET state = ?, move_to_host = NULL, move_phase = NULL, failure_reason = ?,
+                       updated_at = ? WHERE id = ?""")
+                .params(DesktopState.POWERED_OFF.name(), "move: " + e.reason(), utc(at), e.desktopId()).update();
+    }
+
+    /** It lives on its new host now. */
+    @EventHandler
+    void on(DesktopMoveFinishedEvent e, @Timestamp Instant at) {
+        jdbc.sql("""
+                UPDATE desktop_view SET state = ?, host_id = ?, move_to_host = NULL, move_phase = NULL,
+                       display_port = NULL, failure_reason = NULL, updated_at = ? WHERE id = ?""")
+                .params(DesktopState.POWERED_OFF.name(), e.toHostId(), utc(at), e.desktopId()).update();
+    }
+
+    private void move(UUID desktopId, UUID to, DesktopMovePhase phase, Instant at) {
+        jdbc.sql("UPDATE desktop_view SET state = ?, move_to_host = ?, move_phase = ?, updated_at = ? WHERE id = ?")
+                .params(DesktopState.MOVING.name(), to, phase.name(), utc(at), desktopId).update();
+    }
+
     private void state(UUID desktopId, DesktopState state, Instant at) {
         jdbc.sql("UPDATE desktop_view SET state = ?, updated_at = ? WHERE id = ?")
                 .params(state.name(), utc(at), desktopId).update();

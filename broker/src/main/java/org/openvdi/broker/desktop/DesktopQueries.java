@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.openvdi.broker.desktop.api.DesktopMovePhase;
 import org.openvdi.broker.desktop.api.DesktopState;
+import org.openvdi.broker.host.DrainBlockers;
 import org.openvdi.broker.host.HostOccupancy;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -114,6 +116,35 @@ public class DesktopQueries implements HostOccupancy {
         jdbc.sql("SELECT host_id, count(*) AS n FROM desktop_view WHERE state <> ? GROUP BY host_id").param(DESTROYED)
                 .query((rs, row) -> counts.put(rs.getObject("host_id", UUID.class), rs.getInt("n"))).list();
         return counts;
+    }
+
+    /**
+     * What keeps a host from being drained: its desktops in use, moving away, running or suspended persistent ones
+     * (they move at their next power-off), powered-off ones not moving yet, and any being built or torn down.
+     */
+    @Override
+    public DrainBlockers drainBlockers(UUID hostId) {
+        List<UUID> inUse = new ArrayList<>();
+        List<UUID> moving = new ArrayList<>();
+        List<UUID> awaitingPowerOff = new ArrayList<>();
+        List<UUID> awaitingMove = new ArrayList<>();
+        List<UUID> settling = new ArrayList<>();
+        for (DesktopView desktop : onHost(hostId)) {
+            switch (desktop.state()) {
+                case ASSIGNED -> inUse.add(desktop.id());
+                case MOVING -> moving.add(desktop.id());
+                case POWERED_OFF -> awaitingMove.add(desktop.id());
+                case READY, SUSPENDING, SUSPENDED -> (desktop.owner() != null ? awaitingPowerOff : settling).add(desktop.id());
+                default -> settling.add(desktop.id());
+            }
+        }
+        return new DrainBlockers(inUse, moving, awaitingPowerOff, awaitingMove, settling);
+    }
+
+    /** Desktops moving to a host (they take its room once they arrive). */
+    public int movingTo(UUID hostId) {
+        return jdbc.sql("SELECT count(*) FROM desktop_view WHERE move_to_host = ? AND state = ?")
+                .params(hostId, DesktopState.MOVING.name()).query(Long.class).single().intValue();
     }
 
     @Override
@@ -232,7 +263,8 @@ public class DesktopQueries implements HostOccupancy {
                 (Integer) rs.getObject("display_port"), rs.getString("failure_reason"), instant(rs.getTimestamp("requested_at")),
                 instant(rs.getTimestamp("ready_at")), instant(rs.getTimestamp("updated_at")),
                 (Integer) rs.getObject("user_disk_gib"), instant(rs.getTimestamp("guest_agent_at")),
-                rs.getBoolean("keep_user_disk"));
+                rs.getBoolean("keep_user_disk"), rs.getObject("move_to_host", UUID.class),
+                rs.getString("move_phase") == null ? null : DesktopMovePhase.valueOf(rs.getString("move_phase")));
     }
 
     private static java.time.Instant instant(Timestamp timestamp) {

@@ -20,11 +20,8 @@ import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.hypervisor.Hypervisor;
 import org.openvdi.broker.hypervisor.HypervisorException;
-import org.openvdi.broker.hypervisor.ImageSpec;
 import org.openvdi.broker.hypervisor.ReasonText;
 import org.openvdi.broker.hypervisor.UserDiskFate;
-import org.openvdi.broker.template.TemplateQueries;
-import org.openvdi.broker.template.TemplateView;
 import org.openvdi.broker.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,25 +43,23 @@ class ProvisioningProcess {
 
     private final DesktopQueries desktops;
     private final HostQueries hosts;
-    private final TemplateQueries templates;
     private final Hypervisor hypervisor;
     private final ProvisioningSteps steps;
     private final AuditedCommands commands;
     private final ProvisioningProperties properties;
-    private final PersistentPools persistentPools;
+    private final MachinePlans plans;
     private final ClusterLock lock;
     private final ExecutorService workers;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
 
-    ProvisioningProcess(DesktopQueries desktops, HostQueries hosts, TemplateQueries templates, Hypervisor hypervisor,
+    ProvisioningProcess(DesktopQueries desktops, HostQueries hosts, Hypervisor hypervisor,
                         ProvisioningSteps steps, AuditedCommands commands, ProvisioningProperties properties,
-                        PersistentPools persistentPools, ClusterLock lock) {
-        this.persistentPools = persistentPools;
+                        MachinePlans plans, ClusterLock lock) {
+        this.plans = plans;
         this.lock = lock;
         this.desktops = desktops;
         this.hosts = hosts;
-        this.templates = templates;
         this.hypervisor = hypervisor;
         this.steps = steps;
         this.commands = commands;
@@ -149,21 +144,8 @@ class ProvisioningProcess {
             log.warn("Desktop {} of {} cannot power on: its disk is gone from host {}", desktop.id(), desktop.owner(), host.name());
             return;
         }
-        TemplateView template = templates.find(desktop.templateId()).orElseThrow();
-        TemplateView.Version version = templates.version(desktop.templateId(), desktop.templateVersion()).orElseThrow();
-        ImageSpec image = new ImageSpec(version.imagePath(), version.sha256(), version.format(), version.sizeBytes())
-                .withDiskGiB(template.descriptor().hardware().diskGiB());
-        steps.run(new ProvisioningSteps.Plan(desktop.id(), desktop.state(), poweringOn, host.target(), image,
-                template.name() + " v" + version.version(), template.descriptor(), persistent(desktop)), properties.displayTimeout(), properties.agentTimeout());
+        steps.run(plans.of(desktop, host.target(), poweringOn), properties.displayTimeout(), properties.agentTimeout());
         log.info("Desktop {} ready on host {}", desktop.id(), host.name());
-    }
-
-    /**
-     * A desktop with an owner, and any desktop of a persistent pool: a spare there becomes the desktop of the user
-     * who takes it, so it is built with the user disk that user's data will live on.
-     */
-    private boolean persistent(DesktopView desktop) {
-        return desktop.owner() != null || persistentPools.persistent(desktop.poolId());
     }
 
     @PreDestroy

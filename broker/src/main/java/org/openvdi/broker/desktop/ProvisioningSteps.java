@@ -191,7 +191,7 @@ class ProvisioningSteps {
         return nanos / 1_000_000;
     }
 
-    private String password() {
+    String password() {
         char[] chars = new char[8];
         for (int i = 0; i < chars.length; i++) {
             chars[i] = PASSWORD_ALPHABET[random.nextInt(PASSWORD_ALPHABET.length)];

@@ -3,6 +3,9 @@ package org.openvdi.broker.host;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
 
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -11,6 +14,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.host.api.ChangeHostLabelsCommand;
 import org.openvdi.broker.host.api.CordonHostCommand;
 import org.openvdi.broker.host.api.DeleteHostCommand;
 import org.openvdi.broker.host.api.DrainHostCommand;
@@ -22,6 +26,8 @@ import org.openvdi.broker.host.api.HostDeletedEvent;
 import org.openvdi.broker.host.api.HostDrainCompletedEvent;
 import org.openvdi.broker.host.api.HostDrainStartedEvent;
 import org.openvdi.broker.host.api.HostDriftDetectedEvent;
+import org.openvdi.broker.host.api.HostLabels;
+import org.openvdi.broker.host.api.HostLabelsChangedEvent;
 import org.openvdi.broker.host.api.HostRegisteredEvent;
 import org.openvdi.broker.host.api.HostUncordonedEvent;
 import org.openvdi.broker.host.api.HostWentDownEvent;
@@ -51,14 +57,36 @@ class Host {
     private boolean down;
     private boolean auto;
     private boolean probeDue;
+    private Set<String> labels = new TreeSet<>();
 
     Host() {
     }
 
     @CommandHandler
     Host(RegisterHostCommand command, @MetaDataValue("user") String user) {
+        SortedSet<String> initial = checked(command.labels());
         apply(new HostRegisteredEvent(command.hostId(), command.name(), command.uri(), command.virtType(),
                 command.maxDesktops(), command.storagePool(), command.displayAddress(), user));
+        if (!initial.isEmpty()) {
+            apply(new HostLabelsChangedEvent(command.hostId(), initial, user));
+        }
+    }
+
+    /** Replaces the labels; the same set again is a no-op. */
+    @CommandHandler
+    void handle(ChangeHostLabelsCommand command, @MetaDataValue("user") String user) {
+        SortedSet<String> wanted = checked(command.labels());
+        if (!wanted.equals(labels)) {
+            apply(new HostLabelsChangedEvent(hostId, wanted, user));
+        }
+    }
+
+    private static SortedSet<String> checked(Set<String> labels) {
+        try {
+            return HostLabels.of(labels);
+        } catch (IllegalArgumentException e) {
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, e.getMessage(), "labels");
+        }
     }
 
     @CommandHandler
@@ -151,6 +179,11 @@ class Host {
         hostId = event.hostId();
         auto = event.virtType() == VirtType.AUTO;
         probeDue = auto;
+    }
+
+    @EventSourcingHandler
+    void on(HostLabelsChangedEvent event) {
+        labels = new TreeSet<>(event.labels());
     }
 
     @EventSourcingHandler

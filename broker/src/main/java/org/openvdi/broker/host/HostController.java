@@ -8,13 +8,17 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.security.Principal;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.host.api.ChangeHostLabelsCommand;
 import org.openvdi.broker.host.api.CordonHostCommand;
+import org.openvdi.broker.host.api.HostLabels;
 import org.openvdi.broker.host.api.DeleteHostCommand;
 import org.openvdi.broker.host.api.DrainHostCommand;
 import org.openvdi.broker.host.api.RegisterHostCommand;
@@ -30,6 +34,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -57,7 +62,12 @@ class HostController {
             @NotNull VirtType virtType,
             @Min(1) @Max(10000) int maxDesktops,
             @Pattern(regexp = "[A-Za-z0-9_.-]{1,50}") String storagePool,
-            @Pattern(regexp = "[A-Za-z0-9.:-]{1,100}") String displayAddress) {
+            @Pattern(regexp = "[A-Za-z0-9.:-]{1,100}") String displayAddress,
+            @Size(max = HostLabels.MAX) Set<@NotNull @Pattern(regexp = HostLabels.LABEL) String> labels) {
+    }
+
+    /** A host's whole set of labels: {@code key} or {@code key=value} (see {@link HostLabels}). */
+    record LabelsRequest(@NotNull @Size(max = HostLabels.MAX) Set<@NotNull @Pattern(regexp = HostLabels.LABEL) String> labels) {
     }
 
     record CordonRequest(@DisplayText(max = 500) String reason) {
@@ -78,7 +88,21 @@ class HostController {
         UUID id = UUID.randomUUID();
         commands.send(new RegisterHostCommand(id, request.name(), request.uri(), request.virtType(), request.maxDesktops(),
                 request.storagePool() == null ? "openvdi" : request.storagePool(),
-                request.displayAddress() == null ? "127.0.0.1" : request.displayAddress()), principal.getName());
+                request.displayAddress() == null ? "127.0.0.1" : request.displayAddress(),
+                request.labels() == null ? Set.of() : Set.copyOf(request.labels())), principal.getName());
+        return get(id);
+    }
+
+    /**
+     * Replaces the host's labels (each change is an event naming who made it). Pools whose host selector no longer
+     * matches the host move their desktops away: idle floating ones are replaced elsewhere, powered-off persistent ones
+     * are moved with their disks.
+     */
+    @Operation(summary = "Set a host's labels")
+    @PutMapping("/{id}/labels")
+    HostView labels(@PathVariable UUID id, @Valid @RequestBody LabelsRequest request, Principal principal) {
+        get(id);
+        commands.send(new ChangeHostLabelsCommand(id, Set.copyOf(request.labels())), principal.getName());
         return get(id);
     }
 
@@ -88,10 +112,11 @@ class HostController {
         return hosts.all();
     }
 
+    /** With {@code drainBlockers}: the desktops that keep the host from being drained. */
     @Operation(summary = "Get a host")
     @GetMapping("/{id}")
     HostView get(@PathVariable UUID id) {
-        return hosts.find(id).orElseThrow(() -> new BrokerException(ErrorCode.HOST_NOT_FOUND, "No host " + id));
+        return hosts.findWithDrainBlockers(id).orElseThrow(() -> new BrokerException(ErrorCode.HOST_NOT_FOUND, "No host " + id));
     }
 
     @Operation(summary = "Cordon a host: no new desktops are placed on it")
@@ -139,7 +164,8 @@ class HostController {
         HostView host = get(id);
         if (host.activeDesktops() > 0) {
             throw new BrokerException(ErrorCode.HOST_NOT_EMPTY, host.activeDesktops() + " desktop"
-                    + (host.activeDesktops() == 1 ? " is" : "s are") + " still on the host");
+                    + (host.activeDesktops() == 1 ? " is" : "s are") + " still on the host: "
+                    + host.drainBlockers().describe());
         }
         commands.send(new DeleteHostCommand(id), principal.getName());
     }

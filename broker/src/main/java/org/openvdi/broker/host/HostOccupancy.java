@@ -15,4 +15,7 @@ public interface HostOccupancy {
 
     /** Desktops that occupy one host. */
     int activeDesktopsOn(UUID hostId);
+
+    /** The desktops on one host that keep it from being drained. */
+    DrainBlockers drainBlockers(UUID hostId);
 }

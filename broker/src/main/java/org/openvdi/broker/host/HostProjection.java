@@ -13,6 +13,7 @@ import org.openvdi.broker.host.api.HostCameBackEvent;
 import org.openvdi.broker.host.api.HostCordonedEvent;
 import org.openvdi.broker.host.api.HostDeletedEvent;
 import org.openvdi.broker.host.api.HostDrainStartedEvent;
+import org.openvdi.broker.host.api.HostLabelsChangedEvent;
 import org.openvdi.broker.host.api.HostRegisteredEvent;
 import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.host.api.HostUncordonedEvent;
@@ -42,6 +43,12 @@ class HostProjection {
                         e.displayAddress(), HostState.UP.name(), e.virtType() == VirtType.AUTO ? null : e.virtType().name(),
                         e.virtType() == VirtType.AUTO, utc(at), utc(at))
                 .update();
+    }
+
+    @EventHandler
+    void on(HostLabelsChangedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE host_view SET labels = ?, updated_at = ? WHERE id = ?")
+                .params(e.labels().stream().sorted().toArray(String[]::new), utc(at), e.hostId()).update();
     }
 
     @EventHandler

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.openvdi.broker.host.api.HostSelector;
 import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.hypervisor.EffectiveVirtType;
 import org.openvdi.broker.hypervisor.VirtType;
@@ -38,6 +39,11 @@ public class HostQueries {
         return jdbc.sql("SELECT * FROM host_view WHERE id = ?").param(id).query((rs, row) -> map(rs, active)).optional();
     }
 
+    /** The host with the desktops that keep it from being drained. */
+    public Optional<HostView> findWithDrainBlockers(UUID id) {
+        return find(id).map(host -> host.withDrainBlockers(occupancy.drainBlockers(id)));
+    }
+
     /** The hosts in a state, by id (no desktop counts): what the desktop and pool queries filter on. */
     public Set<UUID> idsInState(HostState state) {
         return Set.copyOf(jdbc.sql("SELECT id FROM host_view WHERE state = ?").param(state.name())
@@ -50,13 +56,36 @@ public class HostQueries {
 
     /** The host that takes the next desktop: up, not cordoned, below capacity, most free capacity first. */
     public Optional<HostView> placement() {
-        return all().stream().filter(HostView::acceptsDesktops)
+        return placement(HostSelector.ANY);
+    }
+
+    /**
+     * The host that takes the next desktop of a pool with this selector: up, not cordoned, below capacity, its labels
+     * matching, most free capacity first. Never a host the selector does not match.
+     */
+    public Optional<HostView> placement(HostSelector selector) {
+        return placement(selector, null);
+    }
+
+    /** As {@link #placement(HostSelector)}, leaving out one host (the one a desktop moves away from). */
+    public Optional<HostView> placement(HostSelector selector, UUID except) {
+        return all().stream().filter(host -> host.acceptsDesktopsOf(selector)).filter(host -> !host.id().equals(except))
                 .max(Comparator.comparingInt(HostView::freeCapacity).thenComparing(HostView::name));
     }
 
     /** Whether some host takes desktops now or will once its acceleration probe has decided. */
     public boolean anyHasRoom() {
-        return all().stream().anyMatch(HostView::hasRoom);
+        return anyHasRoom(HostSelector.ANY);
+    }
+
+    /** Whether some host matching the selector takes desktops now or will once its acceleration probe has decided. */
+    public boolean anyHasRoom(HostSelector selector) {
+        return all().stream().anyMatch(host -> host.hasRoom() && host.matches(selector));
+    }
+
+    /** Whether any host, whatever its state, matches the selector. */
+    public boolean anyMatches(HostSelector selector) {
+        return all().stream().anyMatch(host -> host.matches(selector));
     }
 
     /** Up hosts set to auto whose acceleration probe is due. */
@@ -75,6 +104,7 @@ public class HostQueries {
                 rs.getBoolean("draining"),
                 rs.getString("state_reason"), activeDesktops, effective == null ? null : EffectiveVirtType.valueOf(effective),
                 rs.getString("acceleration_reason"), rs.getBoolean("acceleration_probe_due"),
-                rs.getTimestamp("registered_at").toInstant());
+                rs.getTimestamp("registered_at").toInstant(),
+                java.util.Arrays.asList((String[]) rs.getArray("labels").getArray()), null);
     }
 }

@@ -97,6 +97,27 @@ public interface Hypervisor {
         destroy(host, desktopId, UserDiskFate.DELETE);
     }
 
+    /**
+     * Whether two hosts name the same storage pool of the same libvirt: a desktop moving between them keeps its
+     * volumes where they are (nothing to copy, nothing to delete).
+     */
+    boolean sharesStorage(HostTarget a, HostTarget b);
+
+    /**
+     * Copies a powered-off desktop's system disk (its overlay, pointed at the target's copy of its image, which must be
+     * there: {@link #ensureImage} first) and its user disk, if it has one, from one host's storage pool to another's
+     * through libvirt's storage streams, and checks each by SHA-256 on both sides. Idempotent and keyed by the desktop
+     * id: a target volume that holds the same bytes already is kept, one that differs is replaced; the source is never
+     * changed. Copies nothing (an empty list) when the hosts {@link #sharesStorage share their storage}.
+     */
+    List<VolumeCopy> copyVolumes(HostTarget from, HostTarget to, String desktopId, ImageSpec image);
+
+    /** Stops and undefines the desktop's domain, keeping its volumes; no-op when it is not defined. */
+    void undefineDomain(HostTarget host, String desktopId);
+
+    /** Deletes the desktop's system disk and user disk from the host's storage pool; each one gone counts as deleted. */
+    void deleteVolumes(HostTarget host, String desktopId);
+
     /** Every domain and volume on the host that carries our desktop metadata or naming. */
     List<ManagedMachine> inventory(HostTarget host);
 

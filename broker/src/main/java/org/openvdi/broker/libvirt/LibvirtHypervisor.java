@@ -24,6 +24,7 @@ import org.openvdi.broker.hypervisor.MachineEventListener;
 import org.openvdi.broker.hypervisor.MachineSpec;
 import org.openvdi.broker.hypervisor.ManagedMachine;
 import org.openvdi.broker.hypervisor.UserDiskFate;
+import org.openvdi.broker.hypervisor.VolumeCopy;
 import org.openvdi.templates.xml.DomainType;
 import org.openvdi.templates.xml.DomainXmlRenderer;
 import org.openvdi.templates.xml.ImageFormat;
@@ -57,6 +58,7 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
     private final ImageInstaller images;
     private final CloneVolumes clones;
     private final UserDiskVolumes userDisks;
+    private final VolumeMover mover;
     private final DomainLifecycle domains;
     private final MachineInventory inventory = new MachineInventory();
     private final LifecycleWatch watch;
@@ -76,7 +78,9 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
         VolumeXmlRenderer volumeRenderer = new VolumeXmlRenderer();
         this.acceleration = new AccelerationProbe(new ProbeDomainXmlRenderer(), settings.probeTimeout());
         this.storage = new HostStoragePool(new StoragePoolXmlRenderer(), settings.poolRoot());
-        this.images = new ImageInstaller(volumeRenderer, new VolumeStreams());
+        VolumeStreams streams = new VolumeStreams();
+        this.images = new ImageInstaller(volumeRenderer, streams);
+        this.mover = new VolumeMover(volumeRenderer, streams);
         this.clones = new CloneVolumes(volumeRenderer);
         this.userDisks = new UserDiskVolumes(volumeRenderer);
         this.domains = new DomainLifecycle(new DomainXmlRenderer());
@@ -256,6 +260,56 @@ public class LibvirtHypervisor implements Hypervisor, AutoCloseable {
                 if (userDisk == UserDiskFate.DELETE) {
                     userDisks.delete(pool.get(), id);
                 }
+            }
+            return null;
+        });
+    }
+
+    /** The same URI and the same pool name (two test-driver hosts always share its one pool). */
+    @Override
+    public boolean sharesStorage(HostTarget a, HostTarget b) {
+        return a.uri().equals(b.uri()) && HostStoragePool.poolName(a).equals(HostStoragePool.poolName(b));
+    }
+
+    @Override
+    public List<VolumeCopy> copyVolumes(HostTarget from, HostTarget to, String desktopId, ImageSpec image) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        if (sharesStorage(from, to)) {
+            return List.of();
+        }
+        return call(from, "reading the volumes of desktop " + id, source -> {
+            StoragePool sourcePool = storage.find(source, from).orElseThrow(() -> new HypervisorException(
+                    "host " + from.hostId() + " has no storage pool " + from.storagePool(), false));
+            return call(to, "copying the volumes of desktop " + id, target -> {
+                StoragePool targetPool = storage.ensure(target, to);
+                StorageVol targetImage = images.ensure(target, to, targetPool, image);
+                try {
+                    return mover.copy(source, sourcePool, target, targetPool, id, targetImage);
+                } catch (java.io.IOException e) {
+                    throw new HypervisorException("copying the volumes of desktop " + id + " from host " + from.hostId()
+                            + " to host " + to.hostId() + " failed: " + e.getMessage(), true, e);
+                }
+            });
+        });
+    }
+
+    @Override
+    public void undefineDomain(HostTarget host, String desktopId) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        call(host, "undefining desktop " + id, connect -> {
+            domains.remove(connect, id, isTest(host));
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteVolumes(HostTarget host, String desktopId) {
+        String id = LibvirtNames.requireDesktopId(desktopId);
+        call(host, "deleting the volumes of desktop " + id, connect -> {
+            var pool = storage.find(connect, host);
+            if (pool.isPresent()) {
+                clones.delete(pool.get(), id);
+                userDisks.delete(pool.get(), id);
             }
             return null;
         });

@@ -73,6 +73,27 @@ final class VolumeStreams {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** Downloads the whole volume into a local file and returns the SHA-256 of its bytes. */
+    String download(Connect connect, StorageVol volume, Path target) throws LibvirtException, IOException {
+        MessageDigest digest = sha256();
+        Stream stream = connect.streamNew(0);
+        try (java.io.OutputStream out = Files.newOutputStream(target, LinkOption.NOFOLLOW_LINKS)) {
+            volume.download(stream, 0, 0, 0);
+            byte[] buffer = new byte[CHUNK];
+            for (int received = stream.receive(buffer); received > 0; received = stream.receive(buffer)) {
+                digest.update(buffer, 0, received);
+                out.write(buffer, 0, received);
+            }
+            stream.finish();
+        } catch (LibvirtException | IOException | RuntimeException e) {
+            abort(stream, e);
+            throw e;
+        } finally {
+            release(stream);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
     /** SHA-256 of a local file. */
     static String sha256(Path file) throws IOException {
         MessageDigest digest = sha256();

@@ -4,6 +4,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -12,6 +13,11 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.host.api.HostSelector;
+import org.openvdi.broker.pool.api.PoolHostSelectorChangedEvent;
+import org.openvdi.broker.pool.api.PoolPlacementBlockedEvent;
+import org.openvdi.broker.pool.api.PoolPlacementRestoredEvent;
+import org.openvdi.broker.pool.api.RecordPoolPlacementCommand;
 import org.openvdi.broker.pool.api.ChangePoolCommand;
 import org.openvdi.broker.pool.api.ChangePoolTemplateVersionCommand;
 import org.openvdi.broker.pool.api.ClosePoolRolloutCommand;
@@ -63,6 +69,8 @@ class DesktopPool {
     private boolean spareTargetForecastOnly;
     private PoolState state = PoolState.ACTIVE;
     private SessionLimits sessionLimits = SessionLimits.NONE;
+    private Set<String> hostSelector = new TreeSet<>();
+    private String placementProblem;
 
     DesktopPool() {
     }
@@ -76,6 +84,7 @@ class DesktopPool {
                 Set.copyOf(command.entitledUsers()), Set.copyOf(command.entitledGroups()), user, command.recording(),
                 spares));
         changeLimits(command.poolId(), command.sessionLimits(), user);
+        changeSelector(command.poolId(), command.hostSelector(), user);
     }
 
     @CommandHandler
@@ -91,6 +100,32 @@ class DesktopPool {
             apply(new PoolRecordingChangedEvent(poolId, command.recording(), user));
         }
         changeLimits(command.poolId(), command.sessionLimits(), user);
+        changeSelector(command.poolId(), command.hostSelector(), user);
+    }
+
+    private void changeSelector(UUID pool, Set<String> wanted, String user) {
+        HostSelector selector;
+        try {
+            selector = HostSelector.of(wanted);
+        } catch (IllegalArgumentException e) {
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED, e.getMessage(), "hostSelector");
+        }
+        if (!selector.terms().equals(hostSelector)) {
+            apply(new PoolHostSelectorChangedEvent(pool, selector.terms(), user));
+        }
+    }
+
+    /** Records when the pool's desktops cannot be placed, and when they can again; the same state again is a no-op. */
+    @CommandHandler
+    void handle(RecordPoolPlacementCommand command) {
+        if (java.util.Objects.equals(command.problem(), placementProblem)) {
+            return;
+        }
+        if (command.problem() == null) {
+            apply(new PoolPlacementRestoredEvent(poolId));
+        } else {
+            apply(new PoolPlacementBlockedEvent(poolId, new TreeSet<>(hostSelector), command.problem()));
+        }
     }
 
     private void changeLimits(UUID pool, SessionLimits wanted, String user) {
@@ -125,7 +160,8 @@ class DesktopPool {
         handle(new ReconfigurePoolCommand(poolId, or(command.name(), name), spares.baseline(),
                 or(command.maxSize(), maxSize), or(command.powerPolicy(), powerPolicy),
                 Set.copyOf(or(command.entitledUsers(), users)), Set.copyOf(or(command.entitledGroups(), groups)),
-                or(command.recording(), recording), spares, or(command.sessionLimits(), sessionLimits)), user);
+                or(command.recording(), recording), spares, or(command.sessionLimits(), sessionLimits),
+                or(command.hostSelector(), hostSelector)), user);
     }
 
     /** Records a computed spare target when it differs from the current one (count, reason or forecast-only). */
@@ -285,6 +321,21 @@ class DesktopPool {
     @EventSourcingHandler
     void on(PoolDeletedEvent event) {
         state = PoolState.DELETED;
+    }
+
+    @EventSourcingHandler
+    void on(PoolHostSelectorChangedEvent event) {
+        hostSelector = new TreeSet<>(event.hostSelector());
+    }
+
+    @EventSourcingHandler
+    void on(PoolPlacementBlockedEvent event) {
+        placementProblem = event.reason();
+    }
+
+    @EventSourcingHandler
+    void on(PoolPlacementRestoredEvent event) {
+        placementProblem = null;
     }
 
     @EventSourcingHandler

@@ -16,6 +16,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.util.Locale;
 import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.host.api.HostSelector;
 import org.openvdi.broker.hypervisor.UserDiskFate;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
@@ -89,13 +90,15 @@ class PoolController {
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
                              Boolean recording,
                              JsonNode sparePolicy,
-                             SessionLimits sessionLimits) {
+                             SessionLimits sessionLimits,
+                             @Size(max = HostSelector.MAX) Set<@NotNull @Pattern(regexp = HostSelector.TERM) String> hostSelector) {
     }
 
     /**
      * A pool's whole settings: {@code PUT} replaces them all, so every field is required except {@code recording},
      * which is off when left out, and the spare settings: {@code sparePolicy}, or else {@code minSpare} for
-     * {@code STATIC(minSpare)} as before spare policies existed; {@code sessionLimits}, none when left out.
+     * {@code STATIC(minSpare)} as before spare policies existed; {@code sessionLimits}, none when left out;
+     * {@code hostSelector}, any host when left out.
      */
     record ReconfigurePoolRequest(@NotBlank @DisplayText String name,
                                   @NotNull PowerPolicy powerPolicy,
@@ -105,7 +108,8 @@ class PoolController {
                                   @NotNull @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
                                   Boolean recording,
                                   JsonNode sparePolicy,
-                                  SessionLimits sessionLimits) {
+                                  SessionLimits sessionLimits,
+                                  @Size(max = HostSelector.MAX) Set<@NotNull @Pattern(regexp = HostSelector.TERM) String> hostSelector) {
     }
 
     /**
@@ -123,7 +127,8 @@ class PoolController {
                              @Size(max = 1000) Set<@NotNull @Pattern(regexp = Names.PRINCIPAL) String> entitledGroups,
                              Boolean recording,
                              JsonNode sparePolicy,
-                             SessionLimits sessionLimits) {
+                             SessionLimits sessionLimits,
+                             @Size(max = HostSelector.MAX) Set<@NotNull @Pattern(regexp = HostSelector.TERM) String> hostSelector) {
     }
 
     /** An IANA region id ({@code Europe/Berlin}, {@code UTC}): checked before the zone is parsed, which trims. */
@@ -192,7 +197,7 @@ class PoolController {
         commands.send(new CreatePoolCommand(id, request.name(), template.id(), version, request.type(),
                 powerPolicy(request.powerPolicy()), spares.baseline(), request.maxSize(),
                 orEmpty(request.entitledUsers()), orEmpty(request.entitledGroups()), Boolean.TRUE.equals(request.recording()),
-                spares, request.sessionLimits()), who.getName());
+                spares, request.sessionLimits(), orEmpty(request.hostSelector())), who.getName());
     }
 
     @Operation(summary = "Replace every setting of a pool")
@@ -210,7 +215,8 @@ class PoolController {
                 request.minSpare() != null);
         commands.send(new ReconfigurePoolCommand(id, request.name(), spares.baseline(), request.maxSize(),
                 request.powerPolicy(), Set.copyOf(request.entitledUsers()), Set.copyOf(request.entitledGroups()),
-                Boolean.TRUE.equals(request.recording()), spares, request.sessionLimits()), who.getName());
+                Boolean.TRUE.equals(request.recording()), spares, request.sessionLimits(),
+                orEmpty(request.hostSelector())), who.getName());
         return pools.find(id).orElseThrow();
     }
 
@@ -231,7 +237,7 @@ class PoolController {
         }
         commands.send(new ChangePoolCommand(id, request.name(), request.minSpare(), request.maxSize(),
                 request.powerPolicy(), copyOrNull(request.entitledUsers()), copyOrNull(request.entitledGroups()),
-                request.recording(), requested, request.sessionLimits()),
+                request.recording(), requested, request.sessionLimits(), copyOrNull(request.hostSelector())),
                 who.getName());
         return pools.find(id).orElseThrow();
     }

@@ -14,6 +14,9 @@ import org.openvdi.broker.pool.api.PoolDeletedEvent;
 import org.openvdi.broker.pool.api.PoolDrainStartedEvent;
 import org.openvdi.broker.pool.api.PoolState;
 import org.openvdi.broker.pool.api.PoolReconfiguredEvent;
+import org.openvdi.broker.pool.api.PoolHostSelectorChangedEvent;
+import org.openvdi.broker.pool.api.PoolPlacementBlockedEvent;
+import org.openvdi.broker.pool.api.PoolPlacementRestoredEvent;
 import org.openvdi.broker.pool.api.PoolRecordingChangedEvent;
 import org.openvdi.broker.pool.api.PoolSessionLimitsChangedEvent;
 import org.openvdi.broker.pool.api.PoolRolloutClosedEvent;
@@ -104,6 +107,24 @@ class PoolProjection {
     void on(PoolSessionLimitsChangedEvent e, @Timestamp Instant at) {
         jdbc.sql("UPDATE pool_view SET session_limits = ?, updated_at = ? WHERE id = ?")
                 .params(SessionLimitsColumn.write(e.limits()), utc(at), e.poolId()).update();
+    }
+
+    @EventHandler
+    void on(PoolHostSelectorChangedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE pool_view SET host_selector = ?, updated_at = ? WHERE id = ?")
+                .params(sorted(e.hostSelector()), utc(at), e.poolId()).update();
+    }
+
+    @EventHandler
+    void on(PoolPlacementBlockedEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE pool_view SET placement_problem = ?, updated_at = ? WHERE id = ?")
+                .params(e.reason(), utc(at), e.poolId()).update();
+    }
+
+    @EventHandler
+    void on(PoolPlacementRestoredEvent e, @Timestamp Instant at) {
+        jdbc.sql("UPDATE pool_view SET placement_problem = NULL, updated_at = ? WHERE id = ?")
+                .params(utc(at), e.poolId()).update();
     }
 
     @EventHandler

@@ -107,7 +107,8 @@ public class PoolQueries implements PersistentPools {
                 rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("recording"),
                 SparePolicyColumn.read(rs.getString("spare_policy"), rs.getInt("min_spare")), target(rs),
                 PoolState.valueOf(rs.getString("state")), drain(rs),
-                SessionLimitsColumn.read(rs.getString("session_limits")));
+                SessionLimitsColumn.read(rs.getString("session_limits")), strings(rs.getArray("host_selector")),
+                rs.getString("placement_problem"));
     }
 
     private static PoolView.SpareTargetView target(ResultSet rs) throws SQLException {

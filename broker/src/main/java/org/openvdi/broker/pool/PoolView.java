@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.openvdi.broker.host.api.HostSelector;
 import org.openvdi.broker.hypervisor.UserDiskFate;
 import org.openvdi.broker.pool.api.PoolState;
 import org.openvdi.broker.pool.api.PoolType;
@@ -23,15 +24,36 @@ import org.openvdi.broker.spare.TargetReason;
  * @param state       ACTIVE, DRAINING (being deleted: see {@code drain}) or DELETED
  * @param drain       the deletion under way or done, null while the pool is active
  * @param sessionLimits limits on its sessions and the power action for disconnected desktops
+ * @param hostSelector  the terms a host's labels must meet to take the pool's desktops (empty: any host; admins and
+ *                      auditors only)
+ * @param placementProblem why the pool's desktops cannot be placed now (no host matches its selector, or none that
+ *                      matches has room); null when they can (admins and auditors only)
  */
 public record PoolView(UUID id, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy,
                        int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups,
                        int desktops, int readySpares, int provisioning, Instant createdAt, Instant updatedAt,
                        boolean recording, SparePolicy sparePolicy, SpareTargetView spareTarget, PoolState state,
-                       Drain drain, SessionLimits sessionLimits) {
+                       Drain drain, SessionLimits sessionLimits, Set<String> hostSelector, String placementProblem) {
 
     public PoolView {
         sessionLimits = sessionLimits == null ? SessionLimits.NONE : sessionLimits;
+        hostSelector = hostSelector == null ? Set.of() : Set.copyOf(hostSelector);
+    }
+
+    /** A pool as before host selectors: any host. */
+    public PoolView(UUID id, String name, UUID templateId, int templateVersion, PoolType type, PowerPolicy powerPolicy,
+                    int minSpare, int maxSize, Set<String> entitledUsers, Set<String> entitledGroups,
+                    int desktops, int readySpares, int provisioning, Instant createdAt, Instant updatedAt,
+                    boolean recording, SparePolicy sparePolicy, SpareTargetView spareTarget, PoolState state,
+                    Drain drain, SessionLimits sessionLimits) {
+        this(id, name, templateId, templateVersion, type, powerPolicy, minSpare, maxSize, entitledUsers, entitledGroups,
+                desktops, readySpares, provisioning, createdAt, updatedAt, recording, sparePolicy, spareTarget, state,
+                drain, sessionLimits, Set.of(), null);
+    }
+
+    /** The pool's host selector. */
+    public HostSelector selector() {
+        return HostSelector.of(hostSelector);
     }
 
     /**
@@ -83,6 +105,6 @@ public record PoolView(UUID id, String name, UUID templateId, int templateVersio
         return new PoolView(id, name, templateId, templateVersion, type, powerPolicy, minSpare, maxSize, users, groups,
                 desktops, readySpares, provisioning, createdAt, updatedAt, recording, null, null, state,
                 drain == null ? null : new Drain(drain.deadline(), drain.message(), drain.userDisks(), null, drain.deletedAt()),
-                sessionLimits);
+                sessionLimits, Set.of(), null);
     }
 }

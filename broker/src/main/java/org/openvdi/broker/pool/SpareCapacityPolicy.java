@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.host.HostQueries;
+import org.openvdi.broker.host.api.HostSelector;
 import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.spare.Limits;
@@ -64,7 +65,13 @@ public class SpareCapacityPolicy {
 
     /** Free desktop slots on the hosts that take desktops now. */
     int hostFree() {
-        return hosts.all().stream().filter(HostView::hasRoom).mapToInt(h -> Math.max(0, h.freeCapacity())).sum();
+        return hostFree(HostSelector.ANY);
+    }
+
+    /** Free desktop slots on the hosts a selector matches that take desktops now. */
+    int hostFree(HostSelector selector) {
+        return hosts.all().stream().filter(HostView::hasRoom).filter(h -> h.matches(selector))
+                .mapToInt(h -> Math.max(0, h.freeCapacity())).sum();
     }
 
     /**
@@ -112,6 +119,6 @@ public class SpareCapacityPolicy {
         if (now.occupying() >= pool.maxSize()) {
             return Optional.of(ErrorCode.POOL_FULL);
         }
-        return hosts.anyHasRoom() ? Optional.empty() : Optional.of(ErrorCode.NO_HOST_AVAILABLE);
+        return hosts.anyHasRoom(pool.selector()) ? Optional.empty() : Optional.of(ErrorCode.NO_HOST_AVAILABLE);
     }
 }

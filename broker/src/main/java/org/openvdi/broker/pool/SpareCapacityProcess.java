@@ -18,6 +18,7 @@ import org.openvdi.broker.desktop.api.RetireSpareDesktopCommand;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.HostView;
 import org.openvdi.broker.host.api.HostState;
+import org.openvdi.broker.pool.api.RecordPoolPlacementCommand;
 import org.openvdi.broker.pool.api.RecordPoolSpareTargetCommand;
 import org.openvdi.broker.spare.DemandOutlook;
 import org.openvdi.broker.spare.LeadTimeEstimate;
@@ -99,8 +100,10 @@ class SpareCapacityProcess {
         });
     }
 
-    private void keep(PoolView pool, int hostFree) {
+    private void keep(PoolView pool, int allHostsFree) {
         Instant now = clock.instant();
+        // a pool with a host selector counts only the room on the hosts it may use
+        int hostFree = pool.selector().any() ? allHostsFree : policy.hostFree(pool.selector());
         PoolDemand.Snapshot snapshot = demand.of(pool.id());
         Limits limits = SpareCapacityPolicy.limits(pool, snapshot, hostFree);
         Limits poolLimits = Limits.ofPool(limits.maxSize(), limits.inUse());
@@ -110,6 +113,12 @@ class SpareCapacityProcess {
         SpareTarget target = SpareTargets.target(pool.id(), spares, now, outlook.orElse(null), leadTime(pool), poolLimits);
         SpareTarget applied = SpareTargets.clamp(SpareTargets.applied(spares, target, limits), limits);
         record(pool, target, spares instanceof SparePolicy.Predictive p && p.forecastOnly());
+        if (!pool.selector().any() && hostFree == 0 && target.spares() > SpareCapacityPolicy.spares(pool, snapshot).spares()) {
+            // the hosts' room clamps what is provisioned to nothing: say why rather than wait silently
+            placement(pool, hosts.anyMatches(pool.selector())
+                    ? "no host matching the selector " + pool.selector() + " has room or is schedulable"
+                    : "no host matches the selector " + pool.selector());
+        }
         fill(pool, SpareCapacityPolicy.needs(pool, snapshot, applied.spares()));
         scaleIn(pool, SpareCapacityPolicy.spares(pool, snapshot), applied.spares(), now);
     }
@@ -145,17 +154,42 @@ class SpareCapacityProcess {
                 forecastOnly ? ", forecast only" : "");
     }
 
+    /**
+     * Provisions what the pool needs on hosts its selector matches, never elsewhere. When it needs desktops and no such
+     * host takes any, the pool records why (once); once one does again, it records that too.
+     */
     private void fill(PoolView pool, List<SpareCapacityPolicy.Need> needs) {
+        if (needs.isEmpty() && pool.placementProblem() != null && hosts.placement(pool.selector()).isPresent()) {
+            placement(pool, null);
+        }
         for (SpareCapacityPolicy.Need need : needs) {
-            Optional<HostView> host = hosts.placement();
+            Optional<HostView> host = hosts.placement(pool.selector());
             if (host.isEmpty()) {
-                log.debug("Pool {} needs desktops but no host accepts any", pool.name());
+                log.debug("Pool {} needs desktops but no host matching {} accepts any", pool.name(), pool.selector());
+                placement(pool, hosts.anyMatches(pool.selector())
+                        ? "no host matching the selector " + pool.selector() + " has room or is schedulable"
+                        : "no host matches the selector " + pool.selector());
                 return;
             }
+            placement(pool, null);
             UUID desktopId = UUID.randomUUID();
             commands.system(new RequestDesktopProvisioningCommand(desktopId, pool.id(), host.get().id(), pool.templateId(),
                     pool.templateVersion(), need.owner()));
             log.info("Pool {}: provisioning desktop {} on host {}", pool.name(), desktopId, host.get().name());
+        }
+    }
+
+    private void placement(PoolView pool, String problem) {
+        if (java.util.Objects.equals(problem, pool.placementProblem())) {
+            return;
+        }
+        try {
+            commands.system(new RecordPoolPlacementCommand(pool.id(), problem));
+            if (problem != null) {
+                log.warn("Pool {} cannot place desktops: {}", pool.name(), problem);
+            }
+        } catch (RuntimeException e) {
+            log.debug("Pool {}: placement state not recorded, trying again next tick: {}", pool.name(), e.toString());
         }
     }
 

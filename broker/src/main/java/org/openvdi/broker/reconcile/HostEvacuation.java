@@ -24,8 +24,10 @@ import org.springframework.stereotype.Component;
  * Moves idle desktops off a host that is drained or went down: desktops still being provisioned
  * and ready spares nobody owns are recycled (torn down once the host answers), so the pools count
  * them no more and capacity provisions their replacements on other hosts. Desktops in use finish
- * their sessions where they are; a persistent desktop keeps its user's disk and stays too. A
- * draining host with no desktop left is recorded drained.
+ * their sessions where they are; a persistent desktop keeps its user's disk and stays until it is
+ * powered off, when the placement process moves it to another host with its disks. A draining host
+ * with no desktop left is recorded drained (here after a destruction, by the placement process after
+ * a move).
  */
 @Component
 @ProcessingGroup("processes")

@@ -194,7 +194,7 @@ class RolloutProcess {
 
     /** Requests the replacement recorded in the move (again, after a crash: it is keyed by the recorded id). */
     void place(RolloutView rollout, PoolView pool, RolloutDesktop move) {
-        Optional<HostView> host = hosts.placement();
+        Optional<HostView> host = hosts.placement(pool.selector());
         if (host.isEmpty()) {
             log.debug("Rollout {}: no host has room for replacement {}", rollout.id(), move.replacementId());
             return;
@@ -360,7 +360,7 @@ class RolloutProcess {
                     return false;
                 }
                 method = UpdateMethod.RECOMPOSE;
-            } else if (surging < rollout.strategy().maxSurge() && occupying < pool.maxSize() && hosts.placement().isPresent()) {
+            } else if (surging < rollout.strategy().maxSurge() && occupying < pool.maxSize() && hosts.placement(pool.selector()).isPresent()) {
                 method = UpdateMethod.SURGE;
             } else if (unavailable < maxUnavailable) {
                 method = UpdateMethod.IN_PLACE;

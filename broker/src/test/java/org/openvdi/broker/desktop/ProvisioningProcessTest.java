@@ -94,7 +94,7 @@ class ProvisioningProcessTest {
         DisplayProbe rfb = (endpoint, timeout) -> new RfbProbe(timeout, timeout).answers(endpoint.host(), endpoint.port());
         harness = ProcessHarness.start(Map.of(DisplayProbe.class, rfb,
                         ProvisioningProperties.class, new ProvisioningProperties(1, Duration.ofSeconds(5), DEADLINE, ATTEMPTS, Duration.ofSeconds(5))),
-                ProvisioningSteps.class, ProvisioningProcess.class);
+                ProvisioningSteps.class, MachinePlans.class, ProvisioningProcess.class);
         process = harness.bean(ProvisioningProcess.class);
         machines = new TestDriverMachines(harness.hypervisor(), image);
     }

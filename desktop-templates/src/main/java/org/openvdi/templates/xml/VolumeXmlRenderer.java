@@ -69,6 +69,14 @@ public class VolumeXmlRenderer {
         return renderFile(image.volumeName(), ImageFormat.RAW, 0);
     }
 
+    /**
+     * An empty raw file of the given name, to be filled by a volume upload (a desktop's volume moved from another
+     * host): as with {@link #renderUploadTarget(ImageVolumeDefinition)}, only an empty target ends up byte-identical.
+     */
+    public String renderUploadTarget(String volumeName) {
+        return renderFile(volumeName, ImageFormat.RAW, 0);
+    }
+
     private static String renderFile(String name, ImageFormat format, long capacityBytes) {
         return XmlDocument.render(xml -> {
             xml.writeStartElement("volume");

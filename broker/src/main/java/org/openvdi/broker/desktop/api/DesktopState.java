@@ -2,7 +2,9 @@ package org.openvdi.broker.desktop.api;
 
 /** Lifecycle of one desktop VM. */
 public enum DesktopState {
-    REQUESTED, CLONED, DEFINED, STARTED, READY, ASSIGNED, POWERED_OFF, SUSPENDING, SUSPENDED, RECYCLING, RECOMPOSING, FAILED, LOST, DESTROYED;
+    REQUESTED, CLONED, DEFINED, STARTED, READY, ASSIGNED, POWERED_OFF, SUSPENDING, SUSPENDED, RECYCLING, RECOMPOSING, FAILED, LOST, DESTROYED,
+    /** A powered-off persistent desktop moving to another host with its disks (see DesktopMovePhase). */
+    MOVING;
 
     /** Provisioning still has work to do on the host. */
     public boolean provisioning() {
