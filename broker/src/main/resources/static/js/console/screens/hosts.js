@@ -4,6 +4,7 @@ import { api, el, when } from '../../api.js';
 import { actionButton, badge, confirmAction, form } from '../form.js';
 import { eventHistory, facts, heading } from '../parts.js';
 import { dataTable } from '../table.js';
+import { namesEditor } from './pool-editors.js';
 
 const REFRESH_MS = 3000;
 
@@ -40,8 +41,8 @@ function register(root, ctx) {
       { name: 'maxDesktops', label: 'Max desktops', type: 'number', hint: '10' },
       { name: 'storagePool', label: 'Storage pool', hint: 'openvdi' },
       { name: 'displayAddress', label: 'Display address', hint: '127.0.0.1' }] },
-    // host labels (placement rules) go into this section
-    { legend: 'Placement', className: 'placement', fields: [], note: 'Every pool may place desktops on this host.' }
+    { legend: 'Placement', className: 'placement', note: 'Pools whose host selector these labels meet may place desktops here.',
+      fields: [{ name: 'labels', label: 'Labels', editor: namesEditor('labels', 'site=berlin, gpu'), wide: true }] }
   ], {
     submit: 'Register',
     codeFields: { NAME_TAKEN: 'name', HOST_URI_NOT_ALLOWED: 'uri' },
@@ -56,12 +57,37 @@ function register(root, ctx) {
   root.append(registration.element);
 }
 
+/** What still keeps a draining host from being drained, in words. */
+function blockers(host) {
+  const b = host.drainBlockers;
+  if (!b) return '';
+  const parts = [[b.inUse, 'in use'], [b.moving, 'moving'], [b.awaitingPowerOff, 'waiting for power-off'],
+    [b.awaitingMove, 'waiting to move'], [b.settling, 'being built or torn down']]
+    .filter(([ids]) => ids && ids.length).map(([ids, what]) => `${ids.length} ${what}`);
+  return parts.length ? parts.join(', ') : 'nothing';
+}
+
+/** The host's labels, replaced whole (each change an event naming the admin). */
+function labelsForm(ctx, id) {
+  const labels = namesEditor('labels', 'site=berlin, gpu');
+  const edit = form([{ legend: 'Labels', className: 'placement', fields: [{ name: 'labels', label: 'Labels', editor: labels, wide: true }],
+    note: "Pools whose host selector these labels meet may place desktops here; the others' desktops move away." }], {
+    submit: 'Save labels',
+    className: 'host-labels',
+    onSubmit: async values => { await api('PUT', `/api/hosts/${encodeURIComponent(id)}/labels`, { labels: values.labels }); }
+  });
+  return edit;
+}
+
 function detail(root, ctx, id) {
   const title = el('span', {}, 'Host');
   const actions = el('div', { class: 'host-actions actions' });
   const body = el('div', { class: 'card' });
   root.append(heading(title, { back: ['#/hosts', 'Hosts'], actions: [actions] }), body);
+  const labels = ctx.admin ? labelsForm(ctx, id) : null;
+  if (labels) root.append(labels.element);
   let shown = '';
+  let labelsSet = false;
   ctx.every(REFRESH_MS, async () => {
     const host = await api('GET', `/api/hosts/${encodeURIComponent(id)}`);
     const json = JSON.stringify(host);
@@ -72,7 +98,9 @@ function detail(root, ctx, id) {
       ['State', state(host)], ['Why', host.stateReason], ['URI', host.uri], ['Type', virtType(host)],
       ['Acceleration', host.accelerationReason], ['Desktops', `${host.activeDesktops} / ${host.maxDesktops}`],
       ['Storage pool', host.storagePool], ['Display address', host.displayAddress],
+      ['Labels', host.labels.join(', ')], ['Drain blocked by', host.draining ? blockers(host) : ''],
       ['Registered', when(host.registeredAt)], ['Id', el('code', {}, host.id)]]));
+    if (labels && !labelsSet) { labels.set({ labels: host.labels }); labelsSet = true; }
     if (ctx.admin) actions.replaceChildren(...hostActions(ctx, host));
   });
   eventHistory(root, id).catch(e => ctx.error(e.message));

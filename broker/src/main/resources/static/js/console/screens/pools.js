@@ -71,8 +71,8 @@ async function editor(root, ctx, id) {
     { legend: 'Spare desktops', className: 'spares', fields: [{ name: 'sparePolicy', label: 'Spare policy', editor: sparePolicy, wide: true }] },
     { legend: 'Session and idle limits', className: 'limits', fields: [{ name: 'sessionLimits', label: 'Limits (ISO-8601 durations, empty for none)',
       editor: sessionLimits, wide: true }] },
-    // the host selector (placement rules) goes into this section
-    { legend: 'Placement', className: 'placement', fields: [], note: 'Desktops may be placed on every host.' }
+    { legend: 'Placement', className: 'placement', note: "Terms a host's labels must all meet: key, key=value, key!=value, !key. None: any host.",
+      fields: [{ name: 'hostSelector', label: 'Host selector', editor: namesEditor('hostSelector', 'site=berlin, !gpu'), wide: true }] }
   ], {
     submit: pool ? 'Save' : 'Create',
     codeFields: { NAME_TAKEN: 'name', SPARE_POLICY_INVALID: 'sparePolicy', POOL_LIMITS_INVALID: 'sessionLimits',
@@ -127,7 +127,8 @@ function detail(root, ctx, id, tab) {
       ['Spare policy', spares(pool.sparePolicy)], ['Spare target', pool.spareTarget ? `${pool.spareTarget.spares} (${pool.spareTarget.reason})` : ''],
       ['Ready spares', String(pool.readySpares)], ['Provisioning', String(pool.provisioning)],
       ['Desktops', `${pool.desktops} / ${pool.maxSize}`], ['Entitled', entitled(pool)], ['At logoff', pool.powerPolicy],
-      ['Recording', pool.recording ? 'on' : 'off'], ['Id', el('code', {}, pool.id)]]));
+      ['Recording', pool.recording ? 'on' : 'off'], ['Host selector', (pool.hostSelector || []).join(', ') || 'any host'],
+      ['Placement', pool.placementProblem || ''], ['Id', el('code', {}, pool.id)]]));
     if (ctx.admin && pool.state === 'ACTIVE') {
       actions.replaceChildren(el('a', { class: 'button secondary edit', href: `#/pools/${pool.id}/edit`, 'data-action': 'edit' }, 'Edit'),
         actionButton('Delete', () => showDeletion(deletion, ctx, pool), { ctx, className: 'danger', data: { action: 'delete' } }));

@@ -68,9 +68,11 @@ class AdminConsoleBrowserTest {
         console.type("name", "console-host-" + suffix).type("uri", "file:///etc/passwd").submit();
         assertThat(console.awaitError("uri")).isNotBlank();
         assertThat(console.error("name")).isBlank();
-        console.type("uri", "test:///default").type("maxDesktops", "4").submit();
+        console.type("uri", "test:///default").type("maxDesktops", "4").type("labels-new", "console=" + suffix + ", gpu").submit();
         console.awaitHash("hosts/[0-9a-f-]{36}");
         String host = console.hash().substring("#/hosts/".length());
+        assertThat(admin.get("/api/hosts/" + host).json().get("labels").toString())
+                .contains("\"console=" + suffix + "\"").contains("\"gpu\"");
         console.reload();
         await().atMost(SOON).until(() -> console.texts("main h2").contains("console-host-" + suffix));
         console.action("cordon");
@@ -92,6 +94,8 @@ class AdminConsoleBrowserTest {
         console.type("entitledUsers-new", "alice");
         console.click("main button[data-add='entitledUsers']");
         console.type("entitledGroups-new", "staff");
+        // only this test's host: other tests' hosts share the broker
+        console.type("hostSelector-new", "console=" + suffix);
         console.type("sparePolicy.spares", "2").submit();
         console.awaitHash("pools/[0-9a-f-]{36}");
         String pool = console.hash().substring("#/pools/".length());
@@ -99,6 +103,9 @@ class AdminConsoleBrowserTest {
         assertThat(created.get("entitledUsers").toString()).isEqualTo("[\"alice\"]");
         assertThat(created.get("entitledGroups").toString()).isEqualTo("[\"staff\"]");
         await().atMost(Duration.ofMinutes(2)).until(() -> console.texts("#pool-desktops [data-state='READY']").size() == 2);
+        assertThat(created.get("hostSelector").toString()).isEqualTo("[\"console=" + suffix + "\"]");
+        assertThat(admin.get("/api/desktops?poolId=" + pool).json()).allSatisfy(d ->
+                assertThat(d.get("hostId").asText()).isEqualTo(host));
 
         console.click("main a.edit");
         console.awaitHash("pools/" + pool + "/edit");
