@@ -17,6 +17,7 @@ import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.SimpleSerializedType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openvdi.broker.testsupport.RequestEvents;
 import org.openvdi.broker.AdminScenario;
 import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.ApiClient.Answer;
@@ -81,8 +82,7 @@ class PoolSparePolicyApiTest {
     }
 
     long events(String aggregate) {
-        return jdbc.sql("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?").param(aggregate)
-                .query(Long.class).single();
+        return RequestEvents.count(jdbc, aggregate);
     }
 
     long pools() {

@@ -19,6 +19,7 @@ import org.openvdi.broker.TestImages;
 import org.openvdi.broker.testsupport.Concurrently;
 import org.openvdi.broker.testsupport.WebClient;
 import org.openvdi.broker.testsupport.WebClient.Answer;
+import org.openvdi.broker.testsupport.RequestEvents;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -61,7 +62,7 @@ class TemplateDescriptorApiTest {
     }
 
     long events() {
-        return jdbc.sql("SELECT count(*) FROM domainevententry").query(Long.class).single();
+        return RequestEvents.count(jdbc);
     }
 
     static String json(Object value) {

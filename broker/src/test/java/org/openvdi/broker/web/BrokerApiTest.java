@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.BrokerTest;
 import org.openvdi.broker.TestImages;
+import org.openvdi.broker.testsupport.RequestEvents;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -64,7 +65,7 @@ class BrokerApiTest {
     }
 
     long events() {
-        return jdbc.sql("SELECT count(*) FROM domainevententry").query(Long.class).single();
+        return RequestEvents.count(jdbc);
     }
 
     JsonNode desktops(String poolId) {

@@ -106,7 +106,8 @@ class DeletionApiTest {
 
         Answer refused = admin.delete("/api/hosts/" + host);
         assertProblem(refused, 409, "HOST_NOT_EMPTY");
-        assertThat(refused.json().get("detail").asText()).isEqualTo("1 desktop is still on the host");
+        assertThat(refused.json().get("detail").asText())
+                .isEqualTo("1 desktop is still on the host: 1 desktop in use by a session");
 
         assertThat(alice.delete("/api/sessions/" + session).status()).isIn(200, 204);
         await().atMost(SOON).until(() -> scenario.eventTypes(host).contains("HostDrainCompletedEvent"));

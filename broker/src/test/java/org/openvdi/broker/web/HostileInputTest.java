@@ -24,6 +24,7 @@ import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.ApiClient.Answer;
 import org.openvdi.broker.BrokerTest;
 import org.openvdi.broker.TestImages;
+import org.openvdi.broker.testsupport.RequestEvents;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -48,7 +49,7 @@ class HostileInputTest {
     }
 
     long events() {
-        return jdbc.sql("SELECT count(*) FROM domainevententry").query(Long.class).single();
+        return RequestEvents.count(jdbc);
     }
 
     void assertRejected(Answer answer, int status, String code) {
