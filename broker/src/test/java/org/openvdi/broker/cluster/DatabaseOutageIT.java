@@ -113,7 +113,14 @@ class DatabaseOutageIT {
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() -> desktop.look().connected());
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> desktop.look().showsGuest());
         new Actions(browser).sendKeys("while :; do date; sleep 1; done\n").perform();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> changes(browser, 3));
+        // keys sent while the guest's shell is still starting can be lost: type the loop again until the screen moves
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            if (changes(browser, 3)) {
+                return true;
+            }
+            new Actions(browser).sendKeys("\nwhile :; do date; sleep 1; done\n").perform();
+            return false;
+        });
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> admin.inState(pool, "READY").size() == 1);
         long eventsBefore = count(postgres, "SELECT count(*) FROM domainevententry");

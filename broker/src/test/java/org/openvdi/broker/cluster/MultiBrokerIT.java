@@ -273,7 +273,7 @@ class MultiBrokerIT {
         Map<String, TunnelClient> tunnels = new LinkedHashMap<>();
         for (String viewer : VIEWERS) {
             HttpResponse<String> answer = requestSession(livePort(brokers, dead), viewer, displays);
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
             String session = sessionId(answer.body());
             viewerSessions.put(viewer, session);
             TunnelClient tunnel = TunnelClient.open(http, balancer.gatewaysPort(),
