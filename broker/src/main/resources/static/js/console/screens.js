@@ -5,7 +5,6 @@ export const SCREENS = [
   { id: 'hosts', title: 'Hosts', load: () => import('./screens/hosts.js') },
   { id: 'templates', title: 'Templates', load: () => import('./screens/templates.js') },
   { id: 'pools', title: 'Pools', load: () => import('./screens/pools.js') },
-  // placeholders until their screens exist
   { id: 'desktops', title: 'Desktops', load: () => import('./screens/desktops.js') },
   { id: 'sessions', title: 'Sessions', load: () => import('./screens/sessions.js') },
   { id: 'events', title: 'Events', load: () => import('./screens/events.js') }
