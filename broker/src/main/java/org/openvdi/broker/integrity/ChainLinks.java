@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.openvdi.broker.store.CopyRow;
 
 /**
  * The chain's hash function. Link n is SHA-256 over a domain tag, link n-1 (32 zero bytes before the first event)
@@ -70,7 +71,7 @@ final class ChainLinks {
      * {@code link}: the same bytes as {@link #next(byte[], StoredEvent)}, hashed in place. False when the row's numbers
      * are not bigints.
      */
-    boolean next(byte[] previous, int previousAt, CopiedRow row, int first, byte[] link) {
+    boolean next(byte[] previous, int previousAt, CopyRow row, int first, byte[] link) {
         if (row.length(first) != 8 || row.length(first + 3) != 8) {
             return false;
         }

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
+import org.openvdi.broker.store.CopyRow;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
@@ -25,7 +26,7 @@ import org.postgresql.copy.CopyOut;
  * database snapshot the verification holds ({@code SET TRANSACTION SNAPSHOT}). A slice reads two streams, each a
  * binary {@code COPY} in global-index order on a connection of its own: the links whose events lie in the slice, and
  * the events stored there. It merges them here, so PostgreSQL only walks two indexes in order and sends rows (no
- * join, no sort), and hashes each link straight over the received bytes ({@link CopiedRow}).
+ * join, no sort), and hashes each link straight over the received bytes ({@link CopyRow}).
  * <p>
  * Events are sealed in the order they appear, which is the global index's except for an event that committed late
  * into a gap: in global-index order a link is almost always followed by the link of the next chain position, and is
@@ -48,6 +49,8 @@ final class ChainSlices {
     /** A slice's events in global-index order, in the columns the link covers ({@link StoredEvent#COLUMNS}). */
     static final String EVENTS = "SELECT " + StoredEvent.COLUMNS + " FROM domainevententry e"
             + " WHERE e.globalindex >= %d AND e.globalindex < %d ORDER BY e.globalindex";
+    private static final int LINK_COLUMNS = 3;
+    private static final int EVENT_COLUMNS = 10;
     private static final String PREDECESSORS = "SELECT position, link FROM event_chain_link WHERE position = ANY(?)";
 
     private static final long MIN_SLICE = 10_000;
@@ -213,7 +216,7 @@ final class ChainSlices {
             }
         }
         ChainLinks hash = new ChainLinks();
-        CopiedRow row = new CopiedRow();
+        CopyRow row = new CopyRow(EVENT_COLUMNS);
         byte[] computed = new byte[32];
         for (Deferred link : deferred) {
             byte[] previous = before.get(link.position() - 1);
@@ -234,8 +237,8 @@ final class ChainSlices {
         private final long highWater;
         private final Set<Long> sizes;
         private final Set<Long> gaps;
-        private final CopiedRow link = new CopiedRow();
-        private final CopiedRow event = new CopiedRow();
+        private final CopyRow link = new CopyRow(LINK_COLUMNS);
+        private final CopyRow event = new CopyRow(EVENT_COLUMNS);
         private final ChainLinks hash = new ChainLinks();
         private final byte[] computed = new byte[32];
         private final List<Deferred> deferred = new ArrayList<>();
@@ -317,7 +320,7 @@ final class ChainSlices {
             return nextRow(events, event) && event.length(0) == 8;
         }
 
-        private static boolean nextRow(CopyOut copy, CopiedRow row) throws SQLException {
+        private static boolean nextRow(CopyOut copy, CopyRow row) throws SQLException {
             for (byte[] data = copy.readFromCopy(); data != null; data = copy.readFromCopy()) {
                 if (row.read(data)) {
                     return true;

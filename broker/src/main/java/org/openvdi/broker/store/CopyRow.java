@@ -6,9 +6,10 @@ import java.nio.charset.StandardCharsets;
  * One row of a {@code COPY ... TO STDOUT (FORMAT binary)} as the driver hands it over (one array per row; the first
  * also holds the format's header, the trailer comes alone), read in place: where each column's bytes start and how
  * many there are (-1: null). A column is its length as a 4-byte big-endian integer followed by its bytes; a bigint is
- * 8 big-endian bytes, text is UTF-8, bytea its raw bytes.
+ * 8 big-endian bytes, text is UTF-8, bytea its raw bytes. Reused from row to row. The audit rebuild reads the event
+ * store with it, and chain verification hashes its links straight over the received column encodings.
  */
-final class CopyRow {
+public final class CopyRow {
 
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
 
@@ -16,13 +17,13 @@ final class CopyRow {
     private final int[] lengths;
     private byte[] data;
 
-    CopyRow(int columns) {
+    public CopyRow(int columns) {
         this.starts = new int[columns];
         this.lengths = new int[columns];
     }
 
     /** Reads the row in {@code data}; false when it holds none (the header alone or the trailer). */
-    boolean read(byte[] data) {
+    public boolean read(byte[] data) {
         this.data = data;
         int at = 0;
         if (data.length >= SIGNATURE.length + 8
@@ -53,20 +54,30 @@ final class CopyRow {
         return true;
     }
 
-    byte[] data() {
+    public byte[] data() {
         return data;
     }
 
-    int start(int column) {
+    public int start(int column) {
         return starts[column];
     }
 
     /** Column {@code column}'s length in bytes, -1 for null. */
-    int length(int column) {
+    public int length(int column) {
         return lengths[column];
     }
 
-    long longAt(int column) {
+    /** Where column {@code column}'s length starts: the column as the format encodes it, length and bytes. */
+    public int prefix(int column) {
+        return starts[column] - 4;
+    }
+
+    /** Just after column {@code column}'s last byte. */
+    public int end(int column) {
+        return starts[column] + Math.max(0, lengths[column]);
+    }
+
+    public long longAt(int column) {
         if (lengths[column] != 8) {
             throw new IllegalStateException("Column " + column + " of a binary COPY row is not a bigint");
         }
@@ -78,12 +89,12 @@ final class CopyRow {
     }
 
     /** Column {@code column} as text, null for null. */
-    String text(int column) {
+    public String text(int column) {
         return lengths[column] < 0 ? null : new String(data, starts[column], lengths[column], StandardCharsets.UTF_8);
     }
 
     /** A copy of column {@code column}'s bytes, null for null. */
-    byte[] bytes(int column) {
+    public byte[] bytes(int column) {
         return lengths[column] < 0 ? null
                 : java.util.Arrays.copyOfRange(data, starts[column], starts[column] + lengths[column]);
     }
