@@ -1,7 +1,7 @@
 package org.openvdi.broker.session;
 
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +27,8 @@ final class SessionShares {
         }
     }
 
-    private final Map<UUID, Share> byId = new HashMap<>();
+    /** In the order the links were made, except that a link moves to the end when it is opened. */
+    private final Map<UUID, Share> byId = new LinkedHashMap<>();
 
     void shared(SessionSharedEvent event) {
         byId.put(event.shareId(), new Share(event.shareId(), event.tokenHash(), event.mode(), event.expiresAt(),
@@ -35,7 +36,10 @@ final class SessionShares {
     }
 
     void joined(SharedSessionJoinedEvent event) {
-        byId.computeIfPresent(event.shareId(), (id, share) -> share.in(ShareState.JOINED, event.viewer()));
+        Share share = byId.remove(event.shareId());
+        if (share != null) {
+            byId.put(share.shareId(), share.in(ShareState.JOINED, event.viewer()));
+        }
     }
 
     void revoked(UUID shareId) {
@@ -63,7 +67,7 @@ final class SessionShares {
         return byId.values().stream().filter(s -> s.state() == ShareState.OPEN).toList();
     }
 
-    /** The share through which {@code viewer} joined and which still stands, if any (the latest when several). */
+    /** The share through which {@code viewer} joined and which still stands, if any (the one opened last when several). */
     Optional<Share> joinedBy(String viewer) {
         return byId.values().stream().filter(s -> s.state() == ShareState.JOINED && viewer.equals(s.joinedBy()))
                 .reduce((a, b) -> b);

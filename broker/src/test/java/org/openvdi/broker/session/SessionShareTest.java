@@ -181,6 +181,27 @@ class SessionShareTest {
     }
 
     @Test
+    void givenBobJoinedSeveralLinks_whenHisTokenIsRedeemed_thenTheModeOfTheLinkHeOpenedLast() {
+        for (ShareMode last : ShareMode.values()) {
+            ShareMode earlier = last == ShareMode.VIEW ? ShareMode.CONTROL : ShareMode.VIEW;
+            java.util.List<Object> history = new java.util.ArrayList<>(java.util.List.of(requested, assigned, connected));
+            for (int i = 0; i < 12; i++) {
+                UUID share = UUID.randomUUID();
+                String hash = ConnectionToken.hashOf("link-" + i);
+                ShareMode mode = i == 11 ? last : earlier;
+                history.add(new SessionSharedEvent(SESSION, share, hash, mode, LINK_EXPIRES, "bob", "alice"));
+                history.add(new SharedSessionJoinedEvent(SESSION, share, "alice", "bob", mode, "10.5.5.5",
+                        i == 11 ? VIEWER_TOKEN : UUID.randomUUID(),
+                        i == 11 ? VIEWER_TOKEN_HASH : ConnectionToken.hashOf("token-" + i), TOKEN_EXPIRES));
+            }
+            createFixture();
+            fixture.given(history)
+                    .when(redeemViewerToken(NOW.plusSeconds(10)))
+                    .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "bob", last));
+        }
+    }
+
+    @Test
     void givenJoinedThenRevoked_whenTheViewersTokenIsRedeemed_thenWrongUser() {
         fixture.given(requested, assigned, connected, sharedView, bobJoined,
                         new ShareRevokedEvent(SESSION, SHARE, "bob", "alice"))
