@@ -11,9 +11,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -29,9 +34,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * with Basic credentials cached for the broker and with a signed-in session, nothing changes. The
  * broker's own pages (and the API's Swagger UI) still work under their Content-Security-Policy, with no violation
  * reported.
+ *
+ * <p>One Chromium serves the class (a start costs seconds, far more on a loaded machine). Before each test its cookies
+ * (the signed-in session among them), cache and console log are cleared, so each test starts as in a fresh browser.
+ * Basic credentials a browser has cached cannot be cleared: the test that caches them runs last.
  */
 @BrokerTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrossSiteBrowserTest {
+
+    static ChromeDriver browser;
 
     @LocalServerPort
     int port;
@@ -40,8 +52,19 @@ class CrossSiteBrowserTest {
     String host;
     String hostName;
     String template;
-    ChromeDriver browser;
     AttackerSite attacker;
+
+    @BeforeAll
+    static void startChromium() throws Exception {
+        browser = HeadlessChromium.start(Path.of("target/it/chromium"));
+    }
+
+    @AfterAll
+    static void quitChromium() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
 
     @BeforeEach
     void cordonedHostPublishedTemplateAndAnAttacker() throws Exception {
@@ -56,12 +79,14 @@ class CrossSiteBrowserTest {
         admin.post("/api/templates/" + template + "/versions",
                 admin.write(Map.of("imagePath", TestImages.image("cross-site.img").toString())));
         attacker = new AttackerSite(forms(), fetches());
-        browser = HeadlessChromium.start(Path.of("target/it/chromium"));
+        browser.get("about:blank");
+        browser.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        browser.executeCdpCommand("Network.clearBrowserCache", Map.of());
+        browser.manage().logs().get(LogType.BROWSER);   // read, and so emptied: this test sees only its own messages
     }
 
     @AfterEach
     void close() {
-        browser.quit();
         attacker.close();
     }
 
@@ -103,6 +128,7 @@ class CrossSiteBrowserTest {
     }
 
     @Test
+    @Order(3)   // last: nothing takes the cached credentials out of the browser again
     void givenBasicCredentialsCachedForTheBroker_whenTheBrowserVisitsAnotherSite_thenNothingChanges() {
         browser.get("http://admin:demo@localhost:" + port + "/api/me");
         // whether or not the broker ever challenged this browser, it now sends admin's credentials on every request
@@ -118,6 +144,7 @@ class CrossSiteBrowserTest {
     }
 
     @Test
+    @Order(1)
     void givenAdminSignedInWithTheForm_whenTheBrowserVisitsAnotherSite_thenNothingChanges() {
         new PortalPage(browser, port).signIn("admin", "demo");
         await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("who")).getText().equals("admin"));
@@ -130,6 +157,7 @@ class CrossSiteBrowserTest {
     }
 
     @Test
+    @Order(2)
     void givenTheBrokersOwnPages_whenUsedUnderTheirPolicy_thenTheyWorkAndReportNoViolation() {
         new PortalPage(browser, port).signIn("admin", "demo");
         await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("who")).getText().equals("admin"));

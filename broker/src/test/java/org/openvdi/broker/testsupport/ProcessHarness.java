@@ -135,7 +135,8 @@ public final class ProcessHarness implements AutoCloseable {
                     + "|SpareCapacityPolicy|TrustedDesktops|AuditedCommands|ClusterLock)"))
     static class ReadModels {
 
-        @Bean
+        // shared by every harness of the JVM: closing one harness must not close the pool
+        @Bean(destroyMethod = "")
         DataSource dataSource() {
             return SharedPostgres.dataSource();
         }
