@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import jakarta.servlet.RequestDispatcher;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -28,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A busy pool told apart from an unreachable database, on a real PostgreSQL of this class's own (it is stopped at the
  * end) and a real Hikari pool of two connections: first the pool is exhausted on purpose while the server answers,
  * then the server is stopped. The failures are the ones a controller (JdbcClient) and a command (a transaction) meet,
- * answered by the REST layer's one exit to problem+json.
+ * answered by the REST layer's one exit to problem+json, and one that left a filter by {@code /error}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DatabaseBusyOrAwayTest {
@@ -74,6 +76,7 @@ class DatabaseBusyOrAwayTest {
             assertAnswer(advice.dataAccess((RuntimeException) read), "SERVICE_BUSY", "2");
             assertAnswer(advice.dataAccess((RuntimeException) write), "SERVICE_BUSY", "2");
             assertAnswer(advice.business(new CommandExecutionException("wrapped", write)), "SERVICE_BUSY", "2");
+            assertAnswer(fromFilter(read), "SERVICE_BUSY", "2");
         } finally {
             for (Connection connection : held) {
                 connection.close();
@@ -98,6 +101,15 @@ class DatabaseBusyOrAwayTest {
         }
         assertAnswer(advice.dataAccess((RuntimeException) again), "DATABASE_UNAVAILABLE", "5");
         assertAnswer(advice.business(new CommandExecutionException("wrapped", write)), "DATABASE_UNAVAILABLE", "5");
+        assertAnswer(fromFilter(again), "DATABASE_UNAVAILABLE", "5");
+    }
+
+    /** The answer to a failure that left a filter (the sign-in throttle's read), as the container forwards it. */
+    @SuppressWarnings("unchecked")
+    private static ResponseEntity<ProblemDetail> fromFilter(Throwable failure) {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/sessions");
+        request.setAttribute(RequestDispatcher.ERROR_EXCEPTION, failure);
+        return (ResponseEntity<ProblemDetail>) new ProblemErrorController().error(request);
     }
 
     private static void assertAnswer(ResponseEntity<ProblemDetail> answer, String code, String retryAfter) {
