@@ -67,6 +67,11 @@ public enum ErrorCode {
     BUSY(503),
     /** PostgreSQL cannot be reached (stopped, restarting, cut off): nothing was stored; try again shortly. */
     DATABASE_UNAVAILABLE(503),
+    /**
+     * Every connection of the broker's pool stayed in use while PostgreSQL answered: the broker is overloaded, the
+     * database is not away. Nothing was stored; try again shortly.
+     */
+    SERVICE_BUSY(503),
     /** A 4xx, as every refusal of a redemption: the gateway takes a 5xx for the broker failing. */
     DISPLAY_UNREACHABLE(409),
     IMAGE_INVALID(400),

@@ -66,9 +66,16 @@ class CommandRetries implements DisposableBean {
         return new SQLStateResolver(UNIQUE_VIOLATION);
     }
 
+    /**
+     * The gateway every feature sends through: commands to one aggregate take turns before the bus opens their
+     * transaction ({@link AggregateTurns}), so a queue of them holds no pool connections; a turn is awaited at most
+     * {@code openvdi.commands.turn-wait}.
+     */
     @Bean
-    CommandGateway commandGateway(CommandBus commandBus, RetryScheduler commandRetryScheduler) {
-        return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(commandRetryScheduler).build();
+    CommandGateway commandGateway(CommandBus commandBus, RetryScheduler commandRetryScheduler,
+                                  @Value("${openvdi.commands.turn-wait:30s}") Duration turnWait) {
+        return DefaultCommandGateway.builder().commandBus(new AggregateTurns(commandBus, turnWait))
+                .retryScheduler(commandRetryScheduler).build();
     }
 
     @Override

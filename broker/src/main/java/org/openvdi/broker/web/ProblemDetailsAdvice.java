@@ -16,6 +16,7 @@ import org.axonframework.common.lock.LockAcquisitionFailedException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.openvdi.broker.error.BrokerException;
+import org.openvdi.broker.error.DatabaseBusy;
 import org.openvdi.broker.error.DatabaseUnavailable;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.error.LostRace;
@@ -66,6 +67,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             if (LostRace.causes(exception)) {
                 return busy(exception);
             }
+            if (DatabaseBusy.causes(exception)) {
+                return poolBusy(exception);
+            }
             if (DatabaseUnavailable.causes(exception)) {
                 return databaseUnavailable(exception);
             }
@@ -98,11 +102,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * A read or a write that found no database (stopped, restarting, cut off): answered within the pool's
-     * connection-timeout, never after a hang; other data-access failures stay 500s and are logged as faults.
+     * A read or a write that found no database (stopped, restarting, cut off), or no free connection to a database
+     * that answers: answered within the pool's connection-timeout, never after a hang; other data-access failures
+     * stay 500s and are logged as faults.
      */
     @ExceptionHandler({DataAccessException.class, TransactionException.class, AxonException.class})
     ResponseEntity<ProblemDetail> dataAccess(RuntimeException exception) {
+        if (DatabaseBusy.causes(exception)) {
+            return poolBusy(exception);
+        }
         if (DatabaseUnavailable.causes(exception)) {
             return databaseUnavailable(exception);
         }
@@ -116,6 +124,19 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 "The broker's database cannot be reached; nothing was changed, try again shortly");
         return ResponseEntity.status(detail.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .header(HttpHeaders.RETRY_AFTER, "5").body(detail);
+    }
+
+    /**
+     * Every connection of the pool stayed in use for the pool's connection-timeout, and no attempt to open one
+     * failed: the database is up and the broker is overloaded. Said apart from an unreachable database, so that
+     * operators and clients see which of the two it is.
+     */
+    static ResponseEntity<ProblemDetail> poolBusy(Throwable exception) {
+        log.warn("Answered 503, every database connection is in use: {}", exception.toString());
+        ProblemDetail detail = Problems.of(ErrorCode.SERVICE_BUSY,
+                "The broker is busy; nothing was changed, try again shortly");
+        return ResponseEntity.status(detail.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, "2").body(detail);
     }
 
     /** A command that creates something under an id that another request created first. */

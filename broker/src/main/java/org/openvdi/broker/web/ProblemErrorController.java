@@ -2,6 +2,7 @@ package org.openvdi.broker.web;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import org.openvdi.broker.error.DatabaseBusy;
 import org.openvdi.broker.error.DatabaseUnavailable;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +22,9 @@ class ProblemErrorController implements ErrorController {
     @RequestMapping("/error")
     ResponseEntity<?> error(HttpServletRequest request) {
         Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        if (DatabaseBusy.causes(failure)) {
+            return ProblemDetailsAdvice.poolBusy(failure);
+        }
         if (DatabaseUnavailable.causes(failure)) {
             // a filter's read (sign-in throttle, API token) found no database: the same answer as a controller's
             return ProblemDetailsAdvice.databaseUnavailable(failure);
