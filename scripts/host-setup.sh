@@ -43,9 +43,12 @@ install_guacd() {
 packages() {
   # dnsmasq-base: libvirt's DHCP server for its networks; iptables: the rules that keep an
   # isolated network's traffic on this machine; curl + jq: ./vdi image publish; haproxy: the balancer in front of
-  # two gateways, as docker-compose.yml runs it (deploy/haproxy/haproxy.cfg; the multi-broker test starts its own)
+  # two gateways, as docker-compose.yml runs it (deploy/haproxy/haproxy.cfg; the multi-broker test starts its own);
+  # openssl + util-linux (unshare): the qemu+tls:// test makes its CA and certificates and runs a second libvirtd
+  # in a mount namespace of its own (broker/.../libvirt/TlsLibvirtd)
   apt_install libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 dnsmasq-base iptables \
-    qemu-system-x86 qemu-utils busybox-static cpio chromium chromium-driver netcat-openbsd curl jq haproxy
+    qemu-system-x86 qemu-utils busybox-static cpio chromium chromium-driver netcat-openbsd curl jq haproxy \
+    openssl util-linux
   install_guacd
   # node and npm: ./vdi installs Spectral, the OpenAPI linter, with them (a machine's own Node.js is kept)
   command -v npm >/dev/null || apt_install nodejs npm

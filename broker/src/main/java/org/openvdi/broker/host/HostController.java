@@ -82,6 +82,11 @@ class HostController {
         } catch (HostUriNotAllowedException e) {
             throw new BrokerException(ErrorCode.HOST_URI_NOT_ALLOWED, e.getMessage(), "uri");
         }
+        if (request.displayAddress() != null) {
+            DisplayAddressCheck.refusal(request.displayAddress()).ifPresent(reason -> {
+                throw new BrokerException(ErrorCode.VALIDATION_FAILED, reason, "displayAddress");
+            });
+        }
         if (hosts.nameTaken(request.name())) {
             throw new BrokerException(ErrorCode.NAME_TAKEN, "A host with that name exists", "name");
         }

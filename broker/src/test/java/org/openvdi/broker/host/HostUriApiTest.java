@@ -144,6 +144,29 @@ class HostUriApiTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "::", "0", "0x0", "127.1", "256.1.1.1", "-oProxy", "kvm1..lab", "g::1"})
+    void givenWildcardOrMalformedDisplayAddress_whenAdminRegistersAHost_thenValidationFailedOnThatFieldAndNoEvent(
+            String displayAddress) {
+        long before = stored(HostRegisteredEvent.class);
+
+        Answer answer = registerShowingAt(displayAddress);
+
+        assertProblem(answer, 400, "VALIDATION_FAILED");
+        assertThat(answer.body()).contains("displayAddress");
+        assertThat(stored(HostRegisteredEvent.class)).isEqualTo(before);
+    }
+
+    @Test
+    void givenAnAddressOfTheHost_whenAdminRegistersAHostWithIt_thenItIsTheHostsDisplayAddress() {
+        for (String displayAddress : List.of("127.0.0.2", "kvm1.display.example.com", "fd00::11")) {
+            Answer answer = registerShowingAt(displayAddress);
+
+            assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+            assertThat(answer.json().get("displayAddress").asText()).isEqualTo(displayAddress);
+        }
+    }
+
     @Test
     void givenTestDriverFileThatQuotesASecret_whenItsHostIsChecked_thenItGoesDownWithACleanReason() throws IOException {
         Path malformed = TEST_HOSTS.resolve("malformed-" + UUID.randomUUID() + ".xml");
@@ -178,6 +201,11 @@ class HostUriApiTest {
                 Path.of("target/test-images").resolve(link.getFileName()).resolve("disk.img").toString()))),
                 400, "IMAGE_PATH_NOT_ALLOWED");
         assertThat(stored(TemplateVersionPublishedEvent.class)).isEqualTo(before);
+    }
+
+    private Answer registerShowingAt(String displayAddress) {
+        return admin.post("/api/hosts", admin.write(Map.of("name", "display-" + UUID.randomUUID(), "uri", "test:///default",
+                "virtType", "qemu", "maxDesktops", 1, "displayAddress", displayAddress)));
     }
 
     private Answer register(ApiClient client, String uri) {
