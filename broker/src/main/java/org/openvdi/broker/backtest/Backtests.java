@@ -65,7 +65,7 @@ public class Backtests {
         }
         List<Long> leadMillis = measured.stream().map(Duration::toMillis).toList();
         Long p50 = DemandQueries.percentile(leadMillis, 50);
-        return new BacktestReport(poolId, from, to, requests.size(), measured.size(), p50 == null ? 0 : p50 / 1000.0, maxSize,
+        return new BacktestReport(null, poolId, null, null, from, to, requests.size(), measured.size(), p50 == null ? 0 : p50 / 1000.0, maxSize,
                 (System.nanoTime() - started) / 1_000_000, results);
     }
 }

@@ -122,7 +122,7 @@ final class Simulation {
         long[] waits = waitsMillis.stream().mapToLong(Long::longValue).sorted().toArray();
         return new PolicyResult(label, policy.toString(), served, warmHits, served == 0 ? 0 : (double) warmHits / served,
                 percentile(waits, 50) / 1000.0, percentile(waits, 95) / 1000.0, idleMillis / 3_600_000.0, peak,
-                provisionings);
+                provisionings, policy);
     }
 
     private void arrive(SimulatedRequest request, Instant now) {
