@@ -87,7 +87,7 @@ class BacktestController {
         }
         BacktestReport report;
         try {
-            report = backtests.run(id, pool.maxSize(), request.from(), request.to(), policies);
+            report = backtests.run(pool, request.from(), request.to(), policies);
         } finally {
             running.release();
         }
