@@ -77,6 +77,7 @@ class TableOwnershipTest {
                 Map.entry("demand_desktop", "demand"),
                 Map.entry("demand_lead_time", "demand"),
                 Map.entry("forecast_run", "forecast"),
+                Map.entry("backtest_run", "backtest"),
                 Map.entry("host_inventory", "reconcile"),
                 Map.entry("session_message", "notice")));
         AXON.forEach(table -> owners.put(table, "store"));

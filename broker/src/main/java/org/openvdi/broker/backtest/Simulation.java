@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.function.BiConsumer;
@@ -24,10 +27,14 @@ import org.openvdi.broker.spare.SpareTargets;
  * <ul>
  *   <li>A request takes the oldest ready spare at once (a warm hit), else it waits for the next desktop to become
  *   ready (first come, first served). The pool provisions for waiting requests as well as for its spare target, as the
- *   capacity process does, within the pool's maximum size; hosts are not a limit.</li>
+ *   capacity process does, within the pool's maximum size and the hosts' room at that moment ({@link HostRoom}: the
+ *   matching hosts' {@code maxDesktops}; a desktop beyond it is not provisioned until room appears).</li>
  *   <li>A provisioning takes the next of the measured lead times (in their recorded order, round and round); a
  *   predictive policy looks ahead by {@code lookAhead}, the lead time estimated before the period.</li>
- *   <li>A session holds its desktop for its recorded duration; then the desktop is recycled (floating pool).</li>
+ *   <li>A session holds its desktop for its recorded duration. Then a floating pool's desktop is recycled; a
+ *   persistent pool's stays with its user (the first desktop a user gets becomes theirs and is never a spare again):
+ *   it keeps running, or with the power policy POWER_OFF_AT_LOGOFF it is powered off and the user's next request
+ *   waits {@link SimulatedPool#powerOn()} for it (a cold start); a running one serves them at once (a warm hit).</li>
  *   <li>The policy is asked on every event and at least every {@link #TICK}; surplus spares go, oldest first, once the
  *   surplus has lasted the settle time.</li>
  * </ul>
@@ -41,15 +48,32 @@ final class Simulation {
     private final SparePolicy policy;
     private final DemandOutlook outlook;
     private final List<Duration> leadTimes;
-    private final int maxSize;
+    private final SimulatedPool pool;
     private final Duration settle;
     private final Duration leadTime;
 
+    /** A session under way: when it ends, and whose desktop it holds (null: a desktop recycled after it). */
+    private record Ending(Instant at, String owner) {
+    }
+
+    /** A user's own desktop in a persistent pool starting for their request. */
+    private record PowerOn(Instant at, SimulatedRequest request) {
+    }
+
+    /** A user's own desktop in a persistent pool. */
+    private static final class Owned {
+        int sessions;
+        boolean running = true;
+    }
+
     private final Deque<Instant> spares = new ArrayDeque<>();               // ready since, oldest first
     private final PriorityQueue<Instant> provisioning = new PriorityQueue<>();  // ready at
-    private final PriorityQueue<Instant> sessionEnds = new PriorityQueue<>();
+    private final PriorityQueue<Ending> sessionEnds = new PriorityQueue<>(Comparator.comparing(Ending::at));
+    private final PriorityQueue<PowerOn> powerOns = new PriorityQueue<>(Comparator.comparing(PowerOn::at));
+    private final Map<String, Owned> owned = new HashMap<>();
     private final Deque<SimulatedRequest> waiting = new ArrayDeque<>();
     private final List<Long> waitsMillis = new ArrayList<>();
+    private int recycledSessions;
     private int nextLead;
     private int warmHits;
     private int provisionings;
@@ -58,12 +82,12 @@ final class Simulation {
     private Instant surplusSince;
 
     Simulation(UUID poolId, SparePolicy policy, DemandOutlook outlook, List<Duration> leadTimes, int maxSize, Duration settle) {
-        this(poolId, policy, outlook, leadTimes, null, maxSize, settle);
+        this(poolId, policy, outlook, leadTimes, null, SimulatedPool.floating(maxSize), settle);
     }
 
     /** With {@code lookAhead} null, the median of {@code leadTimes}. */
     Simulation(UUID poolId, SparePolicy policy, DemandOutlook outlook, List<Duration> leadTimes, Duration lookAhead,
-               int maxSize, Duration settle) {
+               SimulatedPool pool, Duration settle) {
         this.poolId = poolId;
         this.policy = policy;
         this.outlook = outlook;
@@ -71,7 +95,7 @@ final class Simulation {
             throw new IllegalArgumentException("at least one lead time is needed");
         }
         this.leadTimes = List.copyOf(leadTimes);
-        this.maxSize = maxSize;
+        this.pool = pool;
         this.settle = settle;
         this.leadTime = lookAhead != null ? lookAhead : median(this.leadTimes);
     }
@@ -93,15 +117,23 @@ final class Simulation {
             if (!provisioning.isEmpty() && provisioning.peek().isBefore(next)) {
                 next = provisioning.peek();
             }
-            if (!sessionEnds.isEmpty() && sessionEnds.peek().isBefore(next)) {
-                next = sessionEnds.peek();
+            if (!sessionEnds.isEmpty() && sessionEnds.peek().at().isBefore(next)) {
+                next = sessionEnds.peek().at();
+            }
+            if (!powerOns.isEmpty() && powerOns.peek().at().isBefore(next)) {
+                next = powerOns.peek().at();
             }
             if (!next.isBefore(to)) {
                 break;
             }
             now = next;
-            while (!sessionEnds.isEmpty() && !sessionEnds.peek().isAfter(now)) {
-                sessionEnds.poll();
+            while (!sessionEnds.isEmpty() && !sessionEnds.peek().at().isAfter(now)) {
+                end(sessionEnds.poll());
+            }
+            while (!powerOns.isEmpty() && !powerOns.peek().at().isAfter(now)) {
+                SimulatedRequest started = powerOns.poll().request();
+                waitsMillis.add(Duration.between(started.at(), now).toMillis());
+                startSession(started, started.user(), now);
             }
             while (!provisioning.isEmpty() && !provisioning.peek().isAfter(now)) {
                 provisioning.poll();
@@ -122,16 +154,32 @@ final class Simulation {
         long[] waits = waitsMillis.stream().mapToLong(Long::longValue).sorted().toArray();
         return new PolicyResult(label, policy.toString(), served, warmHits, served == 0 ? 0 : (double) warmHits / served,
                 percentile(waits, 50) / 1000.0, percentile(waits, 95) / 1000.0, idleMillis / 3_600_000.0, peak,
-                provisionings);
+                provisionings, policy);
+    }
+
+    /** Whose desktop a request gets in this pool: its user's in a persistent pool, nobody's in a floating one. */
+    private String owner(SimulatedRequest request) {
+        return pool.persistent() ? request.user() : null;
     }
 
     private void arrive(SimulatedRequest request, Instant now) {
-        if (!spares.isEmpty()) {
+        String owner = owner(request);
+        Owned own = owner == null ? null : owned.get(owner);
+        if (own != null) {
+            if (own.running) {
+                warmHits++;
+                waitsMillis.add(0L);
+                startSession(request, owner, now);
+            } else {
+                own.running = true;                 // starting: a second request meanwhile shares it
+                powerOns.add(new PowerOn(now.plus(pool.powerOn()), request));
+            }
+        } else if (!spares.isEmpty()) {
             Instant since = spares.pollFirst();
             idleMillis += Duration.between(since, now).toMillis();
             warmHits++;
             waitsMillis.add(0L);
-            sessionEnds.add(now.plus(request.holds()));
+            take(request, now);
         } else {
             waiting.addLast(request);
         }
@@ -143,13 +191,47 @@ final class Simulation {
             spares.addLast(now);
         } else {
             waitsMillis.add(Duration.between(first.at(), now).toMillis());
-            sessionEnds.add(now.plus(first.holds()));
+            take(first, now);
+        }
+    }
+
+    /** A new desktop serves the request; in a persistent pool it is its user's from now on. */
+    private void take(SimulatedRequest request, Instant now) {
+        String owner = owner(request);
+        Owned own = owner == null ? null : owned.computeIfAbsent(owner, o -> new Owned());
+        if (own == null) {
+            recycledSessions++;
+        }
+        startSession(request, owner, now);
+    }
+
+    private void startSession(SimulatedRequest request, String owner, Instant now) {
+        if (owner != null) {
+            owned.get(owner).sessions++;
+        }
+        sessionEnds.add(new Ending(now.plus(request.holds()), owner));
+    }
+
+    private void end(Ending ending) {
+        if (ending.owner() == null) {
+            recycledSessions--;
+            return;
+        }
+        Owned own = owned.get(ending.owner());
+        own.sessions--;
+        if (own.sessions == 0 && pool.powerOffAtLogoff()) {
+            own.running = false;
         }
     }
 
     private void decide(Instant now, BiConsumer<Instant, SpareTarget> decisions) {
-        int inUse = sessionEnds.size() + Math.min(waiting.size(), provisioning.size());
-        Limits limits = Limits.ofPool(maxSize, inUse);
+        int held = owned.size() + recycledSessions;             // desktops that are not spares
+        int room = pool.room().at(now);
+        int cap = Math.min(pool.maxSize(), room);
+        int inUse = held + Math.min(waiting.size(), provisioning.size());
+        // as the capacity process counts it: the spares there (and coming) plus the hosts' free slots
+        long hostRoom = Math.max(spares.size() + provisioning.size(), (long) room - held);
+        Limits limits = new Limits(pool.maxSize(), inUse, (int) Math.min(Integer.MAX_VALUE, hostRoom));
         SpareTarget computed = SpareTargets.target(poolId, policy, now, outlook, leadTime, limits);
         SpareTarget target = SpareTargets.applied(policy, computed, limits);
         if (decisions != null) {
@@ -157,7 +239,7 @@ final class Simulation {
         }
         int wanted = waiting.size() + target.spares();
         int coming = spares.size() + provisioning.size();
-        while (coming < wanted && sessionEnds.size() + coming < maxSize) {
+        while (coming < wanted && held + coming < cap) {
             provisioning.add(now.plus(leadTimes.get(nextLead++ % leadTimes.size())));
             provisionings++;
             coming++;
@@ -170,7 +252,7 @@ final class Simulation {
         if (remove > 0) {
             surplusSince = ScaleIn.surplusSince(null, spares.size(), target.spares(), now);
         }
-        peak = Math.max(peak, sessionEnds.size() + spares.size() + provisioning.size());
+        peak = Math.max(peak, held + spares.size() + provisioning.size());
     }
 
     private static long percentile(long[] sorted, int p) {

@@ -37,6 +37,17 @@ public class SessionQueries implements WaitingSessions {
         this.jdbc = jdbc;
     }
 
+    /** The users of a pool's sessions requested in {@code [from, to)}, by session id (what a backtest replays). */
+    public Map<UUID, String> usersOfPool(UUID poolId, Instant from, Instant to) {
+        Map<UUID, String> users = new HashMap<>();
+        jdbc.sql("SELECT id, user_name FROM session_view WHERE pool_id = ? AND requested_at >= ? AND requested_at < ?")
+                .params(poolId, utc(from), utc(to))
+                .query(rs -> {
+                    users.put(rs.getObject("id", UUID.class), rs.getString("user_name"));
+                });
+        return users;
+    }
+
     public Optional<SessionView> find(UUID id) {
         return jdbc.sql("SELECT * FROM session_view WHERE id = ?").param(id).query(SessionQueries::map).optional();
     }

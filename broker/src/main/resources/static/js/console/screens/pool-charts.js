@@ -1,6 +1,7 @@
 // A pool's charts (#/pools/ID/forecast), drawn with Chart.js (vendored, see js/vendor/chartjs): demand of all pools
 // over the last 24 hours, the pool's 48-hour forecast per model against its actual requests with each model's recent
-// accuracy, and a backtest of spare policies over the pool's recorded demand (admins run it).
+// accuracy, and a backtest of spare policies over the pool's recorded demand (admins run it; earlier ones are listed
+// and can be shown again).
 import { api, el } from '../../api.js';
 
 const charts = {};
@@ -96,8 +97,17 @@ async function runBacktest(poolId) {
   status('backtest-status', 'Running…');
   const report = await api('POST', `/api/pools/${encodeURIComponent(poolId)}/backtests`,
     { from: from.toISOString(), to: to.toISOString(), policies: defaultPolicies(zone) });
-  status('backtest-status', `${report.requests} recorded requests, ${report.leadTimes} lead times (median `
-    + `${report.leadTimeP50Seconds.toFixed(0)} s), ${report.millis} ms.`);
+  showBacktest(report);
+  await refreshBacktests(poolId);
+}
+
+const when = iso => new Date(iso).toLocaleString();
+
+/** Draws one backtest's figures: warm-hit rate against idle spare-hours per policy, and the table. */
+function showBacktest(report) {
+  status('backtest-status', `${when(report.from)} to ${when(report.to)}: ${report.requests} recorded requests, `
+    + `${report.leadTimes} lead times (median ${report.leadTimeP50Seconds.toFixed(0)} s), ${report.millis} ms; `
+    + `run by ${report.requestedBy} at ${when(report.requestedAt)}.`);
   draw('backtest-chart', { type: 'scatter', data: { datasets: report.results.map((r, i) => ({ label: r.label,
       data: [{ x: r.idleSpareHours, y: 100 * r.warmHitRate }], backgroundColor: COLORS[i % COLORS.length], pointRadius: 6,
       clip: 8 })) },
@@ -108,6 +118,17 @@ async function runBacktest(poolId) {
     el('td', {}, r.label), el('td', {}, (100 * r.warmHitRate).toFixed(1) + ' %'), el('td', {}, r.waitP50Seconds.toFixed(0)),
     el('td', {}, r.waitP95Seconds.toFixed(0)), el('td', {}, r.idleSpareHours.toFixed(1)), el('td', {}, r.peakDesktops),
     el('td', {}, r.provisionings))));
+}
+
+/** The backtests run on the pool before, newest first (the latest 20), each with a button that shows it again. */
+async function refreshBacktests(poolId) {
+  const runs = await api('GET', `/api/pools/${encodeURIComponent(poolId)}/backtests?limit=20`);
+  document.getElementById('backtest-earlier').replaceChildren(...runs.map(run => el('tr', { 'data-id': run.id },
+    el('td', {}, when(run.requestedAt)), el('td', {}, run.requestedBy),
+    el('td', {}, `${when(run.from)} – ${when(run.to)}`), el('td', {}, run.results.map(r => r.label).join(', ')),
+    el('td', {}, run.requests),
+    el('td', {}, el('button', { type: 'button', class: 'backtest-show', onclick: () =>
+      showBacktest(run) }, 'Show'))))));
 }
 
 const DEMAND_MS = 60000;
@@ -129,9 +150,13 @@ export function poolCharts(root, ctx, poolId) {
     el('div', { class: 'chart plot' }, el('canvas', { id: 'backtest-chart', height: 260, role: 'img',
       'aria-label': 'Warm-hit rate against idle spare-hours' })),
     el('table', {}, el('thead', {}, el('tr', {}, ...['Policy', 'Warm hits', 'Wait p50 (s)', 'Wait p95 (s)', 'Idle spare-hours',
-      'Peak desktops', 'Provisionings'].map(h => el('th', {}, h)))), el('tbody', { id: 'backtest-results' })));
+      'Peak desktops', 'Provisionings'].map(h => el('th', {}, h)))), el('tbody', { id: 'backtest-results' })),
+    el('h3', {}, 'Earlier backtests'),
+    el('table', {}, el('thead', {}, el('tr', {}, ...['Run at', 'By', 'Period', 'Policies', 'Requests', '']
+      .map(h => el('th', {}, h)))), el('tbody', { id: 'backtest-earlier' })));
   document.getElementById('backtest-run').addEventListener('click', () =>
     runBacktest(poolId).catch(e => { status('backtest-status', ''); ctx.error(e.message); }));
   ctx.every(DEMAND_MS, () => refreshDemand());
   refreshForecast(poolId).catch(e => ctx.error(e.message));
+  refreshBacktests(poolId).catch(e => ctx.error(e.message));
 }

@@ -236,6 +236,16 @@ class ForecastAndBacktestApiTest {
         assertThat(runs.stream().filter(a -> a.status() == 200).map(a -> a.json().path("results").toString()).distinct())
                 .as("the same backtest gives the same answer").hasSize(1);
         runs.stream().filter(a -> a.status() == 429).forEach(a -> assertThat(a.code()).isEqualTo("RATE_LIMITED"));
+        List<String> ids = runs.stream().filter(a -> a.status() == 200).map(a -> a.json().path("id").asText()).toList();
+        assertThat(ids).as("each run recorded once, under its own id").doesNotHaveDuplicates();
+        List<Answer> lists = Concurrently.run(50, () -> new ApiClient(port, "audrey", "demo")
+                .get("/api/pools/" + pool + "/backtests?limit=100"));
+        assertThat(lists).allSatisfy(a -> {
+            assertThat(a.status()).as(a.body()).isEqualTo(200);
+            List<String> listed = new ArrayList<>();
+            a.json().forEach(r -> listed.add(r.path("id").asText()));
+            assertThat(listed).containsExactlyInAnyOrderElementsOf(ids);
+        });
     }
 
     @Test
@@ -245,9 +255,81 @@ class ForecastAndBacktestApiTest {
                 "Authorization", WebClient.basic("admin", "demo"));
         assertThat(browser.send("POST", "/api/pools/" + pool + "/backtests", evil, "application/json",
                 body(List.of(Map.of("type", "STATIC", "spares", 1)))).status()).isEqualTo(403);
+        assertThat(admin.get("/api/pools/" + pool + "/backtests").json()).as("nothing recorded").isEmpty();
         WebClient signedIn = new WebClient(port).signIn("admin", "demo");
         assertThat(signedIn.send("GET", "/api/pools/" + pool + "/forecast", Map.of(), null, null).status())
                 .as("the admin's own page reads").isEqualTo(200);
+    }
+
+    @Test
+    void givenThreeBacktestsRun_whenListedAndFetched_thenNewestFirstInPagesAndEachAsItsPostAnswered() {
+        String path = "/api/pools/" + pool + "/backtests";
+        List<JsonNode> posted = new ArrayList<>();
+        for (int spares : List.of(0, 1, 2)) {
+            Answer answer = admin.post(path, body(List.of(Map.of("type", "STATIC", "spares", spares),
+                    Map.of("type", "PREDICTIVE", "safetyMargin", 0.5, "minSpare", 1, "maxSpare", 9))));
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            posted.add(answer.json());
+        }
+        assertThat(posted).allSatisfy(p -> {
+            assertThat(p.path("id").asText()).isNotBlank();
+            assertThat(p.path("requestedBy").asText()).isEqualTo("admin");
+            assertThat(p.path("results").get(1).path("spec").path("type").asText()).isEqualTo("PREDICTIVE");
+            assertThat(p.path("results").get(1).path("spec").path("minSpare").asInt()).isEqualTo(1);
+        });
+
+        WebClient.Answer first = new WebClient(port).send("GET", path + "?limit=2",
+                Map.of("Authorization", WebClient.basic("audrey", "demo")), null, null);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json()).hasSize(2);
+        assertThat(first.json().get(0)).as("newest first, as POST answered").isEqualTo(posted.get(2));
+        assertThat(first.json().get(1)).isEqualTo(posted.get(1));
+        String link = first.headers().firstValue("Link").orElse(null);
+        assertThat(link).as("a next page").isNotNull().endsWith("rel=\"next\"");
+        Answer second = new ApiClient(port, "audrey", "demo").get(link.substring(1, link.indexOf('>')));
+        assertThat(second.json()).hasSize(1);
+        assertThat(second.json().get(0)).isEqualTo(posted.get(0));
+        WebClient.Answer all = new WebClient(port).send("GET", path, Map.of("Authorization", WebClient.basic("admin", "demo")),
+                null, null);
+        assertThat(all.json()).hasSize(3);
+        assertThat(all.headers().firstValue("Link").orElse(null)).as("no next page").isNull();
+
+        String one = path + "/" + posted.get(1).path("id").asText();
+        for (String user : List.of("admin", "audrey")) {
+            Answer fetched = new ApiClient(port, user, "demo").get(one);
+            assertThat(fetched.status()).as(fetched.body()).isEqualTo(200);
+            assertThat(fetched.json()).isEqualTo(posted.get(1));
+        }
+        for (String user : List.of("alice", "bob")) {
+            assertProblem(new ApiClient(port, user, "demo").get(path), 403, "FORBIDDEN");
+            assertProblem(new ApiClient(port, user, "demo").get(one), 403, "FORBIDDEN");
+        }
+        assertProblem(new ApiClient(port, null, null).get(path), 401, "UNAUTHENTICATED");
+        assertProblem(new ApiClient(port, null, null).get(one), 401, "UNAUTHENTICATED");
+        assertProblem(admin.get(path + "/" + UUID.randomUUID()), 404, "BACKTEST_NOT_FOUND");
+        assertProblem(admin.get("/api/pools/" + emptyPool + "/backtests/" + posted.get(1).path("id").asText()), 404,
+                "BACKTEST_NOT_FOUND");
+        assertProblem(admin.get("/api/pools/" + UUID.randomUUID() + "/backtests"), 404, "POOL_NOT_FOUND");
+        assertThat(admin.get("/api/pools/" + emptyPool + "/backtests").json()).as("another pool's are not listed").isEmpty();
+    }
+
+    @Test
+    void givenHostileListingsOfBacktests_whenAsked_thenEachIsA400ProblemOrNotFound() {
+        String path = "/api/pools/" + pool + "/backtests";
+        for (String query : List.of("?limit=0", "?limit=101", "?limit=-1", "?limit=abc", "?limit=" + "9".repeat(40),
+                "?beforeAt=yesterday&beforeId=" + UUID.randomUUID(), "?beforeAt=2026-01-01T00:00:00Z",
+                "?beforeId=" + UUID.randomUUID(), "?beforeAt=2026-01-01T00:00:00Z&beforeId=..%2F..%2Fetc",
+                "?beforeAt=2026-01-01T00:00:00Z%3B%20DROP%20TABLE%20backtest_run&beforeId=" + UUID.randomUUID())) {
+            Answer answer = admin.get(path + query);
+            assertThat(answer.status()).as(query + " -> " + answer.body()).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+        }
+        for (String id : List.of("not-a-uuid", "..%2F..%2Fetc%2Fpasswd", "%E2%80%AE", "%00", "x".repeat(5000))) {
+            Answer answer = admin.get(path + "/" + id);
+            assertThat(answer.status()).as(id).isBetween(400, 404);
+        }
+        assertThat(admin.get(path + "?limit=100&beforeAt=2999-01-01T00:00:00Z&beforeId=" + UUID.randomUUID()).status())
+                .as("still answers").isEqualTo(200);
     }
 
     @Test

@@ -10,11 +10,17 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.forecast.DemandForecast;
 import org.openvdi.broker.forecast.HoltWinters;
+import org.openvdi.broker.host.api.HostCordonedEvent;
+import org.openvdi.broker.host.api.HostLabelsChangedEvent;
+import org.openvdi.broker.host.api.HostRegisteredEvent;
+import org.openvdi.broker.host.api.HostSelector;
+import org.openvdi.broker.hypervisor.VirtType;
 import org.openvdi.broker.spare.SparePolicy;
 import org.openvdi.broker.spare.SpareTarget;
 
@@ -88,6 +94,97 @@ class SimulationTest {
                 .run("static 5 of 2", THREE, EIGHT, TEN, null);
 
         assertThat(result.peakDesktops()).isEqualTo(2);
+    }
+
+    @Test
+    void givenHostsThatComeAndMatchOrNot_whenThreeSparesAreWanted_thenOnlyTheMatchingHostsRoomIsProvisioned() {
+        // zone=a: host A (1 desktop) from 07:00, host B (2) from 09:00; host C (5, zone=b) does not match.
+        // 08:00 room 1: one spare (ready 08:10, idle 110 min); 09:00 room 3: two more (ready 09:10, idle 2 x 50 min).
+        // Idle 210 min, 3 provisionings, at most 3 desktops.
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        UUID c = UUID.randomUUID();
+        Instant seven = EIGHT.minus(Duration.ofHours(1));
+        HostRoom room = HostRoom.of(Map.of(
+                a, List.of(registered(a, 1, seven), labelled(a, "zone=a", seven)),
+                b, List.of(registered(b, 2, EIGHT.plus(Duration.ofHours(1))), labelled(b, "zone=a", EIGHT.plus(Duration.ofHours(1)))),
+                c, List.of(registered(c, 5, seven), labelled(c, "zone=b", seven))), HostSelector.of(List.of("zone=a")));
+        SimulatedPool pool = new SimulatedPool(10, room, false, false, Duration.ZERO);
+
+        PolicyResult result = new Simulation(POOL, new SparePolicy.Static(3), null, TEN_MINUTES, null, pool, SETTLE)
+                .run("static 3", List.of(), EIGHT, TEN, null);
+
+        assertThat(room.at(EIGHT)).isEqualTo(1);
+        assertThat(room.at(TEN)).isEqualTo(3);
+        assertThat(result.provisionings()).isEqualTo(3);
+        assertThat(result.idleSpareHours()).isCloseTo(210 / 60.0, within(1e-9));
+        assertThat(result.peakDesktops()).isEqualTo(3);
+    }
+
+    @Test
+    void givenACordonedHost_whenRequestsCome_thenTheyWaitForRoomAndNoneIsProvisionedBeyondIt() {
+        // one host of 1 desktop, cordoned at 08:30: the spare (ready 08:10) serves 09:00 at once; 09:30 and 09:31
+        // find no spare and no room: never served before 10:00. 1 provisioning, 1 desktop at most.
+        UUID a = UUID.randomUUID();
+        HostRoom room = HostRoom.of(Map.of(a, List.of(registered(a, 1, EIGHT.minus(Duration.ofHours(1))),
+                new HostRoom.HostEvent(EIGHT.plus(Duration.ofMinutes(30)), new HostCordonedEvent(a, "maintenance", "admin")))),
+                HostSelector.ANY);
+
+        PolicyResult result = new Simulation(POOL, new SparePolicy.Static(1), null, TEN_MINUTES, null,
+                new SimulatedPool(10, room, false, false, Duration.ZERO), SETTLE).run("static 1", THREE, EIGHT, TEN, null);
+
+        assertThat(result.provisionings()).isEqualTo(1);
+        assertThat(result.peakDesktops()).isEqualTo(1);
+        assertThat(result.requests()).as("served").isEqualTo(1);
+        assertThat(result.warmHits()).isEqualTo(1);
+    }
+
+    static final List<SimulatedRequest> ALICE_TWICE = List.of(
+            new SimulatedRequest(Instant.parse("2025-01-06T09:00:00Z"), Duration.ofMinutes(10), "alice"),
+            new SimulatedRequest(Instant.parse("2025-01-06T09:30:00Z"), Duration.ofMinutes(10), "alice"));
+
+    @Test
+    void givenAPersistentPoolThatPowersOffAtLogoff_whenItsUserComesBack_thenSheWaitsForHerOwnDesktopToStart() {
+        // 08:00 a spare (ready 08:10); 09:00 alice takes it (warm, idle 50 min): it is hers; a new spare (ready 09:10,
+        // idle until 10:00: 50 min). 09:10 her session ends, her desktop powers off. 09:30 it powers on for her: she
+        // waits 5 min (cold), the spare stays. Idle 100 min, 2 provisionings, at most 2 desktops.
+        PolicyResult result = new Simulation(POOL, new SparePolicy.Static(1), null, TEN_MINUTES, null,
+                new SimulatedPool(10, HostRoom.UNLIMITED, true, true, Duration.ofMinutes(5)), SETTLE)
+                .run("persistent", ALICE_TWICE, EIGHT, TEN, null);
+
+        assertThat(result.requests()).isEqualTo(2);
+        assertThat(result.warmHits()).isEqualTo(1);
+        assertThat(result.waitP95Seconds()).isEqualTo(300);
+        assertThat(result.idleSpareHours()).isCloseTo(100 / 60.0, within(1e-9));
+        assertThat(result.provisionings()).isEqualTo(2);
+        assertThat(result.peakDesktops()).isEqualTo(2);
+    }
+
+    @Test
+    void givenAPersistentPoolThatKeepsRunning_whenItsUserComesBack_thenHerDesktopServesHerAtOnce() {
+        // as above, but her desktop keeps running: 09:30 is warm. A floating pool instead recycles her desktop, so
+        // 09:30 takes the spare (idle 09:10-09:30) and one more is provisioned (ready 09:40, idle 20 min): 90 min, 3.
+        PolicyResult persistent = new Simulation(POOL, new SparePolicy.Static(1), null, TEN_MINUTES, null,
+                new SimulatedPool(10, HostRoom.UNLIMITED, true, false, Duration.ofMinutes(5)), SETTLE)
+                .run("persistent", ALICE_TWICE, EIGHT, TEN, null);
+        PolicyResult floating = new Simulation(POOL, new SparePolicy.Static(1), null, TEN_MINUTES, 10, SETTLE)
+                .run("floating", ALICE_TWICE, EIGHT, TEN, null);
+
+        assertThat(persistent.warmHits()).isEqualTo(2);
+        assertThat(persistent.idleSpareHours()).isCloseTo(100 / 60.0, within(1e-9));
+        assertThat(persistent.provisionings()).isEqualTo(2);
+        assertThat(floating.warmHits()).isEqualTo(2);
+        assertThat(floating.idleSpareHours()).isCloseTo(90 / 60.0, within(1e-9));
+        assertThat(floating.provisionings()).isEqualTo(3);
+    }
+
+    private static HostRoom.HostEvent registered(UUID host, int maxDesktops, Instant at) {
+        return new HostRoom.HostEvent(at, new HostRegisteredEvent(host, "h-" + host, "test:///default", VirtType.QEMU,
+                maxDesktops, "default", "127.0.0.1", "admin"));
+    }
+
+    private static HostRoom.HostEvent labelled(UUID host, String label, Instant at) {
+        return new HostRoom.HostEvent(at, new HostLabelsChangedEvent(host, Set.of(label), "admin"));
     }
 
     @Test
