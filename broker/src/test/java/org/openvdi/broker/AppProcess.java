@@ -21,6 +21,16 @@ import java.util.Map;
  */
 public final class AppProcess implements AutoCloseable {
 
+    /**
+     * JVM options for every application an integration test starts when {@code openvdi.test.quick-jvm} is true (the
+     * failsafe configuration sets it; benchmarks, which measure the product as it runs in production, do not): the
+     * quick compiler only and one GC thread. A broker or gateway under test lives for seconds to minutes, mostly
+     * starting, on a small machine whose cores the guests need; the optimizing compiler's threads would take those
+     * cores for code that is gone before it pays off.
+     */
+    private static final List<String> QUICK_JVM = Boolean.getBoolean("openvdi.test.quick-jvm")
+            ? List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC") : List.of();
+
     private final Path workDir;
     private final Path jarDirectory;
     private final String jarPattern;
@@ -139,6 +149,7 @@ public final class AppProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-Djna.tmpdir=" + workDir.resolve("jna")));
+        command.addAll(QUICK_JVM);
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jars[0].getAbsolutePath(), "--server.port=" + port));
         command.addAll(args);

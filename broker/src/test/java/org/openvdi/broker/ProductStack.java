@@ -73,6 +73,19 @@ public final class ProductStack implements AutoCloseable {
     }
 
     /**
+     * As {@link #startWithCuttableGatewayPath(Path, String, int)}, allowing each application {@code startTimeout} to
+     * start: a product that several test classes share waits as long as a loaded machine needs, rather than fail them
+     * all.
+     */
+    public static ProductStack startWithCuttableGatewayPath(Path work, String storagePool, int maxDesktops,
+                                                            Duration startTimeout) throws Exception {
+        requireGuacd();
+        ProductStack stack = new ProductStack(work, storagePool, true);
+        stack.startTimeout = startTimeout;
+        return boot(stack, maxDesktops);
+    }
+
+    /**
      * As {@link #start}, with further broker arguments and environment: another database
      * ({@code --spring.datasource.url=...} and {@code SPRING_DATASOURCE_PASSWORD}), other settings; each application
      * may take 10 minutes to start, as the multi-broker test allows on a loaded machine.
@@ -154,7 +167,7 @@ public final class ProductStack implements AutoCloseable {
     }
 
     public void startGateway() throws IOException, InterruptedException {
-        gateway.start();
+        gateway.start(startTimeout);
     }
 
     /** The id of the template "Tiny desktop". */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WindowType;
@@ -37,20 +38,20 @@ import org.openvdi.broker.ProductStack;
 import org.openvdi.broker.TcpProxy;
 
 /**
- * The whole product on one machine: the broker (embedded PostgreSQL, in-process KRaft Kafka), the
- * gateway, guacd, libvirtd with the tiny desktop booting under software emulation, and headless
- * Chromium, which reaches the gateway through a TCP proxy whose connections a test can cut. Employees
- * open desktops from the portal and see the guest's console pixels in the display canvas; closing the
- * tab is recorded as SessionDisconnected, and a cut network path or a gateway restart reconnects the
- * page in place with its resume token, which then cannot be used again.
+ * The whole product on one machine, shared with the other browser tests ({@link SharedProduct}): the broker
+ * (embedded PostgreSQL, in-process KRaft Kafka), the gateway, guacd, libvirtd with the tiny desktop booting under
+ * software emulation, and headless Chromium, which reaches the gateway through a TCP proxy whose connections a test
+ * can cut. Employees open desktops from the portal and see the guest's console pixels in the display canvas; closing
+ * the tab is recorded as SessionDisconnected, and a cut network path or a gateway restart reconnects the page in
+ * place with its resume token, which then cannot be used again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedProduct.class)
 class BrowserEndToEndIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String storagePool = "openvdi-e2e-" + UUID.randomUUID().toString().substring(0, 8);
-    private final Path work = Path.of("target/it/e2e-" + storagePool).toAbsolutePath();
+    private final Path work = Path.of("target/it/e2e-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
     private ProductStack product;
     private AdminScenario admin;
     private String pool;
@@ -59,8 +60,9 @@ class BrowserEndToEndIT {
     private DesktopPage desktop;
 
     @BeforeAll
-    void startTheProduct() throws Exception {
-        product = ProductStack.startWithCuttableGatewayPath(work, storagePool, 2);
+    void startTheProduct(ProductStack shared) throws Exception {
+        Files.createDirectories(work);
+        product = shared;
         admin = product.admin();
         pool = admin.pool("Demo desktops", product.template(), "FLOATING", "KEEP_RUNNING", 1, 2, "alice", "bob");
     }
@@ -279,9 +281,7 @@ class BrowserEndToEndIT {
     }
 
     @AfterAll
-    void stopEverything() throws Exception {
-        if (product != null) {
-            product.close();
-        }
+    void deleteThePool() {
+        SharedProduct.deletePool(product, pool);
     }
 }

@@ -3,6 +3,7 @@ package org.openvdi.broker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -10,34 +11,38 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openvdi.broker.AdminScenario;
 import org.openvdi.broker.ProductStack;
 
 /**
- * An idle session seen from the employee's desktop tab: the whole product on one machine (broker, gateway, guacd,
- * the tiny desktop on qemu:///system under software emulation, headless Chromium). The pool disconnects sessions
- * after 40 seconds without keyboard or mouse input and warns 30 seconds before. Alice opens her desktop and does
- * not touch it: her tab shows the idle warning in its banner, counting down, then says it was disconnected for
- * inactivity (and does not reconnect by itself); her session and desktop stay.
+ * An idle session seen from the employee's desktop tab: the whole product on one machine, shared with the other
+ * browser tests ({@link SharedProduct}: broker, gateway, guacd, the tiny desktop on qemu:///system under software
+ * emulation), and headless Chromium. The pool disconnects sessions after 25 seconds without keyboard or mouse input
+ * and warns 20 seconds before. Alice opens her desktop and does not touch it: her tab shows the idle warning in its
+ * banner, counting down, then says it was disconnected for inactivity (and does not reconnect by itself); her
+ * session and desktop stay.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedProduct.class)
 class IdleBannerBrowserIT {
 
-    private final String storagePool = "openvdi-idle-" + UUID.randomUUID().toString().substring(0, 8);
-    private final Path work = Path.of("target/it/idle-" + storagePool).toAbsolutePath();
+    private final Path work = Path.of("target/it/idle-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
     private ProductStack product;
+    private String pool;
     private ChromeDriver browser;
 
     @Test
-    void givenAlicesDesktopOnScreenUntouched_whenHerPoolsIdleLimitNears_thenHerTabWarnsThenSaysSheWasDisconnected()
-            throws Exception {
-        product = ProductStack.start(work, storagePool, 2);
+    void givenAlicesDesktopOnScreenUntouched_whenHerPoolsIdleLimitNears_thenHerTabWarnsThenSaysSheWasDisconnected(
+            ProductStack shared) throws Exception {
+        product = shared;
+        Files.createDirectories(work);
         AdminScenario admin = product.admin();
-        String pool = admin.pool("Idle desktops", product.template(), "FLOATING", "KEEP_RUNNING", 1, 2, "alice");
+        pool = admin.pool("Idle desktops", product.template(), "FLOATING", "KEEP_RUNNING", 1, 2, "alice");
         var limited = admin.admin().patch("/api/pools/" + pool, admin.admin().write(Map.of("sessionLimits",
-                Map.of("idleLimit", "PT40S", "idleWarning", "PT30S"))));
+                Map.of("idleLimit", "PT25S", "idleWarning", "PT20S"))));
         assertThat(limited.status()).as(limited.body()).isEqualTo(200);
 
         browser = HeadlessChromium.start(work.resolve("chromium"));
@@ -67,8 +72,6 @@ class IdleBannerBrowserIT {
         if (browser != null) {
             browser.quit();
         }
-        if (product != null) {
-            product.close();
-        }
+        SharedProduct.deletePool(product, pool);
     }
 }

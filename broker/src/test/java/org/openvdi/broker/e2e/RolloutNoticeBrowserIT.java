@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -19,34 +20,41 @@ import org.openvdi.broker.AdminScenario;
 import org.openvdi.broker.ProductStack;
 
 /**
- * A forced logoff ahead, seen from the employee's desktop tab: the whole product on one machine (broker, gateway,
- * guacd, the tiny desktop booting on qemu:///system under software emulation, headless Chromium). While alice
- * works on her desktop, the admin rolls the pool out to version 2 with FORCE_AFTER a one-minute deadline and a
- * notice 40 seconds before it, written with markup and right-to-left letters. Her tab shows the notice as text in
- * a banner whose time left counts down, and at the deadline says that the session was ended for a desktop update,
- * not that a link expired. Before the rollout, an admin's message (with markup too) shows in the same banner as
+ * A forced logoff ahead, seen from the employee's desktop tab: the whole product on one machine, shared with the
+ * other browser tests ({@link SharedProduct}: broker, gateway, guacd, the tiny desktop booting on qemu:///system
+ * under software emulation), and headless Chromium. The pool has a template of its own, so its version 2 moves no
+ * other test's pool. While alice works on her desktop, the admin rolls the pool out to version 2 with FORCE_AFTER a
+ * 25-second deadline and a notice 20 seconds before it, written with markup and right-to-left letters. Her tab
+ * shows the notice as text in a banner whose time left counts down, and at the deadline says that the session was
+ * ended for a desktop update, not that a link expired. Before the rollout, an admin's message (with markup too) shows in the same banner as
  * text, without a countdown.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedProduct.class)
 class RolloutNoticeBrowserIT {
 
     private static final String NOTICE = "<b>Saving</b> is wise <img src=x onerror=\"window.pwned=1\"> \u05e2\u05d3\u05db\u05d5\u05df 18:00";
 
     private static final String MESSAGE = "<i>Please</i> save <img src=x onerror=\"window.pwned=1\"> \u05e2 now";
 
-    private final String storagePool = "openvdi-notice-" + UUID.randomUUID().toString().substring(0, 8);
-    private final Path work = Path.of("target/it/notice-" + storagePool).toAbsolutePath();
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final Path work = Path.of("target/it/notice-" + run).toAbsolutePath();
     private ProductStack product;
+    private String pool;
     private ChromeDriver browser;
 
     @Test
-    void givenAlicesDesktopOnScreen_whenARolloutForcesHerLogoff_thenHerTabCountsDownTheNoticeAndSaysWhyItEnded()
-            throws Exception {
-        product = ProductStack.start(work, storagePool, 3);
+    void givenAlicesDesktopOnScreen_whenARolloutForcesHerLogoff_thenHerTabCountsDownTheNoticeAndSaysWhyItEnded(
+            ProductStack shared) throws Exception {
+        product = shared;
+        Files.createDirectories(work);
         AdminScenario admin = product.admin();
-        String pool = admin.pool("Notice desktops", product.template(), "FLOATING", "KEEP_RUNNING", 1, 3, "alice");
-        Path version2 = Files.copy(product.images().resolve("tiny-desktop.img"), product.images().resolve("tiny-desktop-v2.img"));
-        assertThat(admin.admin().post("/api/templates/" + product.template() + "/versions",
+        Path tiny = product.images().resolve("tiny-desktop.img");
+        Path version1 = Files.copy(tiny, product.images().resolve("notice-" + run + "-v1.img"));
+        Path version2 = Files.copy(tiny, product.images().resolve("notice-" + run + "-v2.img"));
+        String template = admin.template("Notice desktop " + run, version1, 256);
+        pool = admin.pool("Notice desktops", template, "FLOATING", "KEEP_RUNNING", 1, 3, "alice");
+        assertThat(admin.admin().post("/api/templates/" + template + "/versions",
                 admin.admin().write(Map.of("imagePath", version2.toString()))).status()).isEqualTo(201);
 
         browser = HeadlessChromium.start(work.resolve("chromium"));
@@ -70,7 +78,7 @@ class RolloutNoticeBrowserIT {
         browser.findElement(By.id("notice-dismiss")).click();
 
         var started = admin.admin().post("/api/pools/" + pool + "/rollouts", admin.admin().write(Map.of(
-                "templateVersion", 2, "logoff", "FORCE_AFTER", "deadline", "PT35S", "noticeBefore", "PT30S",
+                "templateVersion", 2, "logoff", "FORCE_AFTER", "deadline", "PT25S", "noticeBefore", "PT20S",
                 "notice", NOTICE, "progressDeadline", "PT5M")));
         assertThat(started.status()).as(started.body()).isEqualTo(202);
 
@@ -110,8 +118,6 @@ class RolloutNoticeBrowserIT {
         if (browser != null) {
             browser.quit();
         }
-        if (product != null) {
-            product.close();
-        }
+        SharedProduct.deletePool(product, pool);
     }
 }
