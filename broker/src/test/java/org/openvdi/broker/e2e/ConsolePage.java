@@ -76,6 +76,17 @@ public final class ConsolePage {
         return this;
     }
 
+    /**
+     * Sets the field's value as pasted text would, past its maxlength and with characters no keyboard types (control
+     * and bidi characters), and clears every error line so the next answer's errors are the only ones shown.
+     */
+    public ConsolePage fill(String name, String text) {
+        field(name);
+        script("document.querySelector(\"main [name='\" + arguments[0] + \"']\").value = arguments[1];"
+                + "document.querySelectorAll('main .field-error').forEach(e => e.textContent = '');", name, text);
+        return this;
+    }
+
     public ConsolePage select(String name, String value) {
         new org.openqa.selenium.support.ui.Select(field(name)).selectByValue(value);
         return this;
