@@ -33,8 +33,9 @@ class AdminConsoleBrowserTest {
 
     static final Duration SOON = Duration.ofSeconds(20);
     static final List<String> SCREENS = List.of("hosts", "templates", "pools", "desktops", "sessions", "events");
-    /** Names no form may take: a control character, a bidi override, an invisible one, a line break. */
-    static final List<String> UNPRINTABLE = List.of("bell\u0007name", "evil\u202Eeman", "zero\u200Bwidth", "two\nlines");
+    /** Names no form may take: a control character, a bidi override, an invisible one, a tab (text fields drop line
+     * breaks themselves). */
+    static final List<String> UNPRINTABLE = List.of("bell\u0007name", "evil\u202Eeman", "zero\u200Bwidth", "tab\tname");
 
     @LocalServerPort
     int port;
@@ -197,8 +198,9 @@ class AdminConsoleBrowserTest {
         assertThat(browser.findElements(By.cssSelector("main button[data-action], main form button.submit"))).isEmpty();
         for (String form : List.of("hosts/new", "templates/new", "pools/new")) {
             console.open(form);
-            await().atMost(SOON).until(() -> !console.texts("#screen-error").get(0).isBlank()
-                    || !console.texts("main .tabulator").isEmpty());
+            // the list it may read, and why there is no form
+            await().atMost(SOON).until(() -> console.texts("#screen-error").get(0).startsWith("Only an admin can"));
+            await().atMost(SOON).until(() -> !console.texts("main .tabulator").isEmpty());
             assertThat(browser.findElements(By.cssSelector("main form button.submit"))).as(form).isEmpty();
         }
         assertThat(console.scriptProblems()).isEmpty();
@@ -216,7 +218,7 @@ class AdminConsoleBrowserTest {
         int hosts = admin.get("/api/hosts").json().size();
         int templates = admin.get("/api/templates").json().size();
         int pools = admin.get("/api/pools").json().size();
-        console.signIn("admin").open("hosts/new");
+        console.signIn("admin");
         refused("hosts/new", Map.of("name", "n".repeat(5_000), "uri", "test:///default", "storagePool", "../../etc",
                 "displayAddress", "127.0.0.1;reboot", "labels-new", "../../x"), "name", "storagePool", "displayAddress", "labels");
         refused("hosts/new", Map.of("name", "traversal-host", "uri", "../../etc/passwd"), "uri");
@@ -225,13 +227,11 @@ class AdminConsoleBrowserTest {
             refused("hosts/new", Map.of("name", name, "uri", "test:///default"), "name");
         }
 
-        console.open("templates/new");
         refused("templates/new", Map.of("name", "t".repeat(5_000), "vcpus", "1", "memoryMiB", "256"), "name");
         for (String name : UNPRINTABLE) {
             refused("templates/new", Map.of("name", name, "vcpus", "1", "memoryMiB", "256"), "name");
         }
 
-        console.open("pools/new");
         Map<String, String> pool = new LinkedHashMap<>();
         pool.put("name", "p".repeat(5_000));
         pool.put("maxSize", "4");
@@ -249,8 +249,12 @@ class AdminConsoleBrowserTest {
         assertThat(console.scriptProblems()).isEmpty();
     }
 
-    /** Fills the form's fields, submits, and expects an error at each of the given fields and the form kept. */
+    /**
+     * Opens the form afresh, fills the fields, submits, and expects an error at each of the given fields and the form
+     * kept.
+     */
     private void refused(String address, Map<String, String> values, String... fields) {
+        console.openAfresh(address);
         values.forEach(console::fill);
         console.submit();
         for (String field : fields) {

@@ -41,7 +41,16 @@ public final class ConsolePage {
 
     /** Opens the console at an address such as "hosts/new" and waits for its screen. */
     public ConsolePage open(String hash) {
-        browser.get(url + "/admin#/" + hash);
+        return load(url + "/admin#/" + hash, hash);
+    }
+
+    /** Opens the console at the address in a freshly loaded page, even when it shows that address already. */
+    public ConsolePage openAfresh(String hash) {
+        return load(url + "/admin?page=" + System.nanoTime() + "#/" + hash, hash);
+    }
+
+    private ConsolePage load(String address, String hash) {
+        browser.get(address);
         String screen = hash.split("/")[0];
         await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector("main[data-screen='" + screen + "']")).isEmpty());
         await().atMost(WAIT).until(() -> browser.findElement(By.id("who")).getText().contains("("));
