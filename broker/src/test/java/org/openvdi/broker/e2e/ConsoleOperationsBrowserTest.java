@@ -130,7 +130,7 @@ class ConsoleOperationsBrowserTest {
         for (String hostile : java.util.List.of("m".repeat(5_000), "bell\u0007", "zero\u200Bwidth", "tab\tname")) {
             console.fill("text", hostile);
             console.click("main .message-form button.submit");
-            assertThat(console.awaitError("text")).as(hostile.substring(0, 6)).isNotBlank();
+            assertThat(console.awaitError("text")).as(hostile.length() > 20 ? "oversized" : hostile).isNotBlank();
         }
         console.fill("reason", "r".repeat(300));
         console.click("main .end-form button.submit");
