@@ -38,3 +38,9 @@ export function eventHistory(root, aggregateId) {
   reload.addEventListener('click', () => load().catch(() => {}));
   return load();
 }
+
+/** A read-only role at a form's address: draws what it may read instead, and says why there is no form. */
+export function readOnly(ctx, what, draw) {
+  draw();
+  ctx.error(`Only an admin can ${what}; your role reads this console only.`);
+}

@@ -1,5 +1,6 @@
 package org.openvdi.broker.security;
 
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,6 +21,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param singleLogout  whether signing out also ends the session at the provider (its {@code end_session_endpoint})
  * @param accessTokens  whether API clients may present the provider's JWT access tokens as {@code Bearer} tokens
  * @param audience      the audience such an access token must name; the client id when empty
+ * @param discoveryRetry    after the provider's discovery document could not be read, access tokens are answered
+ *                          503 at once for this long before the provider is asked again; each further failure
+ *                          doubles the wait
+ * @param discoveryRetryMax the longest such wait
  */
 @ConfigurationProperties("openvdi.security.oidc")
 record OidcProperties(@DefaultValue("false") boolean enabled,
@@ -33,7 +38,9 @@ record OidcProperties(@DefaultValue("false") boolean enabled,
                       @DefaultValue List<RoleMapping> roleMappings,
                       @DefaultValue("true") boolean singleLogout,
                       @DefaultValue("true") boolean accessTokens,
-                      String audience) {
+                      String audience,
+                      @DefaultValue("2s") Duration discoveryRetry,
+                      @DefaultValue("1m") Duration discoveryRetryMax) {
 
     OidcProperties {
         if (enabled && (issuerUri == null || issuerUri.isBlank() || clientId == null || clientId.isBlank())) {
@@ -41,6 +48,10 @@ record OidcProperties(@DefaultValue("false") boolean enabled,
         }
         if (enabled && roleMappings.isEmpty()) {
             throw new IllegalStateException("openvdi.security.oidc needs role-mappings when enabled: nobody could sign in");
+        }
+        if (discoveryRetry.isNegative() || discoveryRetry.isZero() || discoveryRetryMax.compareTo(discoveryRetry) < 0) {
+            throw new IllegalStateException(
+                    "openvdi.security.oidc.discovery-retry must be positive and at most discovery-retry-max");
         }
     }
 

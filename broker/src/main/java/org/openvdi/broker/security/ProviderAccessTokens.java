@@ -1,8 +1,11 @@
 package org.openvdi.broker.security;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,14 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * starts while the provider is down), issued by the configured issuer, unexpired, and meant for the broker (its
  * audience names the configured audience, by default the broker's client id). The user and roles come from the
  * token's claims exactly as at an interactive sign-in ({@link OidcUserMapping}).
+ *
+ * <p>While the provider cannot be asked for its discovery document, every access token is answered
+ * {@link ProviderUnreachable} at once, without asking it again, for {@code discovery-retry}; each further failure
+ * doubles that wait up to {@code discovery-retry-max}. After the wait, one request asks again (the others meanwhile
+ * still answer at once) and, once the provider answers, the keys are kept and tokens are verified again.
+ *
+ * <p>Threads: any request thread. The first use waits for the one thread that asks the provider; after a failure,
+ * requests never wait for another thread's attempt.
  */
 final class ProviderAccessTokens {
 
@@ -45,10 +56,24 @@ final class ProviderAccessTokens {
     private final OidcProperties properties;
     private final OidcUserMapping mapping;
     private final AtomicReference<NimbusJwtDecoder> decoder = new AtomicReference<>();
+    /** Set while the provider cannot be asked: since when in a row, and when it may be asked again. */
+    private final AtomicReference<Backoff> backoff = new AtomicReference<>();
+    /** Held by the one thread that asks the provider for its discovery document. */
+    private final ReentrantLock asking = new ReentrantLock();
+    private final LongSupplier nanoTime;
+
+    private record Backoff(int failures, long retryAt) {
+    }
 
     ProviderAccessTokens(OidcProperties properties, UserDirectory users) {
+        this(properties, users, System::nanoTime);
+    }
+
+    /** With the clock the backoff is measured on ({@link System#nanoTime()} in production). */
+    ProviderAccessTokens(OidcProperties properties, UserDirectory users, LongSupplier nanoTime) {
         this.properties = properties;
         this.mapping = new OidcUserMapping(properties, users);
+        this.nanoTime = nanoTime;
     }
 
     /** Whether a presented bearer token has a JWT's shape (the broker's own API tokens never do). */
@@ -79,18 +104,61 @@ final class ProviderAccessTokens {
         if (known != null) {
             return Optional.of(known);
         }
+        if (backoff.get() == null) {
+            asking.lock(); // the first use: wait for whoever asks, then use what they learned
+        } else if (waiting() || !asking.tryLock()) {
+            return Optional.empty(); // the provider failed lately, or another request is asking it right now
+        }
+        try {
+            known = decoder.get();
+            if (known != null) {
+                return Optional.of(known);
+            }
+            if (waiting()) {
+                return Optional.empty(); // asked and failed while this request waited for the lock
+            }
+            return ask();
+        } finally {
+            asking.unlock();
+        }
+    }
+
+    private boolean waiting() {
+        Backoff failed = backoff.get();
+        return failed != null && nanoTime.getAsLong() - failed.retryAt() < 0;
+    }
+
+    private Optional<NimbusJwtDecoder> ask() {
         try {
             NimbusJwtDecoder made = (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(properties.issuerUri());
             made.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                     JwtValidators.createDefaultWithIssuer(properties.issuerUri()),
                     new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
                             audience -> audience != null && audience.contains(properties.accessTokenAudience()))));
-            decoder.compareAndSet(null, made);
-            return Optional.of(decoder.get());
+            decoder.set(made);
+            if (backoff.getAndSet(null) != null) {
+                log.info("The identity provider {} answers again; its access tokens are verified again",
+                        properties.issuerUri());
+            }
+            return Optional.of(made);
         } catch (RuntimeException e) {
-            log.warn("The identity provider {} could not be asked for its keys: {}", properties.issuerUri(),
-                    e.getMessage());
+            Backoff before = backoff.get();
+            int failures = before == null ? 1 : before.failures() + 1;
+            Duration wait = backoffAfter(failures);
+            backoff.set(new Backoff(failures, nanoTime.getAsLong() + wait.toNanos()));
+            log.warn("The identity provider {} could not be asked for its keys ({} time(s) in a row): {}; its access "
+                    + "tokens are answered 503 for {}", properties.issuerUri(), failures, e.getMessage(), wait);
             return Optional.empty();
         }
+    }
+
+    /** discovery-retry, doubled for each failure after the first, at most discovery-retry-max. */
+    Duration backoffAfter(int failures) {
+        Duration max = properties.discoveryRetryMax();
+        Duration wait = properties.discoveryRetry();
+        for (int i = 1; i < failures && wait.compareTo(max) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(max) < 0 ? wait : max;
     }
 }

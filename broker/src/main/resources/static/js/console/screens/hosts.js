@@ -2,7 +2,7 @@
 // probe and delete, its facts updated live and its event history.
 import { api, el, when } from '../../api.js';
 import { actionButton, badge, confirmAction, form } from '../form.js';
-import { eventHistory, facts, heading } from '../parts.js';
+import { eventHistory, facts, heading, readOnly } from '../parts.js';
 import { dataTable } from '../table.js';
 import { namesEditor } from './pool-editors.js';
 
@@ -132,6 +132,8 @@ export default {
   title: 'Hosts',
   show(root, ctx, parts) {
     if (parts[0] === 'new' && ctx.admin) register(root, ctx);
+    // a read-only role at the form's address: the list, and why there is no form (not an error about an id "new")
+    else if (parts[0] === 'new') readOnly(ctx, 'register hosts', () => list(root, ctx));
     else if (parts[0]) detail(root, ctx, parts[0]);
     else list(root, ctx);
   }

@@ -3,7 +3,7 @@
 // event history, and deletion with a deadline and a notice to its users.
 import { api, el, versions, when } from '../../api.js';
 import { actionButton, badge, confirmAction, form } from '../form.js';
-import { eventHistory, facts, heading } from '../parts.js';
+import { eventHistory, facts, heading, readOnly } from '../parts.js';
 import { dataTable } from '../table.js';
 import { namesEditor, sessionLimitsEditor, sparePolicyEditor } from './pool-editors.js';
 import { rolloutPanel } from './pool-rollouts.js';
@@ -180,6 +180,8 @@ export default {
   title: 'Pools',
   show(root, ctx, parts) {
     if (parts[0] === 'new' && ctx.admin) return editor(root, ctx, null);
+    // a read-only role at a form's address: the list, and why there is no form (not an error about an id "new")
+    if (parts[0] === 'new') return readOnly(ctx, 'create pools', () => list(root, ctx));
     if (parts[0] && parts[1] === 'edit' && ctx.admin) return editor(root, ctx, parts[0]);
     if (parts[0]) return detail(root, ctx, parts[0], parts[1]);
     return list(root, ctx);

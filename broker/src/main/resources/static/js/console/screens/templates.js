@@ -3,7 +3,7 @@
 // retire, and delete.
 import { api, apiText, el, when } from '../../api.js';
 import { actionButton, badge, confirmAction, form } from '../form.js';
-import { eventHistory, facts, heading } from '../parts.js';
+import { eventHistory, facts, heading, readOnly } from '../parts.js';
 import { dataTable } from '../table.js';
 
 const REFRESH_MS = 4000;
@@ -121,6 +121,8 @@ export default {
   title: 'Templates',
   show(root, ctx, parts) {
     if (parts[0] === 'new' && ctx.admin) register(root, ctx);
+    // a read-only role at the form's address: the list, and why there is no form (not an error about an id "new")
+    else if (parts[0] === 'new') readOnly(ctx, 'register templates', () => list(root, ctx));
     else if (parts[0]) detail(root, ctx, parts[0]);
     else list(root, ctx);
   }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +32,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class AdminConsoleBrowserTest {
 
     static final Duration SOON = Duration.ofSeconds(20);
+    static final List<String> SCREENS = List.of("hosts", "templates", "pools", "desktops", "sessions", "events");
+    /** Names no form may take: a control character, a bidi override, an invisible one, a tab (text fields drop line
+     * breaks themselves). */
+    static final List<String> UNPRINTABLE = List.of("bell\u0007name", "evil\u202Eeman", "zero\u200Bwidth", "tab\tname");
 
     @LocalServerPort
     int port;
@@ -150,5 +156,110 @@ class AdminConsoleBrowserTest {
         console.awaitHash("hosts");
         await().atMost(SOON).until(() -> admin.get("/api/hosts/" + host).status() == 404);
         assertThat(console.scriptProblems()).isEmpty();
+    }
+
+    /**
+     * Nobody signed in is sent to the sign-in page from every screen; an employee gets the 403 page; an auditor reads
+     * every screen but is offered no form and no action, not even at a form's own address.
+     */
+    @Test
+    void givenAnonymousEmployeeOrAuditor_whenTheyOpenEachScreen_thenSignInRefusalOrReadingOnly() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        var registered = admin.post("/api/hosts", "{\"name\":\"read-only-host-" + suffix
+                + "\",\"uri\":\"test:///default\",\"virtType\":\"QEMU\",\"maxDesktops\":1}");
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        String host = registered.json().get("id").asText();
+        // no other test's desktop is placed here
+        assertThat(admin.post("/api/hosts/" + host + "/cordon", "{}").status()).isLessThan(300);
+
+        String base = "http://localhost:" + port;
+        browser.manage().deleteAllCookies();
+        for (String screen : SCREENS) {
+            browser.get(base + "/admin#/" + screen);
+            await().atMost(SOON).until(() -> browser.getCurrentUrl().startsWith(base + "/login"));
+        }
+        console.signIn("alice");
+        for (String screen : List.of("hosts", "pools/new", "sessions", "events")) {
+            browser.get(base + "/admin#/" + screen);
+            await().atMost(SOON).until(() -> !browser.findElements(By.id("problem-title")).isEmpty());
+            assertThat(browser.findElement(By.id("problem-title")).getText()).isEqualTo("403 · Not allowed");
+        }
+
+        console.signIn("audrey");
+        for (String screen : SCREENS) {
+            console.open(screen);
+            assertThat(browser.findElement(By.id("who")).getText()).isEqualTo("audrey (AUDITOR)");
+            assertThat(browser.findElement(By.tagName("body")).getAttribute("class")).contains("read-only");
+            assertThat(browser.findElements(By.cssSelector("main a.new"))).as(screen).isEmpty();
+            assertThat(browser.findElements(By.cssSelector("main button[data-action]"))).as(screen).isEmpty();
+        }
+        console.open("hosts/" + host);
+        await().atMost(SOON).until(() -> console.texts("main h2").contains("read-only-host-" + suffix));
+        assertThat(browser.findElements(By.cssSelector("main button[data-action], main form button.submit"))).isEmpty();
+        for (String form : List.of("hosts/new", "templates/new", "pools/new")) {
+            console.open(form);
+            // the list it may read, and why there is no form
+            await().atMost(SOON).until(() -> console.texts("#screen-error").get(0).startsWith("Only an admin can"));
+            await().atMost(SOON).until(() -> !console.texts("main .tabulator").isEmpty());
+            assertThat(browser.findElements(By.cssSelector("main form button.submit"))).as(form).isEmpty();
+        }
+        assertThat(console.scriptProblems()).isEmpty();
+
+        assertThat(admin.post("/api/hosts/" + host + "/drain", "{}").status()).isLessThan(300);
+        await().atMost(SOON).until(() -> admin.delete("/api/hosts/" + host).status() < 300);
+    }
+
+    /**
+     * Oversized values, traversal, shell metacharacters, control, bidi and invisible characters typed (or pasted) into
+     * each form of the console: the API's field errors show next to their fields, the form stays, nothing is created.
+     */
+    @Test
+    void givenAdmin_whenSheTypesHostileValuesIntoEachForm_thenTheApisFieldErrorsShowAtTheFieldsAndNothingIsCreated() {
+        int hosts = admin.get("/api/hosts").json().size();
+        int templates = admin.get("/api/templates").json().size();
+        int pools = admin.get("/api/pools").json().size();
+        console.signIn("admin");
+        refused("hosts/new", Map.of("name", "n".repeat(5_000), "uri", "test:///default", "storagePool", "../../etc",
+                "displayAddress", "127.0.0.1;reboot", "labels-new", "../../x"), "name", "storagePool", "displayAddress", "labels");
+        refused("hosts/new", Map.of("name", "traversal-host", "uri", "../../etc/passwd"), "uri");
+        refused("hosts/new", Map.of("name", "metachar-host", "uri", "test:///default$(reboot)"), "uri");
+        for (String name : UNPRINTABLE) {
+            refused("hosts/new", Map.of("name", name, "uri", "test:///default"), "name");
+        }
+
+        refused("templates/new", Map.of("name", "t".repeat(5_000), "vcpus", "1", "memoryMiB", "256"), "name");
+        for (String name : UNPRINTABLE) {
+            refused("templates/new", Map.of("name", name, "vcpus", "1", "memoryMiB", "256"), "name");
+        }
+
+        Map<String, String> pool = new LinkedHashMap<>();
+        pool.put("name", "p".repeat(5_000));
+        pool.put("maxSize", "4");
+        pool.put("entitledUsers-new", "../../root");
+        pool.put("entitledGroups-new", "staff\u202E");
+        pool.put("hostSelector-new", "site=$(reboot)");
+        refused("pools/new", pool, "name", "entitledUsers", "entitledGroups", "hostSelector");
+        for (String name : UNPRINTABLE) {
+            refused("pools/new", Map.of("name", name, "maxSize", "4"), "name");
+        }
+
+        assertThat(admin.get("/api/hosts").json()).hasSize(hosts);
+        assertThat(admin.get("/api/templates").json()).hasSize(templates);
+        assertThat(admin.get("/api/pools").json()).hasSize(pools);
+        assertThat(console.scriptProblems()).isEmpty();
+    }
+
+    /**
+     * Opens the form afresh, fills the fields, submits, and expects an error at each of the given fields and the form
+     * kept.
+     */
+    private void refused(String address, Map<String, String> values, String... fields) {
+        console.openAfresh(address);
+        values.forEach(console::fill);
+        console.submit();
+        for (String field : fields) {
+            assertThat(console.awaitError(field)).as(field + " of " + address + " " + values).isNotBlank();
+        }
+        assertThat(console.hash()).isEqualTo("#/" + address);
     }
 }

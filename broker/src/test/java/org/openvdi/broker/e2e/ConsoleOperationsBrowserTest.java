@@ -126,6 +126,21 @@ class ConsoleOperationsBrowserTest {
         console.type("text", "bidi \u202e text");
         console.click("main .message-form button.submit");
         assertThat(console.awaitError("text")).isNotBlank();
+        // pasted past the field's maxlength, or with characters no keyboard types: refused at the field too
+        for (String hostile : java.util.List.of("m".repeat(5_000), "bell\u0007", "zero\u200Bwidth", "tab\tname")) {
+            console.fill("text", hostile);
+            console.click("main .message-form button.submit");
+            assertThat(console.awaitError("text")).as(hostile.length() > 20 ? "oversized" : hostile).isNotBlank();
+        }
+        console.fill("reason", "r".repeat(300));
+        console.click("main .end-form button.submit");
+        console.confirm(true);
+        assertThat(console.awaitError("reason")).isNotBlank();
+        console.fill("reason", "../../etc\u202Etxt");
+        console.click("main .end-form button.submit");
+        console.confirm(true);
+        assertThat(console.awaitError("reason")).isNotBlank();
+        assertThat(alice.get("/api/sessions/" + session).json().get("state").asText()).isNotEqualTo("ENDED");
         console.type("text", MESSAGE);
         console.click("main .message-form button.submit");
         await().atMost(SOON).until(() -> console.texts("#messages .tabulator-row").stream().anyMatch(r -> r.contains(MESSAGE)));
@@ -144,6 +159,13 @@ class ConsoleOperationsBrowserTest {
         console.open("events/" + session);
         await().atMost(SOON).until(() -> console.texts("#events .tabulator-row").stream().anyMatch(r -> r.contains("SessionMessageSentEvent")));
         assertThat(console.texts("#events .tabulator-row").stream().anyMatch(r -> r.contains("SessionEndedEvent"))).isTrue();
+        for (String hostile : java.util.List.of("../../etc/passwd", "'; DROP TABLE events; --", "x".repeat(5_000))) {
+            console.fill("aggregateId", hostile);
+            console.click("main form.console-form button.submit");
+            assertThat(console.awaitError("aggregateId")).isNotBlank();
+            assertThat(console.hash()).isEqualTo("#/events/" + session);
+        }
+        console.fill("aggregateId", session);
         console.script("const i = document.querySelector(\"main [name='to']\"); i.value = '2000-01-01T00:00';");
         console.click("main form.console-form button.submit");
         await().atMost(SOON).until(() -> console.texts("#events .tabulator-row").isEmpty());

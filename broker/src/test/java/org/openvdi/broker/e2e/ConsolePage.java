@@ -41,7 +41,16 @@ public final class ConsolePage {
 
     /** Opens the console at an address such as "hosts/new" and waits for its screen. */
     public ConsolePage open(String hash) {
-        browser.get(url + "/admin#/" + hash);
+        return load(url + "/admin#/" + hash, hash);
+    }
+
+    /** Opens the console at the address in a freshly loaded page, even when it shows that address already. */
+    public ConsolePage openAfresh(String hash) {
+        return load(url + "/admin?page=" + System.nanoTime() + "#/" + hash, hash);
+    }
+
+    private ConsolePage load(String address, String hash) {
+        browser.get(address);
         String screen = hash.split("/")[0];
         await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector("main[data-screen='" + screen + "']")).isEmpty());
         await().atMost(WAIT).until(() -> browser.findElement(By.id("who")).getText().contains("("));
@@ -73,6 +82,17 @@ public final class ConsolePage {
         WebElement input = field(name);
         input.clear();
         input.sendKeys(text);
+        return this;
+    }
+
+    /**
+     * Sets the field's value as pasted text would, past its maxlength and with characters no keyboard types (control
+     * and bidi characters), and clears every error line so the next answer's errors are the only ones shown.
+     */
+    public ConsolePage fill(String name, String text) {
+        field(name);
+        script("document.querySelector(\"main [name='\" + arguments[0] + \"']\").value = arguments[1];"
+                + "document.querySelectorAll('main .field-error').forEach(e => e.textContent = '');", name, text);
         return this;
     }
 

@@ -25,19 +25,37 @@ final class OidcProviderProcess implements AutoCloseable {
     private final Path directory;
     private final Path usersFile;
     private final int port;
-    private final Process process;
+    private Process process;
 
     private OidcProviderProcess(Path directory, Properties users) throws IOException {
         this.directory = directory;
         this.usersFile = directory.resolve("users.properties");
         this.port = AppProcess.freePort();
         users(users);
+        process = launch();
+    }
+
+    private Process launch() throws IOException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-cp", classPath, TestOidcProvider.class.getName(), Integer.toString(port),
                 usersFile.toAbsolutePath().toString());
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("provider.log").toFile()).start();
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("provider.log").toFile())).start();
+    }
+
+    /**
+     * Starts the provider again on the same port (same issuer, same users) after {@link #close()}, and waits until it
+     * answers. Its signing keys are new, and it has forgotten who was signed in.
+     */
+    void restart() {
+        close();
+        try {
+            process = launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady();
     }
 
     /** Starts the provider and waits until its discovery document answers. */

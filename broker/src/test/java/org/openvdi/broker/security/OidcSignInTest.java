@@ -3,21 +3,30 @@ package org.openvdi.broker.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openvdi.broker.security.OidcBrowser.location;
 
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openvdi.broker.BrokerTest;
+import org.openvdi.broker.e2e.HeadlessChromium;
 import org.openvdi.broker.testsupport.Concurrently;
 import org.openvdi.broker.testsupport.WebClient;
 import org.openvdi.broker.testsupport.WebClient.Answer;
 import org.openvdi.testidp.TestOidcProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -26,7 +35,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * Sign-in through a real OpenID Connect provider (Spring Authorization Server in a JVM of its own,
  * {@link TestOidcProvider}): the authorization code flow with PKCE and nonce, roles from the {@code groups} claim, a
  * group change at the provider that takes effect at the next sign-in, refusals (no role, hostile claims, a local
- * user's name, a tampered state, a replayed code), single logout at the provider, and the sign-in page's button.
+ * user's name, a tampered state, a replayed code), single logout at the provider, the sign-in page's button (also in
+ * headless Chromium, started once for the class when its test runs), and access tokens while the provider is down.
  */
 @BrokerTest
 class OidcSignInTest {
@@ -48,8 +58,14 @@ class OidcSignInTest {
         PROVIDER = OidcProviderProcess.start(Path.of("target/test-oidc/" + UUID.randomUUID()), USERS);
     }
 
+    private static ChromeDriver chromium;
+
     @LocalServerPort
     int port;
+    @Autowired
+    OidcProperties oidc;
+    @Autowired
+    UserDirectory users;
 
     private static void user(String name, String groups) {
         USERS.setProperty(name + ".password", name + "-secret");
@@ -79,7 +95,17 @@ class OidcSignInTest {
 
     @AfterAll
     static void stop() {
+        if (chromium != null) {
+            chromium.quit();
+        }
         PROVIDER.close();
+    }
+
+    private static ChromeDriver chromium() throws IOException {
+        if (chromium == null) {
+            chromium = HeadlessChromium.start(Path.of("target/it/chromium-oidc"));
+        }
+        return chromium;
     }
 
     private String broker() {
@@ -294,5 +320,90 @@ class OidcSignInTest {
             assertThat(answer.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
             assertThat(answer.body()).doesNotContain(parts[1]).doesNotContain("paul");
         }
+    }
+
+    @Test
+    void givenTheSignInPageInChromium_whenAPersonSignsInAtTheProviderAndOut_thenPortalWithMappedRolesAndBothSessionsEnd()
+            throws IOException {
+        ChromeDriver browser = chromium();
+        Duration soon = Duration.ofSeconds(30);
+        browser.manage().deleteAllCookies();
+        browser.get(broker() + "/login");
+        await().atMost(soon).until(() -> browser.findElement(By.id("sso-link")).isDisplayed());
+        assertThat(browser.findElement(By.id("sso-link")).getText()).isEqualTo("Sign in with Test IdP");
+        browser.findElement(By.id("sso-link")).click();
+        await().atMost(soon).until(() -> browser.getCurrentUrl().equals(PROVIDER.issuer() + "/login"));
+        signInAtTheProvider(browser, "oliver");
+        await().atMost(soon).until(() -> browser.getCurrentUrl().equals(broker() + "/"));
+        await().atMost(soon).until(() -> browser.findElement(By.id("who")).getText().equals("oliver"));
+        assertThat(meInThePage(browser)).contains("\"name\":\"oliver\"", "\"roles\":[\"EMPLOYEE\"]");
+        assertThat(browser.findElement(By.id("admin-link")).isDisplayed()).isFalse();
+
+        browser.findElement(By.id("sign-out")).click();
+        // through the provider's logout endpoint and back to the broker's sign-in page
+        await().atMost(soon).until(() -> browser.getCurrentUrl().equals(broker() + "/login?logout"));
+        await().atMost(soon).until(() -> browser.findElement(By.id("out")).isDisplayed());
+        assertThat(meInThePage(browser)).isEqualTo("401");
+        await().atMost(soon).until(() -> browser.findElement(By.id("sso-link")).isDisplayed());
+        browser.findElement(By.id("sso-link")).click();
+        // the provider forgot oliver: it asks for a password again, and another person may sign in
+        await().atMost(soon).until(() -> browser.getCurrentUrl().equals(PROVIDER.issuer() + "/login"));
+        signInAtTheProvider(browser, "olga");
+        await().atMost(soon).until(() -> browser.findElement(By.id("who")).getText().equals("olga"));
+        assertThat(meInThePage(browser)).contains("\"name\":\"olga\"", "\"roles\":[\"ADMIN\"]");
+        await().atMost(soon).until(() -> browser.findElement(By.id("admin-link")).isDisplayed());
+        browser.findElement(By.id("sign-out")).click();
+        await().atMost(soon).until(() -> browser.getCurrentUrl().equals(broker() + "/login?logout"));
+        assertThat(meInThePage(browser)).isEqualTo("401");
+    }
+
+    private static void signInAtTheProvider(ChromeDriver browser, String user) {
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(user + "-secret");
+        browser.findElement(By.cssSelector("button[type='submit']")).click();
+    }
+
+    /** /api/me as the page's own scripts ask it: the JSON answer, or the status when it is not 200. */
+    private static String meInThePage(ChromeDriver browser) {
+        return (String) browser.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch('/api/me', {credentials: 'same-origin', headers: {Accept: 'application/json'}})"
+                + ".then(r => r.ok ? r.text() : String(r.status)).then(done, e => done('failed: ' + e))");
+    }
+
+    @Test
+    void givenTheProviderGoesDown_whenAccessTokensArrive_thenEach503AtOnceForAGrowingWaitAndTokensWorkOnceItIsBack() {
+        AtomicLong now = new AtomicLong();
+        ProviderAccessTokens tokens = new ProviderAccessTokens(oidc, users, now::get);
+        String token = browser().providerAccessToken("paul", "paul-secret", TestOidcProvider.CLIENT_ID,
+                TestOidcProvider.CLIENT_SECRET);
+        long retry = oidc.discoveryRetry().toNanos();
+        PROVIDER.close();
+        try {
+            // asked and failed: 503 for discovery-retry
+            assertThat(tokens.verify(token)).isInstanceOf(ProviderAccessTokens.ProviderUnreachable.class);
+            now.addAndGet(retry);
+            // asked again and failed again: the wait doubles
+            assertThat(tokens.verify(token)).isInstanceOf(ProviderAccessTokens.ProviderUnreachable.class);
+            now.addAndGet(retry);
+            long started = System.nanoTime();
+            List<ProviderAccessTokens.Verdict> racing = Concurrently.run(50, () -> tokens.verify(token));
+            assertThat(racing).allMatch(ProviderAccessTokens.ProviderUnreachable.class::isInstance);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            PROVIDER.restart();
+        }
+        String fresh = browser().providerAccessToken("paul", "paul-secret", TestOidcProvider.CLIENT_ID,
+                TestOidcProvider.CLIENT_SECRET);
+        // the provider is back, but the doubled wait has not passed: still not asked
+        assertThat(tokens.verify(fresh)).isInstanceOf(ProviderAccessTokens.ProviderUnreachable.class);
+        now.addAndGet(retry);
+        // asked once the wait is over: it answers, and its (new) keys verify the token from now on
+        assertThat(tokens.verify(fresh)).isInstanceOfSatisfying(ProviderAccessTokens.Accepted.class,
+                accepted -> assertThat(accepted.user()).isEqualTo("paul"));
+        now.addAndGet(-10 * retry);
+        assertThat(tokens.verify(fresh)).isInstanceOf(ProviderAccessTokens.Accepted.class);
+        // the broker itself verifies the new provider's tokens too
+        Answer me = new WebClient(port).send("GET", "/api/me", Map.of("Authorization", "Bearer " + fresh), null, null);
+        assertThat(me.status()).as(me.body()).isEqualTo(200);
     }
 }

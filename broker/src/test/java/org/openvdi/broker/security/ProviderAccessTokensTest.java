@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.security.api.Role;
@@ -21,12 +22,29 @@ class ProviderAccessTokensTest {
         OidcProperties oidc = new OidcProperties(true, "IdP", "http://127.0.0.1:" + closed, "openvdi", null,
                 List.of("openid"), "preferred_username", List.of("groups"),
                 List.of(new RoleMapping("/vdi-users", List.of(Role.EMPLOYEE))),
-                true, true, null);
+                true, true, null, Duration.ofSeconds(2), Duration.ofSeconds(60));
         ProviderAccessTokens tokens = new ProviderAccessTokens(oidc, null);
 
         assertThat(tokens.verify("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwYXVsIn0.c2ln"))
                 .isInstanceOf(ProviderAccessTokens.ProviderUnreachable.class);
         assertThat(oidc.accessTokenAudience()).isEqualTo("openvdi");
+        // and again at once, without asking the provider, until discovery-retry has passed
+        assertThat(tokens.verify("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwYXVsIn0.c2ln"))
+                .isInstanceOf(ProviderAccessTokens.ProviderUnreachable.class);
+    }
+
+    @Test
+    void givenFailuresInARow_whenTheWaitIsMeasured_thenItDoublesFromDiscoveryRetryUpToItsMaximum() {
+        OidcProperties oidc = new OidcProperties(true, "IdP", "http://127.0.0.1:1", "openvdi", null,
+                List.of("openid"), "preferred_username", List.of("groups"),
+                List.of(new RoleMapping("/vdi-users", List.of(Role.EMPLOYEE))),
+                true, true, null, Duration.ofSeconds(2), Duration.ofSeconds(60));
+        ProviderAccessTokens tokens = new ProviderAccessTokens(oidc, null);
+        assertThat(tokens.backoffAfter(1)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(tokens.backoffAfter(2)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(tokens.backoffAfter(5)).isEqualTo(Duration.ofSeconds(32));
+        assertThat(tokens.backoffAfter(6)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(tokens.backoffAfter(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
