@@ -62,9 +62,11 @@ final class SessionShares {
         return Optional.ofNullable(byId.get(shareId));
     }
 
-    /** Links nobody used yet, which end when the session does. */
-    List<Share> open() {
-        return byId.values().stream().filter(s -> s.state() == ShareState.OPEN).toList();
+
+    /** Shares that still stand, unused or joined, which end when the session does. */
+    List<Share> standing() {
+        return byId.values().stream().filter(s -> s.state() == ShareState.OPEN || s.state() == ShareState.JOINED)
+                .toList();
     }
 
     /** The share through which {@code viewer} joined and which still stands, if any (the one opened last when several). */
