@@ -177,8 +177,9 @@ class Session {
      */
     @CommandHandler
     RedemptionOutcome handle(RedeemConnectionTokenCommand command) {
-        Optional<RedemptionRefused> refusal = tokens.refusal(command.tokenHash(), command.presentedAt(),
-                        this::mayConnect, resumableUntil(command.resumeTtl()))
+        Optional<RedemptionRefused> refusal = viewersShareEnded(command.tokenHash())
+                .or(() -> tokens.refusal(command.tokenHash(), command.presentedAt(), this::mayConnect,
+                        resumableUntil(command.resumeTtl())))
                 .or(() -> sessionRefusal(command.desktopAvailable()));
         UUID tokenId = tokens.idOf(command.tokenHash()).orElse(null);
         if (refusal.isPresent()) {
@@ -199,6 +200,19 @@ class Session {
                 command.presentedAt().plus(command.resumeTtl()), connecting));
         return new RedemptionAccepted(sessionId, desktopId, connecting,
                 connecting.equals(user) ? null : shares.joinedBy(connecting).orElseThrow().mode());
+    }
+
+    /** A viewer's token after the share the viewer joined through ended: why, so that the viewer's page can say. */
+    private Optional<RedemptionRefused> viewersShareEnded(String tokenHash) {
+        if (!state.open()) {
+            return Optional.empty();
+        }
+        return tokens.userOf(tokenHash).filter(viewer -> !viewer.equals(user))
+                .filter(viewer -> shares.joinedBy(viewer).isEmpty())
+                .flatMap(shares::lastEndedFor)
+                .map(share -> share.state() == ShareState.REVOKED
+                        ? new RedemptionRefused(ErrorCode.SHARE_REVOKED, "The owner withdrew this share")
+                        : new RedemptionRefused(ErrorCode.SHARE_EXPIRED, "This share ran out at " + share.expiresAt()));
     }
 
     /** The session's user, or a viewer whose share still stands. */

@@ -75,6 +75,12 @@ final class SessionShares {
                 .reduce((a, b) -> b);
     }
 
+    /** The share {@code viewer} joined through last, if it ended (withdrawn or run out). */
+    Optional<Share> lastEndedFor(String viewer) {
+        return byId.values().stream().filter(s -> viewer.equals(s.joinedBy())).reduce((a, b) -> b)
+                .filter(s -> s.state() == ShareState.REVOKED || s.state() == ShareState.EXPIRED);
+    }
+
     /** Why {@code viewer} cannot open the link at that time, if they cannot; an expiry is for the caller to record. */
     Optional<RedemptionRefused> refusal(Share share, String viewer, String owner, Instant presentedAt) {
         return switch (share.state()) {
