@@ -340,7 +340,7 @@ class ShareApiTest {
 
     /** Alice on gateway A, bob watching her through gateway B: the two proofs. */
     private Tunnel[] aliceOnAAndBobOnB(String session, String mode, int expiresIn) {
-        Tunnel alicesTunnel = redeemed(session, alice.post("/api/sessions/" + session + "/connect", (String) null).json()
+        Tunnel alicesTunnel = redeemed(session, alice.post("/api/sessions/" + session + "/connect", "").json()
                 .get("connectUrl").asText(), "gw-a");
         Answer shared = share(alice, session, "{\"mode\":\"" + mode + "\",\"expiresIn\":" + expiresIn + "}");
         Answer joined = join(bob, secretOf(shared));

@@ -399,7 +399,8 @@ class TunnelEndToEndTest {
         FakeBroker.Grant viewer = broker.viewerGrant(owner, "bob", "VIEW");
         try (ConfigurableApplicationContext other = secondGateway();
              GuacamoleTestClient ownerPage = GuacamoleTestClient.open(portOf(other), owner.token(), true)) {
-            await().atMost(WAIT).until(() -> ownerPage.count("sync") > 0 && vncClients(desktop.port()) == 1);
+            await("the owner's display on the other gateway").atMost(WAIT).until(() -> ownerPage.count("sync") > 0);
+            await("one VNC client").atMost(WAIT).until(() -> vncClients(desktop.port()) == 1);
 
             try (GuacamoleTestClient viewerPage = GuacamoleTestClient.open(port, viewer.token(), true)) {
                 await().atMost(WAIT).until(() -> viewerPage.count("img") > 0 && viewerPage.count("sync") > 1);
