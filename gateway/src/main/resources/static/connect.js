@@ -47,8 +47,8 @@
         shareRevoked: ['Sharing stopped', 'The person who shared this desktop stopped sharing it.'],
         shareExpired: ['The shared desktop\'s time is up', 'Ask its owner for a new link to go on watching.'],
         shareEnded: ['The shared session has ended', 'Its owner\'s desktop session is over.'],
-        ownerAbsent: ['The owner is not connected', 'The person who shared this desktop is not connected right now. '
-            + 'Reload this tab to try again once they are back.'],
+        ownerAbsent: ['The owner is not connected', 'The person who shared this desktop is not connected right now, '
+            + 'and this tab stopped waiting for them. Ask them for a new link once they are back.'],
         idle: ['Disconnected for inactivity',
             'There was no keyboard or mouse input for a while. Your desktop is kept as it is: open it again from the portal.']
     };
