@@ -44,6 +44,11 @@
             'Your administrator moved this desktop to a new version. Go back to the portal to start a new session.'],
         unreachable: ['Your desktop\'s display does not answer',
             'Its host may be unreachable or restarting. Your desktop is kept for you: try again in a minute.'],
+        shareRevoked: ['Sharing stopped', 'The person who shared this desktop stopped sharing it.'],
+        shareExpired: ['The shared desktop\'s time is up', 'Ask its owner for a new link to go on watching.'],
+        shareEnded: ['The shared session has ended', 'Its owner\'s desktop session is over.'],
+        ownerAbsent: ['The owner is not connected', 'The person who shared this desktop is not connected right now, '
+            + 'and this tab stopped waiting for them. Ask them for a new link once they are back.'],
         idle: ['Disconnected for inactivity',
             'There was no keyboard or mouse input for a while. Your desktop is kept as it is: open it again from the portal.']
     };
@@ -51,11 +56,12 @@
         TOKEN_MISSING: 'link', TOKEN_UNKNOWN: 'link', TOKEN_EXPIRED: 'link', TOKEN_ALREADY_USED: 'link',
         TOKEN_WRONG_USER: 'wrongUser', SESSION_ENDED: 'ended', SESSION_ENDED_BY_ROLLOUT: 'rollout', DESKTOP_GONE: 'gone',
         IDLE_DISCONNECTED: 'idle', GUACD_UNAVAILABLE: 'display', BROKER_UNAVAILABLE: 'broker', GATEWAY_ERROR: 'broker',
-        DISPLAY_UNREACHABLE: 'unreachable'
+        DISPLAY_UNREACHABLE: 'unreachable', SHARE_REVOKED: 'shareRevoked', SHARE_EXPIRED: 'shareExpired',
+        SHARE_OWNER_ABSENT: 'ownerAbsent'
     };
     /* Failures after which no reconnect can help: the token, the session or the desktop is done for. */
     const FINAL_CODES = ['TOKEN_MISSING', 'TOKEN_UNKNOWN', 'TOKEN_EXPIRED', 'TOKEN_ALREADY_USED', 'TOKEN_WRONG_USER',
-        'SESSION_ENDED', 'SESSION_ENDED_BY_ROLLOUT', 'DESKTOP_GONE', 'IDLE_DISCONNECTED'];
+        'SESSION_ENDED', 'SESSION_ENDED_BY_ROLLOUT', 'DESKTOP_GONE', 'IDLE_DISCONNECTED', 'SHARE_REVOKED', 'SHARE_EXPIRED'];
     /*
      * How long to wait before each reconnect attempt (the last wait repeats), and how many attempts to make.
      * Attempts count from the last tunnel that showed the desktop for a minute, so a flapping one gives up too.
@@ -286,7 +292,9 @@
             reconnect();
             return;
         }
-        const screen = SCREENS[resuming && /^TOKEN_/.test(code) ? 'resume' : SCREEN_BY_CODE[code] || 'failed'];
+        const viewersEnd = window.openvdiShared && code === 'SESSION_ENDED';
+        const screen = SCREENS[resuming && /^TOKEN_/.test(code) ? 'resume'
+            : viewersEnd ? 'shareEnded' : SCREEN_BY_CODE[code] || 'failed'];
         hideNotice();
         setState('error:' + (code || 'STATUS_' + status.code));
         show(screen[0], code ? screen[1] : (status.message ? status.message + '. ' : '') + screen[1], true);

@@ -1,5 +1,7 @@
 // Opens a share link: the link's secret (?share=...) is taken out of the address at once, presented once to the
 // broker as the signed-in user, and the one-time gateway URL of the answer replaces this page. A link works once.
+// While the owner is not connected the broker refuses the link (SHARE_OWNER_ABSENT) and leaves it good: the page says
+// so and presents it again every few seconds, for a while, until the owner is back.
 import { api } from './api.js';
 
 const MESSAGES = {
@@ -9,6 +11,8 @@ const MESSAGES = {
   SHARE_REVOKED: 'The owner stopped sharing with this link.',
   SHARE_NOT_FOR_YOU: 'This share link is not for you.',
   SESSION_ENDED: 'The shared session has ended.',
+  SHARE_OWNER_ABSENT: 'The person who shared this desktop is not connected right now. This page waits for them and '
+    + 'opens the desktop as soon as they are back.',
   VALIDATION_FAILED: 'This share link is incomplete.'
 };
 
@@ -25,10 +29,24 @@ function fail(code, detail) {
   window.openvdiShareState = 'error:' + (code || 'UNKNOWN');
 }
 
-try {
-  const joined = await api('POST', '/api/sessions/join', { share });
-  window.openvdiShareState = 'joined';
-  location.replace(joined.connectUrl);
-} catch (e) {
-  fail(e.code, e.message);
+const RETRY_MS = 5000;
+const WAIT_FOR_OWNER_MS = 30 * 60 * 1000;
+const started = Date.now();
+
+async function open() {
+  try {
+    const joined = await api('POST', '/api/sessions/join', { share });
+    window.openvdiShareState = 'joined';
+    location.replace(joined.connectUrl);
+  } catch (e) {
+    if (e.code === 'SHARE_OWNER_ABSENT' && Date.now() - started < WAIT_FOR_OWNER_MS) {
+      document.getElementById('state').textContent = MESSAGES.SHARE_OWNER_ABSENT;
+      window.openvdiShareState = 'waiting';
+      setTimeout(open, RETRY_MS);
+      return;
+    }
+    fail(e.code, e.message);
+  }
 }
+
+await open();

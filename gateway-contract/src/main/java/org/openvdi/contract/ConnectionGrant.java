@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  *                      connection into ({@code recording-name}), in the gateway's recording path: made of the
  *                      broker's ids only (letters, digits, '-', '_' and '.', not starting with '.')
  * @param viewerAccess  null when the session's own user connects; otherwise {@code userName} is a viewer who joined
- *                      the session through a share link, and the gateway joins the owner's open guacd connection
- *                      (never a second connection to the display) with this access; the password is then null
+ *                      the session through a share link: the gateway joins the owner's open guacd connection when
+ *                      it carries one, and otherwise opens its own shared connection to the display (guacd's
+ *                      {@code read-only} for {@code VIEW}); the grant of a viewer is never recorded
  */
 public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, String protocol,
                               String hostname, int port, String password, String resumeToken, String connectionId,

@@ -1,6 +1,7 @@
 package org.openvdi.contract;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -18,12 +19,52 @@ import java.util.UUID;
  *                    closes each of the session's tunnels that was opened before this time and has had no keyboard or
  *                    mouse input since (input the broker has not heard of yet keeps a tunnel open). The desktop and
  *                    its session stay. Null on every other notice, and in answers of brokers that predate it.
+ * @param viewer      set on the notice that cuts a viewer off: the gateway closes the tunnels of the session that this
+ *                    viewer (a user who joined through a share link) has open, with {@code cut} as the reason; the
+ *                    session's own tunnels stay. Null on every other notice.
+ * @param cut         why the viewer is cut off; set exactly when {@code viewer} is
+ * @param watching    set on the notice that tells the owner's tunnels who watches the session through other gateways
+ *                    than the one that asked (empty: nobody); the gateway adds the viewers it carries itself. Null on
+ *                    every other notice, and for sessions that were never joined.
  */
-public record SessionNotice(UUID sessionId, String id, String text, long secondsLeft, Instant idleSince) {
+public record SessionNotice(UUID sessionId, String id, String text, long secondsLeft, Instant idleSince,
+                            String viewer, ViewerCut cut, List<Watcher> watching) {
+
+    public SessionNotice {
+        if ((viewer == null) != (cut == null)) {
+            throw new IllegalArgumentException("a viewer's cut needs both the viewer and the reason");
+        }
+        watching = watching == null ? null : List.copyOf(watching);
+    }
+
+    /** A notice that leaves the tunnels open, or (with {@code idleSince}) closes idle ones. */
+    public SessionNotice(UUID sessionId, String id, String text, long secondsLeft, Instant idleSince) {
+        this(sessionId, id, text, secondsLeft, idleSince, null, null, null);
+    }
 
     /** A notice that leaves the tunnels open. */
     public SessionNotice(UUID sessionId, String id, String text, long secondsLeft) {
         this(sessionId, id, text, secondsLeft, null);
+    }
+
+    /** The notice that cuts {@code viewer} off from the session, for the reason {@code cut}. */
+    public static SessionNotice cutViewer(UUID sessionId, String id, String viewer, ViewerCut cut) {
+        return new SessionNotice(sessionId, id, null, 0, null, viewer, cut, null);
+    }
+
+    /** The notice that tells the owner's tunnels who watches through other gateways. */
+    public static SessionNotice watchers(UUID sessionId, List<Watcher> watching) {
+        return new SessionNotice(sessionId, "watching/" + sessionId, null, 0, null, null, null, watching);
+    }
+
+    /** Whether this notice cuts a viewer off. */
+    public boolean cutsViewer() {
+        return viewer != null;
+    }
+
+    /** Whether this notice tells who watches. */
+    public boolean tellsWatchers() {
+        return watching != null;
     }
 
     /** Whether this notice closes idle tunnels. */

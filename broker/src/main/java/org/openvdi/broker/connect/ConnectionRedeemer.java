@@ -86,10 +86,11 @@ class ConnectionRedeemer {
         log.info("Gateway {} redeemed token {} of session {} ({}) for client {}", request.gatewayId(), token.tokenId(),
                 accepted.sessionId(), accepted.user(), request.clientAddress());
         if (accepted.mode() != null) {
-            // a viewer joins the owner's connection, which is recorded already if its pool records: no password, no
-            // second recording
+            // a viewer joins the owner's connection where the gateway carries it, and otherwise opens a shared one
+            // of its own to the display (read-only when viewing only): the password comes along for that case; the
+            // owner's connection is recorded already if its pool records, so never a second recording
             return new ConnectionGrant(accepted.sessionId(), accepted.desktopId(), accepted.user(), ConnectionGrant.VNC,
-                    display.host(), display.port(), null, resume.value(), connection.value(), null,
+                    display.host(), display.port(), display.password(), resume.value(), connection.value(), null,
                     ViewerAccess.valueOf(accepted.mode().name()));
         }
         String recordingName = recordings.startFor(accepted.sessionId(), accepted.desktopId(), session.poolId(),

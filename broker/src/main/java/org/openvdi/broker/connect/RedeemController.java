@@ -23,7 +23,9 @@ import org.springframework.web.bind.annotation.RestController;
  * token from the portal or a resume token from an earlier redemption, for the desktop's VNC endpoint and
  * password and the next resume token. Refusals are 4xx problems whose {@code code} says why:
  * TOKEN_UNKNOWN, TOKEN_EXPIRED, TOKEN_ALREADY_USED (401), TOKEN_WRONG_USER (403),
- * SESSION_ENDED, SESSION_ENDED_BY_ROLLOUT (a rollout's forced logoff ended it), DESKTOP_GONE (410).
+ * SESSION_ENDED, SESSION_ENDED_BY_ROLLOUT (a rollout's forced logoff ended it), DESKTOP_GONE (410); and for a
+ * viewer who joined through a share link, SHARE_REVOKED, SHARE_EXPIRED (410) once the share ended, and
+ * SHARE_OWNER_ABSENT (409) while the session's owner is not connected.
  */
 @RestController
 @RequestMapping("/internal/connections")
@@ -51,7 +53,10 @@ class RedeemController {
     @ApiResponse(responseCode = "403", description = "TOKEN_WRONG_USER, or the caller is not the gateway",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "410", description = "SESSION_ENDED, SESSION_ENDED_BY_ROLLOUT, or DESKTOP_GONE (the token stays unused)",
+    @ApiResponse(responseCode = "409", description = "SHARE_OWNER_ABSENT: a viewer's token while the owner is not connected (the token stays unused)",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "410", description = "SESSION_ENDED, SESSION_ENDED_BY_ROLLOUT, or DESKTOP_GONE (the token stays unused); a viewer's SHARE_REVOKED or SHARE_EXPIRED",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                     schema = @Schema(implementation = ProblemDetail.class)))
     @PostMapping("/redeem")

@@ -59,6 +59,8 @@ public enum ErrorCode {
     SHARE_EXPIRED(410),
     SHARE_REVOKED(410),
     SHARE_NOT_FOR_YOU(403),
+    /** A share link opened (or a viewer reconnecting) while the session's owner is not connected: the link stays good. */
+    SHARE_OWNER_ABSENT(409),
     POOL_FULL(503),
     DESKTOP_POWER_ON_FAILED(503),
     NO_HOST_AVAILABLE(503),

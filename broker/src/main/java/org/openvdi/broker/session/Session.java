@@ -63,7 +63,7 @@ class Session {
         if (!state.open()) {
             return;
         }
-        shares.open().forEach(share -> apply(new ShareExpiredEvent(sessionId, share.shareId(), true)));
+        shares.standing().forEach(share -> apply(new ShareExpiredEvent(sessionId, share.shareId(), true)));
         apply(new SessionEndedEvent(sessionId, desktopId, user, command.reason(), command.by(), command.cause()));
     }
 
@@ -96,7 +96,8 @@ class Session {
             return new RedemptionRefused(ErrorCode.SHARE_NOT_FOUND, "No such share link");
         }
         Optional<RedemptionRefused> refusal = sessionRefusal(true)
-                .or(() -> shares.refusal(share, command.viewer(), user, command.presentedAt()));
+                .or(() -> shares.refusal(share, command.viewer(), user, command.presentedAt()))
+                .or(this::ownerAbsence);
         if (refusal.isPresent()) {
             if (refusal.get().code() == ErrorCode.SHARE_EXPIRED && share.state() == ShareState.OPEN) {
                 apply(new ShareExpiredEvent(sessionId, share.shareId(), false));
@@ -107,6 +108,19 @@ class Session {
                 command.clientAddress(), command.connectTokenId(), command.connectTokenHash(),
                 command.connectExpiresAt()));
         return new RedemptionAccepted(sessionId, desktopId, command.viewer(), share.mode());
+    }
+
+    /**
+     * A share's time is up: an unused link runs out, and a viewer who joined is cut off. Early, repeated or late
+     * (the share ended otherwise) commands change nothing.
+     */
+    @CommandHandler
+    boolean handle(ExpireShareCommand command) {
+        Optional<SessionShares.Share> share = shares.byId(command.shareId())
+                .filter(s -> s.state() == ShareState.OPEN || s.state() == ShareState.JOINED)
+                .filter(s -> !command.at().isBefore(s.expiresAt()));
+        share.ifPresent(s -> apply(new ShareExpiredEvent(sessionId, s.shareId(), false)));
+        return share.isPresent();
     }
 
     @CommandHandler
@@ -163,8 +177,9 @@ class Session {
      */
     @CommandHandler
     RedemptionOutcome handle(RedeemConnectionTokenCommand command) {
-        Optional<RedemptionRefused> refusal = tokens.refusal(command.tokenHash(), command.presentedAt(),
-                        this::mayConnect, resumableUntil(command.resumeTtl()))
+        Optional<RedemptionRefused> refusal = viewersShareEnded(command.tokenHash())
+                .or(() -> tokens.refusal(command.tokenHash(), command.presentedAt(), this::mayConnect,
+                        resumableUntil(command.resumeTtl())))
                 .or(() -> sessionRefusal(command.desktopAvailable()));
         UUID tokenId = tokens.idOf(command.tokenHash()).orElse(null);
         if (refusal.isPresent()) {
@@ -173,12 +188,31 @@ class Session {
             return refusal.get();
         }
         String connecting = tokens.userOf(command.tokenHash()).orElseThrow();
+        Optional<RedemptionRefused> absent = connecting.equals(user) ? Optional.empty() : ownerAbsence();
+        if (absent.isPresent()) {
+            apply(new ConnectionTokenRejectedEvent(sessionId, tokenId, absent.get().code(), command.gatewayId(),
+                    command.clientAddress()));
+            return absent.get();
+        }
         apply(new ConnectionTokenRedeemedEvent(sessionId, tokenId, desktopId, connecting, command.gatewayId(),
                 command.clientAddress(), command.connectionHash()));
         apply(new ResumeTokenIssuedEvent(sessionId, command.resumeTokenId(), command.resumeTokenHash(),
                 command.presentedAt().plus(command.resumeTtl()), connecting));
         return new RedemptionAccepted(sessionId, desktopId, connecting,
                 connecting.equals(user) ? null : shares.joinedBy(connecting).orElseThrow().mode());
+    }
+
+    /** A viewer's token after the share the viewer joined through ended: why, so that the viewer's page can say. */
+    private Optional<RedemptionRefused> viewersShareEnded(String tokenHash) {
+        if (!state.open()) {
+            return Optional.empty();
+        }
+        return tokens.userOf(tokenHash).filter(viewer -> !viewer.equals(user))
+                .filter(viewer -> shares.joinedBy(viewer).isEmpty())
+                .flatMap(shares::lastEndedFor)
+                .map(share -> share.state() == ShareState.REVOKED
+                        ? new RedemptionRefused(ErrorCode.SHARE_REVOKED, "The owner withdrew this share")
+                        : new RedemptionRefused(ErrorCode.SHARE_EXPIRED, "This share ran out at " + share.expiresAt()));
     }
 
     /** The session's user, or a viewer whose share still stands. */
@@ -192,6 +226,15 @@ class Session {
             return Instant.MAX;
         }
         return lastDisconnectedAt == null ? Instant.MIN : lastDisconnectedAt.plus(ttl);
+    }
+
+    /** A viewer watches the owner's display only while the owner is connected. */
+    private Optional<RedemptionRefused> ownerAbsence() {
+        if (state == SessionState.CONNECTED) {
+            return Optional.empty();
+        }
+        return Optional.of(new RedemptionRefused(ErrorCode.SHARE_OWNER_ABSENT, "The owner of session " + sessionId
+                + " is not connected right now; open the link again once they are"));
     }
 
     private Optional<RedemptionRefused> sessionRefusal(boolean desktopAvailable) {

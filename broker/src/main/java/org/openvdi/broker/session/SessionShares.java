@@ -62,15 +62,23 @@ final class SessionShares {
         return Optional.ofNullable(byId.get(shareId));
     }
 
-    /** Links nobody used yet, which end when the session does. */
-    List<Share> open() {
-        return byId.values().stream().filter(s -> s.state() == ShareState.OPEN).toList();
+
+    /** Shares that still stand, unused or joined, which end when the session does. */
+    List<Share> standing() {
+        return byId.values().stream().filter(s -> s.state() == ShareState.OPEN || s.state() == ShareState.JOINED)
+                .toList();
     }
 
     /** The share through which {@code viewer} joined and which still stands, if any (the one opened last when several). */
     Optional<Share> joinedBy(String viewer) {
         return byId.values().stream().filter(s -> s.state() == ShareState.JOINED && viewer.equals(s.joinedBy()))
                 .reduce((a, b) -> b);
+    }
+
+    /** The share {@code viewer} joined through last, if it ended (withdrawn or run out). */
+    Optional<Share> lastEndedFor(String viewer) {
+        return byId.values().stream().filter(s -> viewer.equals(s.joinedBy())).reduce((a, b) -> b)
+                .filter(s -> s.state() == ShareState.REVOKED || s.state() == ShareState.EXPIRED);
     }
 
     /** Why {@code viewer} cannot open the link at that time, if they cannot; an expiry is for the caller to record. */

@@ -57,7 +57,7 @@ class ShareController {
 
     /**
      * @param mode      VIEW (watch only) or CONTROL (keyboard and mouse too)
-     * @param expiresIn seconds the link stays good unused, 60 to 86400 (default 900)
+     * @param expiresIn seconds the share lasts, used or not, 60 to 86400 (default 900)
      * @param viewer    the one user who may open it; absent: any signed-in employee who has the link
      */
     record ShareRequest(@NotNull ShareMode mode, @Min(60) @Max(86400) Integer expiresIn,
@@ -70,8 +70,9 @@ class ShareController {
     @Operation(summary = "Share your running session through a one-time link", description = """
             Answers 201 with the share and its link (shown this once; the broker keeps only its SHA-256). The first \
             signed-in user who opens it (or only the named viewer) joins the running display: VIEW only watches, \
-            CONTROL may also type and use the mouse. The link works once, runs out unused after expiresIn seconds \
-            and ends with the session; a viewer who joined can no longer reconnect once the share is withdrawn. \
+            CONTROL may also type and use the mouse. The link works once and only while the session's user is \
+            connected; the share ends after expiresIn seconds, when withdrawn, or with the session, and its viewer \
+            is then cut off within seconds. \
             Only the session's own user shares it: anyone else's session answers 404 SESSION_NOT_FOUND.""")
     @Refuses({ErrorCode.SESSION_ENDED, ErrorCode.ILLEGAL_STATE})
     @PostMapping("/{id}/shares")
@@ -92,8 +93,8 @@ class ShareController {
     }
 
     @Operation(summary = "Withdraw a share (the session's user or an admin)", description = """
-            An unused link stops working; a viewer who joined through it can no longer reconnect. Withdrawing again \
-            changes nothing.""")
+            An unused link stops working; a viewer who joined through it is cut off within seconds, on whichever \
+            gateway, and cannot reconnect. Withdrawing again changes nothing.""")
     @Refuses(ErrorCode.SHARE_NOT_FOUND)
     @DeleteMapping("/{id}/shares/{shareId}")
     ShareView revoke(@PathVariable UUID id, @PathVariable UUID shareId, Authentication who) {
@@ -108,10 +109,11 @@ class ShareController {
             The signed-in caller opens the link's secret (the share parameter of the link): the first good attempt \
             uses it up and answers with a one-time gateway URL that joins the running display; the join is \
             recorded with who and from where. Refusals: SHARE_NOT_FOUND (404), SHARE_NOT_FOR_YOU (403, named for \
-            someone else, or your own session), SHARE_ALREADY_USED (409), SHARE_EXPIRED, SHARE_REVOKED, \
-            SESSION_ENDED (410).""")
-    @Refuses({ErrorCode.SHARE_NOT_FOR_YOU, ErrorCode.SHARE_ALREADY_USED, ErrorCode.SHARE_EXPIRED,
-            ErrorCode.SHARE_REVOKED, ErrorCode.SESSION_ENDED})
+            someone else, or your own session), SHARE_ALREADY_USED (409), SHARE_OWNER_ABSENT (409: the session's \
+            owner is not connected right now; the link is not used up, open it again once they are), SHARE_EXPIRED, \
+            SHARE_REVOKED, SESSION_ENDED (410).""")
+    @Refuses({ErrorCode.SHARE_NOT_FOR_YOU, ErrorCode.SHARE_ALREADY_USED, ErrorCode.SHARE_OWNER_ABSENT,
+            ErrorCode.SHARE_EXPIRED, ErrorCode.SHARE_REVOKED, ErrorCode.SESSION_ENDED})
     @PostMapping("/join")
     ResponseEntity<SessionSharing.Joined> join(@Valid @RequestBody JoinRequest request, Authentication who,
                                                HttpServletRequest http) {

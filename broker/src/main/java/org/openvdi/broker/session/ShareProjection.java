@@ -13,6 +13,7 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
+import org.openvdi.broker.session.api.ConnectionTokenRedeemedEvent;
 import org.openvdi.broker.session.api.SessionSharedEvent;
 import org.openvdi.broker.session.api.ShareExpiredEvent;
 import org.openvdi.broker.session.api.ShareMode;
@@ -52,9 +53,25 @@ class ShareProjection {
                 .params(ShareState.JOINED.name(), e.viewer(), e.clientAddress(), utc(at), e.shareId()).update();
     }
 
+    /** A viewer's token redeemed at a gateway: the viewer watches through it (the owner's own redemptions match no share). */
+    @EventHandler
+    void on(ConnectionTokenRedeemedEvent e) {
+        if (e.gatewayId() == null) {
+            return;
+        }
+        jdbc.sql("""
+                UPDATE session_share SET watched_through = ?, watching = TRUE
+                WHERE session_id = ? AND joined_by = ? AND state = ?""")
+                .params(e.gatewayId(), e.sessionId(), e.user(), ShareState.JOINED.name()).update();
+    }
+
+    /** A viewer's tunnel closed; one closing on another gateway than the viewer's newest tunnel changes nothing. */
     @EventHandler
     void on(SharedSessionLeftEvent e) {
-        jdbc.sql("UPDATE session_share SET watching = FALSE WHERE share_id = ?").param(e.shareId()).update();
+        jdbc.sql("""
+                UPDATE session_share SET watching = FALSE
+                WHERE share_id = ? AND (watched_through IS NULL OR watched_through = ?)""")
+                .params(e.shareId(), e.gatewayId()).update();
     }
 
     @EventHandler
@@ -65,11 +82,27 @@ class ShareProjection {
     @EventHandler
     void on(ShareExpiredEvent e, @Timestamp Instant at) {
         end(e.shareId(), ShareState.EXPIRED, at);
+        if (e.sessionEnded()) {
+            jdbc.sql("UPDATE session_share SET ended_with_session = TRUE WHERE share_id = ?").param(e.shareId()).update();
+        }
     }
 
     private void end(UUID shareId, ShareState state, Instant at) {
         jdbc.sql("UPDATE session_share SET state = ?, watching = FALSE, ended_at = ? WHERE share_id = ?")
                 .params(state.name(), utc(at), shareId).update();
+    }
+
+    record Due(UUID sessionId, UUID shareId) {
+    }
+
+    /** Shares that still stand (unused or joined) whose time is up at {@code now}. */
+    List<Due> dueAt(Instant now) {
+        return jdbc.sql("""
+                SELECT session_id, share_id FROM session_share WHERE state IN (?, ?) AND expires_at <= ?
+                ORDER BY expires_at LIMIT 500""")
+                .params(ShareState.OPEN.name(), ShareState.JOINED.name(), utc(now))
+                .query((rs, row) -> new Due(rs.getObject("session_id", UUID.class), rs.getObject("share_id", UUID.class)))
+                .list();
     }
 
     /** The session a share link's secret belongs to, by the secret's hash. */

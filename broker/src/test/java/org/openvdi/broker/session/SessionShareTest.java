@@ -202,11 +202,11 @@ class SessionShareTest {
     }
 
     @Test
-    void givenJoinedThenRevoked_whenTheViewersTokenIsRedeemed_thenWrongUser() {
+    void givenJoinedThenRevoked_whenTheViewersTokenIsRedeemed_thenShareRevoked() {
         fixture.given(requested, assigned, connected, sharedView, bobJoined,
                         new ShareRevokedEvent(SESSION, SHARE, "bob", "alice"))
                 .when(redeemViewerToken(NOW.plusSeconds(10)))
-                .expectEvents(new ConnectionTokenRejectedEvent(SESSION, VIEWER_TOKEN, ErrorCode.TOKEN_WRONG_USER, "gw-1",
+                .expectEvents(new ConnectionTokenRejectedEvent(SESSION, VIEWER_TOKEN, ErrorCode.SHARE_REVOKED, "gw-1",
                         "10.5.5.5"));
     }
 
@@ -244,6 +244,99 @@ class SessionShareTest {
     void givenNobodyJoined_whenAViewerLeaves_thenNothingRecorded() {
         fixture.given(requested, assigned, connected, sharedView)
                 .when(new RecordShareLeftCommand(SESSION, "bob", "gw-1", "BROWSER_CLOSED", NOW.plusSeconds(60)))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+    }
+    @Test
+    void givenSharedButTheOwnerNeverConnected_whenBobOpensTheLink_thenOwnerAbsentAndTheLinkStaysGood() {
+        fixture.given(requested, assigned, sharedView)
+                .when(join("bob", NOW.plusSeconds(5)))
+                .expectNoEvents()
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SHARE_OWNER_ABSENT, "The owner of session "
+                        + SESSION + " is not connected right now; open the link again once they are"));
+    }
+
+    @Test
+    void givenSharedAndTheOwnerDisconnected_whenBobOpensTheLinkThenTheOwnerIsBack_thenFirstRefusedThenJoined() {
+        SessionDisconnectedEvent disconnected = new SessionDisconnectedEvent(SESSION, DESKTOP, "alice", "gw-1",
+                "BROWSER_CLOSED", 1000, 10, 10, NOW.plusSeconds(2), 0);
+        fixture.given(requested, assigned, connected, sharedView, disconnected)
+                .when(join("bob", NOW.plusSeconds(5)))
+                .expectNoEvents()
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SHARE_OWNER_ABSENT, "The owner of session "
+                        + SESSION + " is not connected right now; open the link again once they are"));
+        createFixture();
+        fixture.given(requested, assigned, connected, sharedView, disconnected, connected)
+                .when(join("bob", NOW.plusSeconds(9)))
+                .expectEvents(bobJoined);
+    }
+
+    @Test
+    void givenJoinedAndTheOwnerDisconnected_whenTheViewersTokenIsRedeemed_thenOwnerAbsentIsRecorded() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined, new SessionDisconnectedEvent(SESSION,
+                        DESKTOP, "alice", "gw-1", "BROWSER_CLOSED", 1000, 10, 10, NOW.plusSeconds(8), 0))
+                .when(redeemViewerToken(NOW.plusSeconds(10)))
+                .expectEvents(new ConnectionTokenRejectedEvent(SESSION, VIEWER_TOKEN, ErrorCode.SHARE_OWNER_ABSENT,
+                        "gw-1", "10.5.5.5"))
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SHARE_OWNER_ABSENT, "The owner of session "
+                        + SESSION + " is not connected right now; open the link again once they are"));
+    }
+
+    @Test
+    void givenJoined_whenTheSessionEnds_thenTheJoinedShareEndsWithIt() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined)
+                .when(new EndSessionCommand(SESSION, "logoff", "alice", SessionEndCause.LOGOFF))
+                .expectEvents(new ShareExpiredEvent(SESSION, SHARE, true),
+                        new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice", SessionEndCause.LOGOFF));
+    }
+
+    @Test
+    void givenJoined_whenItsTimeIsUp_thenExpiredAndTheViewerCannotReconnect() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined)
+                .when(new ExpireShareCommand(SESSION, SHARE, LINK_EXPIRES))
+                .expectEvents(new ShareExpiredEvent(SESSION, SHARE, false))
+                .expectResultMessagePayload(true);
+        createFixture();
+        fixture.given(requested, assigned, connected, sharedView, bobJoined, new ShareExpiredEvent(SESSION, SHARE, false))
+                .when(redeemViewerToken(NOW.plusSeconds(10)))
+                .expectEvents(new ConnectionTokenRejectedEvent(SESSION, VIEWER_TOKEN, ErrorCode.SHARE_EXPIRED, "gw-1",
+                        "10.5.5.5"));
+    }
+
+    @Test
+    void givenUnusedShare_whenItsTimeIsUp_thenExpired() {
+        fixture.given(requested, assigned, connected, sharedView)
+                .when(new ExpireShareCommand(SESSION, SHARE, LINK_EXPIRES.plusSeconds(3)))
+                .expectEvents(new ShareExpiredEvent(SESSION, SHARE, false))
+                .expectResultMessagePayload(true);
+    }
+
+    @Test
+    void givenJoined_whenExpiryComesEarly_thenNothing() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined)
+                .when(new ExpireShareCommand(SESSION, SHARE, LINK_EXPIRES.minusMillis(1)))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+    }
+
+    @Test
+    void givenRevokedOrExpired_whenExpiryComes_thenNothing() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined,
+                        new ShareRevokedEvent(SESSION, SHARE, "bob", "alice"))
+                .when(new ExpireShareCommand(SESSION, SHARE, LINK_EXPIRES))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+        createFixture();
+        fixture.given(requested, assigned, connected, sharedView, new ShareExpiredEvent(SESSION, SHARE, false))
+                .when(new ExpireShareCommand(SESSION, SHARE, LINK_EXPIRES.plusSeconds(9)))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+    }
+
+    @Test
+    void givenNoSuchShare_whenExpiryComes_thenNothing() {
+        fixture.given(requested, assigned, connected)
+                .when(new ExpireShareCommand(SESSION, SHARE, LINK_EXPIRES))
                 .expectNoEvents()
                 .expectResultMessagePayload(false);
     }

@@ -15,8 +15,13 @@ import org.openvdi.broker.AdminScenario;
 import org.openvdi.broker.ApiClient;
 import org.openvdi.broker.ApiClient.Answer;
 import org.openvdi.broker.BrokerTest;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.openvdi.broker.session.api.RecordSessionConnectedCommand;
+import org.openvdi.broker.session.api.RecordSessionDisconnectedCommand;
+import org.openvdi.broker.session.api.RedeemConnectionTokenCommand;
 import org.openvdi.broker.testsupport.Concurrently;
 import org.openvdi.broker.testsupport.WebClient;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -34,6 +39,10 @@ class ShareApiTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    CommandGateway commands;
+    @Autowired
+    ShareExpiryProcess expiry;
     ApiClient alice;
     ApiClient bob;
     ApiClient admin;
@@ -66,13 +75,31 @@ class ShareApiTest {
         return session;
     }
 
-    private String freshSession() {
+    /** Alice's new session, READY: nobody connected to it yet. */
+    private String unconnectedSession() {
         for (JsonNode s : alice.get("/api/sessions").json()) {
             if (!List.of("ENDED", "FAILED").contains(s.get("state").asText())) {
                 alice.delete("/api/sessions/" + s.get("id").asText());
             }
         }
         return readySession(alice);
+    }
+
+    /**
+     * Alice's new session, CONNECTED. The test driver's desktops have no display, so no gateway connects: the
+     * gateway's telemetry is sent as the command the telemetry recorder sends.
+     */
+    private String freshSession() {
+        String session = unconnectedSession();
+        connected(session);
+        return session;
+    }
+
+    private void connected(String session) {
+        commands.sendAndWait(new RecordSessionConnectedCommand(UUID.fromString(session), "gw-a", "192.0.2.1",
+                Instant.now()));
+        await().atMost(SOON).pollInterval(Duration.ofMillis(100)).until(() ->
+                alice.get("/api/sessions/" + session).json().get("state").asText().equals("CONNECTED"));
     }
 
     private Answer share(ApiClient user, String session, String body) {
@@ -261,5 +288,123 @@ class ShareApiTest {
         JsonNode view = alice.get("/api/sessions/" + session + "/shares").json();
         assertThat(view).hasSize(1);
         assertThat(view.get(0).get("state").asText()).isEqualTo("OPEN");
+    }
+    @Test
+    void givenAlicesSessionNotConnected_whenBobOpensHerLink_thenOwnerAbsentAndTheLinkStaysGoodUntilSheIs() {
+        String session = unconnectedSession();
+        Answer shared = share(alice, session, "{\"mode\":\"VIEW\"}");
+        String secret = secretOf(shared);
+
+        assertProblem(join(bob, secret), 409, "SHARE_OWNER_ABSENT");
+        assertThat(alice.get("/api/sessions/" + session + "/shares").json().get(0).get("state").asText())
+                .isEqualTo("OPEN");
+        assertThat(eventTypes(session)).doesNotContain("SharedSessionJoinedEvent");
+
+        connected(session);
+        Answer joined = join(bob, secret);
+        assertThat(joined.status()).as(joined.body()).isEqualTo(200);
+    }
+
+    /** One gateway's proof that it carries a tunnel: the connection id it was handed at a redemption. */
+    private record Tunnel(String session, String gatewayId, String connectionId) {
+    }
+
+    /** Redeems the token of a connect URL as gateway {@code gatewayId} would (the redeemer's command). */
+    private Tunnel redeemed(String session, String connectUrl, String gatewayId) {
+        String token = connectUrl.substring(connectUrl.indexOf("token=") + "token=".length()).replaceFirst("&.*$", "");
+        ConnectionToken resume = ConnectionToken.random();
+        ConnectionToken connection = ConnectionToken.random();
+        commands.sendAndWait(new RedeemConnectionTokenCommand(UUID.fromString(session), ConnectionToken.hashOf(token),
+                Instant.now(), true, gatewayId, "192.0.2.9", UUID.randomUUID(), resume.hash(), Duration.ofMinutes(5),
+                connection.hash()));
+        return new Tunnel(session, gatewayId, connection.value());
+    }
+
+    private JsonNode notices(Tunnel tunnel) {
+        ApiClient gateway = new ApiClient(port, "gateway", "test-gateway-secret");
+        Answer answer = gateway.post("/internal/notices", gateway.write(Map.of("gatewayId", tunnel.gatewayId(),
+                "tunnels", List.of(Map.of("sessionId", tunnel.session(), "connectionId", tunnel.connectionId())))));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json();
+    }
+
+    private static List<JsonNode> ofKind(JsonNode notices, String field) {
+        List<JsonNode> found = new java.util.ArrayList<>();
+        notices.forEach(n -> {
+            if (n.hasNonNull(field)) {
+                found.add(n);
+            }
+        });
+        return found;
+    }
+
+    /** Alice on gateway A, bob watching her through gateway B: the two proofs. */
+    private Tunnel[] aliceOnAAndBobOnB(String session, String mode, int expiresIn) {
+        Tunnel alicesTunnel = redeemed(session, alice.post("/api/sessions/" + session + "/connect", "").json()
+                .get("connectUrl").asText(), "gw-a");
+        Answer shared = share(alice, session, "{\"mode\":\"" + mode + "\",\"expiresIn\":" + expiresIn + "}");
+        Answer joined = join(bob, secretOf(shared));
+        assertThat(joined.status()).as(joined.body()).isEqualTo(200);
+        Tunnel bobsTunnel = redeemed(session, joined.json().get("connectUrl").asText(), "gw-b");
+        return new Tunnel[] {alicesTunnel, bobsTunnel};
+    }
+
+    @Test
+    void givenBobWatchingThroughAnotherGateway_whenAliceWithdrawsTheShare_thenHerGatewayShowsHimAndHisCutsHimOff() {
+        String session = freshSession();
+        Tunnel[] tunnels = aliceOnAAndBobOnB(session, "VIEW", 600);
+        Tunnel alices = tunnels[0];
+        Tunnel bobs = tunnels[1];
+
+        JsonNode onA = await().atMost(SOON).pollInterval(Duration.ofMillis(100)).until(() -> notices(alices),
+                n -> !ofKind(n, "watching").isEmpty() && !ofKind(n, "watching").get(0).get("watching").isEmpty());
+        assertThat(ofKind(onA, "watching").get(0).get("watching").get(0).get("name").asText()).isEqualTo("bob");
+        assertThat(ofKind(onA, "watching").get(0).get("watching").get(0).get("access").asText()).isEqualTo("VIEW");
+        assertThat(ofKind(notices(bobs), "watching").get(0).get("watching")).as("bob's own gateway knows him").isEmpty();
+        assertThat(ofKind(notices(bobs), "viewer")).isEmpty();
+        String shareId = alice.get("/api/sessions/" + session + "/shares").json().get(0).get("id").asText();
+
+        assertThat(alice.delete("/api/sessions/" + session + "/shares/" + shareId).status()).isEqualTo(200);
+
+        JsonNode cut = await().atMost(SOON).pollInterval(Duration.ofMillis(100))
+                .until(() -> ofKind(notices(bobs), "viewer"), list -> !list.isEmpty()).get(0);
+        assertThat(cut.get("viewer").asText()).isEqualTo("bob");
+        assertThat(cut.get("cut").asText()).isEqualTo("SHARE_REVOKED");
+        assertThat(ofKind(notices(new Tunnel(session, "gw-b", ConnectionToken.random().value())), "viewer"))
+                .as("a gateway that proves nothing learns nothing").isEmpty();
+        assertThat(ofKind(notices(alices), "watching").get(0).get("watching")).isEmpty();
+    }
+
+    @Test
+    void givenBobWatching_whenTheShareRunsOut_thenHisGatewayCutsHimOffAndHisTokenIsRefused() {
+        String session = freshSession();
+        Tunnel bobs = aliceOnAAndBobOnB(session, "CONTROL", 60)[1];
+
+        expiry.expireAt(Instant.now().plusSeconds(61));
+
+        JsonNode cut = await().atMost(SOON).pollInterval(Duration.ofMillis(100))
+                .until(() -> ofKind(notices(bobs), "viewer"), list -> !list.isEmpty()).get(0);
+        assertThat(cut.get("cut").asText()).isEqualTo("SHARE_EXPIRED");
+        assertThat(alice.get("/api/sessions/" + session + "/shares").json().get(0).get("state").asText())
+                .isEqualTo("EXPIRED");
+        assertThat(eventTypes(session)).contains("ShareExpiredEvent");
+    }
+
+    @Test
+    void givenBobWatching_whenAliceDisconnectsAndLaterHerSessionEnds_thenHisGatewayCutsHimOffEachTimeSayingWhy() {
+        String session = freshSession();
+        Tunnel bobs = aliceOnAAndBobOnB(session, "VIEW", 600)[1];
+
+        commands.sendAndWait(new RecordSessionDisconnectedCommand(UUID.fromString(session), "gw-a", "BROWSER_CLOSED",
+                1000, 10, 10, Instant.now()));
+        JsonNode away = await().atMost(SOON).pollInterval(Duration.ofMillis(100))
+                .until(() -> ofKind(notices(bobs), "viewer"), list -> !list.isEmpty()).get(0);
+        assertThat(away.get("cut").asText()).isEqualTo("SHARE_OWNER_ABSENT");
+
+        assertThat(alice.delete("/api/sessions/" + session).status()).isLessThan(300);
+        JsonNode ended = await().atMost(SOON).pollInterval(Duration.ofMillis(100))
+                .until(() -> ofKind(notices(bobs), "viewer"), list -> list.size() == 1
+                        && list.get(0).get("cut").asText().equals("SESSION_ENDED")).get(0);
+        assertThat(ended.get("viewer").asText()).isEqualTo("bob");
     }
 }

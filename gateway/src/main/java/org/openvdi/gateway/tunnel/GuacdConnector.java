@@ -108,7 +108,11 @@ class GuacdConnector {
         if (grant.password() != null) {
             configuration.setParameter("password", grant.password());
         }
-        if (grant.recorded()) {
+        if (grant.viewerAccess() == ViewerAccess.VIEW) {
+            // a viewer's own connection to the display (the owner's is on another gateway): guacd sends no input
+            configuration.setParameter("read-only", "true");
+        }
+        if (grant.recorded() && !grant.joinsShared()) {
             configuration.setParameter("recording-path", recordingPath);
             configuration.setParameter("recording-name", grant.recordingName());
             configuration.setParameter("create-recording-path", "true");

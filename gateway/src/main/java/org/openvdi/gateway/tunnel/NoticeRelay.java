@@ -23,7 +23,9 @@ import org.springframework.stereotype.Component;
  * connection id of their grant, and gives each tunnel of the session each notice once. The broker holds the
  * notices as state, not messages: a gateway that starts, or a page that reconnects through another gateway, gets
  * the current notice on its next poll, and several gateways need no coordination. A broker that does not answer
- * costs one poll; the next one asks again.
+ * costs one poll; the next one asks again. Two kinds of notice concern shared sessions: one that names a viewer to
+ * cut off (only that viewer's tunnels of the session end, saying why), and one that says who watches the session
+ * through other gateways, which {@link SharedDisplays} tells the owner's tunnels here.
  */
 @Component
 class NoticeRelay implements SmartLifecycle {
@@ -33,9 +35,11 @@ class NoticeRelay implements SmartLifecycle {
     private final TunnelRegistry tunnels;
     private final BrokerNoticeClient broker;
     private final NoticeSettings settings;
+    private final SharedDisplays shared;
     private volatile ScheduledExecutorService timer;
 
-    NoticeRelay(TunnelRegistry tunnels, BrokerNoticeClient broker, NoticeSettings settings) {
+    NoticeRelay(TunnelRegistry tunnels, BrokerNoticeClient broker, NoticeSettings settings, SharedDisplays shared) {
+        this.shared = shared;
         this.tunnels = tunnels;
         this.broker = broker;
         this.settings = settings;
@@ -56,7 +60,14 @@ class NoticeRelay implements SmartLifecycle {
                 return;
             }
             for (SessionNotice notice : notices) {
-                bySession.getOrDefault(notice.sessionId(), List.of()).forEach(tunnel -> tunnel.deliver(notice));
+                List<TunnelSession> ofSession = bySession.getOrDefault(notice.sessionId(), List.of());
+                if (notice.tellsWatchers()) {
+                    shared.watchingElsewhere(notice.sessionId(), notice.watching());
+                } else if (notice.cutsViewer()) {
+                    ofSession.forEach(tunnel -> tunnel.cut(notice));
+                } else {
+                    ofSession.forEach(tunnel -> tunnel.deliver(notice));
+                }
             }
         }
     }

@@ -47,8 +47,18 @@ enum TunnelFailure {
      */
     IDLE_DISCONNECTED(GuacamoleStatus.SESSION_TIMEOUT, 4413, false, false,
             "Disconnected after a while without keyboard or mouse input. Your desktop is kept: open it again from the portal."),
-    SHARE_OWNER_ABSENT(GuacamoleStatus.RESOURCE_NOT_FOUND, 4414, false, false,
-            "The person who shared this desktop is not connected right now. Ask them for a new link once they are."),
+    /**
+     * A viewer's owner is not connected (the broker refused the viewer's token, or told the gateway to cut the viewer
+     * off, or the owner's connection on this gateway ended): the viewer's page tries again with its resume token.
+     */
+    SHARE_OWNER_ABSENT(GuacamoleStatus.RESOURCE_NOT_FOUND, 4414, true, false,
+            "The person who shared this desktop is not connected right now. This tab tries again until they are back."),
+    /** The owner withdrew the share the viewer watched through. */
+    SHARE_REVOKED(GuacamoleStatus.RESOURCE_CLOSED, 4415, true, false,
+            "The person who shared this desktop stopped sharing it."),
+    /** The share the viewer watched through ran out. */
+    SHARE_EXPIRED(GuacamoleStatus.RESOURCE_CLOSED, 4416, true, false,
+            "This shared desktop's time is up. Ask its owner for a new link to go on watching."),
     GATEWAY_ERROR(GuacamoleStatus.SERVER_ERROR, 4500, false, true,
             "The gateway failed unexpectedly. Try again in a minute."),
     GATEWAY_STOPPING(GuacamoleStatus.SERVER_BUSY, 4501, false, false,

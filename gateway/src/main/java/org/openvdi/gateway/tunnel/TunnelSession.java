@@ -63,6 +63,8 @@ final class TunnelSession implements Runnable {
     /** Set once a viewer who may only watch is connected: the viewer's input never reaches guacd. */
     private volatile boolean viewOnly;
     private volatile java.util.UUID sessionId;
+    /** The viewer's user name when this tunnel is a viewer's (it joined through a share link); null for the owner's. */
+    private volatile String viewerName;
     private final AtomicReference<String> endReason = new AtomicReference<>();
     private final AtomicReference<GuacamoleTunnel> guacd = new AtomicReference<>();
     private final AtomicReference<String> unsentResume = new AtomicReference<>();
@@ -107,7 +109,9 @@ final class TunnelSession implements Runnable {
             }
             sessionId = grant.sessionId();
             viewOnly = grant.viewerAccess() == ViewerAccess.VIEW;
-            GuacamoleTunnel tunnel = grant.joinsShared() ? join(grant) : opener.connect(grant, request);
+            viewerName = grant.joinsShared() ? grant.userName() : null;
+            String joined = grant.joinsShared() ? shared.connectionOf(grant.sessionId()).orElse(null) : null;
+            GuacamoleTunnel tunnel = joined != null ? opener.join(joined, grant, request) : opener.connect(grant, request);
             if (!attach(tunnel)) {
                 return;
             }
@@ -115,7 +119,7 @@ final class TunnelSession implements Runnable {
             if (grant.joinsShared()) {
                 extra = new GuacamoleInstruction(SharedDisplays.SHARED_OPCODE, grant.userName(),
                         grant.viewerAccess().name()).toString();
-                shared.viewerJoined(grant.sessionId(), this, grant.userName(), grant.viewerAccess());
+                shared.viewerJoined(grant.sessionId(), this, grant.userName(), grant.viewerAccess(), joined);
             } else {
                 shared.ownerOpened(grant.sessionId(), this, GuacdConnector.connectionIdOf(tunnel));
                 extra = shared.viewersInstruction(grant.sessionId());
@@ -185,11 +189,25 @@ final class TunnelSession implements Runnable {
         }
     }
 
-    /** A viewer joins the owner's guacd connection on this gateway; without one open here there is nothing to join. */
-    private GuacamoleTunnel join(ConnectionGrant grant) throws TunnelFailureException {
-        String connection = shared.connectionOf(grant.sessionId()).orElseThrow(() -> new TunnelFailureException(
-                TunnelFailure.SHARE_OWNER_ABSENT, "session " + grant.sessionId() + " has no open tunnel here"));
-        return opener.join(connection, grant, request);
+    /**
+     * Cuts this tunnel off when it is the tunnel of the viewer the notice names (the share it watched through ended,
+     * or the owner is away); the session's own tunnels and other viewers' stay. Called on the notice relay's thread.
+     */
+    void cut(SessionNotice notice) {
+        String viewer = viewerName;
+        if (ended() || viewer == null || !viewer.equals(notice.viewer()) || noticeSubject == null
+                || !noticeSubject.sessionId().equals(notice.sessionId()) || !noticesGiven.add(notice.id())) {
+            return;
+        }
+        log.info("Cutting off viewer {} of session {}: {}", viewer, notice.sessionId(), notice.cut());
+        end(TunnelFailure.valueOf(notice.cut().name()));
+    }
+
+    /** Cuts this viewer's tunnel off; the owner's connection it joined on this gateway ended. */
+    void cut(TunnelFailure failure) {
+        if (viewerName != null) {
+            end(failure);
+        }
     }
 
     /** Hands the page one of the gateway's own short instructions, queued behind the frame being sent. */

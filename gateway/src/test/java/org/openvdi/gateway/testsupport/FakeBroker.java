@@ -29,6 +29,8 @@ public final class FakeBroker implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Marks a notice that only one gateway's polls get; never sent. */
+    private static final String FOR_GATEWAY = "forGateway";
 
     /** What the broker answers for one token. */
     public sealed interface Answer permits Grant, Problem, Unavailable, Dropped {
@@ -103,10 +105,13 @@ public final class FakeBroker implements AutoCloseable {
         return grant;
     }
 
-    /** A fresh token for {@code viewer}, who joined the session of {@code owner} through a share link. */
+    /**
+     * A fresh token for {@code viewer}, who joined the session of {@code owner} through a share link; like the
+     * broker's, the grant carries the display's password, for a gateway that does not carry the owner's connection.
+     */
     public Grant viewerGrant(Grant owner, String viewer, String access) {
         Grant grant = new Grant(newToken(), owner.sessionId(), owner.desktopId(), viewer, owner.hostname(),
-                owner.port(), null, newToken(), newToken(), null, access);
+                owner.port(), owner.password(), newToken(), newToken(), null, access);
         answers.put(grant.token(), grant);
         return grant;
     }
@@ -135,6 +140,24 @@ public final class FakeBroker implements AutoCloseable {
         notices.computeIfAbsent(sessionId, s -> new CopyOnWriteArrayList<>()).add(Map.of(
                 "sessionId", sessionId.toString(), "id", id, "text", "idle", "secondsLeft", 0,
                 "idleSince", idleSince.toString()));
+    }
+
+    /** From now on, polls naming a tunnel of this session get the notice that cuts {@code viewer} off for {@code cut}. */
+    public void cutNotice(UUID sessionId, String id, String viewer, String cut) {
+        notices.computeIfAbsent(sessionId, s -> new CopyOnWriteArrayList<>()).add(Map.of(
+                "sessionId", sessionId.toString(), "id", id, "secondsLeft", 0, "viewer", viewer, "cut", cut));
+    }
+
+    /**
+     * From now on, polls of gateway {@code gatewayId} naming a tunnel of this session are told who watches it through
+     * other gateways ({@code [name, access]} pairs), in place of what they were told before.
+     */
+    public void watchingNotice(UUID sessionId, String gatewayId, List<List<String>> watching) {
+        List<Map<String, Object>> list = notices.computeIfAbsent(sessionId, s -> new CopyOnWriteArrayList<>());
+        list.removeIf(n -> n.containsKey("watching") && gatewayId.equals(n.get(FOR_GATEWAY)));
+        list.add(Map.of("sessionId", sessionId.toString(), "id", "watching/" + sessionId, "secondsLeft", 0,
+                "watching", watching.stream().map(w -> Map.of("name", w.get(0), "access", w.get(1))).toList(),
+                FOR_GATEWAY, gatewayId));
     }
 
     /** The JSON bodies of all notice polls so far. */
@@ -192,7 +215,17 @@ public final class FakeBroker implements AutoCloseable {
             List<Map<String, String>> tunnels = (List<Map<String, String>>) body.get("tunnels");
             for (Map<String, String> tunnel : tunnels) {
                 if (tunnel.get("sessionId").equals(sessionByConnection.get(tunnel.get("connectionId")))) {
-                    answer.addAll(notices.getOrDefault(UUID.fromString(tunnel.get("sessionId")), List.of()));
+                    for (Map<String, Object> notice : notices.getOrDefault(UUID.fromString(tunnel.get("sessionId")),
+                            List.<Map<String, Object>>of())) {
+                        Object only = notice.get(FOR_GATEWAY);
+                        if (only == null) {
+                            answer.add(notice);
+                        } else if (only.equals(body.get("gatewayId"))) {
+                            Map<String, Object> sent = new java.util.HashMap<>(notice);
+                            sent.remove(FOR_GATEWAY);
+                            answer.add(sent);
+                        }
+                    }
                 }
             }
             byte[] bytes = JSON.writeValueAsBytes(answer);

@@ -31,7 +31,9 @@ import org.openvdi.gateway.testsupport.GuacdSockets;
 import org.openvdi.gateway.testsupport.QemuVncDesktop;
 import org.openvdi.gateway.testsupport.TelemetryTopic;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -384,16 +386,63 @@ class TunnelEndToEndTest {
         }
     }
 
+    /**
+     * Two gateways on one guacd, as behind one balancer: the owner's tunnel is on the second, the view-only viewer
+     * lands on this one, which has no owner connection to join and opens a shared one of its own to the display
+     * (read-only). The owner's gateway learns of the viewer from the broker's notice poll; the broker's notice that
+     * the share was withdrawn cuts the viewer off, saying why, and leaves the owner's tunnel alone.
+     */
     @Test
-    void givenNoOwnersTunnelOnThisGateway_whenAViewerConnects_thenShareOwnerAbsent() throws Exception {
+    void givenTheOwnerOnAnotherGateway_whenAViewerConnectsHere_thenHeWatchesTheOwnerIsToldAndAWithdrawalCutsHimOff()
+            throws Exception {
         FakeBroker.Grant owner = grantForDesktop();
-        FakeBroker.Grant viewer = broker.viewerGrant(owner, "bob", "CONTROL");
+        FakeBroker.Grant viewer = broker.viewerGrant(owner, "bob", "VIEW");
+        try (ConfigurableApplicationContext other = secondGateway();
+             GuacamoleTestClient ownerPage = GuacamoleTestClient.open(portOf(other), owner.token(), true)) {
+            await("the owner's display on the other gateway").atMost(WAIT).until(() -> ownerPage.count("sync") > 0);
+            await("one VNC client").atMost(WAIT).until(() -> vncClients(desktop.port()) == 1);
 
-        try (GuacamoleTestClient viewerPage = GuacamoleTestClient.open(port, viewer.token(), true)) {
-            GuacamoleTestClient.Closed closed = viewerPage.closed().get(20, TimeUnit.SECONDS);
-            assertThat(closed.code()).isEqualTo(TunnelFailure.SHARE_OWNER_ABSENT.closeCode());
+            try (GuacamoleTestClient viewerPage = GuacamoleTestClient.open(port, viewer.token(), true)) {
+                await().atMost(WAIT).until(() -> viewerPage.count("img") > 0 && viewerPage.count("sync") > 1);
+                assertThat(viewerPage.instructions()).filteredOn(i -> i.getOpcode().equals(SharedDisplays.SHARED_OPCODE))
+                        .singleElement().satisfies(i -> assertThat(i.getArgs()).containsExactly("bob", "VIEW"));
+                // no owner connection here to join: a second, shared VNC client of the display
+                assertThat(vncClients(desktop.port())).isEqualTo(2);
+                broker.watchingNotice(owner.sessionId(), "gateway-two", List.of(List.of("bob", "VIEW")));
+                await().atMost(WAIT).until(() -> lastViewers(ownerPage).equals(List.of("bob", "VIEW")));
+                viewerPage.send("3.key,5.65307,1.1;3.key,5.65307,1.0;5.mouse,2.10,2.10,1.1;");
+
+                broker.cutNotice(owner.sessionId(), "share-cut/1/REVOKED/1", "bob", "SHARE_REVOKED");
+
+                GuacamoleTestClient.Closed closed = viewerPage.closed().get(20, TimeUnit.SECONDS);
+                assertThat(closed.code()).isEqualTo(TunnelFailure.SHARE_REVOKED.closeCode());
+                assertThat(viewerPage.instructions()).filteredOn(i -> i.getOpcode().equals("error")).singleElement()
+                        .satisfies(e -> assertThat(e.getArgs()).containsExactly(TunnelFailure.SHARE_REVOKED.message(),
+                                Integer.toString(TunnelFailure.SHARE_REVOKED.status().getGuacamoleStatusCode()),
+                                "SHARE_REVOKED"));
+            }
+            broker.watchingNotice(owner.sessionId(), "gateway-two", List.of());
+            await().atMost(WAIT).until(() -> lastViewers(ownerPage).isEmpty() && vncClients(desktop.port()) == 1);
+            assertThat(ownerPage.count("error")).isZero();
         }
-        assertThat(broker.requests()).filteredOn(body -> viewer.token().equals(body.get("token"))).hasSize(1);
+    }
+
+    /** A second gateway, as the balancer's other server: same broker, guacd and Kafka, its own id and port. */
+    private ConfigurableApplicationContext secondGateway() {
+        return new SpringApplicationBuilder(org.openvdi.gateway.GatewayApplication.class).run(
+                "--server.port=0",
+                "--openvdi.gateway.broker-url=" + broker.url(),
+                "--openvdi.gateway.broker-secret=" + SECRET,
+                "--openvdi.gateway.gateway-id=gateway-two",
+                "--openvdi.gateway.guacd-port=" + GuacdDaemon.shared().port(),
+                "--openvdi.gateway.recording-path=" + RECORDINGS,
+                "--openvdi.gateway.notices.interval=200ms",
+                "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString());
+    }
+
+    private static int portOf(ConfigurableApplicationContext gateway) {
+        return ((org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext) gateway)
+                .getWebServer().getPort();
     }
 
     private static List<String> lastViewers(GuacamoleTestClient page) {
