@@ -40,15 +40,19 @@ class Session {
         apply(new SessionRequestedEvent(command.sessionId(), command.poolId(), command.user()));
     }
 
+    /** Assigns the desktop (again the same one: a no-op), and records the first token it carries unless known. */
     @CommandHandler
     void handle(AssignDesktopToSessionCommand command) {
-        if (state == SessionState.READY && command.desktopId().equals(desktopId)) {
-            return;
+        if (state != SessionState.READY || !command.desktopId().equals(desktopId)) {
+            if (state != SessionState.REQUESTED) {
+                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Session " + sessionId + " is " + state);
+            }
+            apply(new DesktopAssignedToSessionEvent(sessionId, command.desktopId(), user));
         }
-        if (state != SessionState.REQUESTED) {
-            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "Session " + sessionId + " is " + state);
+        ConnectionTokenGrant token = command.token();
+        if (token != null && !tokens.knows(token.tokenHash())) {
+            apply(new ConnectionTokenIssuedEvent(sessionId, token.tokenId(), token.tokenHash(), token.expiresAt(), user));
         }
-        apply(new DesktopAssignedToSessionEvent(sessionId, command.desktopId(), user));
     }
 
     @CommandHandler

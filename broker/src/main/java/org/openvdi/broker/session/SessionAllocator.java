@@ -27,6 +27,7 @@ import org.openvdi.broker.pool.SpareCapacityPolicy;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.reconcile.TrustedDesktops;
 import org.openvdi.broker.session.api.AssignDesktopToSessionCommand;
+import org.openvdi.broker.session.api.ConnectionTokenGrant;
 import org.openvdi.broker.session.api.FailSessionCommand;
 import org.openvdi.broker.session.api.SessionState;
 import org.slf4j.Logger;
@@ -112,6 +113,30 @@ public class SessionAllocator {
         allocateAs(sessionId, mine);
     }
 
+    /**
+     * Allocates a session that the caller has just requested, in a pool it has just read (no need to read either
+     * again), and records the user's first connection token with the desktop's assignment. Returns whether this call
+     * assigned the desktop, and with it recorded the token; otherwise the session is waiting, failed or ended, or the
+     * sweep served it (without the token).
+     */
+    public boolean allocateNew(UUID sessionId, String user, Instant requestedAt, PoolView pool,
+                               ConnectionTokenGrant token) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> other = running.putIfAbsent(sessionId, mine);
+        if (other != null) {
+            other.join();
+            return false;
+        }
+        try {
+            SessionView session = new SessionView(sessionId, pool.id(), user, SessionState.REQUESTED, null, null,
+                    requestedAt, null, null, null, null, null, null);
+            return allocate(session, pool, token) == Allocation.ASSIGNED;
+        } finally {
+            running.remove(sessionId, mine);
+            mine.complete(null);
+        }
+    }
+
     private void allocateAs(UUID sessionId, CompletableFuture<Void> mine) {
         try {
             allocateLocked(sessionId);
@@ -131,29 +156,39 @@ public class SessionAllocator {
             fail(session, ErrorCode.POOL_NOT_FOUND, "The pool no longer exists");
             return;
         }
+        allocate(session, pool, null);
+    }
+
+    /** What one allocation did: assigned a desktop, settled the session otherwise (failed it, or found it ended), or neither. */
+    private enum Allocation { ASSIGNED, SETTLED, WAITING }
+
+    private Allocation allocate(SessionView session, PoolView pool, ConnectionTokenGrant token) {
+        UUID sessionId = session.id();
         if (!pool.active()) {
             fail(session, ErrorCode.POOL_DRAINING, "Pool " + pool.name() + " is being deleted");
-            return;
+            return Allocation.SETTLED;
         }
         try {
-            if (assignOwnOrSpare(session, pool)) {
-                return;
+            Allocation done = assignOwnOrSpare(session, pool, token);
+            if (done != Allocation.WAITING) {
+                return done;
             }
             if (Instant.now().isAfter(session.requestedAt().plus(allocationTimeout))) {
                 fail(session, ErrorCode.NO_HOST_AVAILABLE, "No desktop became ready within " + allocationTimeout);
-                return;
+                return Allocation.SETTLED;
             }
             Optional<ErrorCode> impossible = capacity.whyUnservable(pool, session.user());
             impossible.ifPresent(code -> fail(session, code, code == ErrorCode.POOL_FULL
                     ? "Pool " + pool.name() + " has reached its maximum size of " + pool.maxSize()
                     : "No host can take another desktop right now"));
+            return impossible.isPresent() ? Allocation.SETTLED : Allocation.WAITING;
         } catch (RuntimeException e) {
             log.error("Allocating session {} failed", sessionId, e);
+            return Allocation.WAITING;
         }
     }
 
-    /** Returns whether the session is settled: given a desktop, or failed. */
-    private boolean assignOwnOrSpare(SessionView session, PoolView pool) {
+    private Allocation assignOwnOrSpare(SessionView session, PoolView pool, ConnectionTokenGrant token) {
         boolean persistent = pool.type() == PoolType.PERSISTENT;
         if (persistent) {
             Optional<DesktopView> own = desktops.ownedBy(pool.id(), session.user());
@@ -164,60 +199,60 @@ public class SessionAllocator {
                         // powering on for this very session failed: say so rather than try forever
                         fail(session, ErrorCode.DESKTOP_POWER_ON_FAILED, "Your desktop could not be started ("
                                 + desktop.failureReason() + "). It is kept with its disk: try again, or ask an administrator.");
-                        return true;
+                        return Allocation.SETTLED;
                     }
                     commands.system(new RequestDesktopPowerOnCommand(desktop.id()));
                 }
-                return desktop.state() == DesktopState.READY && trusted.trusted(desktop) && tryAssign(session, desktop, false);
+                return desktop.state() == DesktopState.READY && trusted.trusted(desktop)
+                        ? tryAssign(session, desktop, false, token) : Allocation.WAITING;
             }
         }
         // the oldest few first (one short read); all of them only when none of those could be had
         Set<UUID> up = hosts.idsInState(HostState.UP);
         int limit = reservations.count() + SPARES_PER_ATTEMPT;
         List<DesktopView> oldest = desktops.readySpares(pool.id(), up, limit);
-        if (tryEach(session, oldest, persistent)) {
-            return true;
-        }
-        if (oldest.size() < limit) {
-            return false;
+        Allocation done = tryEach(session, oldest, persistent, token);
+        if (done != Allocation.WAITING || oldest.size() < limit) {
+            return done;
         }
         Set<UUID> tried = oldest.stream().map(DesktopView::id).collect(Collectors.toSet());
         return tryEach(session, desktops.readySpares(pool.id(), up).stream().filter(d -> !tried.contains(d.id())).toList(),
-                persistent);
+                persistent, token);
     }
 
-    private boolean tryEach(SessionView session, List<DesktopView> spares, boolean claim) {
+    private Allocation tryEach(SessionView session, List<DesktopView> spares, boolean claim, ConnectionTokenGrant token) {
         for (DesktopView spare : spares) {
             if (trusted.trusted(spare) && reservations.reserve(spare.id(), session.id())) {
                 try {
-                    if (tryAssign(session, spare, claim)) {
-                        return true;
+                    Allocation done = tryAssign(session, spare, claim, token);
+                    if (done != Allocation.WAITING) {
+                        return done;
                     }
                 } finally {
                     reservations.release(spare.id(), session.id());
                 }
             }
         }
-        return false;
+        return Allocation.WAITING;
     }
 
-    private boolean tryAssign(SessionView session, DesktopView desktop, boolean claim) {
+    private Allocation tryAssign(SessionView session, DesktopView desktop, boolean claim, ConnectionTokenGrant token) {
         try {
             commands.system(new AssignDesktopCommand(desktop.id(), session.id(), session.user(), claim));
         } catch (BrokerException e) {
             log.debug("Desktop {} was taken meanwhile: {}", desktop.id(), e.getMessage());
-            return false;
+            return Allocation.WAITING;
         }
         try {
-            commands.system(new AssignDesktopToSessionCommand(session.id(), desktop.id()));
+            commands.system(new AssignDesktopToSessionCommand(session.id(), desktop.id(), token));
         } catch (BrokerException e) {
             // the session ended while its desktop was being assigned: give the desktop back
             log.info("Session {} ended before it got desktop {}: {}", session.id(), desktop.id(), e.getMessage());
             commands.system(new ReleaseDesktopCommand(desktop.id(), session.id()));
-            return true;
+            return Allocation.SETTLED;
         }
         log.info("Session {} of {} got desktop {}", session.id(), session.user(), desktop.id());
-        return true;
+        return Allocation.ASSIGNED;
     }
 
     private void fail(SessionView session, ErrorCode code, String reason) {

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -75,11 +76,19 @@ class SessionController {
         PoolView pool = pools.find(request.poolId()).filter(p -> p.entitles(user))
                 .orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + request.poolId()));
         refuseUnlessActive(pool);
-        SessionView session = sessions.find(openSession(pool, user)).orElseThrow().keptFor(connect.disconnectTimeout());
-        if (takesTokens(session.state())) {
+        ConnectionTokenIssuer.DrawnToken first = tokens.draw();
+        Opened opened = openSession(pool, user, first);
+        SessionView session = sessions.find(opened.id()).orElseThrow().keptFor(connect.disconnectTimeout());
+        if (opened.tokenRecorded()) {
+            session = session.withConnectUrl(tokens.offer(first, session.id(), user.name()).connectUrl());
+        } else if (takesTokens(session.state())) {
             session = session.withConnectUrl(tokens.issue(session.id(), user.name()).connectUrl());
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(session);
+    }
+
+    /** The user's open session, and whether the token drawn for this request was recorded with its desktop. */
+    private record Opened(UUID id, boolean tokenRecorded) {
     }
 
     /** A pool being deleted takes no new sessions: 409 POOL_DRAINING, or 410 POOL_DELETED once it is gone. */
@@ -116,24 +125,24 @@ class SessionController {
      * The user's open session in the pool: the one there is, or a new one. Two requests that race both miss the
      * first look; the session claim lets only one of them record its session, and the other answers with it.
      */
-    private UUID openSession(PoolView pool, CurrentUser user) {
+    private Opened openSession(PoolView pool, CurrentUser user, ConnectionTokenIssuer.DrawnToken first) {
         for (int attempt = 1; ; attempt++) {
             Optional<UUID> open = sessions.openFor(pool.id(), user.name()).map(SessionView::id);
             if (open.isPresent()) {
-                return open.get();
+                return new Opened(open.get(), false);
             }
             UUID id = UUID.randomUUID();
+            Instant requestedAt = Instant.now();
             try {
                 commands.send(new RequestSessionCommand(id, pool.id(), user.name()), user.name());
             } catch (RuntimeException e) {
                 SessionAlreadyOpenException taken = alreadyOpen(e).orElseThrow(() -> e);
                 if (taken.openSession() != null || attempt == 3) {
-                    return Optional.ofNullable(taken.openSession()).orElseThrow(() -> e);
+                    return new Opened(Optional.ofNullable(taken.openSession()).orElseThrow(() -> e), false);
                 }
                 continue; // it ended in the meantime: ask again
             }
-            allocator.allocate(id);
-            return id;
+            return new Opened(id, allocator.allocateNew(id, user.name(), requestedAt, pool, first.grant()));
         }
     }
 

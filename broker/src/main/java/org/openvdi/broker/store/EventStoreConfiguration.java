@@ -13,7 +13,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The event store: Axon's JDBC storage engine on PostgreSQL, as Axon's Spring Boot configuration would build it,
- * except that it reads {@code openvdi.event-store.read-batch-size} events per query instead of 100. Appends are
+ * except that it reads {@code openvdi.event-store.read-batch-size} events per query instead of 100 and never looks
+ * for snapshots ({@link SnapshotlessStorageEngine}). Appends are
  * JDBC batches (one per unit of work); with the driver's {@code reWriteBatchedInserts} (set on the data source)
  * a batch is one multi-row INSERT, one round trip, whatever its size.
  */
@@ -26,15 +27,14 @@ public class EventStoreConfiguration {
                                           org.axonframework.config.Configuration configuration,
                                           ConnectionProvider connectionProvider, TransactionManager transactionManager,
                                           EventStoreSettings settings) {
-        return engine(settings)
+        return new SnapshotlessStorageEngine(engine(settings)
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
                 .eventSerializer(eventSerializer)
                 .snapshotFilter(configuration.snapshotFilter())
                 .connectionProvider(connectionProvider)
-                .transactionManager(transactionManager)
-                .build();
+                .transactionManager(transactionManager));
     }
 
     /** The storage engine's settings that are ours; the benchmarks build their engine from this too. */

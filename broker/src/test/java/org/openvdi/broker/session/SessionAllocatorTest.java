@@ -32,6 +32,7 @@ import org.openvdi.broker.pool.SpareCapacityPolicy;
 import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.session.api.AssignDesktopToSessionCommand;
+import org.openvdi.broker.session.api.ConnectionTokenGrant;
 import org.openvdi.broker.session.api.FailSessionCommand;
 import org.openvdi.broker.session.api.SessionRequestedEvent;
 import org.openvdi.broker.testsupport.Concurrently;
@@ -83,6 +84,33 @@ class SessionAllocatorTest {
         assertThat(commands.all()).containsExactly(new AssignDesktopCommand(spare, session, ALICE, false),
                 new AssignDesktopToSessionCommand(session, spare));
         assertThat(commands.actors()).containsOnly("system");
+    }
+
+    @Test
+    void givenReadySpare_whenANewSessionIsAllocatedWithItsFirstToken_thenTheTokenGoesWithTheAssignment() {
+        UUID spare = UUID.randomUUID();
+        harness.given(floatingPool(pool, 1, 3)).given(readyDesktop(spare, pool, HOST, null))
+                .given(new SessionRequestedEvent(session, pool, ALICE));
+        ConnectionTokenGrant token = new ConnectionTokenGrant(UUID.randomUUID(), ConnectionToken.hashOf("t"), Instant.now());
+
+        boolean assigned = allocator.allocateNew(session, ALICE, Instant.now(),
+                harness.bean(PoolQueries.class).find(pool).orElseThrow(), token);
+
+        assertThat(assigned).isTrue();
+        assertThat(commands.all()).containsExactly(new AssignDesktopCommand(spare, session, ALICE, false),
+                new AssignDesktopToSessionCommand(session, spare, token));
+    }
+
+    @Test
+    void givenNoReadySpare_whenANewSessionIsAllocatedWithItsFirstToken_thenItWaitsAndNoTokenIsRecorded() {
+        harness.given(floatingPool(pool, 0, 3)).given(new SessionRequestedEvent(session, pool, ALICE));
+
+        boolean assigned = allocator.allocateNew(session, ALICE, Instant.now(),
+                harness.bean(PoolQueries.class).find(pool).orElseThrow(),
+                new ConnectionTokenGrant(UUID.randomUUID(), ConnectionToken.hashOf("t"), Instant.now()));
+
+        assertThat(assigned).isFalse();
+        assertThat(commands.all()).isEmpty();
     }
 
     @Test

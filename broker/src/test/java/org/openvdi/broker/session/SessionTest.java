@@ -87,6 +87,28 @@ class SessionTest {
     }
 
     @Test
+    void givenRequested_whenDesktopAssignedWithFirstToken_thenAssignedAndTokenIssuedInOneStep() {
+        ConnectionTokenGrant grant = new ConnectionTokenGrant(TOKEN, HASH, EXPIRES);
+        fixture.given(requested).when(new AssignDesktopToSessionCommand(SESSION, DESKTOP, grant))
+                .expectEvents(assigned, issued);
+    }
+
+    @Test
+    void givenAssignedWithFirstToken_whenRepeated_thenNothingNew() {
+        ConnectionTokenGrant grant = new ConnectionTokenGrant(TOKEN, HASH, EXPIRES);
+        fixture.given(requested, assigned, issued).when(new AssignDesktopToSessionCommand(SESSION, DESKTOP, grant))
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenEnded_whenDesktopAssignedWithFirstToken_thenIllegalStateAndNoToken() {
+        fixture.given(requested, new SessionEndedEvent(SESSION, null, "alice", "logoff", "alice"))
+                .when(new AssignDesktopToSessionCommand(SESSION, DESKTOP, new ConnectionTokenGrant(TOKEN, HASH, EXPIRES)))
+                .expectException(rejectedWith(ErrorCode.ILLEGAL_STATE))
+                .expectNoEvents();
+    }
+
+    @Test
     void givenReady_whenAnotherDesktopAssigned_thenIllegalState() {
         fixture.given(requested, assigned)
                 .when(new AssignDesktopToSessionCommand(SESSION, UUID.randomUUID()))
