@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.openvdi.broker.store.CopyRow;
+import org.openvdi.broker.store.CopyStreams;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
@@ -153,8 +154,8 @@ final class ChainSlices {
             try {
                 return new Merge(links, events, size, highWater, sizes, gaps).run();
             } finally {
-                cancel(links, linkConnection);
-                cancel(events, eventConnection);
+                finish(links, linkConnection);
+                finish(events, eventConnection);
             }
         }
     }
@@ -178,11 +179,10 @@ final class ChainSlices {
                 "COPY (" + String.format(Locale.ROOT, query, from, to) + ") TO STDOUT (FORMAT binary)");
     }
 
-    private static void cancel(CopyOut copy, Connection connection) throws SQLException {
+    /** The rest of the slice is read and dropped when the merge stopped early (a finding), never cancelled. */
+    private static void finish(CopyOut copy, Connection connection) throws SQLException {
         try {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
+            CopyStreams.drain(copy);
         } finally {
             connection.rollback();
         }

@@ -187,9 +187,7 @@ public class StoredEventReader {
                         }
                     }
                 } finally {
-                    if (copy.isActive()) {
-                        copy.cancelCopy();
-                    }
+                    CopyStreams.drain(copy);
                 }
             }
             List<byte[]> last = rows;

@@ -128,7 +128,7 @@ async function refreshBacktests(poolId) {
     el('td', {}, `${when(run.from)} – ${when(run.to)}`), el('td', {}, run.results.map(r => r.label).join(', ')),
     el('td', {}, run.requests),
     el('td', {}, el('button', { type: 'button', class: 'backtest-show', onclick: () =>
-      showBacktest(run) }, 'Show'))))));
+      showBacktest(run) }, 'Show')))));
 }
 
 const DEMAND_MS = 60000;

@@ -106,6 +106,14 @@ class AdminChartsBrowserTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> browser.findElements(By.cssSelector("#backtest-results tr")).size() == 8);
         assertThat(((Number) script("return Chart.getChart('backtest-chart').data.datasets.length")).intValue()).isEqualTo(8);
         assertThat(browser.findElement(By.id("backtest-status")).getText()).contains("recorded requests");
+        // the run is recorded and listed; showing it again draws the same rows
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.cssSelector("#backtest-earlier tr")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector("#backtest-earlier tr")).getText()).contains("admin");
+        script("document.getElementById('backtest-results').replaceChildren();"
+                + "document.getElementById('backtest-status').textContent = ''");
+        browser.findElement(By.cssSelector("#backtest-earlier tr button.backtest-show")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("#backtest-results tr")).size() == 8);
+        assertThat(browser.findElement(By.id("backtest-status")).getText()).contains("run by admin");
         Files.createDirectories(Path.of("target/it/chromium"));
         Files.write(Path.of("target/it/chromium/demand-charts.png"), browser.getScreenshotAs(OutputType.BYTES));
         var logs = browser.manage().logs().get(LogType.BROWSER).getAll();

@@ -1,5 +1,6 @@
 package org.openvdi.broker.testsupport;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -154,6 +156,12 @@ public final class ProcessHarness implements AutoCloseable {
         @Bean
         CommandGateway commandGateway(RecordedCommands commands) {
             return commands.gateway();
+        }
+
+        /** As the broker's (Spring's defaults, the modules on the class path): projections that keep JSON use it. */
+        @Bean
+        ObjectMapper objectMapper() {
+            return Jackson2ObjectMapperBuilder.json().build();
         }
 
         @Bean
