@@ -120,10 +120,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     static ResponseEntity<ProblemDetail> databaseUnavailable(Throwable exception) {
         log.warn("Answered 503, the database cannot be reached: {}", exception.toString());
-        ProblemDetail detail = Problems.of(ErrorCode.DATABASE_UNAVAILABLE,
-                "The broker's database cannot be reached; nothing was changed, try again shortly");
-        return ResponseEntity.status(detail.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .header(HttpHeaders.RETRY_AFTER, "5").body(detail);
+        return tryLater(ErrorCode.DATABASE_UNAVAILABLE,
+                "The broker's database cannot be reached; nothing was changed, try again shortly", 5);
     }
 
     /**
@@ -133,10 +131,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
      */
     static ResponseEntity<ProblemDetail> poolBusy(Throwable exception) {
         log.warn("Answered 503, every database connection is in use: {}", exception.toString());
-        ProblemDetail detail = Problems.of(ErrorCode.SERVICE_BUSY,
-                "The broker is busy; nothing was changed, try again shortly");
+        return tryLater(ErrorCode.SERVICE_BUSY, "The broker is busy; nothing was changed, try again shortly", 2);
+    }
+
+    private static ResponseEntity<ProblemDetail> tryLater(ErrorCode code, String message, int retryAfterSeconds) {
+        ProblemDetail detail = Problems.of(code, message);
         return ResponseEntity.status(detail.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .header(HttpHeaders.RETRY_AFTER, "2").body(detail);
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds)).body(detail);
     }
 
     /** A command that creates something under an id that another request created first. */
