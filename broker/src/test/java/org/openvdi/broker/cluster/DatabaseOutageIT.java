@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openvdi.broker.AdminScenario;
@@ -44,8 +43,7 @@ import org.openvdi.broker.e2e.PortalPage;
 
 /**
  * PostgreSQL goes away for 60 seconds under load (issue 14, item 5), on the external server docker-compose.yml runs
- * ({@link ExternalPostgres}; the cluster tests' shared server, {@link ExternalServices}, with a database of this test's
- * own), with the whole product otherwise real: the broker (its in-process Kafka), the gateway,
+ * ({@link ExternalPostgres}), with the whole product otherwise real: the broker (its in-process Kafka), the gateway,
  * guacd, the tiny desktop on qemu:///system, and headless Chromium showing it. In the guest a shell loop prints the
  * time every second, so the display keeps changing. While the database is stopped:
  * <ul>
@@ -58,7 +56,6 @@ import org.openvdi.broker.e2e.PortalPage;
  * connection died with the server, and provisioning), every streaming processor's segments are claimed again, and
  * every event stored before the outage is still there.
  */
-@ExtendWith(ExternalServices.class)
 class DatabaseOutageIT {
 
     private static final Duration OUTAGE = Duration.ofSeconds(60);
@@ -91,11 +88,13 @@ class DatabaseOutageIT {
     }
 
     @Test
-    void givenADesktopStreaming_whenPostgresIsStoppedForAMinute_thenItStreamsOnRequestsGet503AndTheBrokerRecovers(
-            ExternalPostgres postgres) throws Exception {
+    void givenADesktopStreaming_whenPostgresIsStoppedForAMinute_thenItStreamsOnRequestsGet503AndTheBrokerRecovers()
+            throws Exception {
         long testStarted = System.nanoTime();
         Files.createDirectories(work);
+        ExternalPostgres postgres = new ExternalPostgres(work);
         running.add(postgres);
+        postgres.start();
         ProductStack product = ProductStack.start(work, storagePool, 3,
                 List.of("--spring.datasource.url=" + postgres.jdbcUrl(),
                         "--spring.datasource.username=" + ExternalPostgres.USER),

@@ -21,28 +21,22 @@ import org.openvdi.broker.AppProcess;
  * as docker-compose.yml's {@code postgres} service is: database and owner {@code openvdi}, a password, and
  * scram-sha-256 for every TCP client. It listens on 127.0.0.1 on a free port, with its data under the test's
  * directory, and runs as the {@code postgres} user when the test runs as root (PostgreSQL refuses root).
- * <p>
- * Tests that run one after the other share one server ({@link ExternalServices}), each in a database of its own
- * ({@link #database}): such a handle's {@link #stop} and {@link #restart} stop and start the whole server, as an
- * outage does, and its {@link #close} leaves the server running for the next test.
  */
 final class ExternalPostgres implements AutoCloseable {
 
     static final String DATABASE = "openvdi";
     static final String USER = "openvdi";
 
-    private final Server server;
-    private final String database;
-    private final boolean ownsServer;
+    private final Path dir;
+    private final Path data;
+    private final int port;
+    private final String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    private boolean started;
 
     ExternalPostgres(Path dir) throws IOException {
-        this(new Server(dir), DATABASE, true);
-    }
-
-    private ExternalPostgres(Server server, String database, boolean ownsServer) {
-        this.server = server;
-        this.database = database;
-        this.ownsServer = ownsServer;
+        this.dir = dir.resolve("postgres");
+        this.data = this.dir.resolve("data");
+        this.port = AppProcess.freePort();
     }
 
     static Path bin() {
@@ -59,134 +53,79 @@ final class ExternalPostgres implements AutoCloseable {
         }
     }
 
-    /** Creates and starts the server, with the database {@code openvdi}. */
     void start() throws IOException, InterruptedException, SQLException {
-        server.start();
-        server.createDatabase(database);
-    }
-
-    /**
-     * A new database on this running server, owned by {@code openvdi}: a test's own, which no other test uses. The
-     * name is letters, digits and underscores.
-     */
-    ExternalPostgres database(String name) throws SQLException {
-        if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
-            throw new IllegalArgumentException("not a database name: " + name);
+        Files.createDirectories(dir);
+        Path passwordFile = dir.resolve("password");
+        Files.writeString(passwordFile, password + "\n");
+        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+        if (root()) {
+            UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(dir, users.lookupPrincipalByName("postgres"));
+            Files.setOwner(passwordFile, users.lookupPrincipalByName("postgres"));
         }
-        server.createDatabase(name);
-        return new ExternalPostgres(server, name, false);
+        Path bin = bin();
+        run(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "--pwfile=" + passwordFile,
+                "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync");
+        Files.deleteIfExists(passwordFile);
+        run(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("postgres.log").toString(), "-w",
+                "-t", "60", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=200",
+                "start");
+        started = true;
+        try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, password)) {
+            admin.createStatement().execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
+        }
     }
 
     /** Stops the server as an operator or a crash of its host would ({@code pg_ctl stop -m fast}: sessions cut). */
     void stop() throws IOException, InterruptedException {
-        server.stop();
+        run(bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "30", "stop");
+        started = false;
     }
 
     /** Starts the stopped server again, on the same port and data. */
     void restart() throws IOException, InterruptedException {
-        server.restart();
+        run(bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("postgres.log").toString(), "-w",
+                "-t", "60", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=200",
+                "start");
+        started = true;
     }
 
     String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + server.port + "/" + database;
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
     String password() {
-        return server.password;
+        return password;
     }
 
     Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), USER, server.password);
+        return DriverManager.getConnection(jdbcUrl(), USER, password);
     }
 
-    /** Stops the server if this handle created it; a shared server's database handle leaves it running. */
     @Override
     public void close() throws IOException, InterruptedException {
-        if (ownsServer) {
-            server.close();
-        } else if (!server.started) {
-            server.restart(); // a test that failed during its outage: the next test needs the server
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "PostgreSQL " + jdbcUrl();
-    }
-
-    private static final class Server {
-
-        private final Path dir;
-        private final Path data;
-        private final int port;
-        private final String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-        private volatile boolean started;
-
-        Server(Path dir) throws IOException {
-            this.dir = dir.resolve("postgres");
-            this.data = this.dir.resolve("data");
-            this.port = AppProcess.freePort();
-        }
-
-        void start() throws IOException, InterruptedException {
-            Files.createDirectories(dir);
-            Path passwordFile = dir.resolve("password");
-            Files.writeString(passwordFile, password + "\n");
-            Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
-            if (root()) {
-                UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
-                Files.setOwner(dir, users.lookupPrincipalByName("postgres"));
-                Files.setOwner(passwordFile, users.lookupPrincipalByName("postgres"));
-            }
-            run(bin().resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "--pwfile=" + passwordFile,
-                    "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync");
-            Files.deleteIfExists(passwordFile);
-            restart();
-        }
-
-        void createDatabase(String name) throws SQLException {
-            try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER,
-                    password)) {
-                admin.createStatement().execute("CREATE DATABASE " + name + " OWNER " + USER);
-            }
-        }
-
-        void stop() throws IOException, InterruptedException {
-            run(bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "30", "stop");
+        if (started) {
             started = false;
+            run(bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "30", "stop");
         }
+    }
 
-        void restart() throws IOException, InterruptedException {
-            run(bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("postgres.log").toString(), "-w",
-                    "-t", "60", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=200",
-                    "start");
-            started = true;
+    private static boolean root() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private void run(String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>();
+        if (root()) {
+            line.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
-
-        void close() throws IOException, InterruptedException {
-            if (started) {
-                started = false;
-                run(bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "30", "stop");
-            }
-        }
-
-        private static boolean root() {
-            return "root".equals(System.getProperty("user.name"));
-        }
-
-        private void run(String... command) throws IOException, InterruptedException {
-            List<String> line = new ArrayList<>();
-            if (root()) {
-                line.addAll(List.of("runuser", "-u", "postgres", "--"));
-            }
-            line.addAll(List.of(command));
-            Path log = dir.resolve("commands.log");
-            Process process = new ProcessBuilder(line).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " failed; see " + log);
-            }
+        line.addAll(List.of(command));
+        Path log = dir.resolve("commands.log");
+        Process process = new ProcessBuilder(line).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " failed; see " + log);
         }
     }
 }

@@ -41,16 +41,14 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openvdi.broker.AdminScenario;
 import org.openvdi.broker.AppProcess;
 import org.openvdi.broker.Virsh;
 
 /**
  * Three broker processes (the packaged jar, each with its own port and node id) on one external PostgreSQL and one
- * external Kafka, started as docker-compose.yml runs them ({@link ExternalPostgres}, {@link ExternalKafka}; shared
- * with the other cluster tests through {@link ExternalServices}, with a database and an events topic of this test's
- * own). A storm of session requests is spread over the three; the broker that holds the {@code processes} segments is killed with
+ * external Kafka, started as docker-compose.yml runs them ({@link ExternalPostgres}, {@link ExternalKafka}). A storm
+ * of session requests is spread over the three; the broker that holds the {@code processes} segments is killed with
  * SIGKILL after a third of the requests were answered; its clients go on at the next broker, as behind a load
  * balancer. Then, from the event store and the token store:
  * <ul>
@@ -66,7 +64,6 @@ import org.openvdi.broker.Virsh;
  * and the desktops are made ready after every broker started. A real host (qemu:///system, qemu+tls://) is one host
  * for all brokers.
  */
-@ExtendWith(ExternalServices.class)
 class MultiBrokerIT {
 
     private static final int BROKERS = 3;
@@ -81,7 +78,6 @@ class MultiBrokerIT {
     private static final Pattern OWNER = Pattern.compile("broker-(\\d)");
 
     private final String storagePool = "openvdi-multi-" + UUID.randomUUID().toString().substring(0, 8);
-    private final String eventsTopic = "openvdi.events." + storagePool;
     private final Path work = Path.of("target/it/" + storagePool).toAbsolutePath();
     private final List<AutoCloseable> running = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -98,12 +94,16 @@ class MultiBrokerIT {
     }
 
     @Test
-    void givenThreeBrokersUnderAStorm_whenOneIsKilled_thenNothingIsLostOrDoubledAndTheOthersTakeOver(
-            ExternalPostgres postgres, ExternalKafka kafka) throws Exception {
+    void givenThreeBrokersUnderAStorm_whenOneIsKilled_thenNothingIsLostOrDoubledAndTheOthersTakeOver() throws Exception {
         long testStarted = System.nanoTime();
         Files.createDirectories(work);
+        ExternalPostgres postgres = new ExternalPostgres(work);
         running.add(postgres);
         running.add(() -> Virsh.removeDesktopsAndPool(storagePool)); // after the brokers stopped
+        ExternalKafka kafka = new ExternalKafka(work);
+        running.add(kafka);
+        postgres.start();
+        kafka.start();
         long servicesUp = System.nanoTime();
 
         List<String> users = new ArrayList<>();
@@ -305,12 +305,12 @@ class MultiBrokerIT {
 
         Map<String, String> sessionDesktops = assignedSessions(postgres);
         Map<String, Long> checks = storeChecks(postgres);
-        Set<String> published = publishedEventIds(kafka, eventsTopic, checks.get("events"));
+        Set<String> published = publishedEventIds(kafka, checks.get("events"));
         Set<String> stored = eventIds(postgres);
 
         StringBuilder figures = new StringBuilder();
         figures.append("| figure | value |\n|---|---|\n");
-        row(figures, "external PostgreSQL + Kafka up, shared with the other cluster tests (s)", seconds(servicesUp - testStarted));
+        row(figures, "external PostgreSQL + Kafka up (s)", seconds(servicesUp - testStarted));
         row(figures, "3 brokers up (s)", seconds(brokersUp - servicesUp));
         row(figures, USERS + " spares ready (s)", seconds(sparesReady - brokersUp));
         row(figures, "storm: requests, clients", USERS + ", " + CLIENTS);
@@ -404,8 +404,6 @@ class MultiBrokerIT {
                 "--spring.datasource.username=" + ExternalPostgres.USER,
                 "--openvdi.cluster.node-id=broker-" + n,
                 "--openvdi.kafka.enabled=true", "--openvdi.kafka.embedded=false",
-                // the shared Kafka (ExternalServices): this test's own events topic
-                "--openvdi.kafka.events-topic=" + eventsTopic,
                 // each broker's test:///default is a host of its own (see the class comment)
                 "--openvdi.reconcile.initial-delay=1h", "--openvdi.reconcile.interval=1h",
                 "--openvdi.limits.session-requests-per-minute=1000",
@@ -532,7 +530,7 @@ class MultiBrokerIT {
     }
 
     /** The ids (ce_id) of the events on the events topic, read until at least {@code expected} arrived or 60 s passed. */
-    private static Set<String> publishedEventIds(ExternalKafka kafka, String topic, long expected) {
+    private static Set<String> publishedEventIds(ExternalKafka kafka, long expected) {
         Set<String> ids = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -540,7 +538,7 @@ class MultiBrokerIT {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of("openvdi.events"));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (ids.size() < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
