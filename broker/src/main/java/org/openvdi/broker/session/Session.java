@@ -219,17 +219,19 @@ class Session {
     }
 
     /**
-     * A viewer's token after the share it belongs to ended: why, so that the viewer's page can say. A viewer who joined
+     * A viewer's token after the share it belongs to ended, or the session did: why, so that the viewer's page can say
+     * (a reconnect after the session ended says so, not that the token is someone else's). A viewer who joined
      * through several links keeps only the tunnels of those that stand: a token of a withdrawn link never continues
      * under another one.
      */
     private Optional<RedemptionRefused> viewersShareEnded(String tokenHash) {
-        if (!state.open()) {
-            return Optional.empty();
-        }
         Optional<String> viewer = tokens.userOf(tokenHash).filter(v -> !v.equals(user));
         if (viewer.isEmpty()) {
             return Optional.empty();
+        }
+        if (!state.open()) {
+            // every share ended with the session: that is the reason the viewer's page gives
+            return Optional.of(new RedemptionRefused(ErrorCode.SESSION_ENDED, "Session " + sessionId + " is over"));
         }
         Optional<SessionShares.Share> ended = tokens.shareOf(tokenHash).isPresent()
                 ? sharedThrough(tokenHash, viewer.get())

@@ -277,6 +277,17 @@ class SessionShareTest {
     }
 
     @Test
+    void givenJoinedAndTheSessionEnded_whenTheViewersTokenIsRedeemed_thenSessionEnded() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined, new ShareExpiredEvent(SESSION, SHARE, true),
+                        new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice"))
+                .when(redeemViewerToken(NOW.plusSeconds(10)))
+                .expectEvents(new ConnectionTokenRejectedEvent(SESSION, VIEWER_TOKEN, ErrorCode.SESSION_ENDED, "gw-1",
+                        "10.5.5.5"))
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SESSION_ENDED,
+                        "Session " + SESSION + " is over"));
+    }
+
+    @Test
     void givenJoined_whenRevoked_thenRevokedNamingTheViewer() {
         fixture.given(requested, assigned, connected, sharedView, bobJoined)
                 .when(new RevokeShareCommand(SESSION, SHARE, "alice"))

@@ -26,9 +26,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * The telemetry never silently gives a record up: with Kafka not answering (nothing listens yet, as just after a
- * restart on a busy machine), the records wait and are sent again, in order, until a real Kafka (in-process KRaft)
- * comes up at that address and takes them; only records beyond the bounded queue are dropped, and those are counted.
+ * The telemetry never silently gives a record up: with Kafka not answering within {@code max.block.ms} (as just after
+ * a restart on a busy machine), the records wait and are sent again, in order, until a real Kafka (in-process KRaft)
+ * takes them; only records beyond the bounded queue are dropped, and those are counted.
  */
 class ConnectionTelemetryDeliveryTest {
 
@@ -37,43 +37,43 @@ class ConnectionTelemetryDeliveryTest {
 
     @Test
     void givenKafkaNotAnswering_whenItComesUpLater_thenEveryQueuedRecordIsDeliveredInOrderAndNoneDropped() {
-        int port = LocalPorts.closedPort();
+        // a real Kafka whose topic is not there yet: each send waits max.block.ms for the topic's metadata and gives
+        // up, exactly as with a Kafka that does not answer in time; creating the topic is Kafka coming up
+        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 1);
+        kafka.brokerProperty("auto.create.topics.enable", "false");
+        kafka.afterPropertiesSet();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        DefaultKafkaProducerFactory<String, String> producers = producers(port);
+        DefaultKafkaProducerFactory<String, String> producers = producers(kafka.getBrokersAsString());
         ConnectionTelemetry telemetry = new ConnectionTelemetry(new KafkaTemplate<>(producers), JSON, settings(),
                 meters);
-        EmbeddedKafkaKraftBroker kafka = null;
         try {
             ConnectionSubject subject = subject();
             Instant openedAt = Instant.now();
             telemetry.publish(ConnectionEvent.opened(subject, openedAt));
             telemetry.publish(ConnectionEvent.closed(subject, openedAt, openedAt.plusSeconds(1), "BROWSER_CLOSED",
                     10, 20, null));
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> meters.counter("openvdi.gateway.telemetry.retried").count() > 0);
             assertThat(telemetry.pending()).isEqualTo(2);
 
-            kafka = new EmbeddedKafkaKraftBroker(1, 1, TOPIC).kafkaPorts(port);
-            kafka.afterPropertiesSet();
+            kafka.addTopics(TOPIC);
             try (TelemetryTopic topic = new TelemetryTopic(kafka.getBrokersAsString(), TOPIC)) {
-                List<JsonNode> records = topic.awaitRecords(subject.sessionId(), 2, Duration.ofSeconds(60));
+                List<JsonNode> records = topic.awaitRecords(subject.sessionId(), 2, Duration.ofSeconds(90));
                 assertThat(records).extracting(r -> r.path("type").asText()).containsExactly("OPENED", "CLOSED");
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> telemetry.pending() == 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> telemetry.pending() == 0);
             assertThat(meters.counter("openvdi.gateway.telemetry.dropped").count()).isZero();
         } finally {
             telemetry.shutdown();
             producers.destroy();
-            if (kafka != null) {
-                kafka.destroy();
-            }
+            kafka.destroy();
         }
     }
 
     @Test
     void givenKafkaNotAnswering_whenMoreRecordsArriveThanTheQueueHolds_thenOnlyTheOverflowIsDroppedAndCounted() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        DefaultKafkaProducerFactory<String, String> producers = producers(LocalPorts.closedPort());
+        DefaultKafkaProducerFactory<String, String> producers = producers("127.0.0.1:" + LocalPorts.closedPort());
         ConnectionTelemetry telemetry = new ConnectionTelemetry(new KafkaTemplate<>(producers), JSON, settings(),
                 meters);
         try {
@@ -94,14 +94,14 @@ class ConnectionTelemetryDeliveryTest {
         }
     }
 
-    private static DefaultKafkaProducerFactory<String, String> producers(int port) {
+    private static DefaultKafkaProducerFactory<String, String> producers(String bootstrapServers) {
         return new DefaultKafkaProducerFactory<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.ACKS_CONFIG, "all",
                 // the gateway waits 15 s; a short wait makes the same give-up happen quickly here
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 300,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000,
                 ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200));
     }
 

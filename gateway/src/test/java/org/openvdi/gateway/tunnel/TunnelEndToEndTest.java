@@ -422,7 +422,7 @@ class TunnelEndToEndTest {
                 broker.watchingNotice(owner.sessionId(), ownerGateway, List.of(List.of("bob", "VIEW")));
                 await().atMost(WAIT).until(() -> lastViewers(ownerPage).equals(List.of("bob", "VIEW")));
                 viewerPage.send("3.key,5.65307,1.1;3.key,5.65307,1.0;5.mouse,2.10,2.10,1.1;");
-                List<JsonNode> opened = telemetry.awaitRecords(owner.sessionId(), 2, WAIT);
+                List<JsonNode> opened = telemetry.awaitRecords(owner.sessionId(), 2, Duration.ofSeconds(60));
                 assertThat(opened).extracting(r -> r.path("type").asText()).containsOnly("OPENED");
                 assertThat(opened).extracting(r -> r.path("gatewayId").asText() + "/" + r.path("userName").asText())
                         .containsExactlyInAnyOrder(ownerGateway + "/alice", viewerGateway + "/bob");
@@ -436,7 +436,7 @@ class TunnelEndToEndTest {
                                 Integer.toString(TunnelFailure.SHARE_REVOKED.status().getGuacamoleStatusCode()),
                                 "SHARE_REVOKED"));
             }
-            List<JsonNode> records = telemetry.awaitRecords(owner.sessionId(), 3, WAIT);
+            List<JsonNode> records = telemetry.awaitRecords(owner.sessionId(), 3, Duration.ofSeconds(60));
             assertThat(records).last().satisfies(r -> {
                 assertThat(r.path("type").asText()).isEqualTo("CLOSED");
                 assertThat(r.path("gatewayId").asText()).isEqualTo(viewerGateway);
