@@ -27,10 +27,13 @@ import java.util.regex.Pattern;
  *                      the session through a share link: the gateway joins the owner's open guacd connection when
  *                      it carries one, and otherwise opens its own shared connection to the display (guacd's
  *                      {@code read-only} for {@code VIEW}); the grant of a viewer is never recorded
+ * @param shareId       set on a viewer's grant: the share link the viewer joined through, which the tunnel belongs to.
+ *                      A notice that cuts off the viewers of that share ({@link SessionNotice#shareId()}) closes it,
+ *                      and no other viewer tunnel of the same user. Null for the owner, and from older brokers.
  */
 public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, String protocol,
                               String hostname, int port, String password, String resumeToken, String connectionId,
-                              String recordingName, ViewerAccess viewerAccess) {
+                              String recordingName, ViewerAccess viewerAccess, UUID shareId) {
 
     /** What a recording name may look like: one plain file name, never a path. */
     public static final Pattern RECORDING_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
@@ -52,6 +55,14 @@ public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, S
         if (recordingName != null && !RECORDING_NAME.matcher(recordingName).matches()) {
             throw new IllegalArgumentException("recordingName is not a plain file name");
         }
+    }
+
+    /** A viewer's grant that names no share (from brokers before shares were told apart), or the owner's. */
+    public ConnectionGrant(UUID sessionId, UUID desktopId, String userName, String protocol, String hostname, int port,
+                           String password, String resumeToken, String connectionId, String recordingName,
+                           ViewerAccess viewerAccess) {
+        this(sessionId, desktopId, userName, protocol, hostname, port, password, resumeToken, connectionId,
+                recordingName, viewerAccess, null);
     }
 
     /** A grant for the session's own user. */
@@ -82,6 +93,7 @@ public record ConnectionGrant(UUID sessionId, UUID desktopId, String userName, S
     public String toString() {
         return "ConnectionGrant[sessionId=" + sessionId + ", desktopId=" + desktopId + ", userName=" + userName
                 + ", protocol=" + protocol + ", hostname=" + hostname + ", port=" + port + ", recordingName=" + recordingName
-                + (viewerAccess == null ? "" : ", viewerAccess=" + viewerAccess) + "]";
+                + (viewerAccess == null ? "" : ", viewerAccess=" + viewerAccess)
+                + (shareId == null ? "" : ", shareId=" + shareId) + "]";
     }
 }

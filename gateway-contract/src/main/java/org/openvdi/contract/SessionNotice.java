@@ -26,9 +26,12 @@ import java.util.UUID;
  * @param watching    set on the notice that tells the owner's tunnels who watches the session through other gateways
  *                    than the one that asked (empty: nobody); the gateway adds the viewers it carries itself. Null on
  *                    every other notice, and for sessions that were never joined.
+ * @param shareId     set on a notice that cuts a viewer off: only the viewer's tunnels opened through this share link
+ *                    ({@link ConnectionGrant#shareId()}) close; a tunnel of the same viewer through another link stays.
+ *                    Null from older brokers: then every tunnel of the viewer closes.
  */
 public record SessionNotice(UUID sessionId, String id, String text, long secondsLeft, Instant idleSince,
-                            String viewer, ViewerCut cut, List<Watcher> watching) {
+                            String viewer, ViewerCut cut, List<Watcher> watching, UUID shareId) {
 
     public SessionNotice {
         if ((viewer == null) != (cut == null)) {
@@ -39,7 +42,7 @@ public record SessionNotice(UUID sessionId, String id, String text, long seconds
 
     /** A notice that leaves the tunnels open, or (with {@code idleSince}) closes idle ones. */
     public SessionNotice(UUID sessionId, String id, String text, long secondsLeft, Instant idleSince) {
-        this(sessionId, id, text, secondsLeft, idleSince, null, null, null);
+        this(sessionId, id, text, secondsLeft, idleSince, null, null, null, null);
     }
 
     /** A notice that leaves the tunnels open. */
@@ -47,14 +50,17 @@ public record SessionNotice(UUID sessionId, String id, String text, long seconds
         this(sessionId, id, text, secondsLeft, null);
     }
 
-    /** The notice that cuts {@code viewer} off from the session, for the reason {@code cut}. */
-    public static SessionNotice cutViewer(UUID sessionId, String id, String viewer, ViewerCut cut) {
-        return new SessionNotice(sessionId, id, null, 0, null, viewer, cut, null);
+    /**
+     * The notice that cuts {@code viewer}'s tunnels opened through share {@code shareId} off from the session, for the
+     * reason {@code cut}.
+     */
+    public static SessionNotice cutViewer(UUID sessionId, String id, String viewer, ViewerCut cut, UUID shareId) {
+        return new SessionNotice(sessionId, id, null, 0, null, viewer, cut, null, shareId);
     }
 
     /** The notice that tells the owner's tunnels who watches through other gateways. */
     public static SessionNotice watchers(UUID sessionId, List<Watcher> watching) {
-        return new SessionNotice(sessionId, "watching/" + sessionId, null, 0, null, null, null, watching);
+        return new SessionNotice(sessionId, "watching/" + sessionId, null, 0, null, null, null, watching, null);
     }
 
     /** Whether this notice cuts a viewer off. */

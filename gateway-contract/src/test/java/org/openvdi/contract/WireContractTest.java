@@ -44,7 +44,7 @@ class WireContractTest {
         assertThat(json).isEqualTo("{\"sessionId\":\"" + SESSION + "\",\"desktopId\":\"" + DESKTOP + "\","
                 + "\"userName\":\"alice\",\"protocol\":\"vnc\",\"hostname\":\"10.0.0.5\",\"port\":5901,"
                 + "\"password\":\"vnc-secret\",\"resumeToken\":\"resume-secret\",\"connectionId\":\"connection-secret\","
-                + "\"recordingName\":null,\"viewerAccess\":null}");
+                + "\"recordingName\":null,\"viewerAccess\":null,\"shareId\":null}");
         assertThat(JSON.readValue(json, ConnectionGrant.class)).isEqualTo(GRANT);
         assertThat(GRANT.recorded()).isFalse();
     }
@@ -56,19 +56,25 @@ class WireContractTest {
 
         String json = JSON.writeValueAsString(recorded);
 
-        assertThat(json).endsWith(",\"recordingName\":\"" + SESSION + "-" + DESKTOP + ".guac\",\"viewerAccess\":null}");
+        assertThat(json).endsWith(",\"recordingName\":\"" + SESSION + "-" + DESKTOP + ".guac\",\"viewerAccess\":null,"
+                + "\"shareId\":null}");
         assertThat(JSON.readValue(json, ConnectionGrant.class)).isEqualTo(recorded);
         assertThat(recorded.recorded()).isTrue();
     }
 
     @Test
     void givenViewerGrant_whenWritten_thenItCarriesTheAccessAndNoPasswordAndReadsBack() throws Exception {
+        UUID share = UUID.randomUUID();
         ConnectionGrant viewer = new ConnectionGrant(SESSION, DESKTOP, "bob", ConnectionGrant.VNC, "10.0.0.5", 5901,
-                null, "r", "c", null, ViewerAccess.VIEW);
+                null, "r", "c", null, ViewerAccess.VIEW, share);
 
         String json = JSON.writeValueAsString(viewer);
 
-        assertThat(json).contains("\"password\":null").endsWith(",\"viewerAccess\":\"VIEW\"}");
+        assertThat(json).contains("\"password\":null").endsWith(",\"viewerAccess\":\"VIEW\",\"shareId\":\"" + share
+                + "\"}");
+        // a broker that predates shares named in grants leaves the field out
+        assertThat(JSON.readValue(json.replace(",\"shareId\":\"" + share + "\"", ""), ConnectionGrant.class).shareId())
+                .isNull();
         assertThat(JSON.readValue(json, ConnectionGrant.class)).isEqualTo(viewer);
         assertThat(viewer.joinsShared()).isTrue();
         assertThat(viewer.toString()).contains("viewerAccess=VIEW");

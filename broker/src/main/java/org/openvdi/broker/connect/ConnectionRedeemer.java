@@ -91,7 +91,7 @@ class ConnectionRedeemer {
             // owner's connection is recorded already if its pool records, so never a second recording
             return new ConnectionGrant(accepted.sessionId(), accepted.desktopId(), accepted.user(), ConnectionGrant.VNC,
                     display.host(), display.port(), display.password(), resume.value(), connection.value(), null,
-                    ViewerAccess.valueOf(accepted.mode().name()));
+                    ViewerAccess.valueOf(accepted.mode().name()), accepted.shareId());
         }
         String recordingName = recordings.startFor(accepted.sessionId(), accepted.desktopId(), session.poolId(),
                 accepted.user()).orElse(null);

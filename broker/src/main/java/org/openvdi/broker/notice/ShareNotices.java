@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 /**
  * The shared sessions' notices for one gateway: the viewers to cut off (share withdrawn, run out, ended with the
  * session, or the owner not connected), each with id {@code share-cut/<share>/<cause>/<since>} so that a gateway cuts
- * each tunnel once, and, for each session ever joined, who watches it through other gateways than the one asking (the
+ * each tunnel once, and naming the share, so that only the viewer's tunnels opened through that link close, and, for each session ever joined, who watches it through other gateways than the one asking (the
  * owner's gateway adds the viewers it carries itself). A share that ended stays a notice for {@link #CUT_FOR}, long
  * enough for every gateway to poll; a viewer cut off cannot reconnect meanwhile, the session refuses it.
  */
@@ -40,7 +40,7 @@ class ShareNotices {
         for (ShareQueries.ViewerToCut cut : shares.viewersToCut(carried, now.minus(CUT_FOR))) {
             notices.add(SessionNotice.cutViewer(cut.sessionId(),
                     "share-cut/" + cut.shareId() + "/" + cut.cause() + "/" + cut.since().toEpochMilli(), cut.viewer(),
-                    reason(cut.cause())));
+                    reason(cut.cause()), cut.shareId()));
         }
         for (Map.Entry<UUID, List<ShareQueries.Watcher>> session : shares.watchers(carried).entrySet()) {
             notices.add(SessionNotice.watchers(session.getKey(), session.getValue().stream()

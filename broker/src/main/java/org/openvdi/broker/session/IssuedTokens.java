@@ -14,31 +14,50 @@ import org.openvdi.broker.session.api.SharedSessionJoinedEvent;
 
 /**
  * The connect and resume tokens one session issued, known only by their hashes, and the rules for
- * redeeming one: known, issued to the session's user, not redeemed before, not expired.
+ * redeeming one: known, issued to the session's user, not redeemed before, not expired. A viewer's token belongs to
+ * the share link the viewer joined through: the connect token drawn when the link was opened, and each resume token
+ * issued with the redemption of one of that share's tokens (a redemption and its resume token are applied together).
  */
 final class IssuedTokens {
 
-    private record Issued(UUID tokenId, Instant expiresAt, String user, boolean resume, boolean redeemed) {
+    /** {@code shareId}: the share link a viewer's token belongs to; null for the owner's tokens. */
+    private record Issued(UUID tokenId, Instant expiresAt, String user, boolean resume, boolean redeemed,
+                          UUID shareId) {
     }
 
     private final Map<String, Issued> byHash = new HashMap<>();
+    /** The share of the token redeemed last, which the resume token issued with that redemption inherits. */
+    private UUID shareOfLastRedeemed;
 
     void issued(ConnectionTokenIssuedEvent event) {
-        byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.user(), false, false));
+        byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.user(), false, false, null));
     }
 
     void issued(ResumeTokenIssuedEvent event) {
-        byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.user(), true, false));
+        byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.user(), true, false,
+                shareOfLastRedeemed));
     }
 
     /** A viewer's connect token, recorded with the share link it used up. */
     void issued(SharedSessionJoinedEvent event) {
-        byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.viewer(), false, false));
+        byHash.put(event.tokenHash(), new Issued(event.tokenId(), event.expiresAt(), event.viewer(), false, false,
+                event.shareId()));
     }
 
     void redeemed(UUID tokenId) {
-        byHash.replaceAll((hash, token) -> token.tokenId().equals(tokenId)
-                ? new Issued(token.tokenId(), token.expiresAt(), token.user(), token.resume(), true) : token);
+        shareOfLastRedeemed = null;
+        byHash.replaceAll((hash, token) -> {
+            if (!token.tokenId().equals(tokenId)) {
+                return token;
+            }
+            shareOfLastRedeemed = token.shareId();
+            return new Issued(token.tokenId(), token.expiresAt(), token.user(), token.resume(), true, token.shareId());
+        });
+    }
+
+    /** The share link a viewer's token belongs to; empty for the owner's tokens and for unknown ones. */
+    Optional<UUID> shareOf(String tokenHash) {
+        return Optional.ofNullable(byHash.get(tokenHash)).map(Issued::shareId);
     }
 
     boolean knows(String tokenHash) {

@@ -111,7 +111,7 @@ class Session {
         apply(new SharedSessionJoinedEvent(sessionId, share.shareId(), user, command.viewer(), share.mode(),
                 command.clientAddress(), command.connectTokenId(), command.connectTokenHash(),
                 command.connectExpiresAt()));
-        return new RedemptionAccepted(sessionId, desktopId, command.viewer(), share.mode());
+        return RedemptionAccepted.viewer(sessionId, desktopId, command.viewer(), share.mode(), share.shareId());
     }
 
     /**
@@ -202,21 +202,44 @@ class Session {
                 command.clientAddress(), command.connectionHash()));
         apply(new ResumeTokenIssuedEvent(sessionId, command.resumeTokenId(), command.resumeTokenHash(),
                 command.presentedAt().plus(command.resumeTtl()), connecting));
-        return new RedemptionAccepted(sessionId, desktopId, connecting,
-                connecting.equals(user) ? null : shares.joinedBy(connecting).orElseThrow().mode());
+        if (connecting.equals(user)) {
+            return new RedemptionAccepted(sessionId, desktopId, connecting);
+        }
+        SessionShares.Share share = sharedThrough(command.tokenHash(), connecting).orElseThrow();
+        return RedemptionAccepted.viewer(sessionId, desktopId, connecting, share.mode(), share.shareId());
     }
 
-    /** A viewer's token after the share the viewer joined through ended: why, so that the viewer's page can say. */
+    /**
+     * The share a viewer's token belongs to; for tokens issued before tokens named their share, the share the viewer
+     * joined through last and which stands.
+     */
+    private Optional<SessionShares.Share> sharedThrough(String tokenHash, String viewer) {
+        Optional<UUID> shareId = tokens.shareOf(tokenHash);
+        return shareId.isPresent() ? shares.byId(shareId.get()) : shares.joinedBy(viewer);
+    }
+
+    /**
+     * A viewer's token after the share it belongs to ended, or the session did: why, so that the viewer's page can say
+     * (a reconnect after the session ended says so, not that the token is someone else's). A viewer who joined
+     * through several links keeps only the tunnels of those that stand: a token of a withdrawn link never continues
+     * under another one.
+     */
     private Optional<RedemptionRefused> viewersShareEnded(String tokenHash) {
-        if (!state.open()) {
+        Optional<String> viewer = tokens.userOf(tokenHash).filter(v -> !v.equals(user));
+        if (viewer.isEmpty()) {
             return Optional.empty();
         }
-        return tokens.userOf(tokenHash).filter(viewer -> !viewer.equals(user))
-                .filter(viewer -> shares.joinedBy(viewer).isEmpty())
-                .flatMap(shares::lastEndedFor)
-                .map(share -> share.state() == ShareState.REVOKED
-                        ? new RedemptionRefused(ErrorCode.SHARE_REVOKED, "The owner withdrew this share")
-                        : new RedemptionRefused(ErrorCode.SHARE_EXPIRED, "This share ran out at " + share.expiresAt()));
+        if (!state.open()) {
+            // every share ended with the session: that is the reason the viewer's page gives
+            return Optional.of(new RedemptionRefused(ErrorCode.SESSION_ENDED, "Session " + sessionId + " is over"));
+        }
+        Optional<SessionShares.Share> ended = tokens.shareOf(tokenHash).isPresent()
+                ? sharedThrough(tokenHash, viewer.get())
+                        .filter(s -> s.state() == ShareState.REVOKED || s.state() == ShareState.EXPIRED)
+                : viewer.filter(v -> shares.joinedBy(v).isEmpty()).flatMap(shares::lastEndedFor);
+        return ended.map(share -> share.state() == ShareState.REVOKED
+                ? new RedemptionRefused(ErrorCode.SHARE_REVOKED, "The owner withdrew this share")
+                : new RedemptionRefused(ErrorCode.SHARE_EXPIRED, "This share ran out at " + share.expiresAt()));
     }
 
     /** The session's user, or a viewer whose share still stands. */

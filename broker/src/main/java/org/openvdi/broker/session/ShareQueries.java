@@ -48,8 +48,9 @@ public class ShareQueries {
     }
 
     /**
-     * The viewers of these sessions whose share ended since {@code since} (and who have no other share of it that
-     * stands), and those whose owner is not connected now.
+     * The viewers of these sessions whose share ended since {@code since}, each with that share: the viewer's tunnels
+     * through it are cut even when the same viewer joined through another link that stands (those tunnels stay), and
+     * the viewers of every joined share whose owner is not connected now.
      */
     public List<ViewerToCut> viewersToCut(Collection<UUID> sessions, Instant since) {
         if (sessions.isEmpty()) {
@@ -60,12 +61,10 @@ public class ShareQueries {
                 FROM session_share s
                 WHERE s.session_id IN (:sessions) AND s.joined_by IS NOT NULL AND s.state IN (:ended)
                   AND s.ended_at >= :since
-                  AND NOT EXISTS (SELECT 1 FROM session_share j WHERE j.session_id = s.session_id
-                                  AND j.joined_by = s.joined_by AND j.state = :joined)
                 ORDER BY s.ended_at, s.share_id""")
                 .param("sessions", sessions)
                 .param("ended", List.of(ShareState.REVOKED.name(), ShareState.EXPIRED.name()))
-                .param("since", utc(since)).param("joined", ShareState.JOINED.name())
+                .param("since", utc(since))
                 .query((rs, row) -> new ViewerToCut(rs.getObject("session_id", UUID.class),
                         rs.getObject("share_id", UUID.class), rs.getString("joined_by"),
                         ShareState.valueOf(rs.getString("state")) == ShareState.REVOKED ? CutCause.REVOKED

@@ -137,7 +137,8 @@ class BrowserEndToEndIT {
     /**
      * Alice shares her desktop with Bob, in the same Chromium (Bob signs in at 127.0.0.1, Alice at localhost: their
      * cookies never mix). Alice clears her console with the tab's on-screen keyboard and Bob's view-only tab shows it;
-     * Bob's typing in view-only changes nothing; through a link with control his typing reaches the desktop.
+     * Bob's typing in view-only changes nothing; through a link with control his typing reaches the desktop. When she
+     * withdraws that link, his tab is cut off and says why.
      */
     @Test
     void givenAlicesDesktopOnScreen_whenSheSharesItWithBob_thenBobWatchesAndTypesOnlyWithControl() throws Exception {
@@ -175,17 +176,32 @@ class BrowserEndToEndIT {
         await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(250))
                 .until(() -> litPixels() < 400);
 
-        openShareLink(sessionId, "CONTROL");
+        String controlShare = openShareLink(sessionId, "CONTROL");
         assertThat(script("return window.openvdiShared")).isEqualTo("CONTROL");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> litPixels() < 400);
         new Actions(browser).sendKeys("dmesg" + Keys.ENTER).perform();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> litPixels() > 2000);
         Files.write(work.resolve("shared-control-typed.png"), desktop.screenshot());
         assertThat(admin.eventTypes(sessionId)).contains("SessionSharedEvent", "SharedSessionJoinedEvent");
+
+        // Alice withdraws the link: Bob's tab is cut off within seconds and says why, Alice's stays on her desktop
+        assertThat(product.as("alice").delete("/api/sessions/" + sessionId + "/shares/" + controlShare).status())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "error:SHARE_REVOKED".equals(desktop.look().state()));
+        assertThat(browser.findElement(By.id("status-title")).getText()).isEqualTo("Sharing stopped");
+        browser.switchTo().window(aliceTab);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "[]".equals(
+                script("return JSON.stringify(window.openvdiViewers)")));
+        assertThat(script("return window.openvdiState")).isEqualTo("connected");
+        assertThat(admin.eventTypes(sessionId)).contains("ShareRevokedEvent");
     }
 
-    /** Alice shares her session through the API; Bob's window opens the link and waits until it shows the guest. */
-    private void openShareLink(String sessionId, String mode) {
+    /**
+     * Alice shares her session through the API; Bob's window opens the link and waits until it shows the guest.
+     * Returns the share's id.
+     */
+    private String openShareLink(String sessionId, String mode) {
         ApiClient.Answer shared = product.as("alice").post("/api/sessions/" + sessionId + "/shares",
                 "{\"mode\":\"" + mode + "\",\"viewer\":\"bob\"}");
         assertThat(shared.status()).as(shared.body()).isEqualTo(201);
@@ -194,6 +210,7 @@ class BrowserEndToEndIT {
         desktop = new DesktopPage(browser);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> desktop.look().connected());
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> desktop.look().showsGuest());
+        return shared.json().get("id").asText();
     }
 
     /** Bright pixels (text) in the largest canvas of the display, every 3rd pixel. */

@@ -95,7 +95,7 @@ class SessionShareTest {
         fixture.given(requested, assigned, connected, sharedView)
                 .when(join("bob", NOW.plusSeconds(5)))
                 .expectEvents(bobJoined)
-                .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "bob", ShareMode.VIEW));
+                .expectResultMessagePayload(RedemptionAccepted.viewer(SESSION, DESKTOP, "bob", ShareMode.VIEW, SHARE));
     }
 
     @Test
@@ -177,7 +177,7 @@ class SessionShareTest {
                                 CONNECTION_HASH),
                         new ResumeTokenIssuedEvent(SESSION, RESUME, RESUME_HASH, NOW.plusSeconds(10).plus(Duration.ofMinutes(10)),
                                 "bob"))
-                .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "bob", ShareMode.VIEW));
+                .expectResultMessagePayload(RedemptionAccepted.viewer(SESSION, DESKTOP, "bob", ShareMode.VIEW, SHARE));
     }
 
     @Test
@@ -185,8 +185,10 @@ class SessionShareTest {
         for (ShareMode last : ShareMode.values()) {
             ShareMode earlier = last == ShareMode.VIEW ? ShareMode.CONTROL : ShareMode.VIEW;
             java.util.List<Object> history = new java.util.ArrayList<>(java.util.List.of(requested, assigned, connected));
+            UUID lastShare = null;
             for (int i = 0; i < 12; i++) {
                 UUID share = UUID.randomUUID();
+                lastShare = share;
                 String hash = ConnectionToken.hashOf("link-" + i);
                 ShareMode mode = i == 11 ? last : earlier;
                 history.add(new SessionSharedEvent(SESSION, share, hash, mode, LINK_EXPIRES, "bob", "alice"));
@@ -197,7 +199,7 @@ class SessionShareTest {
             createFixture();
             fixture.given(history)
                     .when(redeemViewerToken(NOW.plusSeconds(10)))
-                    .expectResultMessagePayload(new RedemptionAccepted(SESSION, DESKTOP, "bob", last));
+                    .expectResultMessagePayload(RedemptionAccepted.viewer(SESSION, DESKTOP, "bob", last, lastShare));
         }
     }
 
@@ -208,6 +210,81 @@ class SessionShareTest {
                 .when(redeemViewerToken(NOW.plusSeconds(10)))
                 .expectEvents(new ConnectionTokenRejectedEvent(SESSION, VIEWER_TOKEN, ErrorCode.SHARE_REVOKED, "gw-1",
                         "10.5.5.5"));
+    }
+
+    /** Bob joined a view-only link, then a link with control; Alice withdraws the one with control. */
+    private static final UUID CONTROL_SHARE = UUID.randomUUID();
+    private static final UUID CONTROL_TOKEN = UUID.randomUUID();
+    private static final String CONTROL_TOKEN_HASH = ConnectionToken.hashOf("the-control-viewer-token");
+    private static final String CONTROL_LINK_HASH = ConnectionToken.hashOf("the-control-link");
+
+    private Object[] bobJoinedViewThenControlAndControlWithdrawn() {
+        return new Object[] {requested, assigned, connected, sharedView, bobJoined,
+                new SessionSharedEvent(SESSION, CONTROL_SHARE, CONTROL_LINK_HASH, ShareMode.CONTROL, LINK_EXPIRES, "bob",
+                        "alice"),
+                new SharedSessionJoinedEvent(SESSION, CONTROL_SHARE, "alice", "bob", ShareMode.CONTROL, "10.5.5.5",
+                        CONTROL_TOKEN, CONTROL_TOKEN_HASH, TOKEN_EXPIRES),
+                new ShareRevokedEvent(SESSION, CONTROL_SHARE, "bob", "alice")};
+    }
+
+    @Test
+    void givenBobJoinedTwoLinksAndTheLaterWithdrawn_whenHisTokenOfTheWithdrawnLinkIsRedeemed_thenShareRevoked() {
+        fixture.given(bobJoinedViewThenControlAndControlWithdrawn())
+                .when(new RedeemConnectionTokenCommand(SESSION, CONTROL_TOKEN_HASH, NOW.plusSeconds(10), true, "gw-1",
+                        "10.5.5.5", RESUME, RESUME_HASH, Duration.ofMinutes(10), CONNECTION_HASH))
+                .expectEvents(new ConnectionTokenRejectedEvent(SESSION, CONTROL_TOKEN, ErrorCode.SHARE_REVOKED, "gw-1",
+                        "10.5.5.5"))
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SHARE_REVOKED,
+                        "The owner withdrew this share"));
+    }
+
+    @Test
+    void givenBobJoinedTwoLinksAndTheLaterWithdrawn_whenHisTokenOfTheStandingLinkIsRedeemed_thenAcceptedViewOnly() {
+        fixture.given(bobJoinedViewThenControlAndControlWithdrawn())
+                .when(redeemViewerToken(NOW.plusSeconds(10)))
+                .expectResultMessagePayload(RedemptionAccepted.viewer(SESSION, DESKTOP, "bob", ShareMode.VIEW, SHARE));
+    }
+
+    @Test
+    void givenBobReconnectsThroughALinkLaterWithdrawn_whenHisResumeTokenIsRedeemed_thenShareRevokedNotTheOtherLink() {
+        java.util.List<Object> history = new java.util.ArrayList<>(java.util.List.of(requested, assigned, connected,
+                sharedView, bobJoined,
+                new SessionSharedEvent(SESSION, CONTROL_SHARE, CONTROL_LINK_HASH, ShareMode.CONTROL, LINK_EXPIRES, "bob",
+                        "alice"),
+                new SharedSessionJoinedEvent(SESSION, CONTROL_SHARE, "alice", "bob", ShareMode.CONTROL, "10.5.5.5",
+                        CONTROL_TOKEN, CONTROL_TOKEN_HASH, TOKEN_EXPIRES),
+                // the control link's token was redeemed, and its resume token issued with it
+                new ConnectionTokenRedeemedEvent(SESSION, CONTROL_TOKEN, DESKTOP, "bob", "gw-1", "10.5.5.5",
+                        CONNECTION_HASH),
+                new ResumeTokenIssuedEvent(SESSION, RESUME, RESUME_HASH, NOW.plusSeconds(600), "bob")));
+        UUID nextResume = UUID.randomUUID();
+        String nextResumeHash = ConnectionToken.hashOf("the-next-resume-token");
+        fixture.given(history)
+                .when(new RedeemConnectionTokenCommand(SESSION, RESUME_HASH, NOW.plusSeconds(20), true, "gw-1",
+                        "10.5.5.5", nextResume, nextResumeHash, Duration.ofMinutes(10),
+                        ConnectionToken.hashOf("the-next-connection")))
+                .expectResultMessagePayload(RedemptionAccepted.viewer(SESSION, DESKTOP, "bob", ShareMode.CONTROL,
+                        CONTROL_SHARE));
+
+        history.add(new ShareRevokedEvent(SESSION, CONTROL_SHARE, "bob", "alice"));
+        createFixture();
+        fixture.given(history)
+                .when(new RedeemConnectionTokenCommand(SESSION, RESUME_HASH, NOW.plusSeconds(20), true, "gw-1",
+                        "10.5.5.5", nextResume, nextResumeHash, Duration.ofMinutes(10),
+                        ConnectionToken.hashOf("the-next-connection")))
+                .expectEvents(new ConnectionTokenRejectedEvent(SESSION, RESUME, ErrorCode.SHARE_REVOKED, "gw-1",
+                        "10.5.5.5"));
+    }
+
+    @Test
+    void givenJoinedAndTheSessionEnded_whenTheViewersTokenIsRedeemed_thenSessionEnded() {
+        fixture.given(requested, assigned, connected, sharedView, bobJoined, new ShareExpiredEvent(SESSION, SHARE, true),
+                        new SessionEndedEvent(SESSION, DESKTOP, "alice", "logoff", "alice"))
+                .when(redeemViewerToken(NOW.plusSeconds(10)))
+                .expectEvents(new ConnectionTokenRejectedEvent(SESSION, VIEWER_TOKEN, ErrorCode.SESSION_ENDED, "gw-1",
+                        "10.5.5.5"))
+                .expectResultMessagePayload(new RedemptionRefused(ErrorCode.SESSION_ENDED,
+                        "Session " + SESSION + " is over"));
     }
 
     @Test

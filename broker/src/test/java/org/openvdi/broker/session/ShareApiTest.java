@@ -18,7 +18,11 @@ import org.openvdi.broker.BrokerTest;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.openvdi.broker.session.api.RecordSessionConnectedCommand;
 import org.openvdi.broker.session.api.RecordSessionDisconnectedCommand;
+import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.session.api.RedeemConnectionTokenCommand;
+import org.openvdi.broker.session.api.RedemptionAccepted;
+import org.openvdi.broker.session.api.RedemptionRefused;
+import org.openvdi.broker.session.api.ShareMode;
 import org.openvdi.broker.testsupport.Concurrently;
 import org.openvdi.broker.testsupport.WebClient;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -373,6 +377,45 @@ class ShareApiTest {
         assertThat(ofKind(notices(new Tunnel(session, "gw-b", ConnectionToken.random().value())), "viewer"))
                 .as("a gateway that proves nothing learns nothing").isEmpty();
         assertThat(ofKind(notices(alices), "watching").get(0).get("watching")).isEmpty();
+    }
+
+    /**
+     * Bob watches Alice through a view-only link and then also through a link with control; Alice withdraws the one
+     * with control. The cut notice names that link, so his gateway cuts only his tunnel through it, and the resume
+     * token of that tunnel is refused as withdrawn instead of continuing under the view-only link.
+     */
+    @Test
+    void givenBobWatchingThroughTwoLinks_whenAliceWithdrawsOne_thenOnlyItIsCutAndItsResumeTokenIsRefused() {
+        String session = freshSession();
+        Tunnel bobsView = aliceOnAAndBobOnB(session, "VIEW", 600)[1];
+        String viewShare = alice.get("/api/sessions/" + session + "/shares").json().get(0).get("id").asText();
+        Answer control = share(alice, session, "{\"mode\":\"CONTROL\",\"viewer\":\"bob\"}");
+        assertThat(control.status()).as(control.body()).isEqualTo(201);
+        String controlShare = control.json().get("id").asText();
+        Answer joined = join(bob, secretOf(control));
+        assertThat(joined.status()).as(joined.body()).isEqualTo(200);
+        String connectUrl = joined.json().get("connectUrl").asText();
+        String token = connectUrl.substring(connectUrl.indexOf("token=") + "token=".length()).replaceFirst("&.*$", "");
+        ConnectionToken resume = ConnectionToken.random();
+        Object accepted = commands.sendAndWait(new RedeemConnectionTokenCommand(UUID.fromString(session),
+                ConnectionToken.hashOf(token), Instant.now(), true, "gw-b", "192.0.2.9", UUID.randomUUID(),
+                resume.hash(), Duration.ofMinutes(5), ConnectionToken.random().hash()));
+        assertThat(accepted).isEqualTo(RedemptionAccepted.viewer(UUID.fromString(session),
+                ((RedemptionAccepted) accepted).desktopId(), "bob", ShareMode.CONTROL, UUID.fromString(controlShare)));
+
+        assertThat(alice.delete("/api/sessions/" + session + "/shares/" + controlShare).status()).isEqualTo(200);
+
+        JsonNode cut = await().atMost(SOON).pollInterval(Duration.ofMillis(100))
+                .until(() -> ofKind(notices(bobsView), "viewer"), list -> !list.isEmpty()).get(0);
+        assertThat(ofKind(notices(bobsView), "viewer")).singleElement().isEqualTo(cut);
+        assertThat(cut.get("viewer").asText()).isEqualTo("bob");
+        assertThat(cut.get("cut").asText()).isEqualTo("SHARE_REVOKED");
+        assertThat(cut.get("shareId").asText()).isEqualTo(controlShare).isNotEqualTo(viewShare);
+        Object reconnect = commands.sendAndWait(new RedeemConnectionTokenCommand(UUID.fromString(session),
+                resume.hash(), Instant.now(), true, "gw-b", "192.0.2.9", UUID.randomUUID(),
+                ConnectionToken.random().hash(), Duration.ofMinutes(5), ConnectionToken.random().hash()));
+        assertThat(reconnect).isInstanceOfSatisfying(RedemptionRefused.class,
+                refused -> assertThat(refused.code()).isEqualTo(ErrorCode.SHARE_REVOKED));
     }
 
     @Test

@@ -2,34 +2,34 @@ package org.openvdi.gateway.telemetry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.openvdi.contract.ConnectionEvent;
 import org.openvdi.gateway.GatewaySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes connection telemetry to Kafka without ever holding up a tunnel: records are handed to
- * one background thread with a bounded queue, sent asynchronously, and failures are logged.
- * When Kafka is down the producer waits at most {@code max.block.ms} per record on that thread;
- * when the queue is full, records are dropped with an error log rather than blocking tunnels. A producer whose
- * sign-in Kafka refused is replaced, so telemetry resumes once Kafka accepts the gateway's credentials.
- * When the gateway stops, what was published goes out and the producer is flushed, for at most
- * {@link #FLUSH_TIMEOUT}, before the producer is closed.
+ * Publishes connection telemetry to Kafka without ever holding up a tunnel and without giving a record up while
+ * there is room to keep it. Records go into a bounded queue ({@link #QUEUE_CAPACITY}); one background thread sends
+ * them in order, in batches, and waits for Kafka's answer to each batch. A record Kafka did not take (no answer within
+ * {@code max.block.ms}, as just after a gateway restart on a busy machine, or an outage) is sent again, in its order,
+ * after a backoff that grows from {@link #FIRST_BACKOFF} to {@link #MAX_BACKOFF}, until Kafka takes it. Only when the
+ * queue is full is a new record dropped: that is logged and counted ({@code openvdi.gateway.telemetry.dropped}). A
+ * producer whose sign-in Kafka refused is replaced before the next attempt, so telemetry resumes once Kafka accepts
+ * the gateway's credentials. When the gateway stops, the sender has {@link #FLUSH_TIMEOUT} to get what is queued to
+ * Kafka; what is left then is logged and counted as dropped.
  */
 @Component
 public class ConnectionTelemetry implements SmartLifecycle {
@@ -41,22 +41,41 @@ public class ConnectionTelemetry implements SmartLifecycle {
     static final int PHASE = Integer.MIN_VALUE + 1;
     /** How long stopping may wait for Kafka to take the records; the gateway stops without them after that. */
     static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(3);
+    static final int QUEUE_CAPACITY = 10_000;
+    static final int BATCH = 500;
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(ConnectionTelemetry.class);
-    private static final int QUEUE_CAPACITY = 10_000;
+
+    private record Pending(ConnectionEvent event, String json) {
+    }
 
     private final KafkaTemplate<String, String> kafkaTemplate;
     private final ObjectMapper objectMapper;
     private final String topic;
-    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(QUEUE_CAPACITY), new CustomizableThreadFactory("telemetry-"));
-    private final AtomicBoolean resetPending = new AtomicBoolean();
+    private final LinkedBlockingDeque<Pending> queue = new LinkedBlockingDeque<>(QUEUE_CAPACITY);
+    private final Counter dropped;
+    private final Counter retried;
+    private final Thread sender;
+    /** Records taken from the queue and not yet taken by Kafka; only the sender thread changes it. */
+    private volatile List<Pending> inFlight = List.of();
     private volatile boolean running;
+    private volatile boolean closing;
 
     public ConnectionTelemetry(KafkaTemplate<String, String> kafkaTemplate, ObjectMapper objectMapper,
-                               GatewaySettings settings) {
+                               GatewaySettings settings, MeterRegistry meters) {
         this.kafkaTemplate = kafkaTemplate;
         this.objectMapper = objectMapper;
         this.topic = settings.telemetryTopic();
+        this.dropped = Counter.builder("openvdi.gateway.telemetry.dropped")
+                .description("Telemetry records given up: the queue was full, or the gateway stopped before Kafka took them")
+                .register(meters);
+        this.retried = Counter.builder("openvdi.gateway.telemetry.retried")
+                .description("Telemetry records sent again after Kafka did not take them")
+                .register(meters);
+        this.sender = new Thread(this::sendUntilClosed, "telemetry-sender");
+        sender.setDaemon(true);
+        sender.start();
     }
 
     /** Queues the record for sending and returns at once. */
@@ -67,50 +86,109 @@ public class ConnectionTelemetry implements SmartLifecycle {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + event, e);
         }
-        try {
-            sender.execute(() -> send(event, json));
-        } catch (RejectedExecutionException e) {
-            log.error("Telemetry queue is full or stopped; dropped {} of session {}", event.type(),
-                    event.sessionId(), e);
+        if (closing || !queue.offerLast(new Pending(event, json))) {
+            dropped.increment();
+            log.error("Telemetry queue is full ({} records) or closed; dropped {} of session {}", QUEUE_CAPACITY,
+                    event.type(), event.sessionId());
         }
     }
 
-    private void send(ConnectionEvent event, String json) {
-        try {
-            kafkaTemplate.send(topic, event.sessionId().toString(), json).whenComplete((result, failure) -> {
-                if (failure != null) {
-                    log.error("Could not publish {} of session {} to {}", event.type(), event.sessionId(), topic,
-                            failure);
-                    replaceProducerIfRefused(failure);
-                } else {
-                    log.debug("Published {} of session {} to {}", event.type(), event.sessionId(), topic);
+    /** Records waiting for Kafka, queued or sent and not yet answered. */
+    public int pending() {
+        return queue.size() + inFlight.size();
+    }
+
+    private void sendUntilClosed() {
+        Duration backoff = FIRST_BACKOFF;
+        List<Pending> batch = new ArrayList<>();
+        while (!closing) {
+            try {
+                if (batch.isEmpty()) {
+                    Pending first = queue.pollFirst(1, TimeUnit.SECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH - 1);
                 }
-            });
-        } catch (RuntimeException e) {
-            log.error("Could not publish {} of session {} to {}", event.type(), event.sessionId(), topic, e);
-            replaceProducerIfRefused(e);
+                inFlight = List.copyOf(batch);
+                List<Pending> refused = sendInOrder(batch);
+                if (refused.isEmpty()) {
+                    batch = new ArrayList<>();
+                    backoff = FIRST_BACKOFF;
+                } else {
+                    retried.increment(refused.size());
+                    log.warn("Kafka did not take {} telemetry records; sending them again in {}", refused.size(),
+                            backoff);
+                    batch = new ArrayList<>(refused);
+                    inFlight = List.copyOf(batch);
+                    Thread.sleep(backoff.toMillis());
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                }
+                if (batch.isEmpty()) {
+                    inFlight = List.of();
+                }
+            } catch (InterruptedException e) {
+                if (closing) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                log.error("Telemetry sender failed; it goes on", e);
+            }
         }
     }
 
     /**
-     * Replaces the producer after Kafka refused its sign-in or permission, once however many sends failed: an
-     * idempotent producer whose first sign-in was refused never sends again. The reset runs on the sender
-     * thread, after the sends queued before it, never on the producer's own callback thread. Other failures
-     * (an outage) keep the producer, which recovers by itself.
+     * Sends the batch and waits for Kafka's answer to each record (Kafka bounds the wait with {@code max.block.ms} and
+     * {@code delivery.timeout.ms}); returns the records it did not take, in their order.
+     */
+    private List<Pending> sendInOrder(List<Pending> batch) throws InterruptedException {
+        List<CompletableFuture<?>> answers = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            CompletableFuture<?> answer;
+            try {
+                answer = kafkaTemplate.send(topic, pending.event().sessionId().toString(), pending.json());
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answers.add(answer);
+            if (answer.isCompletedExceptionally()) {
+                // refused at once (no metadata within max.block.ms, a closed producer): the rest would wait as long
+                break;
+            }
+        }
+        List<Pending> refused = new ArrayList<>();
+        Throwable refusal = null;
+        for (int i = 0; i < batch.size(); i++) {
+            if (i >= answers.size()) {
+                refused.add(batch.get(i));
+                continue;
+            }
+            try {
+                answers.get(i).get();
+                log.debug("Published {} of session {} to {}", batch.get(i).event().type(),
+                        batch.get(i).event().sessionId(), topic);
+            } catch (ExecutionException e) {
+                refused.add(batch.get(i));
+                refusal = e.getCause();
+            }
+        }
+        if (refusal != null) {
+            log.info("Could not publish {} telemetry records to {}: {}", refused.size(), topic, refusal.toString());
+            replaceProducerIfRefused(refusal);
+        }
+        return refused;
+    }
+
+    /**
+     * Replaces the producer after Kafka refused its sign-in or permission: an idempotent producer whose first sign-in
+     * was refused never sends again. Runs on the sender thread, between batches. Other failures (an outage) keep the
+     * producer, which recovers by itself.
      */
     private void replaceProducerIfRefused(Throwable failure) {
-        if (!KafkaSignInRefusal.causedBy(failure) || !resetPending.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            sender.execute(() -> {
-                resetPending.set(false);
-                log.warn("Kafka refused the telemetry producer's sign-in or permission; replacing the producer");
-                kafkaTemplate.getProducerFactory().reset();
-            });
-        } catch (RejectedExecutionException e) {
-            resetPending.set(false);
-            log.error("Could not replace the telemetry producer; the queue is full or stopped", e);
+        if (KafkaSignInRefusal.causedBy(failure)) {
+            log.warn("Kafka refused the telemetry producer's sign-in or permission; replacing the producer");
+            kafkaTemplate.getProducerFactory().reset();
         }
     }
 
@@ -130,36 +208,36 @@ public class ConnectionTelemetry implements SmartLifecycle {
     }
 
     /**
-     * Flushes the producer behind every record queued so far and waits for it, for at most
-     * {@link #FLUSH_TIMEOUT}: with Kafka down the sender thread may be blocked for {@code max.block.ms} on each
-     * record, and the gateway does not wait for that.
+     * Waits until Kafka took every record queued so far, for at most {@link #FLUSH_TIMEOUT}; what is left then is
+     * given up, logged and counted.
      */
     @Override
     public void stop() {
         running = false;
-        FutureTask<Void> flush = new FutureTask<>(kafkaTemplate::flush, null);
+        long deadline = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
         try {
-            sender.execute(flush);
-            flush.get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            log.debug("Telemetry flushed to {}", topic);
-        } catch (TimeoutException e) {
-            sender.remove(flush);
-            log.error("Telemetry not flushed to {} within {}; {} queued records and those in the producer may be lost",
-                    topic, FLUSH_TIMEOUT, sender.getQueue().size());
-        } catch (RejectedExecutionException | ExecutionException e) {
-            log.error("Telemetry could not be flushed to {}", topic, e);
+            while (pending() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            log.error("Interrupted while flushing telemetry to {}", topic, e);
         }
+        closing = true;
+        sender.interrupt();
+        int left = pending();
+        if (left > 0) {
+            dropped.increment(left);
+            log.error("Telemetry not delivered to {} within {}; dropped {} records", topic, FLUSH_TIMEOUT, left);
+        } else {
+            log.debug("Telemetry delivered to {}", topic);
+        }
+        queue.clear();
     }
 
-    /** Ends the sender thread, even one blocked on Kafka; what is still queued then is dropped. */
+    /** Ends the sender thread, even one waiting for Kafka. */
     @PreDestroy
     void shutdown() {
-        List<Runnable> unsent = sender.shutdownNow();
-        if (!unsent.isEmpty()) {
-            log.error("Telemetry sender stopped; dropped {} records not sent to {}", unsent.size(), topic);
-        }
+        closing = true;
+        sender.interrupt();
     }
 }

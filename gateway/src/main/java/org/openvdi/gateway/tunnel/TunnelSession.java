@@ -65,6 +65,8 @@ final class TunnelSession implements Runnable {
     private volatile java.util.UUID sessionId;
     /** The viewer's user name when this tunnel is a viewer's (it joined through a share link); null for the owner's. */
     private volatile String viewerName;
+    /** The share link a viewer's tunnel was opened through, when the broker named it; null for the owner's. */
+    private volatile java.util.UUID shareId;
     private final AtomicReference<String> endReason = new AtomicReference<>();
     private final AtomicReference<GuacamoleTunnel> guacd = new AtomicReference<>();
     private final AtomicReference<String> unsentResume = new AtomicReference<>();
@@ -110,6 +112,7 @@ final class TunnelSession implements Runnable {
             sessionId = grant.sessionId();
             viewOnly = grant.viewerAccess() == ViewerAccess.VIEW;
             viewerName = grant.joinsShared() ? grant.userName() : null;
+            shareId = grant.joinsShared() ? grant.shareId() : null;
             String joined = grant.joinsShared() ? shared.connectionOf(grant.sessionId()).orElse(null) : null;
             GuacamoleTunnel tunnel = joined != null ? opener.join(joined, grant, request) : opener.connect(grant, request);
             if (!attach(tunnel)) {
@@ -190,12 +193,15 @@ final class TunnelSession implements Runnable {
     }
 
     /**
-     * Cuts this tunnel off when it is the tunnel of the viewer the notice names (the share it watched through ended,
-     * or the owner is away); the session's own tunnels and other viewers' stay. Called on the notice relay's thread.
+     * Cuts this tunnel off when it is the tunnel of the viewer the notice names, opened through the share it names
+     * (that share ended, or the owner is away); the session's own tunnels, other viewers' and the same viewer's
+     * through another share stay. Called on the notice relay's thread.
      */
     void cut(SessionNotice notice) {
         String viewer = viewerName;
+        java.util.UUID share = shareId;
         if (ended() || viewer == null || !viewer.equals(notice.viewer()) || noticeSubject == null
+                || share != null && notice.shareId() != null && !share.equals(notice.shareId())
                 || !noticeSubject.sessionId().equals(notice.sessionId()) || !noticesGiven.add(notice.id())) {
             return;
         }

@@ -42,13 +42,13 @@ public final class FakeBroker implements AutoCloseable {
      */
     public record Grant(String token, UUID sessionId, UUID desktopId, String userName, String hostname, int port,
                         String password, String resumeToken, String connectionId, String recordingName,
-                        String viewerAccess)
+                        String viewerAccess, UUID shareId)
             implements Answer {
 
         /** What presenting this grant's resume token is granted: a new connection, not recorded. */
         Grant resumed() {
             return new Grant(resumeToken, sessionId, desktopId, userName, hostname, port, password, newToken(),
-                    newToken(), null, viewerAccess);
+                    newToken(), null, viewerAccess, shareId);
         }
     }
 
@@ -100,7 +100,7 @@ public final class FakeBroker implements AutoCloseable {
     /** Like {@link #grant}, and the broker asks for the connection to be recorded into {@code recordingName}. */
     public Grant recordedGrant(String hostname, int port, String password, String recordingName) {
         Grant grant = new Grant(newToken(), UUID.randomUUID(), UUID.randomUUID(), "alice", hostname, port, password,
-                newToken(), newToken(), recordingName, null);
+                newToken(), newToken(), recordingName, null, null);
         answers.put(grant.token(), grant);
         return grant;
     }
@@ -110,8 +110,13 @@ public final class FakeBroker implements AutoCloseable {
      * broker's, the grant carries the display's password, for a gateway that does not carry the owner's connection.
      */
     public Grant viewerGrant(Grant owner, String viewer, String access) {
+        return viewerGrant(owner, viewer, access, null);
+    }
+
+    /** Like {@link #viewerGrant(Grant, String, String)}, through share link {@code shareId}, as the broker names it. */
+    public Grant viewerGrant(Grant owner, String viewer, String access, UUID shareId) {
         Grant grant = new Grant(newToken(), owner.sessionId(), owner.desktopId(), viewer, owner.hostname(),
-                owner.port(), owner.password(), newToken(), newToken(), null, access);
+                owner.port(), owner.password(), newToken(), newToken(), null, access, shareId);
         answers.put(grant.token(), grant);
         return grant;
     }
@@ -146,6 +151,13 @@ public final class FakeBroker implements AutoCloseable {
     public void cutNotice(UUID sessionId, String id, String viewer, String cut) {
         notices.computeIfAbsent(sessionId, s -> new CopyOnWriteArrayList<>()).add(Map.of(
                 "sessionId", sessionId.toString(), "id", id, "secondsLeft", 0, "viewer", viewer, "cut", cut));
+    }
+
+    /** Like {@link #cutNotice(UUID, String, String, String)}, for the viewer's tunnels through share {@code shareId}. */
+    public void cutNotice(UUID sessionId, String id, String viewer, String cut, UUID shareId) {
+        notices.computeIfAbsent(sessionId, s -> new CopyOnWriteArrayList<>()).add(Map.of(
+                "sessionId", sessionId.toString(), "id", id, "secondsLeft", 0, "viewer", viewer, "cut", cut,
+                "shareId", shareId.toString()));
     }
 
     /**
@@ -256,6 +268,9 @@ public final class FakeBroker implements AutoCloseable {
             }
             if (grant.viewerAccess() != null) {
                 body.put("viewerAccess", grant.viewerAccess());
+            }
+            if (grant.shareId() != null) {
+                body.put("shareId", grant.shareId().toString());
             }
             if (grant.recordingName() != null) {
                 body.put("recordingName", grant.recordingName());

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openvdi.gateway.testsupport.FakeBroker;
+import org.openvdi.gateway.testsupport.GatewayBalancer;
 import org.openvdi.gateway.testsupport.GuacamoleTestClient;
 import org.openvdi.gateway.testsupport.GuacdDaemon;
 import org.openvdi.gateway.testsupport.GuacdSockets;
@@ -387,32 +388,46 @@ class TunnelEndToEndTest {
     }
 
     /**
-     * Two gateways on one guacd, as behind one balancer: the owner's tunnel is on the second, the view-only viewer
-     * lands on this one, which has no owner connection to join and opens a shared one of its own to the display
-     * (read-only). The owner's gateway learns of the viewer from the broker's notice poll; the broker's notice that
-     * the share was withdrawn cuts the viewer off, saying why, and leaves the owner's tunnel alone.
+     * Two gateways on one guacd behind one address, HAProxy running deploy/haproxy/haproxy.cfg as docker-compose does:
+     * the owner's tunnel lands on one gateway and the view-only viewer's on the other (round robin), which has no owner
+     * connection to join and opens a shared one of its own to the display (read-only). The owner's gateway learns of
+     * the viewer from the broker's notice poll; both gateways report their tunnels to Kafka under their own ids; the
+     * broker's notice that the share was withdrawn cuts the viewer off, saying why, and leaves the owner's tunnel alone.
      */
     @Test
-    void givenTheOwnerOnAnotherGateway_whenAViewerConnectsHere_thenHeWatchesTheOwnerIsToldAndAWithdrawalCutsHimOff()
+    void givenTwoGatewaysBehindHaproxy_whenTheOwnerAndAViewerConnect_thenTheyLandApartAndAWithdrawalCutsOnlyTheViewer()
             throws Exception {
         FakeBroker.Grant owner = grantForDesktop();
-        FakeBroker.Grant viewer = broker.viewerGrant(owner, "bob", "VIEW");
+        UUID share = UUID.randomUUID();
+        FakeBroker.Grant viewer = broker.viewerGrant(owner, "bob", "VIEW", share);
         try (ConfigurableApplicationContext other = secondGateway();
-             GuacamoleTestClient ownerPage = GuacamoleTestClient.open(portOf(other), owner.token(), true)) {
-            await("the owner's display on the other gateway").atMost(WAIT).until(() -> ownerPage.count("sync") > 0);
+             GatewayBalancer balancer = GatewayBalancer.start(RECORDINGS.resolveSibling("haproxy-" + UUID.randomUUID()),
+                     port, portOf(other));
+             TelemetryTopic telemetry = new TelemetryTopic(kafka.getBrokersAsString(), "openvdi.connections");
+             GuacamoleTestClient ownerPage = GuacamoleTestClient.open(balancer.port(), owner.token(), true)) {
+            TunnelRegistry otherTunnels = other.getBean(TunnelRegistry.class);
+            await("the owner's display").atMost(WAIT).until(() -> ownerPage.count("sync") > 0);
             await("one VNC client").atMost(WAIT).until(() -> vncClients(desktop.port()) == 1);
+            boolean ownerHere = tunnels.openTunnels() == 1;
+            String ownerGateway = ownerHere ? "gateway-test" : "gateway-two";
+            String viewerGateway = ownerHere ? "gateway-two" : "gateway-test";
 
-            try (GuacamoleTestClient viewerPage = GuacamoleTestClient.open(port, viewer.token(), true)) {
+            try (GuacamoleTestClient viewerPage = GuacamoleTestClient.open(balancer.port(), viewer.token(), true)) {
                 await().atMost(WAIT).until(() -> viewerPage.count("img") > 0 && viewerPage.count("sync") > 1);
+                assertThat(List.of(tunnels.openTunnels(), otherTunnels.openTunnels())).containsExactly(1, 1);
                 assertThat(viewerPage.instructions()).filteredOn(i -> i.getOpcode().equals(SharedDisplays.SHARED_OPCODE))
                         .singleElement().satisfies(i -> assertThat(i.getArgs()).containsExactly("bob", "VIEW"));
-                // no owner connection here to join: a second, shared VNC client of the display
+                // no owner connection on the viewer's gateway to join: a second, shared VNC client of the display
                 assertThat(vncClients(desktop.port())).isEqualTo(2);
-                broker.watchingNotice(owner.sessionId(), "gateway-two", List.of(List.of("bob", "VIEW")));
+                broker.watchingNotice(owner.sessionId(), ownerGateway, List.of(List.of("bob", "VIEW")));
                 await().atMost(WAIT).until(() -> lastViewers(ownerPage).equals(List.of("bob", "VIEW")));
                 viewerPage.send("3.key,5.65307,1.1;3.key,5.65307,1.0;5.mouse,2.10,2.10,1.1;");
+                List<JsonNode> opened = telemetry.awaitRecords(owner.sessionId(), 2, Duration.ofSeconds(60));
+                assertThat(opened).extracting(r -> r.path("type").asText()).containsOnly("OPENED");
+                assertThat(opened).extracting(r -> r.path("gatewayId").asText() + "/" + r.path("userName").asText())
+                        .containsExactlyInAnyOrder(ownerGateway + "/alice", viewerGateway + "/bob");
 
-                broker.cutNotice(owner.sessionId(), "share-cut/1/REVOKED/1", "bob", "SHARE_REVOKED");
+                broker.cutNotice(owner.sessionId(), "share-cut/" + share + "/REVOKED/1", "bob", "SHARE_REVOKED", share);
 
                 GuacamoleTestClient.Closed closed = viewerPage.closed().get(20, TimeUnit.SECONDS);
                 assertThat(closed.code()).isEqualTo(TunnelFailure.SHARE_REVOKED.closeCode());
@@ -421,8 +436,45 @@ class TunnelEndToEndTest {
                                 Integer.toString(TunnelFailure.SHARE_REVOKED.status().getGuacamoleStatusCode()),
                                 "SHARE_REVOKED"));
             }
-            broker.watchingNotice(owner.sessionId(), "gateway-two", List.of());
+            List<JsonNode> records = telemetry.awaitRecords(owner.sessionId(), 3, Duration.ofSeconds(60));
+            assertThat(records).last().satisfies(r -> {
+                assertThat(r.path("type").asText()).isEqualTo("CLOSED");
+                assertThat(r.path("gatewayId").asText()).isEqualTo(viewerGateway);
+                assertThat(r.path("reason").asText()).isEqualTo("SHARE_REVOKED");
+            });
+            broker.watchingNotice(owner.sessionId(), ownerGateway, List.of());
             await().atMost(WAIT).until(() -> lastViewers(ownerPage).isEmpty() && vncClients(desktop.port()) == 1);
+            assertThat(ownerPage.count("error")).isZero();
+        }
+    }
+
+    /**
+     * Bob opened two links to the same session, view-only and then with control, and watches through both; the owner
+     * withdraws the one with control: only his tunnel through that link is cut, saying why, and the other stays.
+     */
+    @Test
+    void givenBobWatchingThroughTwoLinks_whenOneIsWithdrawn_thenOnlyHisTunnelThroughThatLinkIsCut() throws Exception {
+        FakeBroker.Grant owner = grantForDesktop();
+        UUID viewShare = UUID.randomUUID();
+        UUID controlShare = UUID.randomUUID();
+        try (GuacamoleTestClient ownerPage = GuacamoleTestClient.open(port, owner.token(), true);
+             GuacamoleTestClient viewing = GuacamoleTestClient.open(port,
+                     broker.viewerGrant(owner, "bob", "VIEW", viewShare).token(), true);
+             GuacamoleTestClient controlling = GuacamoleTestClient.open(port,
+                     broker.viewerGrant(owner, "bob", "CONTROL", controlShare).token(), true)) {
+            await().atMost(WAIT).until(() -> viewing.count("sync") > 1 && controlling.count("sync") > 1);
+
+            broker.cutNotice(owner.sessionId(), "share-cut/" + controlShare + "/REVOKED/1", "bob", "SHARE_REVOKED",
+                    controlShare);
+
+            assertThat(controlling.closed().get(20, TimeUnit.SECONDS).code())
+                    .isEqualTo(TunnelFailure.SHARE_REVOKED.closeCode());
+            int polls = broker.noticePolls().size();
+            await().atMost(WAIT).until(() -> broker.noticePolls().size() > polls + 2);
+            assertThat(viewing.closed()).isNotDone();
+            assertThat(viewing.count("error")).isZero();
+            long syncs = viewing.count("sync");
+            await().atMost(WAIT).until(() -> viewing.count("sync") > syncs);
             assertThat(ownerPage.count("error")).isZero();
         }
     }
