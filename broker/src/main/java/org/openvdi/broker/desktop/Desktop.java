@@ -15,7 +15,7 @@ import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.hypervisor.UserDiskFate;
 
 /** One desktop VM: decides its lifecycle; the provisioning process performs the side effects. */
-@Aggregate
+@Aggregate(repository = "desktopRepository")
 class Desktop {
 
     @AggregateIdentifier

@@ -60,7 +60,17 @@ public class PoolQueries implements PersistentPools {
 
     @Override
     public boolean persistent(UUID poolId) {
-        return find(poolId).map(pool -> pool.type() == PoolType.PERSISTENT).orElse(false);
+        return withoutCounts(poolId).map(pool -> pool.type() == PoolType.PERSISTENT).orElse(false);
+    }
+
+    /**
+     * A pool's settings and state, without counting its desktops ({@code desktops}, {@code readySpares} and
+     * {@code provisioning} are 0): one row by its key, for a session request and the allocator, which never use the
+     * counts. Counting a pool's desktops reads every one of them, on each request of a logon storm.
+     */
+    public Optional<PoolView> withoutCounts(UUID id) {
+        return jdbc.sql("SELECT * FROM pool_view WHERE id = ?").param(id)
+                .query((rs, row) -> map(rs, PoolDesktops.NONE)).optional();
     }
 
     public Optional<PoolView> find(UUID id) {

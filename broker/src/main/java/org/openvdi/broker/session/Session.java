@@ -18,7 +18,7 @@ import org.openvdi.broker.session.api.*;
  * One employee's use of one desktop, from request to end, with the tokens and connections in between.
  * Every accepted token comes with a resume token, so a page that loses its tunnel reconnects in place.
  */
-@Aggregate
+@Aggregate(repository = "sessionRepository")
 class Session {
 
     @AggregateIdentifier

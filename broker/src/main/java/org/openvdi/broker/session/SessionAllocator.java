@@ -151,7 +151,7 @@ public class SessionAllocator {
         if (session == null || session.state() != SessionState.REQUESTED) {
             return;
         }
-        PoolView pool = pools.find(session.poolId()).orElse(null);
+        PoolView pool = pools.withoutCounts(session.poolId()).orElse(null);
         if (pool == null) {
             fail(session, ErrorCode.POOL_NOT_FOUND, "The pool no longer exists");
             return;

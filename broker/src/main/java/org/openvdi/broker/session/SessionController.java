@@ -73,7 +73,7 @@ class SessionController {
     @PostMapping
     ResponseEntity<SessionView> request(@Valid @RequestBody RequestSessionRequest request, Authentication who) {
         CurrentUser user = users.current(who);
-        PoolView pool = pools.find(request.poolId()).filter(p -> p.entitles(user))
+        PoolView pool = pools.withoutCounts(request.poolId()).filter(p -> p.entitles(user))
                 .orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + request.poolId()));
         refuseUnlessActive(pool);
         ConnectionTokenIssuer.DrawnToken first = tokens.draw();

@@ -29,7 +29,11 @@ class EmbeddedPostgresConfiguration {
         try {
             Files.createDirectories(dataDirectory);
             StalePostmaster.stopIfRunning(dataDirectory, Duration.ofSeconds(30));
-            EmbeddedPostgres postgres = durability(EmbeddedPostgres.builder(), properties.durable())
+            EmbeddedPostgres.Builder builder = durability(EmbeddedPostgres.builder(), properties.durable());
+            if (properties.statementStatistics()) {
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+            }
+            EmbeddedPostgres postgres = builder
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setPort(properties.port())

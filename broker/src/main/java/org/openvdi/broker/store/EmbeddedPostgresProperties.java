@@ -12,9 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      {@code synchronous_commit} and {@code full_page_writes} on), so an event the broker has
  *                      answered for survives a power loss. Off trades that for speed, for tests only: a crash of the
  *                      machine may then lose recent commits or corrupt the data directory.
+ * @param statementStatistics on: PostgreSQL loads {@code pg_stat_statements} (off by default), so that a benchmark
+ *                      can count the statements a request costs ({@code StormBench})
  */
 @ConfigurationProperties("openvdi.embedded-postgres")
 public record EmbeddedPostgresProperties(@DefaultValue("data/postgres") String dataDirectory,
                                          @DefaultValue("0") int port,
-                                         @DefaultValue("true") boolean durable) {
+                                         @DefaultValue("true") boolean durable,
+                                         @DefaultValue("false") boolean statementStatistics) {
 }

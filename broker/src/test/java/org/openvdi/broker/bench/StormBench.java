@@ -85,11 +85,20 @@ class StormBench {
             StormBurst.Figures signIn = StormBurst.run("sign-in (POST /api/tokens, HTTP Basic, bcrypt)", users,
                     concurrency, i -> signIn(i, tokens), cpu);
             Set<String> desktops = ConcurrentHashMap.newKeySet();
+            PostgresCost postgres = broker == null ? null : PostgresCost.of(work.resolve("data/postgres"));
+            PostgresCost.Snapshot postgresBefore = postgres == null ? null : postgres.snapshot();
+            java.time.Instant stormStart = java.time.Instant.now();
             StormBurst.Figures storm = StormBurst.run("session request to READY with connect URL (POST /api/sessions, "
                     + (auth.equals("basic") ? "HTTP Basic" : "Bearer token") + ")", users, concurrency,
                     i -> requestSession(i, pool, tokens, desktops), cpu);
 
-            document(List.of(signIn, storm)).publish("storm.md");
+            BenchDocument report = document(List.of(signIn, storm));
+            // the window to read a flight recording of the broker for (jdk.jfr.consumer, by event start time)
+            report.text("Session requests from " + stormStart + " to " + java.time.Instant.now() + ".");
+            if (postgres != null) {
+                report.text(PostgresCost.perRequest(postgresBefore, postgres.snapshot(), users));
+            }
+            report.publish("storm.md");
             assertThat(signIn.outcomes()).containsOnlyKeys("201");
             if (spares >= users && maxSize >= users) {
                 assertThat(storm.outcomes().keySet()).allMatch(outcome -> outcome.startsWith("READY"));
@@ -134,6 +143,8 @@ class StormBench {
         AppProcess broker = AppProcess.broker(jars, work, List.of("--spring.config.additional-location=file:" + usersFile,
                 "--openvdi.images.directories=" + Path.of("target/test-images").toAbsolutePath(),
                 "--openvdi.kafka.enabled=" + Boolean.getBoolean("bench.kafka"),
+                // the statements a request costs (pg_stat_statements; a build without the setting ignores it)
+                "--openvdi.embedded-postgres.statement-statistics=true",
                 // the spares are set up before the storm, not measured: provision them with more workers
                 "--openvdi.provisioning.workers=" + (hostUri.startsWith("qemu") ? 4 : 16)));
         Arrays.stream(System.getProperty("bench.broker-jvm-args", "").trim().split("\\s+"))
