@@ -98,8 +98,7 @@ final class ChainSlices {
             thread.setDaemon(true);
             return thread;
         });
-        Set<Long> wanted = new java.util.HashSet<>(sizes);
-        wanted.add(size);
+        long[] wanted = sortedWith(sizes, size);
         try {
             List<Future<Optional<Slice>>> results = new ArrayList<>();
             for (int i = 0; i < slices; i++) {
@@ -144,9 +143,30 @@ final class ChainSlices {
         }
     }
 
+    /**
+     * The checkpoint sizes and the chain's size, ascending, without duplicates: the merge looks each link's size up
+     * in them, and a binary search of an array of numbers costs less than a set of boxed ones (8 of 93 samples).
+     */
+    static long[] sortedWith(Set<Long> sizes, long size) {
+        long[] all = new long[sizes.size() + 1];
+        int count = 0;
+        for (Long each : sizes) {
+            all[count++] = each;
+        }
+        all[count] = size;
+        Arrays.sort(all);
+        int distinct = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (i == 0 || all[i] != all[distinct - 1]) {
+                all[distinct++] = all[i];
+            }
+        }
+        return Arrays.copyOf(all, distinct);
+    }
+
     /** Global indexes {@code from} to {@code to - 1}: their links and their events, merged. */
     private static Optional<Slice> slice(DataSource dataSource, String snapshotId, long from, long to, long size,
-                                         long highWater, Set<Long> sizes, Set<Long> gaps) throws SQLException {
+                                         long highWater, long[] sizes, Set<Long> gaps) throws SQLException {
         try (Connection linkConnection = inSnapshot(dataSource.getConnection(), snapshotId);
              Connection eventConnection = inSnapshot(dataSource.getConnection(), snapshotId)) {
             CopyOut links = copy(linkConnection, LINKS, from, to);
@@ -235,7 +255,7 @@ final class ChainSlices {
         private final CopyOut events;
         private final long size;
         private final long highWater;
-        private final Set<Long> sizes;
+        private final long[] sizes;
         private final Set<Long> gaps;
         private final CopyRow link = new CopyRow(LINK_COLUMNS);
         private final CopyRow event = new CopyRow(EVENT_COLUMNS);
@@ -246,7 +266,7 @@ final class ChainSlices {
         private Unsealed inserted;
         private boolean eventRead;
 
-        Merge(CopyOut links, CopyOut events, long size, long highWater, Set<Long> sizes, Set<Long> gaps) {
+        Merge(CopyOut links, CopyOut events, long size, long highWater, long[] sizes, Set<Long> gaps) {
             this.links = links;
             this.events = events;
             this.size = size;
@@ -290,7 +310,7 @@ final class ChainSlices {
                 } else {
                     return Optional.empty();
                 }
-                if (sizes.contains(position + 1)) {
+                if (Arrays.binarySearch(sizes, position + 1) >= 0) {
                     linksAtSizes.put(position + 1, Arrays.copyOfRange(data, at, at + 32));
                 }
                 count++;

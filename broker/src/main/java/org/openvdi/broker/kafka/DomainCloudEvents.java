@@ -91,9 +91,17 @@ final class DomainCloudEvents {
     }
 
     static String type(Class<?> payloadType) {
-        Revision revision = payloadType.getAnnotation(Revision.class);
-        return TYPE_PREFIX + payloadType.getSimpleName() + ".v" + (revision == null ? "0" : revision.value());
+        return TYPES.get(payloadType);
     }
+
+    /** Each payload type's CloudEvent type, worked out once per class instead of once per event. */
+    private static final ClassValue<String> TYPES = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> payloadType) {
+            Revision revision = payloadType.getAnnotation(Revision.class);
+            return TYPE_PREFIX + payloadType.getSimpleName() + ".v" + (revision == null ? "0" : revision.value());
+        }
+    };
 
     static String sequence(long sequenceNumber) {
         String digits = Long.toString(sequenceNumber);

@@ -30,7 +30,8 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
  * {@code openvdi.kafka.publish-window} batches in flight ({@link PublicationWindow}), its position stored only as far
  * as Kafka acknowledged ({@link AcknowledgedTokenStore} over the broker's token store). Handler and commit failures
  * propagate instead of being logged and skipped, so the processor keeps its token, releases its claim and
- * retries the batch after a backoff that doubles from 1 s up to 60 s.
+ * retries the batch after a backoff that doubles from 1 s up to 60 s. The handler's results take no correlation
+ * data ({@link UncorrelatedResults}), so the events' metadata is not deserialized for them.
  * <p>
  * Producer (the broker's only one): CloudEvents as values ({@code openvdi.kafka.event-encoding}), aggregate ids as
  * keys, and whatever {@code spring.kafka.producer.*} says, except that what ordering and at-least-once rest on is
@@ -58,6 +59,7 @@ class EventPublicationConfiguration {
                                 // another broker takes the publication within a second of its claim timing out
                                 .andTokenClaimInterval(ProcessorClaims.CLAIM_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)
                                 .andInitialTrackingToken(StreamableMessageSource::createTailToken))
+                .registerHandlerInterceptor(DomainEventPublisher.GROUP, config -> new UncorrelatedResults())
                 .registerListenerInvocationErrorHandler(DomainEventPublisher.GROUP, config -> PropagatingErrorHandler.instance())
                 .registerErrorHandler(DomainEventPublisher.GROUP, config -> PropagatingErrorHandler.instance()));
     }
