@@ -230,8 +230,15 @@ final class AuditRows {
     // --- the batch's view and changes --------------------------------------------------------------------------
 
     Optional<SessionRow> session(UUID id) {
-        loadSessions(List.of(id));
-        return sessions.get(id);
+        Optional<SessionRow> held = sessions.get(id);
+        if (held == null) {
+            loadSessions(List.of(id));
+            return sessions.get(id);
+        }
+        if (retained) {
+            sessionUse.put(id, batch);
+        }
+        return held;
     }
 
     /** A new session row, or the existing one. */
@@ -251,8 +258,15 @@ final class AuditRows {
         if (id == null) {
             return Optional.empty();
         }
-        loadDesktops(List.of(id));
-        return desktops.get(id);
+        Optional<Desktop> held = desktops.get(id);
+        if (held == null) {
+            loadDesktops(List.of(id));
+            return desktops.get(id);
+        }
+        if (retained) {
+            desktopUse.put(id, batch);
+        }
+        return held;
     }
 
     void putDesktop(Desktop desktop) {
@@ -297,8 +311,12 @@ final class AuditRows {
         if (id == null) {
             return Optional.empty();
         }
-        loadObjects(List.of(id));
-        return objects.get(id);
+        Optional<AuditedObject> held = objects.get(id);
+        if (held == null) {
+            loadObjects(List.of(id));
+            return objects.get(id);
+        }
+        return held;
     }
 
     /** The text PostgreSQL's {@code state->>'name'} gives for an object, null without one. */

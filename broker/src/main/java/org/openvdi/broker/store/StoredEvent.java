@@ -89,6 +89,43 @@ record StoredEvent(long globalIndex, String eventIdentifier, String aggregateIde
         return DateTimeUtils.parseInstant(text);
     }
 
+    /** {@link #timestamp(String)} of the UTF-8 text in {@code data[start, start + length)}, read in place in the fixed form. */
+    static Instant timestamp(byte[] data, int start, int length) {
+        if (length == 24 && data[start + 4] == '-' && data[start + 7] == '-' && data[start + 10] == 'T'
+                && data[start + 13] == ':' && data[start + 16] == ':' && data[start + 19] == '.' && data[start + 23] == 'Z') {
+            int year = digits(data, start, 4);
+            int month = digits(data, start + 5, 2);
+            int day = digits(data, start + 8, 2);
+            int hour = digits(data, start + 11, 2);
+            int minute = digits(data, start + 14, 2);
+            int second = digits(data, start + 17, 2);
+            int millis = digits(data, start + 20, 3);
+            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23
+                    && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && millis >= 0) {
+                try {
+                    long days = LocalDate.of(year, month, day).toEpochDay();
+                    return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, millis * 1_000_000L);
+                } catch (java.time.DateTimeException e) {
+                    // not a date: Axon's parser says why
+                }
+            }
+        }
+        return timestamp(new String(data, start, Math.max(0, length), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The decimal number of the {@code count} ASCII digits at {@code data[from]}, -1 when one is not a digit. */
+    private static int digits(byte[] data, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            byte c = data[i];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
     /** The decimal number in {@code text[from, to)}, -1 when a character there is not an ASCII digit. */
     private static int digits(String text, int from, int to) {
         int value = 0;

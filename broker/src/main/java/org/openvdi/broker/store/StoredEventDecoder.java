@@ -65,17 +65,19 @@ final class StoredEventDecoder {
         List<TrackedEventMessage<?>> events = new ArrayList<>(rows.size());
         List<StoredEvent> upcast = new ArrayList<>();
         CopyRow row = new CopyRow(COLUMN_COUNT);
+        RepeatedColumns<Optional<Direct>> readers = new RepeatedColumns<>();
+        RepeatedColumns<String> aggregateTypes = new RepeatedColumns<>();
         for (byte[] data : rows) {
             if (!row.read(data)) {
                 continue;
             }
-            Optional<Direct> reader = directReader(row);
+            Optional<Direct> reader = readers.get(row, 6, 7, () -> directReader(row));
             if (reader.isPresent()) {
                 if (!upcast.isEmpty()) {
                     events.addAll(deserialized(upcast));
                     upcast.clear();
                 }
-                events.add(message(row, reader.get()));
+                events.add(message(row, reader.get(), aggregateTypes.get(row, 4, -1, () -> row.text(4))));
             } else {
                 upcast.add(stored(row));
             }
@@ -107,7 +109,7 @@ final class StoredEventDecoder {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private TrackedEventMessage<?> message(CopyRow row, Direct direct) {
+    private TrackedEventMessage<?> message(CopyRow row, Direct direct, String aggregateType) {
         byte[] data = row.data();
         Object payload;
         try {
@@ -115,9 +117,9 @@ final class StoredEventDecoder {
         } catch (IOException e) {
             throw new IllegalStateException("Could not read the payload of event " + row.text(1), e);
         }
-        Instant timestamp = StoredEvent.timestamp(row.text(5));
+        Instant timestamp = StoredEvent.timestamp(data, row.start(5), row.length(5));
         GenericMessage<?> message = new GenericMessage(row.text(1), direct.type(), payload, metaData(row));
-        return new GenericTrackedDomainEventMessage<>(new GlobalSequenceTrackingToken(row.longAt(0)), row.text(4),
+        return new GenericTrackedDomainEventMessage<>(new GlobalSequenceTrackingToken(row.longAt(0)), aggregateType,
                 row.text(2), row.longAt(3), message, () -> timestamp);
     }
 
@@ -135,7 +137,9 @@ final class StoredEventDecoder {
                 String key = parser.currentName();
                 parser.nextToken();
                 if (metaDataKeys.contains(key)) {
-                    kept.put(key, mapper.readValue(parser, Object.class));
+                    // a text value (the acting user) as the untyped read gives it, without a deserialization context
+                    kept.put(key, parser.currentToken() == JsonToken.VALUE_STRING ? parser.getText()
+                            : mapper.readValue(parser, Object.class));
                 } else {
                     parser.skipChildren();
                 }

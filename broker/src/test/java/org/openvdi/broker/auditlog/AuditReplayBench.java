@@ -57,9 +57,16 @@ class AuditReplayBench {
         // own, whose CPU would otherwise be counted as the rebuild's)
         boolean settled = settle(Duration.ofMinutes(3));
         String loadBeforeSecond = load();
-        Duration cpuBefore = cpu();
+        CpuLedger secondLedger = CpuLedger.start(postmaster());
         AuditReplay.RebuildReport second = replay.rebuild("admin");
-        double secondCpu = (cpu().toMillis() - cpuBefore.toMillis()) / 1000.0;
+        CpuLedger.Spent secondSpent = secondLedger.stop(second.events());
+        double secondCpu = secondSpent.total();
+        // what the rebuild's comparison alone costs: each live table compared with itself, as with its shadow
+        CpuLedger compareLedger = CpuLedger.start(postmaster());
+        for (String table : AuditTables.LIVE.all()) {
+            org.openvdi.broker.store.ShadowTables.compare(jdbc, table, table, AuditReplay.LISTED);
+        }
+        CpuLedger.Spent compareSpent = compareLedger.stop(second.events());
         String loadAfterSecond = load();
         assertThat(second.identical()).isTrue();
 
@@ -70,12 +77,13 @@ class AuditReplayBench {
         live.shutDown();
         live.resetTokens();
         String loadBeforeCatchUp = load();
-        Duration catchUpCpuBefore = cpu();
+        CpuLedger catchUpLedger = CpuLedger.start(postmaster());
         long started = System.nanoTime();
         live.start();
         await().atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofMillis(200)).until(() -> position(live) >= head);
         double catchUp = (System.nanoTime() - started) / 1e9;
-        double catchUpCpu = (cpu().toMillis() - catchUpCpuBefore.toMillis()) / 1000.0;
+        CpuLedger.Spent catchUpSpent = catchUpLedger.stop(stored);
+        double catchUpCpu = catchUpSpent.total();
         assertThat(jdbc.sql("SELECT count(*) FROM audit_session").query(Long.class).single()).isGreaterThanOrEqualTo(sessions);
 
         AuditReplay.RebuildReport rebuild = timings.rebuild();
@@ -99,6 +107,14 @@ class AuditReplayBench {
                 |---|---:|---:|---:|---|---:|
                 | rebuild again, rows identical: %s | %,d | %.1f | **%,d** | %s, %s | %.1f |
                 | live processor `audit-log` catching up after a token reset | %,d | %.1f | **%,.0f** | %s, %s | %.1f |
+
+                Where the second rebuild's CPU went (JVM %.1f s, PostgreSQL %.1f s per million events; its comparison
+                of the tables alone, measured again after it: JVM %.1f s, PostgreSQL %.1f s per million events):
+
+                %s
+                Where the catch-up's CPU went (JVM %.1f s, PostgreSQL %.1f s per million events):
+
+                %s
                 """, sessions, stored, Runtime.getRuntime().availableProcessors(), loadBefore, loadAfterRebuild, load(),
                 timings.events(), timings.appendMillis() / 1000.0, timings.events() * 1000.0 / timings.appendMillis(),
                 timings.events(), timings.liveMillis() / 1000.0, timings.events() * 1000.0 / timings.liveMillis(),
@@ -106,7 +122,11 @@ class AuditReplayBench {
                 rebuild.identical(), rebuild.events(), rebuild.millis() / 1000.0, rebuild.eventsPerSecond(),
                 settled, second.identical(), second.events(), second.millis() / 1000.0, second.eventsPerSecond(), loadBeforeSecond,
                 loadAfterSecond, secondCpu * 1e6 / second.events(),
-                stored, catchUp, stored / catchUp, loadBeforeCatchUp, load(), catchUpCpu * 1e6 / stored);
+                stored, catchUp, stored / catchUp, loadBeforeCatchUp, load(), catchUpCpu * 1e6 / stored,
+                secondSpent.jvmSeconds() * 1e6 / second.events(), secondSpent.postgresSeconds() * 1e6 / second.events(),
+                compareSpent.jvmSeconds() * 1e6 / second.events(), compareSpent.postgresSeconds() * 1e6 / second.events(),
+                secondSpent.breakdown(), catchUpSpent.jvmSeconds() * 1e6 / stored,
+                catchUpSpent.postgresSeconds() * 1e6 / stored, catchUpSpent.breakdown());
         System.out.println(report);
         Path out = Path.of("target/bench/audit-replay.md").toAbsolutePath();
         Files.createDirectories(out.getParent());
@@ -144,22 +164,12 @@ class AuditReplayBench {
                 .mapToLong(p -> p.orElse(-1)).min().orElse(-1);
     }
 
-    /**
-     * CPU time of this JVM and of its PostgreSQL: the postmaster (which runs detached, found by its port) and the
-     * backends it forked.
-     */
-    private Duration cpu() {
+    /** The pid of this broker's PostgreSQL server (which runs detached), found by its port. */
+    private long postmaster() {
         String port = jdbc.sql("SELECT current_setting('port')").query(String.class).single();
-        Duration total = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
-        List<ProcessHandle> postmasters = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-                .filter(line -> line.contains("/bin/postgres ") && line.contains(" -p " + port + " ")).isPresent()).toList();
-        for (ProcessHandle postmaster : postmasters) {
-            total = total.plus(postmaster.info().totalCpuDuration().orElse(Duration.ZERO));
-            for (ProcessHandle backend : postmaster.descendants().toList()) {
-                total = total.plus(backend.info().totalCpuDuration().orElse(Duration.ZERO));
-            }
-        }
-        return total;
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                .filter(line -> line.contains("/bin/postgres ") && line.contains(" -p " + port + " ")).isPresent())
+                .findFirst().orElseThrow().pid();
     }
 
     private static String load() throws IOException {
