@@ -39,6 +39,7 @@ public final class AppProcess implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private final int port;
     private Process process;
+    private SharedClassArchive.Recording recording;
 
     private AppProcess(Path workDir, Path jarDirectory, String jarPattern, List<String> args) throws IOException {
         this.workDir = workDir;
@@ -151,7 +152,13 @@ public final class AppProcess implements AutoCloseable {
                 "-Xmx512m", "-Djna.tmpdir=" + workDir.resolve("jna")));
         command.addAll(QUICK_JVM);
         command.addAll(jvmArgs);
-        command.addAll(List.of("-jar", jars[0].getAbsolutePath(), "--server.port=" + port));
+        exited(false);   // a restart: the earlier process's recording, if it was never closed, is not trusted
+        // quick JVMs share their classes' data from one archive per jar (SharedClassArchive); benchmarks run the jar as is
+        SharedClassArchive.Launch launch = QUICK_JVM.isEmpty() ? SharedClassArchive.plain(jars[0].toPath())
+                : SharedClassArchive.of(jars[0].toPath());
+        recording = launch.recording();
+        command.addAll(launch.arguments());
+        command.add("--server.port=" + port);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().putAll(env);
@@ -181,6 +188,7 @@ public final class AppProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+        exited(false);
     }
 
     @Override
@@ -189,7 +197,20 @@ public final class AppProcess implements AutoCloseable {
             process.destroy();
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                process.waitFor();
+                exited(false);
             }
+        }
+        if (process != null) {
+            exited(true);
+        }
+    }
+
+    /** Tells the class-data archive this process recorded whether it exited cleanly (then its archive is whole). */
+    private void exited(boolean clean) {
+        if (recording != null) {
+            recording.exited(clean);
+            recording = null;
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.testsupport.DemoBrokerTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -17,6 +18,8 @@ import org.springframework.test.context.TestPropertySource;
  * (read by the same reader as {@code POST /api/templates}), publishes the image with its manifest's checksum,
  * and sizes the pool as told. The host is libvirt's test driver, so no XFCE boots here (the slow check does).
  */
+// its own configuration: its own broker and Kafka, closed after the class (DemoBrokerTest)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestPropertySource(properties = {
         "openvdi.demo.descriptor=../desktop-templates/debian-xfce/template.yaml",
         "openvdi.demo.image-sha256=" + DemoSetupFromDescriptorTest.DEMO_IMAGE_SHA256,

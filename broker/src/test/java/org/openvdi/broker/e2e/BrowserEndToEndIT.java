@@ -229,7 +229,7 @@ class BrowserEndToEndIT {
 
     /** Signs in at the portal, opens the pool's desktop in a new tab and waits there until the guest's pixels show. */
     private void signInAndOpenTheDesktop(String user) throws IOException {
-        browser = HeadlessChromium.start(work.resolve("chromium"));
+        browser = HeadlessChromium.startWithNetworkLog(work.resolve("chromium"));
         portal = new PortalPage(browser, product.brokerPort()).signIn(user, "demo").awaitPool(pool);
         portal.clickOpen(pool);
         desktop = portal.desktopTab(Duration.ofSeconds(30));

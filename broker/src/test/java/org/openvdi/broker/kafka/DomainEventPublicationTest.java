@@ -18,12 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.openvdi.broker.pool.api.PoolCreatedEvent;
 import org.openvdi.broker.testsupport.CloudEventTopic;
 import org.openvdi.broker.testsupport.DemoBrokerTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * The whole broker publishes every domain event to {@code openvdi.events} on a real Kafka as a CloudEvent in binary
  * mode, keyed by its aggregate, in store order; read back with the CloudEvents SDK's Kafka deserializer.
  */
+// its own configuration: its own broker and Kafka, closed after the class (DemoBrokerTest)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestPropertySource(properties = "openvdi.kafka.event-source=" + DomainEventPublicationTest.SOURCE)
 class DomainEventPublicationTest extends DemoBrokerTest {
 

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.testsupport.BrokerHttp;
@@ -30,7 +31,9 @@ class UserRateLimitTest extends DemoBrokerTest {
     @LocalServerPort
     int port;
 
+    // before each test, and after: the next class on the shared demo broker (DemoBrokerTest) finds alice unlimited
     @BeforeEach
+    @AfterEach
     void noCounts() {
         jdbc.sql("DELETE FROM limit_counter").update();
     }

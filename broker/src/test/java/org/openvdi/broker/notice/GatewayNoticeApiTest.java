@@ -20,6 +20,7 @@ import org.openvdi.broker.testsupport.BrokerHttp.Reply;
 import org.openvdi.broker.testsupport.Concurrently;
 import org.openvdi.broker.testsupport.DemoBrokerTest;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The gateways' notice poll against a running broker: alice's session is in use when a FORCE_AFTER rollout of the
@@ -29,6 +30,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * redemption is sent to the session as the command the redeemer sends after its display check (the check itself
  * is covered on qemu:///system); everything after it is the real broker.
  */
+// it rolls the demo pool out to a new version with a forced logoff: no class after it may use that broker (DemoBrokerTest)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class GatewayNoticeApiTest extends DemoBrokerTest {
 
     private static final String NOTICE = "<img src=x onerror=alert(1)> Update \u05e2\u05d3\u05db\u05d5\u05df at 18:00; \"save\" & go";

@@ -15,9 +15,12 @@ import org.openvdi.broker.testsupport.BrokerHttp.Reply;
 import org.openvdi.broker.testsupport.DemoBrokerTest;
 import org.openvdi.broker.testsupport.GatewayTelemetry;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /** Token expiry and the disconnect timeout, with both shortened to seconds. */
+// its own configuration: its own broker and Kafka, closed after the class (DemoBrokerTest)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestPropertySource(properties = {
         "openvdi.connect.token-ttl=1s",
         "openvdi.connect.disconnect-timeout=2s",

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,7 +31,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * The whole broker in the demo profile, as {@code ./vdi up} runs it, with real parts only: its
  * embedded PostgreSQL (a fresh data directory under target/), a real in-process KRaft Kafka, and
  * a demo host on libvirt's test driver, whose desktops become READY without a display.
- * Each test class gets its own broker and Kafka, closed after the class: closed later, by the JVM's
+ * The test classes that add no configuration of their own share one broker and Kafka in a test JVM (Spring's context
+ * cache), as the {@code @BrokerTest} classes share theirs: a class must leave the broker as it found it for the users
+ * it uses (ends its sessions through {@link #readySession}, takes back the limits it set, clears the rate counters it
+ * filled) and count only what it made itself. The context is closed when Spring evicts it from its cache or, at the
+ * latest, when the test JVM's launcher session ends ({@link ContextsClosedAtTheEnd}): closed later, by the JVM's
  * shutdown hooks, the test Kafka would lose its temporary directories while it still runs and hold up the exit.
  * The drift reconciler is held back: every test:///default connection of a JVM shares one state,
  * so a reconciler of another cached context would see this context's VMs as orphans and the other way round.
@@ -46,7 +50,6 @@ import org.springframework.test.context.DynamicPropertySource;
         "server.shutdown=immediate",
         "spring.lifecycle.timeout-per-shutdown-phase=5s"})
 @ActiveProfiles({"demo", "test-logins"})   // test-logins: src/test/resources/application-test-logins.yml
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @EmbeddedKafka(kraft = true, partitions = 1, topics = {"openvdi.events", "openvdi.connections"},
         bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 public abstract class DemoBrokerTest {
@@ -65,6 +68,8 @@ public abstract class DemoBrokerTest {
     protected ObjectMapper json;
     @Autowired
     protected EmbeddedKafkaBroker kafka;
+    @Autowired
+    private ApplicationContext context;
     protected BrokerHttp http;
 
     @DynamicPropertySource
@@ -96,6 +101,7 @@ public abstract class DemoBrokerTest {
 
     @BeforeEach
     void connectHttp() {
+        ContextsClosedAtTheEnd.register(context);
         http = new BrokerHttp(port, json);
     }
 
