@@ -11,7 +11,6 @@ import org.openvdi.broker.demand.LeadTime;
 import org.openvdi.broker.demand.RecordedRequest;
 import org.openvdi.broker.forecast.HoltWinters;
 import org.openvdi.broker.forecast.DemandForecast;
-import org.openvdi.broker.host.api.HostSelector;
 import org.openvdi.broker.pool.CapacitySettings;
 import org.openvdi.broker.pool.PoolView;
 import org.openvdi.broker.pool.api.PoolType;
@@ -73,8 +72,8 @@ public class Backtests {
         HistoricalOutlook outlook = new HistoricalOutlook(counts, historyStart, new HoltWinters());
         // the live pool looks ahead by its measured lead time; here, as it was measured when the period began
         Duration lookAhead = demand.medianLeadTime(poolId, from).orElse(capacity.leadTime());
-        // the hosts' room as placement saw it at each moment; a persistent desktop powers on in about a lead time
-        SimulatedPool simulated = new SimulatedPool(maxSize, hosts.of(HostSelector.of(pool.hostSelector())), persistent,
+        // the hosts' room as placement saw it at each moment (other pools' desktops taken off); a persistent desktop powers on in about a lead time
+        SimulatedPool simulated = new SimulatedPool(maxSize, hosts.of(poolId, from, to), persistent,
                 pool.powerPolicy() == PowerPolicy.POWER_OFF_AT_LOGOFF, lookAhead);
         List<PolicyResult> results = new ArrayList<>();
         for (LabelledPolicy p : policies) {

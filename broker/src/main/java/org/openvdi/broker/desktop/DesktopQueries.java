@@ -10,10 +10,12 @@ import static org.openvdi.broker.desktop.api.DesktopState.READY;
 import static org.openvdi.broker.desktop.api.DesktopState.RECYCLING;
 import static org.openvdi.broker.desktop.api.DesktopState.REQUESTED;
 import static org.openvdi.broker.desktop.api.DesktopState.STARTED;
+import static org.openvdi.broker.store.SqlTimes.utc;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -240,6 +242,27 @@ public class DesktopQueries implements HostOccupancy {
                 .param("pool", poolId).param("unusable", UNUSABLE).query(String.class).list());
     }
 
+    /**
+     * The stays on {@code hostIds} of the desktops of every pool but {@code poolId} that overlap {@code from} to
+     * {@code to}, in the order they began.
+     */
+    public List<DesktopStay> staysOfOtherPools(UUID poolId, Collection<UUID> hostIds, Instant from, Instant to) {
+        if (hostIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        SELECT id, pool_id, host_id, requested_at, CASE WHEN state = :destroyed THEN updated_at END AS until
+                          FROM desktop_view
+                         WHERE pool_id <> :pool AND host_id IN (:hosts) AND requested_at < :to
+                           AND (state <> :destroyed OR updated_at > :from)
+                         ORDER BY requested_at, id""")
+                .param("destroyed", DESTROYED).param("pool", poolId).param("hosts", hostIds)
+                .param("from", utc(from)).param("to", utc(to))
+                .query((rs, row) -> new DesktopStay(rs.getObject("id", UUID.class), rs.getObject("pool_id", UUID.class),
+                        rs.getObject("host_id", UUID.class), instant(rs.getTimestamp("requested_at")),
+                        instant(rs.getTimestamp("until")))).list();
+    }
+
     /** Desktops by state, every state present (zero when none). */
     public Map<DesktopState, Long> countByState() {
         Map<DesktopState, Long> counts = new EnumMap<>(DesktopState.class);
@@ -267,7 +290,7 @@ public class DesktopQueries implements HostOccupancy {
                 rs.getString("move_phase") == null ? null : DesktopMovePhase.valueOf(rs.getString("move_phase")));
     }
 
-    private static java.time.Instant instant(Timestamp timestamp) {
+    private static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -14,6 +14,7 @@ import org.openvdi.broker.session.api.SessionEndedEvent;
 import org.openvdi.broker.session.api.SessionFailedEvent;
 import org.openvdi.broker.session.api.SessionRequestedEvent;
 import org.openvdi.broker.session.api.SessionState;
+import org.openvdi.broker.store.ReadModelWrites;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,21 +24,23 @@ import org.springframework.stereotype.Component;
 class SessionProjection {
 
     private final JdbcClient jdbc;
+    private final ReadModelWrites writes;
 
-    SessionProjection(JdbcClient jdbc) {
+    SessionProjection(JdbcClient jdbc, ReadModelWrites writes) {
         this.jdbc = jdbc;
+        this.writes = writes;
     }
 
     @EventHandler
     void on(SessionRequestedEvent e, @Timestamp Instant at) {
-        jdbc.sql("INSERT INTO session_view (id, pool_id, user_name, state, requested_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-                .params(e.sessionId(), e.poolId(), e.user(), SessionState.REQUESTED.name(), utc(at), utc(at)).update();
+        writes.update(e.sessionId(), "INSERT INTO session_view (id, pool_id, user_name, state, requested_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                e.sessionId(), e.poolId(), e.user(), SessionState.REQUESTED.name(), utc(at), utc(at));
     }
 
     @EventHandler
     void on(DesktopAssignedToSessionEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE session_view SET state = ?, desktop_id = ?, assigned_at = ?, updated_at = ? WHERE id = ?")
-                .params(SessionState.READY.name(), e.desktopId(), utc(at), utc(at), e.sessionId()).update();
+        writes.update(e.sessionId(), "UPDATE session_view SET state = ?, desktop_id = ?, assigned_at = ?, updated_at = ? WHERE id = ?",
+                SessionState.READY.name(), e.desktopId(), utc(at), utc(at), e.sessionId());
     }
 
     /**
@@ -46,31 +49,32 @@ class SessionProjection {
      */
     @EventHandler
     void on(SessionConnectedEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE session_view SET state = ?, connected_at = ?, updated_at = ? WHERE id = ?")
-                .params(SessionState.CONNECTED.name(), utc(at), utc(at), e.sessionId()).update();
+        writes.update(e.sessionId(), "UPDATE session_view SET state = ?, connected_at = ?, updated_at = ? WHERE id = ?",
+                SessionState.CONNECTED.name(), utc(at), utc(at), e.sessionId());
     }
 
     /** With another tunnel still open the session stays CONNECTED; with none it is DISCONNECTED from now on. */
     @EventHandler
     void on(SessionDisconnectedEvent e, @Timestamp Instant at) {
         if (e.openConnections() > 0) {
-            jdbc.sql("UPDATE session_view SET updated_at = ? WHERE id = ?").params(utc(at), e.sessionId()).update();
+            writes.update(e.sessionId(), "UPDATE session_view SET updated_at = ? WHERE id = ?",
+                utc(at), e.sessionId());
             return;
         }
-        jdbc.sql("UPDATE session_view SET state = ?, disconnected_at = ?, updated_at = ? WHERE id = ?")
-                .params(SessionState.DISCONNECTED.name(), utc(at), utc(at), e.sessionId()).update();
+        writes.update(e.sessionId(), "UPDATE session_view SET state = ?, disconnected_at = ?, updated_at = ? WHERE id = ?",
+                SessionState.DISCONNECTED.name(), utc(at), utc(at), e.sessionId());
     }
 
     @EventHandler
     void on(SessionFailedEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE session_view SET state = ?, reason = ?, ended_at = ?, updated_at = ? WHERE id = ?")
-                .params(SessionState.FAILED.name(), e.code() + ": " + e.reason(), utc(at), utc(at), e.sessionId()).update();
+        writes.update(e.sessionId(), "UPDATE session_view SET state = ?, reason = ?, ended_at = ?, updated_at = ? WHERE id = ?",
+                SessionState.FAILED.name(), e.code() + ": " + e.reason(), utc(at), utc(at), e.sessionId());
     }
 
     @EventHandler
     void on(SessionEndedEvent e, @Timestamp Instant at) {
-        jdbc.sql("UPDATE session_view SET state = ?, reason = ?, ended_at = ?, updated_at = ? WHERE id = ?")
-                .params(SessionState.ENDED.name(), e.reason(), utc(at), utc(at), e.sessionId()).update();
+        writes.update(e.sessionId(), "UPDATE session_view SET state = ?, reason = ?, ended_at = ?, updated_at = ? WHERE id = ?",
+                SessionState.ENDED.name(), e.reason(), utc(at), utc(at), e.sessionId());
     }
 
     @ResetHandler

@@ -139,6 +139,102 @@ class SimulationTest {
         assertThat(result.warmHits()).isEqualTo(1);
     }
 
+    static final Instant SEVEN = EIGHT.minus(Duration.ofHours(1));
+    static final Instant NINE = EIGHT.plus(Duration.ofHours(1));
+    static final HostSelector ZONE_A = HostSelector.of(List.of("zone=a"));
+    static final HostSelector ZONE_B = HostSelector.of(List.of("zone=b"));
+
+    @Test
+    void givenHostsRelabelledMidPeriod_whenTwoSparesAreWanted_thenTheRoomFollowsTheLabelsOfEachMoment() {
+        // the pool wants zone=a. Host B (1 desktop) is zone=a from 07:00 and zone=b from 08:30; host A (3) is zone=b
+        // from 07:00 and zone=a from 09:00. 08:00 room 1: one spare (ready 08:10, idle 110 min); 08:30 room 0, the
+        // spare stays; 09:00 room 3: one more (ready 09:10, idle 50 min). Idle 160 min, 2 provisionings.
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        Instant halfPastEight = EIGHT.plus(Duration.ofMinutes(30));
+        HostRoom room = HostRoom.of(Map.of(
+                a, List.of(registered(a, 3, SEVEN), labelled(a, "zone=b", SEVEN), labelled(a, "zone=a", NINE)),
+                b, List.of(registered(b, 1, SEVEN), labelled(b, "zone=a", SEVEN), labelled(b, "zone=b", halfPastEight))),
+                List.of(new HostRoom.SelectorChange(SEVEN, ZONE_A)), List.of());
+
+        PolicyResult result = staticSpares(2, room);
+
+        assertThat(room.at(EIGHT)).isEqualTo(1);
+        assertThat(room.at(halfPastEight)).isZero();
+        assertThat(room.at(TEN)).isEqualTo(3);
+        assertThat(result.provisionings()).isEqualTo(2);
+        assertThat(result.idleSpareHours()).isCloseTo(160 / 60.0, within(1e-9));
+        assertThat(result.peakDesktops()).isEqualTo(2);
+    }
+
+    @Test
+    void givenThePoolsSelectorChangedMidPeriod_whenThreeSparesAreWanted_thenTheRoomIsThatOfTheSelectorOfEachMoment() {
+        // host A (2 desktops, zone=a) and host B (3, zone=b) from 07:00; the pool wants any host until 07:30, zone=a
+        // until 09:00, zone=b from then on. 08:00 room 2: two spares (ready 08:10, idle 2 x 110 min); 09:00 room 3:
+        // one more (ready 09:10, idle 50 min). Idle 270 min, 3 provisionings, at most 3 desktops.
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        HostRoom room = HostRoom.of(Map.of(
+                a, List.of(registered(a, 2, SEVEN), labelled(a, "zone=a", SEVEN)),
+                b, List.of(registered(b, 3, SEVEN), labelled(b, "zone=b", SEVEN))),
+                List.of(new HostRoom.SelectorChange(SEVEN.plus(Duration.ofMinutes(30)), ZONE_A),
+                        new HostRoom.SelectorChange(NINE, ZONE_B)), List.of());
+
+        PolicyResult result = staticSpares(3, room);
+
+        assertThat(room.at(SEVEN.plus(Duration.ofMinutes(15)))).isEqualTo(5);
+        assertThat(room.at(EIGHT)).isEqualTo(2);
+        assertThat(room.at(TEN)).isEqualTo(3);
+        assertThat(result.provisionings()).isEqualTo(3);
+        assertThat(result.idleSpareHours()).isCloseTo(270 / 60.0, within(1e-9));
+        assertThat(result.peakDesktops()).isEqualTo(3);
+    }
+
+    @Test
+    void givenAnotherPoolFillingTheHost_whenThreeSparesAreWanted_thenOnlyTheRoomItLeftIsProvisioned() {
+        // host A (3 desktops) from 07:00; another pool holds two desktops on it from 07:30 to 09:00 and a third from
+        // 08:30 on; its desktops on host B (zone=b, not the pool's) take nothing from it. Room: 3, 1 at 07:30, 0 at
+        // 08:30, 2 at 09:00. 08:00: one spare (ready 08:10, idle 110 min); 09:00: one more (ready 09:10, idle 50 min).
+        // Idle 160 min, 2 provisionings, at most 2 desktops.
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        Instant halfPastSeven = SEVEN.plus(Duration.ofMinutes(30));
+        Instant halfPastEight = EIGHT.plus(Duration.ofMinutes(30));
+        HostRoom room = HostRoom.of(Map.of(
+                a, List.of(registered(a, 3, SEVEN), labelled(a, "zone=a", SEVEN)),
+                b, List.of(registered(b, 4, SEVEN), labelled(b, "zone=b", SEVEN))),
+                List.of(new HostRoom.SelectorChange(SEVEN, ZONE_A)), List.of(
+                        new HostRoom.OtherDesktop(a, halfPastSeven, NINE),
+                        new HostRoom.OtherDesktop(a, halfPastSeven, NINE),
+                        new HostRoom.OtherDesktop(a, halfPastEight, null),
+                        new HostRoom.OtherDesktop(b, SEVEN, null)));
+
+        PolicyResult result = staticSpares(3, room);
+
+        assertThat(room.at(SEVEN)).isEqualTo(3);
+        assertThat(room.at(EIGHT)).isEqualTo(1);
+        assertThat(room.at(halfPastEight)).isZero();
+        assertThat(room.at(TEN)).isEqualTo(2);
+        assertThat(result.provisionings()).isEqualTo(2);
+        assertThat(result.idleSpareHours()).isCloseTo(160 / 60.0, within(1e-9));
+        assertThat(result.peakDesktops()).isEqualTo(2);
+    }
+
+    @Test
+    void givenAnotherPoolThatOverfillsAHost_thenThatHostHasNoRoomButTakesNoneFromTheOthers() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        HostRoom room = HostRoom.of(Map.of(a, List.of(registered(a, 1, SEVEN)), b, List.of(registered(b, 2, SEVEN))),
+                List.of(), List.of(new HostRoom.OtherDesktop(a, SEVEN, null), new HostRoom.OtherDesktop(a, SEVEN, null)));
+
+        assertThat(room.at(EIGHT)).isEqualTo(2);
+    }
+
+    private static PolicyResult staticSpares(int spares, HostRoom room) {
+        return new Simulation(POOL, new SparePolicy.Static(spares), null, TEN_MINUTES, null,
+                new SimulatedPool(10, room, false, false, Duration.ZERO), SETTLE).run("static " + spares, List.of(), EIGHT, TEN, null);
+    }
+
     static final List<SimulatedRequest> ALICE_TWICE = List.of(
             new SimulatedRequest(Instant.parse("2025-01-06T09:00:00Z"), Duration.ofMinutes(10), "alice"),
             new SimulatedRequest(Instant.parse("2025-01-06T09:30:00Z"), Duration.ofMinutes(10), "alice"));
