@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
@@ -33,7 +34,7 @@ import org.openvdi.broker.AppProcess;
  * sign-in (SASL_PLAINTEXT on 127.0.0.1): Kafka itself and the super user {@code admin} use PLAIN, the clients
  * SCRAM-SHA-512; {@link #start} then does what the compose file's {@code kafka-setup} service does, as {@code admin}:
  * it creates the SCRAM users {@code openvdi-broker}, {@code openvdi-gateway} and {@code openvdi-audit} with passwords
- * of this run and grants their ACLs (README.md, "Kafka credentials and ACLs"). Nothing is allowed without an ACL.
+ * of this run, grants their ACLs and creates the three topics (README.md, "Kafka credentials and ACLs"). Nothing is allowed without an ACL.
  */
 final class ExternalKafka implements AutoCloseable {
 
@@ -139,6 +140,11 @@ final class ExternalKafka implements AutoCloseable {
                     AclOperation.READ, AclOperation.DESCRIBE));
             acls.addAll(allow(AUDIT_USER, ResourceType.GROUP, "openvdi-audit", PatternType.PREFIXED, AclOperation.READ));
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+            // the topics, as kafka-setup creates them: a gateway may not create the telemetry topic, and the brokers'
+            // own creation at start gives up when Kafka answers too slowly then
+            admin.createTopics(List.of(new NewTopic("openvdi.events", 3, (short) 1),
+                    new NewTopic("openvdi.connections", 3, (short) 1),
+                    new NewTopic("openvdi.checkpoints", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
     }
 
