@@ -99,6 +99,16 @@ public class DesktopQueries implements HostOccupancy {
                 .query(DesktopQueries::map).list();
     }
 
+    /**
+     * The desktops whose own record says they are assigned to this session. Normally none or the session's own one;
+     * more, or one the session does not hold, when an allocation stopped between the desktop's assignment and the
+     * session's (a broker died, or the database went away in between).
+     */
+    public List<DesktopView> assignedTo(UUID sessionId) {
+        return jdbc.sql("SELECT * FROM desktop_view WHERE session_id = :session AND state = :assigned ORDER BY updated_at")
+                .param("session", sessionId).param("assigned", ASSIGNED.name()).query(DesktopQueries::map).list();
+    }
+
     /** The persistent desktop a user owns in a pool, if any. */
     public Optional<DesktopView> ownedBy(UUID poolId, String user) {
         // one per user is the rule; should a race ever give a user two, the most usable one is theirs

@@ -18,6 +18,9 @@ import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.session.api.SessionEndCause;
 import org.openvdi.broker.session.api.EndSessionCommand;
 import org.openvdi.broker.session.api.SessionEndedEvent;
+import org.openvdi.broker.session.api.SessionFailedEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,11 +29,14 @@ import org.springframework.stereotype.Component;
  * power policy at logoff, or, when its user stayed disconnected too long, the pool's action for disconnected
  * desktops: shut down (the desktop feature's power-off process stops the VM) or suspend (its suspend process saves
  * the VM's memory and stops it). A desktop that fails or
- * vanishes ends the session that used it.
+ * vanishes ends the session that used it. A desktop that recorded an assignment to a session that never took it
+ * (its allocation stopped half-way) is given back when that session fails or ends.
  */
 @Component
 @ProcessingGroup("processes")
 class DesktopRecycler {
+
+    private static final Logger log = LoggerFactory.getLogger(DesktopRecycler.class);
 
     private final AuditedCommands commands;
     private final DesktopQueries desktops;
@@ -44,6 +50,7 @@ class DesktopRecycler {
 
     @EventHandler
     void on(SessionEndedEvent event) {
+        releaseStranded(event.sessionId(), event.desktopId());
         if (event.desktopId() == null) {
             return;
         }
@@ -78,6 +85,25 @@ class DesktopRecycler {
 
     private static String why(SessionEndedEvent event) {
         return "session " + event.sessionId() + " ended: " + event.reason();
+    }
+
+    @EventHandler
+    void on(SessionFailedEvent event) {
+        releaseStranded(event.sessionId(), null);
+    }
+
+    /**
+     * Gives back the desktops that recorded an assignment to the session but were never the session's: their
+     * allocation stopped between the desktop's half and the session's (its broker died, or the database went away),
+     * and the session then got another desktop, failed or ended. Without this they would stay assigned to nobody.
+     */
+    private void releaseStranded(UUID sessionId, UUID sessionsOwn) {
+        for (DesktopView stranded : desktops.assignedTo(sessionId)) {
+            if (!stranded.id().equals(sessionsOwn)) {
+                log.warn("Desktop {} was assigned to session {}, which never took it: released", stranded.id(), sessionId);
+                commands.system(new ReleaseDesktopCommand(stranded.id(), sessionId));
+            }
+        }
     }
 
     @EventHandler

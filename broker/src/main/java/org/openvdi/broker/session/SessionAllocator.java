@@ -90,10 +90,13 @@ public class SessionAllocator {
         // one broker sweeps at a time; a request is still served at once by the broker that took it (allocate), and
         // two brokers assigning one desktop or one session are refused by the aggregates
         lock.runExclusively("allocation", () -> {
-            for (SessionView waiting : sessions.inState(SessionState.REQUESTED)) {
+            List<SessionView> waitingSessions = sessions.inState(SessionState.REQUESTED);
+            // one query for all: which of them a desktop already names (an allocation that stopped half-way)
+            Set<UUID> named = desktops.sessionsWithDesktop(waitingSessions.stream().map(SessionView::id).toList());
+            for (SessionView waiting : waitingSessions) {
                 CompletableFuture<Void> mine = new CompletableFuture<>();
                 if (running.putIfAbsent(waiting.id(), mine) == null) { // else a request is allocating it right now
-                    allocateAs(waiting.id(), mine);
+                    allocateAs(waiting.id(), named.contains(waiting.id()), mine);
                 }
             }
         });
@@ -110,7 +113,7 @@ public class SessionAllocator {
             other.join();
             return;
         }
-        allocateAs(sessionId, mine);
+        allocateAs(sessionId, true, mine);
     }
 
     /**
@@ -137,19 +140,34 @@ public class SessionAllocator {
         }
     }
 
-    private void allocateAs(UUID sessionId, CompletableFuture<Void> mine) {
+    private void allocateAs(UUID sessionId, boolean mayBeHalfAssigned, CompletableFuture<Void> mine) {
         try {
-            allocateLocked(sessionId);
+            allocateLocked(sessionId, mayBeHalfAssigned);
         } finally {
             running.remove(sessionId, mine);
             mine.complete(null);
         }
     }
 
-    private void allocateLocked(UUID sessionId) {
+    private void allocateLocked(UUID sessionId, boolean mayBeHalfAssigned) {
         SessionView session = sessions.find(sessionId).orElse(null);
         if (session == null || session.state() != SessionState.REQUESTED) {
             return;
+        }
+        // an allocation that stopped half-way (its broker died, or the database went away, after the desktop recorded
+        // the assignment and before the session did) is finished first: that desktop is this session's, and taking
+        // another one would leave it assigned to nobody, for ever
+        if (mayBeHalfAssigned) {
+            try {
+                for (DesktopView halfAssigned : desktops.assignedTo(sessionId)) {
+                    if (finishAssignment(session, halfAssigned, null) != Allocation.WAITING) {
+                        return;
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.error("Finishing the allocation of session {} failed", sessionId, e);
+                return;
+            }
         }
         PoolView pool = pools.withoutCounts(session.poolId()).orElse(null);
         if (pool == null) {
@@ -243,11 +261,17 @@ public class SessionAllocator {
             log.debug("Desktop {} was taken meanwhile: {}", desktop.id(), e.getMessage());
             return Allocation.WAITING;
         }
+        return finishAssignment(session, desktop, token);
+    }
+
+    /** The session's half of an assignment the desktop has recorded already. */
+    private Allocation finishAssignment(SessionView session, DesktopView desktop, ConnectionTokenGrant token) {
         try {
             commands.system(new AssignDesktopToSessionCommand(session.id(), desktop.id(), token));
         } catch (BrokerException e) {
             // the session ended while its desktop was being assigned: give the desktop back
-            log.info("Session {} ended before it got desktop {}: {}", session.id(), desktop.id(), e.getMessage());
+            log.info("Session {} ended or got another desktop before it got desktop {}: {}", session.id(), desktop.id(),
+                    e.getMessage());
             commands.system(new ReleaseDesktopCommand(desktop.id(), session.id()));
             return Allocation.SETTLED;
         }

@@ -47,7 +47,8 @@ import org.openvdi.broker.Virsh;
 
 /**
  * Three broker processes (the packaged jar, each with its own port and node id) on one external PostgreSQL and one
- * external Kafka, started as docker-compose.yml runs them ({@link ExternalPostgres}, {@link ExternalKafka}). A storm
+ * external Kafka, started as docker-compose.yml runs them ({@link ExternalPostgres}, {@link ExternalKafka}: SASL with
+ * SCRAM-SHA-512 users and ACLs; the brokers and gateways sign in with their own users' passwords). A storm
  * of session requests is spread over the three; the broker that holds the {@code processes} segments is killed with
  * SIGKILL after a third of the requests were answered; its clients go on at the next broker, as behind a load
  * balancer. Then, from the event store and the token store:
@@ -72,6 +73,8 @@ class MultiBrokerIT {
     private static final int GATEWAYS = 2;
     private static final List<String> VIEWERS = List.of("viewer0", "viewer1");
     private static final Duration TAKEOVER_GOAL = Duration.ofSeconds(15);
+    /** Long enough for every survivor to answer several rounds of requests, and for its connections to break. */
+    private static final Duration DATABASE_OUTAGE = Duration.ofSeconds(15);
     /** A broker starts in about 20 s on an idle machine; several minutes when the machine is shared and loaded. */
     private static final Duration START = Duration.ofMinutes(10);
     private static final String DEMO_HASH = "{bcrypt}$2a$10$HAj6gSyVmaV1H3wIA2Fvy.1Mop33Ln1EW/6GK/zQwAQDoT8puGTGC";
@@ -122,6 +125,7 @@ class MultiBrokerIT {
                             "--openvdi.gateway.broker-url=http://127.0.0.1:" + balancer.brokersPort(),
                             "--openvdi.gateway.portal-url=http://localhost:" + balancer.brokersPort() + "/"))
                     .env("OPENVDI_GATEWAY_BROKER_SECRET", gatewaySecret)
+                    .env("OPENVDI_GATEWAY_KAFKA_PASSWORD", kafka.gatewayPassword())
                     .jvmArg("-XX:TieredStopAtLevel=1").jvmArg("-XX:ParallelGCThreads=1").jvmArg("-Xmx256m");
             gateways.add(gateway);
             running.add(gateway);
@@ -136,6 +140,7 @@ class MultiBrokerIT {
                     .env("OPENVDI_GATEWAY_SECRET", gatewaySecret)
                     .env("SPRING_DATASOURCE_PASSWORD", postgres.password())
                     .env("OPENVDI_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
+                    .env("OPENVDI_KAFKA_PASSWORD", kafka.brokerPassword())
                     // three JVMs start at once on a small shared machine: the quick compiler and one GC thread
                     .env("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
             brokers.add(broker);
@@ -247,6 +252,59 @@ class MultiBrokerIT {
         long live = survivor.desktops(pool).stream().map(d -> d.get("state").asText())
                 .filter(s -> !s.equals("DESTROYED") && !s.equals("FAILED")).count();
 
+        // the database goes away under the two survivors (item 5 with several brokers): both answer 503
+        // DATABASE_UNAVAILABLE at once, and afterwards both recover by themselves: they answer again, every segment is
+        // claimed again by a survivor, and the periodic work goes on once (the displays below are provisioned, assigned
+        // and connected after it; the store checks cover that work too)
+        List<Integer> survivors = new ArrayList<>();
+        for (int n = 0; n < BROKERS; n++) {
+            if (!dead.contains(n)) {
+                survivors.add(n);
+            }
+        }
+        postgres.stop();
+        long databaseStopped = System.nanoTime();
+        Map<String, Integer> outageAnswers = new java.util.TreeMap<>();
+        List<String> wrongOutageAnswers = new ArrayList<>();
+        long slowestOutageAnswer = 0;
+        ExecutorService askers = Executors.newFixedThreadPool(survivors.size());
+        while (System.nanoTime() - databaseStopped < DATABASE_OUTAGE.toNanos()) {
+            List<Future<String>> asked = new ArrayList<>();
+            long sent = System.nanoTime();
+            for (int n : survivors) {
+                asked.add(askers.submit(() -> {
+                    HttpResponse<String> answer = requestSession(brokers.get(n).port(), users.get(n), pool);
+                    return "broker-" + n + " " + answer.statusCode() + " "
+                            + answer.headers().firstValue("Content-Type").orElse("") + " " + answer.body();
+                }));
+            }
+            for (Future<String> answer : asked) {
+                String line = answer.get(30, TimeUnit.SECONDS);
+                String[] parts = line.split(" ", 3);
+                outageAnswers.merge(parts[0] + " " + parts[1], 1, Integer::sum);
+                if (!parts[1].equals("503") || !line.contains("application/problem+json")
+                        || !line.contains("DATABASE_UNAVAILABLE")) {
+                    wrongOutageAnswers.add(line);
+                }
+            }
+            slowestOutageAnswer = Math.max(slowestOutageAnswer, (System.nanoTime() - sent) / 1_000_000);
+        }
+        askers.shutdown();
+        postgres.restart();
+        long databaseBack = System.nanoTime();
+        java.time.Instant restartedAt = java.time.Instant.now();
+        for (int n : survivors) {
+            AdminScenario answering = new AdminScenario(brokers.get(n).port());
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> answering.admin().get("/api/desktops?poolId=" + pool).status() == 200);
+        }
+        long brokersAnswerAgain = System.nanoTime();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> claimsSince(postgres, restartedAt).values().stream().allMatch(owner -> owner != null
+                        && !owner.equals(victimNode)));
+        long segmentsClaimedAgain = System.nanoTime();
+        Map<String, String> claimsAfterOutage = claimsSince(postgres, restartedAt);
+
         // two real displays (the tiny desktop on qemu:///system, one host for all brokers) for the telemetry check,
         // on a host of their own: the storm's host takes no new desktops now (its pool is at its size anyway)
         AdminScenario survivorAdmin = admin(brokers, dead);
@@ -329,6 +387,13 @@ class MultiBrokerIT {
                 java.util.TreeMap::new, java.util.stream.Collectors.counting())) + " in " + redeemMillis);
         row(figures, "tunnels' telemetry by gateway; a resumed tunnel's gateways", telemetryGateways + "; " + resumedBy);
         row(figures, "two real displays ready, connected, resumed (ms)", String.valueOf(displaysMillis));
+        row(figures, "database outage under the 2 survivors (s)", seconds(databaseBack - databaseStopped));
+        row(figures, "answers during the outage, by broker and status", outageAnswers.toString());
+        row(figures, "slowest round of answers during the outage (ms)", String.valueOf(slowestOutageAnswer));
+        row(figures, "both survivors answer again after the restart (s)", seconds(brokersAnswerAgain - databaseBack));
+        row(figures, "every segment claimed again after the restart (s)", seconds(segmentsClaimedAgain - databaseBack));
+        row(figures, "stranded desktops (assigned to a session that does not hold them)",
+                String.valueOf(checks.get("strandedDesktops")));
         row(figures, "whole test (s)", seconds(System.nanoTime() - testStarted));
         Files.writeString(work.resolve("multibroker-figures.md"), figures);
         System.out.println(figures);
@@ -340,6 +405,11 @@ class MultiBrokerIT {
         assertThat(checks.get("sessionsAssignedTwice")).isZero();
         assertThat(checks.get("sequenceHoles")).as("aggregates whose sequence has a hole").isZero();
         assertThat(checks.get("provisioningRepeats")).as("desktops provisioned more than once").isZero();
+        assertThat(checks.get("strandedDesktops")).as("desktops assigned to a session that does not hold them").isZero();
+        assertThat(wrongOutageAnswers).as("answers other than 503 DATABASE_UNAVAILABLE during the outage").isEmpty();
+        assertThat(outageAnswers.keySet()).as("both survivors answered during the outage").hasSize(survivors.size());
+        assertThat(claimsAfterOutage.values()).as("every segment claimed again by a survivor after the outage")
+                .allSatisfy(owner -> assertThat(owner).isNotNull().isNotEqualTo(victimNode));
         assertThat(live).as("desktops of the pool, never beyond its size").isEqualTo(2L * USERS);
         // more may have been provisioned than 2 x USERS: sessions waiting during the storm count as demand, and the
         // surplus they leave is retired; what must hold is the pool's size and one provisioning per desktop (above)
@@ -470,6 +540,22 @@ class MultiBrokerIT {
         return owners;
     }
 
+    /**
+     * The owner of each segment ("processor/segment") whose claim was extended after {@code since}, or null for a
+     * segment not claimed since (Axon's token store keeps the claim's time as an ISO-8601 text).
+     */
+    private static Map<String, String> claimsSince(ExternalPostgres postgres, java.time.Instant since) throws SQLException {
+        Map<String, String> claims = new java.util.TreeMap<>();
+        try (Connection c = postgres.connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT processorname, segment, owner, timestamp FROM tokenentry")) {
+            while (r.next()) {
+                boolean fresh = r.getString(4) != null && java.time.Instant.parse(r.getString(4)).isAfter(since);
+                claims.put(r.getString(1) + "/" + r.getInt(2), fresh ? r.getString(3) : null);
+            }
+        }
+        return claims;
+    }
+
     private static int mostSegments(List<String> owners) {
         Map<Integer, Integer> counts = new HashMap<>();
         for (String owner : owners) {
@@ -505,6 +591,8 @@ class MultiBrokerIT {
                 + " GROUP BY 1 HAVING max(sequencenumber) + 1 <> count(*)) t");
         queries.put("provisioningRepeats", "SELECT count(*) FROM (SELECT aggregateidentifier FROM domainevententry"
                 + " WHERE payloadtype LIKE '%.DesktopProvisioningRequestedEvent' GROUP BY 1 HAVING count(*) > 1) t");
+        queries.put("strandedDesktops", "SELECT count(*) FROM desktop_view d LEFT JOIN session_view s ON s.id = d.session_id"
+                + " WHERE d.state = 'ASSIGNED' AND s.desktop_id IS DISTINCT FROM d.id");
         queries.put("provisioned", "SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%.DesktopProvisioningRequestedEvent'");
         Map<String, Long> results = new HashMap<>();
         try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
@@ -532,12 +620,12 @@ class MultiBrokerIT {
     /** The ids (ce_id) of the events on the events topic, read until at least {@code expected} arrived or 60 s passed. */
     private static Set<String> publishedEventIds(ExternalKafka kafka, long expected) {
         Set<String> ids = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "multibroker-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+        Map<String, Object> config = new HashMap<>(kafka.adminClientConfig()); // the super user reads everything
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "multibroker-it-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of("openvdi.events"));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (ids.size() < expected && System.nanoTime() < deadline) {

@@ -26,6 +26,8 @@ import org.openvdi.broker.pool.api.PoolType;
 import org.openvdi.broker.pool.api.PowerPolicy;
 import org.openvdi.broker.session.api.EndSessionCommand;
 import org.openvdi.broker.session.api.SessionEndedEvent;
+import org.openvdi.broker.session.api.SessionFailedEvent;
+import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.testsupport.ProcessHarness;
 import org.openvdi.broker.testsupport.RecordedCommands;
 
@@ -69,6 +71,30 @@ class DesktopRecyclerTest {
                 .given(new DesktopAssignedEvent(desktop, session, ALICE, false));
 
         recycler.on(ended(desktop));
+
+        assertThat(commands.all()).containsExactly(new ReleaseDesktopCommand(desktop, session));
+    }
+
+    @Test
+    void givenADesktopAssignedToASessionThatTookAnotherOne_whenTheSessionEnds_thenBothAreReleased() {
+        UUID stranded = UUID.randomUUID();
+        harness.given(floatingPool(pool, 1, 3)).given(readyDesktop(desktop, pool, HOST, null))
+                .given(readyDesktop(stranded, pool, HOST, null))
+                .given(new DesktopAssignedEvent(stranded, session, ALICE, false))
+                .given(new DesktopAssignedEvent(desktop, session, ALICE, false));
+
+        recycler.on(ended(desktop));
+
+        assertThat(commands.all()).containsExactlyInAnyOrder(new ReleaseDesktopCommand(stranded, session),
+                new ReleaseDesktopCommand(desktop, session));
+    }
+
+    @Test
+    void givenADesktopAssignedToASessionThatNeverTookIt_whenTheSessionFails_thenTheDesktopIsReleased() {
+        harness.given(floatingPool(pool, 1, 3)).given(readyDesktop(desktop, pool, HOST, null))
+                .given(new DesktopAssignedEvent(desktop, session, ALICE, false));
+
+        recycler.on(new SessionFailedEvent(session, ErrorCode.NO_HOST_AVAILABLE, "no desktop in time"));
 
         assertThat(commands.all()).containsExactly(new ReleaseDesktopCommand(desktop, session));
     }

@@ -295,6 +295,40 @@ class SessionAllocatorTest {
         assertThat(commands.sent(ReleaseDesktopCommand.class)).containsExactly(new ReleaseDesktopCommand(spare, session));
     }
 
+    /**
+     * A broker died (or the database went away) after the desktop recorded its assignment and before the session did:
+     * the next sweep, on any broker, finishes that assignment instead of taking another spare, which would leave the
+     * first desktop assigned to nobody and the pool short of a desktop for ever (seen in MultiBrokerIT's SIGKILL).
+     */
+    @Test
+    void givenAnAllocationThatStoppedAfterTheDesktopsHalf_whenTheSweepRuns_thenTheSessionGetsThatDesktopAndNoOther() {
+        UUID halfAssigned = UUID.randomUUID();
+        UUID spare = UUID.randomUUID();
+        harness.given(floatingPool(pool, 2, 3)).given(readyDesktop(halfAssigned, pool, HOST, null))
+                .given(readyDesktop(spare, pool, HOST, null)).given(new SessionRequestedEvent(session, pool, ALICE))
+                .given(new DesktopAssignedEvent(halfAssigned, session, ALICE, false));
+
+        allocator.allocateWaiting();
+
+        assertThat(commands.all()).containsExactly(new AssignDesktopToSessionCommand(session, halfAssigned));
+    }
+
+    @Test
+    void givenAHalfAssignedDesktopTheSessionRefuses_whenTheSweepRuns_thenTheDesktopIsReleased() {
+        UUID halfAssigned = UUID.randomUUID();
+        harness.given(floatingPool(pool, 1, 3)).given(readyDesktop(halfAssigned, pool, HOST, null))
+                .given(new SessionRequestedEvent(session, pool, ALICE))
+                .given(new DesktopAssignedEvent(halfAssigned, session, ALICE, false));
+        commands.answer(AssignDesktopToSessionCommand.class, assign -> {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "session ended");
+        });
+
+        allocator.allocateWaiting();
+
+        assertThat(commands.all()).containsExactly(new AssignDesktopToSessionCommand(session, halfAssigned),
+                new ReleaseDesktopCommand(halfAssigned, session));
+    }
+
     @Test
     void givenPersistentPoolAndTheUsersPoweredOffDesktop_whenAllocated_thenItIsPoweredOnNotReplaced() {
         UUID own = UUID.randomUUID();
