@@ -57,12 +57,13 @@ class ProviderAccessTokensTest {
             assertThat(new ProviderAccessTokens(oidc, null).verify("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwYXVsIn0.c2ln"))
                     .isInstanceOfSatisfying(ProviderAccessTokens.ProviderUnreachable.class,
                             unreachable -> assertThat(unreachable.retryAfter()).isEqualTo(Duration.ofSeconds(2)));
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            // 300 ms each for the connection and the answer, not indefinitely (the bound allows for a loaded machine)
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
 
             started = System.nanoTime();
             assertThatThrownBy(() -> new OidcRegistrations(oidc).findByRegistrationId(OidcRegistrations.ID))
                     .isInstanceOf(OidcRegistrations.OidcProviderUnavailableException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
         }
     }
 
