@@ -29,8 +29,14 @@ async function send(method, path, payload, contentType) {
   const response = await fetch(path, { method, headers, credentials: 'same-origin', body: payload });
   if (response.status === 401) { location.href = '/login'; throw new ApiError({ detail: 'Signed out' }, 401); }
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiError(data || {}, response.status);
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch (e) {
+    // not JSON (a proxy's or the container's own page): the status is all there is to say
+    if (response.ok) throw new ApiError({ detail: 'The broker answered something other than JSON' }, response.status);
+  }
+  if (!response.ok) throw new ApiError(data && typeof data === 'object' ? data : {}, response.status);
   return data;
 }
 

@@ -147,12 +147,15 @@ class PoolController {
         }
         JsonNode zone = node.get("zone");
         if (zone != null && (!zone.isTextual() || !ZONE.matcher(zone.textValue()).matches())) {
-            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Invalid value for sparePolicy.zone", "sparePolicy");
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED,
+                    "Invalid value for sparePolicy.zone: a region id such as Europe/Berlin or UTC", "sparePolicy.zone");
         }
         try {
             return mergePatch.read(node, SparePolicy.class);
         } catch (BrokerException e) {
-            throw new BrokerException(e.code(), "Invalid sparePolicy: " + e.getMessage(), "sparePolicy");
+            // the member at fault within the policy (sparePolicy.safetyMargin, sparePolicy.windows[0]), or the policy
+            throw new BrokerException(e.code(), "Invalid sparePolicy: " + e.getMessage(),
+                    e.field() == null ? "sparePolicy" : "sparePolicy." + e.field());
         }
     }
 

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.web.Problems;
+import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -19,7 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * user's roles as they are now: one indexed lookup, no password hash. When single sign-on is on, a JWT access token
  * from the identity provider is accepted too ({@link ProviderAccessTokens}), with the user and roles its claims give.
  * A request with a token that is malformed, unknown, expired or revoked, or whose user no longer exists, gets 401
- * and goes no further; 503 when the provider that issued an access token cannot be reached. Requests without a
+ * and goes no further; 503 when the provider that issued an access token cannot be reached, with {@code Retry-After}
+ * saying when the broker asks it again. Requests without a
  * Bearer header pass on untouched.
  */
 final class BearerTokenFilter extends OncePerRequestFilter {
@@ -62,11 +65,13 @@ final class BearerTokenFilter extends OncePerRequestFilter {
                 problems.write(response, ErrorCode.UNAUTHENTICATED, refused.reason());
                 return;
             }
-            if (!(verdict instanceof ProviderAccessTokens.Accepted accepted)) {
+            if (verdict instanceof ProviderAccessTokens.ProviderUnreachable unreachable) {
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(unreachable.retryAfter().toSeconds()));
                 problems.write(response, ErrorCode.IDENTITY_PROVIDER_UNREACHABLE,
-                        "The identity provider that issued the access token cannot be reached; try again later");
+                        Problems.tryLaterDetail(ErrorCode.IDENTITY_PROVIDER_UNREACHABLE));
                 return;
             }
+            ProviderAccessTokens.Accepted accepted = (ProviderAccessTokens.Accepted) verdict;
             signedIn = UsernamePasswordAuthenticationToken.authenticated(accepted.user(), null, accepted.authorities());
         } else {
             Optional<BearerTokens.Holder> holder = token.matches() && token.group(1).length() <= MAX_API_TOKEN

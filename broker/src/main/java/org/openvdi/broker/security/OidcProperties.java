@@ -25,6 +25,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          503 at once for this long before the provider is asked again; each further failure
  *                          doubles the wait
  * @param discoveryRetryMax the longest such wait
+ * @param connectTimeout    how long a request to the provider (its discovery document, its keys) waits for the
+ *                          connection to open
+ * @param readTimeout       how long such a request waits for the provider's answer once connected
  */
 @ConfigurationProperties("openvdi.security.oidc")
 record OidcProperties(@DefaultValue("false") boolean enabled,
@@ -40,7 +43,9 @@ record OidcProperties(@DefaultValue("false") boolean enabled,
                       @DefaultValue("true") boolean accessTokens,
                       String audience,
                       @DefaultValue("2s") Duration discoveryRetry,
-                      @DefaultValue("1m") Duration discoveryRetryMax) {
+                      @DefaultValue("1m") Duration discoveryRetryMax,
+                      @DefaultValue("2s") Duration connectTimeout,
+                      @DefaultValue("5s") Duration readTimeout) {
 
     OidcProperties {
         if (enabled && (issuerUri == null || issuerUri.isBlank() || clientId == null || clientId.isBlank())) {
@@ -53,6 +58,15 @@ record OidcProperties(@DefaultValue("false") boolean enabled,
             throw new IllegalStateException(
                     "openvdi.security.oidc.discovery-retry must be positive and at most discovery-retry-max");
         }
+        if (!positive(connectTimeout) || !positive(readTimeout)) {
+            throw new IllegalStateException(
+                    "openvdi.security.oidc.connect-timeout and read-timeout must be positive: without them a provider "
+                            + "that never answers holds requests indefinitely");
+        }
+    }
+
+    private static boolean positive(Duration timeout) {
+        return timeout != null && !timeout.isNegative() && !timeout.isZero();
     }
 
     String accessTokenAudience() {

@@ -11,7 +11,8 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 /**
  * The broker's one client registration ({@value #ID}) at its OpenID Connect provider. The provider's discovery
  * document is read at the first sign-in, not at start, so that the broker starts (and local users sign in) while the
- * provider is down; a failed read is tried again at the next sign-in.
+ * provider is down; a failed read is tried again at the next sign-in. The read is bounded by the provider timeouts
+ * ({@link ProviderRequests}), so a provider that never answers holds the sign-ins waiting for it only that long.
  */
 final class OidcRegistrations implements ClientRegistrationRepository {
 
@@ -44,7 +45,7 @@ final class OidcRegistrations implements ClientRegistrationRepository {
 
     private ClientRegistration discover() {
         try {
-            return ClientRegistrations.fromIssuerLocation(properties.issuerUri())
+            return ClientRegistrations.fromOidcConfiguration(ProviderRequests.discovery(properties))
                     .registrationId(ID)
                     .clientName(properties.displayName())
                     .clientId(properties.clientId())

@@ -1,5 +1,6 @@
 package org.openvdi.broker.security;
 
+import com.nimbusds.jose.KeySourceException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,6 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -29,6 +29,11 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * {@link ProviderUnreachable} at once, without asking it again, for {@code discovery-retry}; each further failure
  * doubles that wait up to {@code discovery-retry-max}. After the wait, one request asks again (the others meanwhile
  * still answer at once) and, once the provider answers, the keys are kept and tokens are verified again.
+ *
+ * <p>Every request to the provider gives up after {@code connect-timeout} and {@code read-timeout}
+ * ({@link ProviderRequests}). A token signed with a key the broker has not seen yet (the provider rotated its keys)
+ * makes the decoder fetch the key set again; when that fetch fails the token is answered {@link ProviderUnreachable}
+ * (503), not refused: it may well be good.
  *
  * <p>Threads: any request thread. The first use waits for the one thread that asks the provider; after a failure,
  * requests never wait for another thread's attempt.
@@ -50,7 +55,8 @@ final class ProviderAccessTokens {
     record Refused(String reason) implements Verdict {
     }
 
-    record ProviderUnreachable() implements Verdict {
+    /** The provider could not be asked (for its discovery document or its keys); try again after retryAfter. */
+    record ProviderUnreachable(Duration retryAfter) implements Verdict {
     }
 
     private final OidcProperties properties;
@@ -84,7 +90,7 @@ final class ProviderAccessTokens {
     Verdict verify(String token) {
         Optional<NimbusJwtDecoder> keys = decoder();
         if (keys.isEmpty()) {
-            return new ProviderUnreachable();
+            return new ProviderUnreachable(untilAskedAgain());
         }
         try {
             var jwt = keys.get().decode(token);
@@ -94,9 +100,33 @@ final class ProviderAccessTokens {
         } catch (OidcUserMapping.Unmapped e) {
             return new Refused(e.getMessage());
         } catch (JwtException e) {
+            if (keysUnavailable(e)) {
+                // signed with a key the broker has not seen (the provider rotated its keys), and the provider could
+                // not be asked for it: the token may well be good, so not a 401
+                log.warn("The identity provider {} could not be asked for its keys: {}; the access token is answered "
+                        + "503", properties.issuerUri(), e.getMessage());
+                return new ProviderUnreachable(properties.discoveryRetry());
+            }
             log.debug("Access token refused: {}", e.getMessage());
             return new Refused("The access token is not valid here");
         }
+    }
+
+    /** Whether the decoder failed because the provider's key set could not be fetched, not because of the token. */
+    private static boolean keysUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KeySourceException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How long until the provider is asked again (at least a second): the Retry-After of a 503. */
+    private Duration untilAskedAgain() {
+        Backoff failed = backoff.get();
+        long left = failed == null ? 0 : failed.retryAt() - nanoTime.getAsLong();
+        return Duration.ofSeconds(Math.max(1, (left + 999_999_999L) / 1_000_000_000L));
     }
 
     private Optional<NimbusJwtDecoder> decoder() {
@@ -130,7 +160,9 @@ final class ProviderAccessTokens {
 
     private Optional<NimbusJwtDecoder> ask() {
         try {
-            NimbusJwtDecoder made = (NimbusJwtDecoder) JwtDecoders.fromIssuerLocation(properties.issuerUri());
+            // the discovery document, then the key set: both with the provider timeouts
+            NimbusJwtDecoder made = NimbusJwtDecoder.withIssuerLocation(properties.issuerUri())
+                    .restOperations(ProviderRequests.client(properties)).build();
             made.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                     JwtValidators.createDefaultWithIssuer(properties.issuerUri()),
                     new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,

@@ -10,8 +10,11 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Starts a real PostgreSQL from the jar when no external database is configured. Its data
@@ -62,11 +65,22 @@ class EmbeddedPostgresConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(EmbeddedPostgres postgres) {
+    HikariDataSource dataSource(EmbeddedPostgres postgres, Environment environment) {
+        return pool(postgres.getJdbcUrl("postgres", "postgres"), environment);
+    }
+
+    /**
+     * The embedded server's pool, with the same {@code spring.datasource.hikari.*} settings an external PostgreSQL's
+     * pool gets from Spring Boot (application.yml: a request waits at most 1.5 s for a connection, then answers 503,
+     * never Hikari's 30 s default; batched INSERTs; the connect timeout). Only the address, the user, the pool's name
+     * and, unless configured, its size are the embedded server's own.
+     */
+    static HikariDataSource pool(String jdbcUrl, Environment environment) {
         HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-        dataSource.setUsername("postgres");
         dataSource.setMaximumPoolSize(16);
+        Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(dataSource));
+        dataSource.setJdbcUrl(jdbcUrl);
+        dataSource.setUsername("postgres");
         dataSource.setPoolName("event-store");
         // a JDBC batch of INSERTs (an append of many events, a read model's rows) goes as one multi-row INSERT
         dataSource.addDataSourceProperty("reWriteBatchedInserts", "true");

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.springframework.stereotype.Component;
@@ -50,6 +52,8 @@ public class MergePatch {
         } catch (UnrecognizedPropertyException e) {
             String path = ProblemDetailsAdvice.path(e);
             throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Unknown field " + path, path);
+        } catch (ValueInstantiationException e) {
+            throw refused(e);
         } catch (JsonMappingException e) {
             String path = ProblemDetailsAdvice.path(e);
             throw new BrokerException(ErrorCode.VALIDATION_FAILED, "Invalid value for " + path, path);
@@ -58,12 +62,48 @@ public class MergePatch {
         }
         Set<ConstraintViolation<T>> violations = validator.validate(value);
         if (!violations.isEmpty()) {
-            List<String> names = violations.stream().map(v -> v.getPropertyPath().iterator().next().getName()).distinct()
-                    .sorted().toList();
-            // the problem's errors point at the first field; its detail names them all
-            throw new BrokerException(ErrorCode.VALIDATION_FAILED, "The request has invalid fields: " + String.join(", ", names),
-                    names.get(0));
+            // each field at fault with its own message, as bean validation of a request body names them
+            Map<String, String> fields = new TreeMap<>();
+            for (ConstraintViolation<T> violation : violations) {
+                fields.merge(violation.getPropertyPath().iterator().next().getName(), violation.getMessage(),
+                        (a, b) -> a.equals(b) ? a : a + "; " + b);
+            }
+            throw new BrokerException(ErrorCode.VALIDATION_FAILED,
+                    "The request has invalid fields: " + String.join(", ", fields.keySet()), fields);
         }
         return value;
+    }
+
+    /**
+     * A value our own record refused to be made of (its constructor checks its invariants): its message is ours and
+     * names the rule, never the input, so it is answered; when it starts with one of the record's fields
+     * ("safetyMargin must be ...") the error points at that field. A library's refusal only names the path.
+     */
+    private static BrokerException refused(ValueInstantiationException e) {
+        String path = ProblemDetailsAdvice.path(e);
+        String at = path.equals("the body") ? "" : path;
+        Throwable cause = e.getCause();
+        if (!(cause instanceof IllegalArgumentException || cause instanceof NullPointerException) || !ours(cause)
+                || cause.getMessage() == null) {
+            return new BrokerException(ErrorCode.VALIDATION_FAILED, "Invalid value for " + path, at.isEmpty() ? null : at);
+        }
+        String message = cause.getMessage();
+        String first = message.split("[^A-Za-z0-9]", 2)[0];
+        Class<?> type = e.getType() == null ? null : e.getType().getRawClass();
+        if (type != null && type.isRecord()
+                && Arrays.stream(type.getRecordComponents()).anyMatch(c -> c.getName().equals(first))) {
+            at = at.isEmpty() ? first : at + "." + first;
+        }
+        return new BrokerException(ErrorCode.VALIDATION_FAILED, message, at.isEmpty() ? null : at);
+    }
+
+    /** Whether the exception was thrown by the broker's own code (a record's check), not by a library's. */
+    private static boolean ours(Throwable cause) {
+        for (StackTraceElement frame : cause.getStackTrace()) {
+            if (!frame.getClassName().startsWith("java.")) {
+                return frame.getClassName().startsWith("org.openvdi.");
+            }
+        }
+        return false;
     }
 }

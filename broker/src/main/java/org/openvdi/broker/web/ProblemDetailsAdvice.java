@@ -77,9 +77,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             return Problems.answer(Problems.forStatus(500, "The command failed"));
         }
         log.debug("Rejected: {} {}", business.code(), business.getMessage());
-        if (business.field() != null) {
+        if (!business.fieldErrors().isEmpty()) {
             ProblemDetail detail = Problems.of(business.code(), business.getMessage());
-            detail.setProperty("errors", List.of(Map.of("field", business.field(), "message", business.getMessage())));
+            detail.setProperty("errors", business.fieldErrors().entrySet().stream()
+                    .map(e -> Map.of("field", e.getKey(), "message", e.getValue())).toList());
             return Problems.answer(detail);
         }
         return problem(business.code(), business.getMessage());
@@ -96,9 +97,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<ProblemDetail> busyAnswer() {
-        ProblemDetail detail = Problems.of(ErrorCode.BUSY, "Someone else is changing the same thing; try again");
-        return ResponseEntity.status(detail.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .header(HttpHeaders.RETRY_AFTER, "1").body(detail);
+        return tryLater(ErrorCode.BUSY);
     }
 
     /**
@@ -120,8 +119,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     static ResponseEntity<ProblemDetail> databaseUnavailable(Throwable exception) {
         log.warn("Answered 503, the database cannot be reached: {}", exception.toString());
-        return tryLater(ErrorCode.DATABASE_UNAVAILABLE,
-                "The broker's database cannot be reached; nothing was changed, try again shortly", 5);
+        return tryLater(ErrorCode.DATABASE_UNAVAILABLE);
     }
 
     /**
@@ -131,13 +129,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
      */
     static ResponseEntity<ProblemDetail> poolBusy(Throwable exception) {
         log.warn("Answered 503, every database connection is in use: {}", exception.toString());
-        return tryLater(ErrorCode.SERVICE_BUSY, "The broker is busy; nothing was changed, try again shortly", 2);
+        return tryLater(ErrorCode.SERVICE_BUSY);
     }
 
-    private static ResponseEntity<ProblemDetail> tryLater(ErrorCode code, String message, int retryAfterSeconds) {
-        ProblemDetail detail = Problems.of(code, message);
+    private static ResponseEntity<ProblemDetail> tryLater(ErrorCode code) {
+        ProblemDetail detail = Problems.of(code, Problems.tryLaterDetail(code));
         return ResponseEntity.status(detail.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .header(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds)).body(detail);
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(Problems.RETRY_AFTER_SECONDS.get(code))).body(detail);
     }
 
     /** A command that creates something under an id that another request created first. */

@@ -42,7 +42,9 @@ import org.springframework.web.method.HandlerMethod;
  * <ul>
  * <li>the shape of the endpoint: 400 VALIDATION_FAILED for parameters or a body, 401 UNAUTHENTICATED and 403
  *     FORBIDDEN everywhere (the whole API is signed in), 404 NOT_FOUND for a path with ids, 413 PAYLOAD_TOO_LARGE and
- *     415 UNSUPPORTED_MEDIA_TYPE for a body, 503 BUSY (a lost race, with {@code Retry-After}) for writes;</li>
+ *     415 UNSUPPORTED_MEDIA_TYPE for a body, 503 BUSY (a lost race) for writes, 503 DATABASE_UNAVAILABLE and
+ *     SERVICE_BUSY everywhere, and 503 IDENTITY_PROVIDER_UNREACHABLE everywhere when the document names the OpenID
+ *     Connect scheme (clients may send the provider's access tokens); each 503 with {@code Retry-After};</li>
  * <li>the controller's compiled code ({@link HandlerBytecode});</li>
  * <li>{@link Refuses} for what an aggregate or an interceptor refuses with.</li>
  * </ul>
@@ -53,6 +55,12 @@ class ProblemResponses implements GlobalOperationCustomizer {
     static final String PROBLEM_JSON = org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
     private final HandlerBytecode bytecode = new HandlerBytecode();
+    /** Whether clients may present the identity provider's access tokens (the document names the oidc scheme). */
+    private final boolean providerTokens;
+
+    ProblemResponses(OpenApiProperties properties) {
+        this.providerTokens = properties.oidcIssuer() != null;
+    }
 
     @Override
     public Operation customize(Operation operation, HandlerMethod handler) {
@@ -67,6 +75,9 @@ class ProblemResponses implements GlobalOperationCustomizer {
         successes(responses, answers.successes());
         Set<ErrorCode> refusals = EnumSet.noneOf(ErrorCode.class);
         refusals.addAll(shapeRefusals(handler, method));
+        if (providerTokens) {
+            refusals.add(ErrorCode.IDENTITY_PROVIDER_UNREACHABLE);
+        }
         refusals.addAll(answers.refusals());
         Refuses declared = AnnotatedElementUtils.findMergedAnnotation(method, Refuses.class);
         if (declared != null) {
@@ -81,7 +92,7 @@ class ProblemResponses implements GlobalOperationCustomizer {
         byStatus.forEach((status, codes) -> responses.computeIfAbsent(String.valueOf(status), s -> new ApiResponse())
                 .description(description(status, codes))
                 .content(problemContent(codes))
-                .headers(status == 429 || status == 503 ? Map.of("Retry-After", retryAfter()) : null));
+                .headers(status == 429 || status == 503 ? Map.of("Retry-After", retryAfter(codes)) : null));
         operation.setResponses(sorted(responses));
         return operation;
     }
@@ -121,6 +132,9 @@ class ProblemResponses implements GlobalOperationCustomizer {
         }
     }
 
+    private static final Set<ErrorCode> TRY_LATER = EnumSet.of(ErrorCode.BUSY, ErrorCode.SERVICE_BUSY,
+            ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.IDENTITY_PROVIDER_UNREACHABLE);
+
     private static Set<ErrorCode> shapeRefusals(HandlerMethod handler, Method method) {
         Set<ErrorCode> codes = EnumSet.of(ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN);
         boolean body = false;
@@ -146,6 +160,9 @@ class ProblemResponses implements GlobalOperationCustomizer {
         if (mapping != null && Arrays.stream(mapping.method()).anyMatch(m -> m != RequestMethod.GET)) {
             codes.add(ErrorCode.BUSY);
         }
+        // every request may need the database (its sign-in, its API token, the answer itself)
+        codes.add(ErrorCode.DATABASE_UNAVAILABLE);
+        codes.add(ErrorCode.SERVICE_BUSY);
         return codes;
     }
 
@@ -163,9 +180,10 @@ class ProblemResponses implements GlobalOperationCustomizer {
         return new Content().addMediaType(PROBLEM_JSON, media);
     }
 
-    /** The body as {@link Problems} builds it, as plain JSON values. */
+    /** The body as {@link Problems} builds it, as plain JSON values, with the detail it is answered with. */
     private static Map<String, Object> example(ErrorCode code) {
-        ProblemDetail problem = Problems.of(code, Problems.defaultDetail(code.httpStatus()));
+        ProblemDetail problem = Problems.of(code, TRY_LATER.contains(code) ? Problems.tryLaterDetail(code)
+                : Problems.defaultDetail(code.httpStatus()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", String.valueOf(problem.getType()));
         body.put("title", problem.getTitle());
@@ -177,8 +195,29 @@ class ProblemResponses implements GlobalOperationCustomizer {
         return body;
     }
 
-    private static Header retryAfter() {
-        return new Header().description("Seconds to wait before trying again").schema(new IntegerSchema());
+    /** Seconds to wait, and what each code of the response names there. */
+    private static Header retryAfter(Set<ErrorCode> codes) {
+        StringBuilder description = new StringBuilder("Seconds to wait before trying again");
+        String each = codes.stream().map(ProblemResponses::retryAfterOf).filter(s -> !s.isEmpty())
+                .collect(Collectors.joining("; "));
+        if (!each.isEmpty()) {
+            description.append(": ").append(each);
+        }
+        Integer first = codes.stream().map(Problems.RETRY_AFTER_SECONDS::get).filter(s -> s != null).findFirst()
+                .orElse(null);
+        return new Header().description(description.toString()).schema(new IntegerSchema()).example(first);
+    }
+
+    private static String retryAfterOf(ErrorCode code) {
+        Integer seconds = Problems.RETRY_AFTER_SECONDS.get(code);
+        if (seconds != null) {
+            return code.name() + " " + seconds;
+        }
+        return switch (code) {
+            case IDENTITY_PROVIDER_UNREACHABLE -> code.name() + " until the broker asks the identity provider again";
+            case RATE_LIMITED -> code.name() + " until the limit's minute is over";
+            default -> "";
+        };
     }
 
     private static ApiResponses sorted(ApiResponses responses) {

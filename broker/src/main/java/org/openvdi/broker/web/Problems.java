@@ -35,7 +35,34 @@ public final class Problems {
             413, "The request body is too large",
             415, "Send the body as application/json");
 
+    /**
+     * The 503s that ask the client to try later: their detail and the seconds their {@code Retry-After} names (a lost
+     * race, a pool whose connections all stayed in use, a database away). {@link ProblemDetailsAdvice} answers with
+     * them and {@link ProblemResponses} documents them, so the document shows what the broker says.
+     */
+    static final Map<ErrorCode, Integer> RETRY_AFTER_SECONDS = Map.of(
+            ErrorCode.BUSY, 1,
+            ErrorCode.SERVICE_BUSY, 2,
+            ErrorCode.DATABASE_UNAVAILABLE, 5);
+
+    private static final Map<ErrorCode, String> TRY_LATER_DETAILS = Map.of(
+            ErrorCode.BUSY, "Someone else is changing the same thing; try again",
+            ErrorCode.SERVICE_BUSY, "The broker is busy; nothing was changed, try again shortly",
+            ErrorCode.DATABASE_UNAVAILABLE,
+            "The broker's database cannot be reached; nothing was changed, try again shortly",
+            ErrorCode.IDENTITY_PROVIDER_UNREACHABLE,
+            "The identity provider that issued the access token cannot be reached; try again later");
+
     private Problems() {
+    }
+
+    /** The detail of a 503 that asks to try later ({@code BUSY}, {@code SERVICE_BUSY}, ...), as it is answered. */
+    public static String tryLaterDetail(ErrorCode code) {
+        String detail = TRY_LATER_DETAILS.get(code);
+        if (detail == null) {
+            throw new IllegalArgumentException(code + " does not ask to try later");
+        }
+        return detail;
     }
 
     /** The problem a business or security refusal answers with. */

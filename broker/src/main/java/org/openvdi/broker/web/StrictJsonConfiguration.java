@@ -2,13 +2,23 @@ package org.openvdi.broker.web;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalTime;
 import java.util.List;
+import java.util.function.Function;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
@@ -55,6 +65,36 @@ class StrictJsonConfiguration implements WebMvcConfigurer {
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        // the time library trims control characters away and takes the rest ("PT8H\u0007" would be PT8H)
+        SimpleModule exact = new SimpleModule("exact-time-values");
+        exact.addDeserializer(Duration.class, exactly(Duration.class, Duration::parse));
+        exact.addDeserializer(LocalTime.class, exactly(LocalTime.class, LocalTime::parse));
+        strict.registerModule(exact);
         return strict;
+    }
+
+    /**
+     * A time value read from a string exactly as sent: printable ASCII only, nothing trimmed away, no number for a
+     * string; anything else is refused as an invalid value of its field.
+     */
+    private static <T> StdScalarDeserializer<T> exactly(Class<T> type, Function<String, T> parse) {
+        return new StdScalarDeserializer<>(type) {
+            @Override
+            @SuppressWarnings("unchecked")
+            public T deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+                if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+                    return (T) context.handleUnexpectedToken(type, parser);
+                }
+                String text = parser.getText();
+                if (text.isEmpty() || !text.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+                    return (T) context.handleWeirdStringValue(type, text, "only printable characters");
+                }
+                try {
+                    return parse.apply(text);
+                } catch (DateTimeException e) {
+                    return (T) context.handleWeirdStringValue(type, text, "not a valid value");
+                }
+            }
+        };
     }
 }

@@ -28,6 +28,24 @@ function list(root, ctx) {
     versionCount: t.versions.length, guest: t.descriptor && t.descriptor.guest ? t.descriptor.guest.os : '' }))));
 }
 
+/**
+ * Sends a descriptor. Its refusals concern the descriptor box, whatever key inside it they name ("name",
+ * "hardware.vcpus", the whole document): they are shown there, not at the short form's fields of the same name.
+ */
+async function registerDescriptor(descriptor) {
+  try {
+    return await apiText('POST', '/api/templates', descriptor,
+      descriptor.startsWith('{') ? 'application/json' : 'application/yaml');
+  } catch (e) {
+    if (e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403) {
+      const errors = Array.isArray(e.problem.errors) ? e.problem.errors : [];
+      const messages = errors.length ? errors.map(x => x.message) : [e.message];
+      e.problem = { ...e.problem, errors: [...new Set(messages)].map(message => ({ field: 'descriptor', message })) };
+    }
+    throw e;
+  }
+}
+
 function register(root, ctx) {
   root.append(heading('Register a template', { back: ['#/templates', 'Templates'] }));
   const registration = form([
@@ -45,8 +63,7 @@ function register(root, ctx) {
     cancel: () => ctx.go('templates'),
     onSubmit: async values => {
       const template = values.descriptor
-        ? await apiText('POST', '/api/templates', values.descriptor,
-          values.descriptor.startsWith('{') ? 'application/json' : 'application/yaml')
+        ? await registerDescriptor(values.descriptor)
         : await api('POST', '/api/templates', { name: values.name, vcpus: values.vcpus, memoryMiB: values.memoryMiB });
       ctx.go('templates', template.id);
     }

@@ -42,6 +42,8 @@ class AdminConsoleBrowserTest {
     ChromeDriver browser;
     ConsolePage console;
     ApiClient admin;
+    /** The template the hostile pool forms would create their pools from. */
+    String hostileTemplate;
 
     @BeforeAll
     void browser() throws Exception {
@@ -247,6 +249,149 @@ class AdminConsoleBrowserTest {
         assertThat(admin.get("/api/templates").json()).hasSize(templates);
         assertThat(admin.get("/api/pools").json()).hasSize(pools);
         assertThat(console.scriptProblems()).isEmpty();
+    }
+
+    /**
+     * The pool editor's own fields (sizes, session and idle limits, each kind of spare policy with its time zone,
+     * windows and margins, entitlements and host selector) and the template descriptor box, with oversized,
+     * malformed, metacharacter, traversal, control, bidi and invisible values: each refusal shows the API's error next
+     * to the field it concerns, the form stays, and nothing is created or changed (checked through the API).
+     */
+    @Test
+    void givenAdmin_whenSheTypesHostileValuesIntoThePoolEditorAndTheDescriptorBox_thenFieldErrorsAndNothingIsCreatedOrChanged()
+            throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        var template = admin.post("/api/templates", "{\"name\":\"hostile-editor-" + suffix + "\",\"vcpus\":1,\"memoryMiB\":256}");
+        assertThat(template.status()).as(template.body()).isEqualTo(201);
+        String templateId = template.json().get("id").asText();
+        hostileTemplate = templateId;
+        var version = admin.post("/api/templates/" + templateId + "/versions", "{\"imagePath\":\""
+                + TestImages.image("hostile-editor-" + suffix + ".img") + "\"}");
+        assertThat(version.status()).as(version.body()).isEqualTo(201);
+        // no spares and a selector no host meets: the pool under edit never places a desktop
+        var existing = admin.post("/api/pools", "{\"name\":\"hostile-editor-" + suffix + "\",\"templateId\":\"" + templateId
+                + "\",\"type\":\"FLOATING\",\"maxSize\":2,\"sparePolicy\":{\"type\":\"STATIC\",\"spares\":0},"
+                + "\"entitledUsers\":[\"alice\"],\"hostSelector\":[\"nowhere=" + suffix + "\"]}");
+        assertThat(existing.status()).as(existing.body()).isEqualTo(201);
+        String pool = existing.json().get("id").asText();
+        String settings = settings(pool);
+        int templates = admin.get("/api/templates").json().size();
+        int pools = admin.get("/api/pools").json().size();
+        console.signIn("admin");
+
+        for (String size : List.of("0", "-5", "1e12", "abc", "10001")) {
+            refusedPool(Map.of("maxSize", size), "maxSize");
+        }
+        for (String limit : List.of("PT1H$(reboot)", "../../etc/passwd", "PT1H\u202E", "PT\u200B1H", "P" + "9".repeat(5_000) + "D")) {
+            refusedPool(Map.of("sessionLimits.idleLimit", limit), "sessionLimits.idleLimit");
+        }
+        refusedPool(Map.of("sessionLimits.endNotices", "PT5M, ;reboot"), "sessionLimits.endNotices");
+        refusedPool(Map.of("sessionLimits.maxLength", "PT8H\u0007"), "sessionLimits.maxLength");
+        for (String spares : List.of("-1", "99999999")) {
+            refusedPool(Map.of("sparePolicy.spares", spares), "sparePolicy.spares");
+        }
+        for (String zone : List.of("../../etc/localtime", "Europe/Berlin\u202E", "UTC;reboot", "Europe/Nowhere",
+                "Z".repeat(5_000), "Europe/\u200BBerlin")) {
+            refusedSchedule(Map.of("sparePolicy.zone", zone), null, "sparePolicy.zone");
+        }
+        refusedSchedule(Map.of("sparePolicy.otherwise", "-3"), null, "sparePolicy.otherwise");
+        refusedSchedule(Map.of(), List.of("25:00", "08:00", "1", "days"), "sparePolicy.windows");
+        refusedSchedule(Map.of(), List.of("07:00", "07:00", "1", "days"), "sparePolicy.windows");
+        refusedSchedule(Map.of(), List.of("07:00", "08:00", "-1", "days"), "sparePolicy.windows");
+        refusedSchedule(Map.of(), List.of("07:00", "08:00", "1", ""), "sparePolicy.windows");
+        refusedPredictive(Map.of("sparePolicy.safetyMargin", "-1"), "sparePolicy.safetyMargin");
+        refusedPredictive(Map.of("sparePolicy.safetyMargin", "1e9"), "sparePolicy.safetyMargin");
+        refusedPredictive(Map.of("sparePolicy.minSpare", "-1"), "sparePolicy.minSpare");
+        refusedPredictive(Map.of("sparePolicy.minSpare", "5", "sparePolicy.maxSpare", "2"), "sparePolicy.maxSpare");
+        for (String term : List.of("../../x", "gpu\u200B", "site=" + "b".repeat(5_000), "site=berlin\u202E")) {
+            refusedPool(Map.of("hostSelector-new", term), "hostSelector");
+        }
+        assertThat(admin.get("/api/pools").json()).hasSize(pools);
+
+        // editing the existing pool: several fields at fault at once, each shown at its own field, nothing changed
+        Map<String, String> edit = new LinkedHashMap<>();
+        edit.put("name", "p".repeat(5_000));
+        edit.put("entitledUsers-new", "../../root");
+        edit.put("entitledGroups-new", "staff\u200B");
+        edit.put("hostSelector-new", "site=$(reboot)");
+        refused("pools/" + pool + "/edit", edit, "name", "entitledUsers", "entitledGroups", "hostSelector");
+        for (String name : UNPRINTABLE) {
+            refused("pools/" + pool + "/edit", Map.of("name", name), "name");
+        }
+        refused("pools/" + pool + "/edit", Map.of("maxSize", "-1"), "maxSize");
+        refused("pools/" + pool + "/edit", Map.of("sessionLimits.idleLimit", "PT1H;reboot"), "sessionLimits.idleLimit");
+        refused("pools/" + pool + "/edit", Map.of("sparePolicy.spares", "-1"), "sparePolicy.spares");
+        assertThat(settings(pool)).isEqualTo(settings);
+
+        List<String> descriptors = List.of("{", "{\"name\": \"x\", \"hardware\": [", "name: [unclosed\nhardware: {",
+                "name: x\nhardware:\n  vcpus: 1\n  vcpus: 2\n", "x".repeat(70_000), "# " + "y".repeat(300_000),
+                descriptor("evil\u202Eeman"), descriptor("zero\u200Bwidth"), descriptor("bell\u0007name"),
+                descriptor("n".repeat(5_000)), descriptor("$(reboot)").replace("vcpus: 1", "vcpus: \"1; reboot\""),
+                descriptor("traversal").replace("image: tiny.img", "image: ../../../etc/passwd"),
+                descriptor("metachar").replace("network: openvdi", "network: \"openvdi; reboot\""),
+                descriptor("huge").replace("memoryMiB: 256", "memoryMiB: 99999999999999999999"));
+        for (String text : descriptors) {
+            refused("templates/new", Map.of("descriptor", text), "descriptor");
+            assertThat(console.error("name")).as(text.length() > 60 ? text.substring(0, 60) : text).isBlank();
+        }
+        assertThat(admin.get("/api/templates").json()).hasSize(templates);
+        assertThat(console.scriptProblems()).isEmpty();
+    }
+
+    /** A descriptor that registers, but for the given name. */
+    private static String descriptor(String name) {
+        return "name: \"" + name + "\"\nhardware:\n  vcpus: 1\n  memoryMiB: 256\nboot:\n  disk:\n    image: tiny.img\n"
+                + "    format: raw\nnetwork:\n  network: openvdi\n";
+    }
+
+    /** The settings of a pool an edit could change, as the API shows them. */
+    private String settings(String pool) {
+        JsonNode p = admin.get("/api/pools/" + pool).json();
+        return List.of("name", "maxSize", "powerPolicy", "recording", "entitledUsers", "entitledGroups", "hostSelector",
+                "sparePolicy", "sessionLimits").stream().map(f -> f + "=" + p.get(f)).toList().toString();
+    }
+
+    /** The pool creation form, valid but for the given fields: this test's template, a STATIC policy. */
+    private void refusedPool(Map<String, String> values, String field) {
+        refusedPool("STATIC", values, null, field);
+    }
+
+    /**
+     * The pool creation form with a SCHEDULE policy: zone UTC and otherwise 0 unless the values say otherwise, and
+     * one window (from, to, spares, "days" for weekdays or "" for none) when given.
+     */
+    private void refusedSchedule(Map<String, String> values, List<String> window, String field) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("sparePolicy.zone", "UTC");
+        all.putAll(values);
+        refusedPool("SCHEDULE", all, window, field);
+    }
+
+    private void refusedPredictive(Map<String, String> values, String field) {
+        refusedPool("PREDICTIVE", values, null, field);
+    }
+
+    private void refusedPool(String kind, Map<String, String> values, List<String> window, String field) {
+        console.openAfresh("pools/new");
+        console.type("name", "hostile-new-" + UUID.randomUUID().toString().substring(0, 8));
+        console.select("templateId", hostileTemplate);
+        console.select("sparePolicy.type", kind);
+        if (kind.equals("PREDICTIVE")) {
+            console.click("main [name='sparePolicy.forecastOnly']");
+        }
+        if (window != null) {
+            console.click("main button.add-window");
+            console.script("const row = document.querySelector('main .window-row');"
+                    + "row.querySelector('input[aria-label=From]').value = arguments[0];"
+                    + "row.querySelector('input[aria-label=To]').value = arguments[1];"
+                    + "row.querySelector('input[aria-label=Spares]').value = arguments[2];"
+                    + "if (!arguments[3]) row.querySelectorAll('.days input').forEach(c => { c.checked = false; });",
+                    window.get(0), window.get(1), window.get(2), window.get(3));
+        }
+        values.forEach(console::fill);
+        console.submit();
+        assertThat(console.awaitError(field)).as(field + " " + kind + " " + values + " " + window).isNotBlank();
+        assertThat(console.hash()).isEqualTo("#/pools/new");
     }
 
     /**

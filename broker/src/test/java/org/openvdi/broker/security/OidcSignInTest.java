@@ -120,6 +120,10 @@ class OidcSignInTest {
         return browser.broker("GET", "/api/me");
     }
 
+    private static Map<String, String> bearer(String token) {
+        return Map.of("Authorization", "Bearer " + token);
+    }
+
     private static String decoded(String url) {
         return java.net.URLDecoder.decode(url, java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -370,15 +374,35 @@ class OidcSignInTest {
                 + ".then(r => r.ok ? r.text() : String(r.status)).then(done, e => done('failed: ' + e))");
     }
 
+    /**
+     * The provider rotates its keys (a restart makes new ones) and goes down: tokens signed with a key the broker knows
+     * still work; one signed with the new key, which cannot be fetched, is 503 with Retry-After (it may well be good),
+     * never 401; discovery failures back off; and once the provider is back its tokens work.
+     */
     @Test
-    void givenTheProviderGoesDown_whenAccessTokensArrive_thenEach503AtOnceForAGrowingWaitAndTokensWorkOnceItIsBack() {
+    void givenTheProviderRotatesItsKeysAndGoesDown_whenAccessTokensArrive_thenKnownKeysWork503ForNewOnesAndForAGrowingWait() {
         AtomicLong now = new AtomicLong();
         ProviderAccessTokens tokens = new ProviderAccessTokens(oidc, users, now::get);
+        WebClient api = new WebClient(port);
         String token = browser().providerAccessToken("paul", "paul-secret", TestOidcProvider.CLIENT_ID,
+                TestOidcProvider.CLIENT_SECRET);
+        assertThat(api.send("GET", "/api/me", bearer(token), null, null).status()).isEqualTo(200);
+        PROVIDER.restart();
+        String rotated = browser().providerAccessToken("paul", "paul-secret", TestOidcProvider.CLIENT_ID,
                 TestOidcProvider.CLIENT_SECRET);
         long retry = oidc.discoveryRetry().toNanos();
         PROVIDER.close();
         try {
+            // the broker already has the key of the first token
+            assertThat(api.send("GET", "/api/me", bearer(token), null, null).status()).isEqualTo(200);
+            // the new key cannot be fetched: the provider's fault, not the token's
+            Answer unreachable = api.send("GET", "/api/me", bearer(rotated), null, null);
+            assertThat(unreachable.status()).as(unreachable.body()).isEqualTo(503);
+            assertThat(unreachable.json().path("code").asText()).isEqualTo("IDENTITY_PROVIDER_UNREACHABLE");
+            assertThat(unreachable.headers().firstValue("Retry-After")).isPresent();
+            assertThat(Concurrently.run(50, () -> api.send("GET", "/api/me", bearer(rotated), null, null).status()))
+                    .containsOnly(503);
+
             // asked and failed: 503 for discovery-retry
             assertThat(tokens.verify(token)).isInstanceOf(ProviderAccessTokens.ProviderUnreachable.class);
             now.addAndGet(retry);

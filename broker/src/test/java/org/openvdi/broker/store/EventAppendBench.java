@@ -32,6 +32,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.host.api.HostCordonedEvent;
 import org.openvdi.broker.host.api.HostDrainStartedEvent;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
@@ -62,7 +63,7 @@ class EventAppendBench {
     @Test
     void appendDurably() throws Exception {
         try (EmbeddedPostgres postgres = EmbeddedPostgresConfiguration.durability(EmbeddedPostgres.builder(), true).start();
-             HikariDataSource dataSource = new EmbeddedPostgresConfiguration().dataSource(postgres)) {
+             HikariDataSource dataSource = new EmbeddedPostgresConfiguration().dataSource(postgres, new StandardEnvironment())) {
             Flyway.configure().dataSource(dataSource).load().migrate();
             JdbcClient jdbc = JdbcClient.create(dataSource);
             assertThat(jdbc.sql("SHOW fsync").query(String.class).single()).isEqualTo("on");

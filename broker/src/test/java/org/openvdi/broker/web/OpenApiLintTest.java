@@ -109,6 +109,19 @@ class OpenApiLintTest {
         assertThat(codes("/api/recordings/{id}", "delete")).contains("204");
         assertThat(document.at("/paths/~1api~1pools/post/responses/413/content/application~1problem+json/examples"
                 + "/PAYLOAD_TOO_LARGE/value/status").asInt()).isEqualTo(413);
+        // the 503s: a database away or a busy pool on every operation, a lost race on writes; each with Retry-After
+        assertThat(examples("/api/pools", "get", "503")).containsExactlyInAnyOrder("DATABASE_UNAVAILABLE", "SERVICE_BUSY");
+        assertThat(examples("/api/pools", "post", "503")).contains("BUSY", "DATABASE_UNAVAILABLE", "SERVICE_BUSY");
+        assertThat(examples("/api/sessions", "post", "503")).contains("DATABASE_UNAVAILABLE", "SERVICE_BUSY", "BUSY");
+        assertThat(document.at("/paths/~1api~1pools/get/responses/503/headers/Retry-After/description").asText())
+                .contains("DATABASE_UNAVAILABLE 5", "SERVICE_BUSY 2");
+        JsonNode away = document.at("/paths/~1api~1pools/get/responses/503/content/application~1problem+json/examples"
+                + "/DATABASE_UNAVAILABLE/value");
+        assertThat(away.get("status").asInt()).isEqualTo(503);
+        assertThat(away.get("code").asText()).isEqualTo("DATABASE_UNAVAILABLE");
+        assertThat(away.get("detail").asText()).contains("database cannot be reached");
+        // no OpenID Connect issuer in this document: no provider to be unreachable
+        assertThat(document.toString()).doesNotContain("IDENTITY_PROVIDER_UNREACHABLE");
     }
 
     private List<String> codes(String path, String method) {

@@ -2,6 +2,7 @@ package org.openvdi.broker.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,6 +75,52 @@ class ProblemFieldPointerTest {
                 "KEEP_RUNNING", "minSpare", "none", "maxSize", 2, "entitledUsers", List.of(), "entitledGroups", List.of()))),
                 400, "VALIDATION_FAILED", "minSpare");
         assertThat(admin.get("/api/pools/" + pool).json().get("maxSize").asInt()).isEqualTo(2);
+    }
+
+    /**
+     * A patch with several fields at fault names each with its own message, and a spare policy's refusal names the
+     * member at fault (the pool editor shows each at its field); nothing is changed.
+     */
+    @Test
+    void givenAPool_whenAPatchHasSeveralBadFieldsOrABadSparePolicyMember_thenEachIsNamed() {
+        String template = scenario.template("fp-m-" + UUID.randomUUID());
+        String pool = scenario.pool("fp-multi-" + UUID.randomUUID(), template, "FLOATING", "KEEP_RUNNING", 0, 2, "alice");
+        String before = settings(pool);
+
+        Answer several = admin.patch("/api/pools/" + pool, "{\"name\":\"" + "n".repeat(500) + "\",\"maxSize\":0,"
+                + "\"entitledUsers\":[\"../../root\"],\"hostSelector\":[\"site=$(reboot)\"]}");
+        assertThat(several.status()).as(several.body()).isEqualTo(400);
+        assertThat(several.json().path("errors").findValuesAsText("field"))
+                .containsExactlyInAnyOrder("entitledUsers", "hostSelector", "maxSize", "name");
+        assertThat(several.json().path("errors").findValuesAsText("message")).allMatch(m -> !m.isBlank());
+
+        String schedule = "{\"sparePolicy\":{\"type\":\"SCHEDULE\",\"zone\":\"%s\",\"otherwise\":%d,\"windows\":[%s]}}";
+        String window = "{\"days\":[\"MONDAY\"],\"from\":\"07:00\",\"to\":\"%s\",\"spares\":1}";
+        assertField(admin.patch("/api/pools/" + pool, schedule.formatted("../../etc/localtime", 0, "")), 400,
+                "VALIDATION_FAILED", "sparePolicy.zone");
+        assertField(admin.patch("/api/pools/" + pool, schedule.formatted("Europe/Nowhere", 0, "")), 400,
+                "VALIDATION_FAILED", "sparePolicy.zone");
+        assertField(admin.patch("/api/pools/" + pool, schedule.formatted("UTC", -3, "")), 400,
+                "VALIDATION_FAILED", "sparePolicy.otherwise");
+        assertField(admin.patch("/api/pools/" + pool, schedule.formatted("UTC", 0, window.formatted("07:00"))), 400,
+                "VALIDATION_FAILED", "sparePolicy.windows[0]");
+        assertField(admin.patch("/api/pools/" + pool, schedule.formatted("UTC", 0, window.formatted("25:00"))), 400,
+                "VALIDATION_FAILED", "sparePolicy.windows[0].to");
+        assertField(admin.patch("/api/pools/" + pool, "{\"sparePolicy\":{\"type\":\"PREDICTIVE\",\"safetyMargin\":-1,"
+                + "\"minSpare\":0,\"maxSpare\":2,\"forecastOnly\":false}}"), 400, "VALIDATION_FAILED", "sparePolicy.safetyMargin");
+        Answer below = admin.patch("/api/pools/" + pool, "{\"sparePolicy\":{\"type\":\"PREDICTIVE\",\"safetyMargin\":0.5,"
+                + "\"minSpare\":3,\"maxSpare\":2,\"forecastOnly\":false}}");
+        assertField(below, 400, "VALIDATION_FAILED", "sparePolicy.maxSpare");
+        assertThat(below.json().path("detail").asText()).contains("maxSpare must not be below minSpare");
+        assertField(admin.patch("/api/pools/" + pool, "{\"sparePolicy\":{\"type\":\"STATIC\",\"spares\":-1}}"), 400,
+                "VALIDATION_FAILED", "sparePolicy.spares");
+        assertThat(settings(pool)).isEqualTo(before);
+    }
+
+    private String settings(String pool) {
+        JsonNode p = admin.get("/api/pools/" + pool).json();
+        return List.of("name", "maxSize", "entitledUsers", "hostSelector", "sparePolicy").stream()
+                .map(f -> f + "=" + p.get(f)).toList().toString();
     }
 
     @Test

@@ -3,6 +3,8 @@ package org.openvdi.broker.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.net.URI;
 import java.util.Optional;
@@ -11,10 +13,12 @@ import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.method.HandlerMethod;
 
 /**
  * Fast checks of how the OpenAPI document is derived: the refusals and success statuses read from compiled code,
- * the operation ids, and the OpenID Connect scheme that appears only with an issuer.
+ * the operation ids, the 503s every operation documents, and the OpenID Connect scheme (and its provider's 503) that
+ * appear only with an issuer.
  */
 class ProblemResponsesTest {
 
@@ -63,6 +67,29 @@ class ProblemResponsesTest {
         HandlerBytecode.Answers plain = bytecode.of(SampleController.class, SampleController.class.getDeclaredMethod("list"));
         assertThat(plain.refusals()).isEmpty();
         assertThat(plain.successes()).isEmpty();
+    }
+
+    /** 503s with what the broker answers them with: every operation's, and the identity provider's only with it. */
+    @Test
+    void givenAnOperation_whenItsAnswersAreDocumented_thenIts503sNameTheDatabaseThePoolAndTheProviderWhenThereIsOne()
+            throws Exception {
+        HandlerMethod handler = new HandlerMethod(new SampleController(),
+                SampleController.class.getDeclaredMethod("request", boolean.class));
+        Operation without = new ProblemResponses(new OpenApiProperties("1", null)).customize(new Operation(), handler);
+        ApiResponse busy = without.getResponses().get("503");
+        assertThat(busy.getContent().get(ProblemResponses.PROBLEM_JSON).getExamples())
+                .containsKeys("DATABASE_UNAVAILABLE", "SERVICE_BUSY", "NO_HOST_AVAILABLE")
+                .doesNotContainKey("IDENTITY_PROVIDER_UNREACHABLE");
+        assertThat(busy.getHeaders().get("Retry-After").getDescription()).contains("DATABASE_UNAVAILABLE 5", "SERVICE_BUSY 2");
+        assertThat(busy.getContent().get(ProblemResponses.PROBLEM_JSON).getExamples().get("SERVICE_BUSY").getValue())
+                .asString().contains("The broker is busy");
+
+        Operation with = new ProblemResponses(new OpenApiProperties("1", URI.create("https://idp.example/realms/vdi")))
+                .customize(new Operation(), handler);
+        assertThat(with.getResponses().get("503").getContent().get(ProblemResponses.PROBLEM_JSON).getExamples())
+                .containsKeys("IDENTITY_PROVIDER_UNREACHABLE", "DATABASE_UNAVAILABLE", "SERVICE_BUSY");
+        assertThat(with.getResponses().get("503").getHeaders().get("Retry-After").getDescription())
+                .contains("IDENTITY_PROVIDER_UNREACHABLE until the broker asks the identity provider again");
     }
 
     @Test
