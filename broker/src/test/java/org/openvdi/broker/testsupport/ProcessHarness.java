@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -134,7 +135,7 @@ public final class ProcessHarness implements AutoCloseable {
      */
     @ComponentScan(basePackages = "org.openvdi.broker", useDefaultFilters = false, includeFilters = @ComponentScan.Filter(
             type = FilterType.REGEX, pattern = "org\\.openvdi\\.broker\\.(?!auditlog\\.)\\w+\\.(\\w+Projection|\\w+Queries|PoolDemand"
-                    + "|SpareCapacityPolicy|TrustedDesktops|AuditedCommands|ClusterLock)"))
+                    + "|SpareCapacityPolicy|TrustedDesktops|AuditedCommands|ClusterLock|ReadModelWrites)"))
     static class ReadModels {
 
         // shared by every harness of the JVM: closing one harness must not close the pool
@@ -146,6 +147,11 @@ public final class ProcessHarness implements AutoCloseable {
         @Bean
         JdbcClient jdbcClient(DataSource dataSource) {
             return JdbcClient.create(dataSource);
+        }
+
+        @Bean
+        JdbcTemplate jdbcTemplate(DataSource dataSource) {
+            return new JdbcTemplate(dataSource);
         }
 
         @Bean
