@@ -76,14 +76,9 @@ record StoredEvent(long globalIndex, String eventIdentifier, String aggregateIde
             int minute = digits(text, 14, 16);
             int second = digits(text, 17, 19);
             int millis = digits(text, 20, 23);
-            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23
-                    && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && millis >= 0) {
-                try {
-                    long days = LocalDate.of(year, month, day).toEpochDay();
-                    return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, millis * 1_000_000L);
-                } catch (java.time.DateTimeException e) {
-                    return DateTimeUtils.parseInstant(text);
-                }
+            Instant instant = instant(year, month, day, hour, minute, second, millis);
+            if (instant != null) {
+                return instant;
             }
         }
         return DateTimeUtils.parseInstant(text);
@@ -100,17 +95,26 @@ record StoredEvent(long globalIndex, String eventIdentifier, String aggregateIde
             int minute = digits(data, start + 14, 2);
             int second = digits(data, start + 17, 2);
             int millis = digits(data, start + 20, 3);
-            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23
-                    && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && millis >= 0) {
-                try {
-                    long days = LocalDate.of(year, month, day).toEpochDay();
-                    return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, millis * 1_000_000L);
-                } catch (java.time.DateTimeException e) {
-                    // not a date: Axon's parser says why
-                }
+            Instant instant = instant(year, month, day, hour, minute, second, millis);
+            if (instant != null) {
+                return instant;
             }
         }
         return timestamp(new String(data, start, Math.max(0, length), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The instant of these fields read from the fixed form (-1: not digits), or null when they name no instant. */
+    private static Instant instant(int year, int month, int day, int hour, int minute, int second, int millis) {
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23
+                || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) {
+            return null;
+        }
+        try {
+            long days = LocalDate.of(year, month, day).toEpochDay();
+            return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, millis * 1_000_000L);
+        } catch (java.time.DateTimeException e) {
+            return null; // not a date (30 February, say): Axon's parser says why
+        }
     }
 
     /** The decimal number of the {@code count} ASCII digits at {@code data[from]}, -1 when one is not a digit. */

@@ -7,8 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -70,29 +68,13 @@ class CommandRetriesTest {
         MessageHandlerInterceptor<CommandMessage<?>> racer = (unitOfWork, chain) -> {
             if (unitOfWork.getMessage().getPayload() instanceof UncordonHostCommand command && command.hostId().equals(id)
                     && attempts.incrementAndGet() <= conflicts) {
-                unitOfWork.onPrepareCommit(u -> storeCopyOfLastEvent(id));
+                unitOfWork.onPrepareCommit(u -> AnotherWriter.storeCopyOfLastEvent(dataSource, id.toString()));
             }
             return chain.proceed();
         };
         interceptor = commandBus.registerHandlerInterceptor(racer);
     }
 
-    private void storeCopyOfLastEvent(UUID aggregate) {
-        try (Connection other = dataSource.getConnection();
-             PreparedStatement insert = other.prepareStatement("""
-                     INSERT INTO domainevententry (eventidentifier, aggregateidentifier, sequencenumber, type, timestamp,
-                         payloadtype, payloadrevision, payload, metadata)
-                     SELECT ?, aggregateidentifier, sequencenumber + 1, type, timestamp, payloadtype, payloadrevision,
-                         payload, metadata
-                       FROM domainevententry WHERE aggregateidentifier = ? ORDER BY sequencenumber DESC LIMIT 1""")) {
-            other.setAutoCommit(true);
-            insert.setString(1, UUID.randomUUID().toString());
-            insert.setString(2, aggregate.toString());
-            assertThat(insert.executeUpdate()).isEqualTo(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     void givenAnotherWriterStoresTheHostsNextEventFirst_whenUncordoned_thenTheRetryUncordonsIt() {

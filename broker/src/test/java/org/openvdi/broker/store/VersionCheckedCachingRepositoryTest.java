@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
@@ -119,7 +117,7 @@ class VersionCheckedCachingRepositoryTest {
     void givenAnotherWriterStoredANewerEvent_whenLoaded_thenItIsLoadedFromTheStoreWithThatEvent() {
         openedAndAddedOnce();
         Tally kept = root();
-        storeCopyOfLastEvent();
+        AnotherWriter.storeCopyOfLastEvent(dataSource, id);
 
         Tally loaded = root();
 
@@ -130,7 +128,7 @@ class VersionCheckedCachingRepositoryTest {
     @Test
     void givenAnotherWriterReachedTheLimit_whenAddingUpToIt_thenRefusedAsTheStoreSays() {
         openedAndAddedOnce();
-        storeCopyOfLastEvent(); // the store: 2, the kept aggregate: 1
+        AnotherWriter.storeCopyOfLastEvent(dataSource, id); // the store: 2, the kept aggregate: 1
 
         assertThatThrownBy(() -> inUnit(() -> {
             repository.load(id).execute(t -> t.addUpTo(2));
@@ -180,23 +178,5 @@ class VersionCheckedCachingRepositoryTest {
         @SuppressWarnings("unchecked")
         R value = (R) result.getPayload();
         return value;
-    }
-
-    /** What another broker would do: store the aggregate's next event (a copy of its last) on its own connection. */
-    private void storeCopyOfLastEvent() {
-        try (Connection other = dataSource.getConnection();
-             PreparedStatement insert = other.prepareStatement("""
-                     INSERT INTO domainevententry (eventidentifier, aggregateidentifier, sequencenumber, type, timestamp,
-                         payloadtype, payloadrevision, payload, metadata)
-                     SELECT ?, aggregateidentifier, sequencenumber + 1, type, timestamp, payloadtype, payloadrevision,
-                         payload, metadata
-                       FROM domainevententry WHERE aggregateidentifier = ? ORDER BY sequencenumber DESC LIMIT 1""")) {
-            other.setAutoCommit(true);
-            insert.setString(1, UUID.randomUUID().toString());
-            insert.setString(2, id);
-            assertThat(insert.executeUpdate()).isEqualTo(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
