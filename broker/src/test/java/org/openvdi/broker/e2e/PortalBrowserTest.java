@@ -233,7 +233,8 @@ class PortalBrowserTest {
                 .contains("has ended"));
         browser.get("http://localhost:" + port + "/?reconnect=..%2F..%2Fapi%2Fpools");
         await().atMost(Duration.ofSeconds(45)).until(() -> !browser.findElements(By.cssSelector("[data-pool]")).isEmpty());
-        assertThat(GATEWAY_REQUESTS).isEmpty();
+        // the gateway's connect page loaded above may still fetch its icon: anything else would be a link
+        assertThat(GATEWAY_REQUESTS).filteredOn(request -> !request.equals("/favicon.ico")).isEmpty();
         assertThat(browser.getCurrentUrl()).doesNotContain("reconnect");
     }
 }
