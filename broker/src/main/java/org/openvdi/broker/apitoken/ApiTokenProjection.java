@@ -9,6 +9,7 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.apitoken.api.ApiTokenIssuedEvent;
 import org.openvdi.broker.apitoken.api.ApiTokenRevokedEvent;
+import org.openvdi.broker.store.ReadModelReset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -40,6 +41,6 @@ class ApiTokenProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM api_token").update();
+        ReadModelReset.empty(jdbc, "api_token");
     }
 }

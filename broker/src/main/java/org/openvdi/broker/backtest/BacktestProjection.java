@@ -10,6 +10,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.backtest.api.BacktestRecordedEvent;
+import org.openvdi.broker.store.ReadModelReset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -40,6 +41,6 @@ class BacktestProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM backtest_run").update();
+        ReadModelReset.empty(jdbc, "backtest_run");
     }
 }

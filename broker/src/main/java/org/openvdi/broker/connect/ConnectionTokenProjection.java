@@ -12,6 +12,7 @@ import org.openvdi.broker.session.api.ConnectionTokenIssuedEvent;
 import org.openvdi.broker.session.api.ConnectionTokenRedeemedEvent;
 import org.openvdi.broker.session.api.ResumeTokenIssuedEvent;
 import org.openvdi.broker.session.api.SharedSessionJoinedEvent;
+import org.openvdi.broker.store.ReadModelReset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -63,6 +64,6 @@ class ConnectionTokenProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM connection_token").update();
+        ReadModelReset.empty(jdbc, "connection_token");
     }
 }

@@ -9,6 +9,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.desktop.api.*;
+import org.openvdi.broker.store.ReadModelReset;
 import org.openvdi.broker.store.ReadModelWrites;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -193,6 +194,6 @@ class DesktopProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM desktop_view").update();
+        ReadModelReset.empty(jdbc, "desktop_view");
     }
 }

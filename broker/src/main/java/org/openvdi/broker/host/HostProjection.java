@@ -19,6 +19,7 @@ import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.host.api.HostUncordonedEvent;
 import org.openvdi.broker.host.api.HostWentDownEvent;
 import org.openvdi.broker.hypervisor.VirtType;
+import org.openvdi.broker.store.ReadModelReset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -104,6 +105,6 @@ class HostProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM host_view").update();
+        ReadModelReset.empty(jdbc, "host_view");
     }
 }

@@ -8,6 +8,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.session.api.SessionMessageSentEvent;
+import org.openvdi.broker.store.ReadModelReset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -32,6 +33,6 @@ class SessionMessageProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM session_message").update();
+        ReadModelReset.empty(jdbc, "session_message");
     }
 }

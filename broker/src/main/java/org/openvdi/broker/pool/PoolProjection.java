@@ -25,6 +25,7 @@ import org.openvdi.broker.pool.api.PoolSpareTargetChangedEvent;
 import org.openvdi.broker.pool.api.PoolTemplateVersionChangedEvent;
 import org.openvdi.broker.spare.SparePolicy;
 import org.openvdi.broker.spare.TargetReason;
+import org.openvdi.broker.store.ReadModelReset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -177,6 +178,6 @@ class PoolProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM pool_view").update();
+        ReadModelReset.empty(jdbc, "pool_view");
     }
 }

@@ -13,6 +13,7 @@ import org.openvdi.broker.recording.api.RecordingPlayedEvent;
 import org.openvdi.broker.recording.api.RecordingStartedEvent;
 import org.openvdi.broker.recording.api.RecordingState;
 import org.openvdi.broker.recording.api.RecordingStoredEvent;
+import org.openvdi.broker.store.ReadModelReset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -64,6 +65,6 @@ class RecordingProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM recording_view").update();
+        ReadModelReset.empty(jdbc, "recording_view");
     }
 }

@@ -9,6 +9,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.rollout.api.*;
+import org.openvdi.broker.store.ReadModelReset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -168,9 +169,6 @@ class RolloutProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM rollout_view").update();
-        jdbc.sql("DELETE FROM rollout_desktop").update();
-        jdbc.sql("DELETE FROM rollout_notice").update();
-        jdbc.sql("DELETE FROM rollout_image_deletion").update();
+        ReadModelReset.empty(jdbc, "rollout_view", "rollout_desktop", "rollout_notice", "rollout_image_deletion");
     }
 }

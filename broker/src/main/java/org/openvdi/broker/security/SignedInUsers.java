@@ -16,6 +16,7 @@ import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.security.api.Role;
 import org.openvdi.broker.security.api.SignInSource;
 import org.openvdi.broker.security.api.UserSignedInEvent;
+import org.openvdi.broker.store.ReadModelReset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -58,7 +59,7 @@ class SignedInUsers {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM signed_in_user").update();
+        ReadModelReset.empty(jdbc, "signed_in_user");
     }
 
     Optional<Known> find(String name) {

@@ -14,6 +14,7 @@ import org.openvdi.broker.session.api.SessionEndedEvent;
 import org.openvdi.broker.session.api.SessionFailedEvent;
 import org.openvdi.broker.session.api.SessionRequestedEvent;
 import org.openvdi.broker.session.api.SessionState;
+import org.openvdi.broker.store.ReadModelReset;
 import org.openvdi.broker.store.ReadModelWrites;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -79,6 +80,6 @@ class SessionProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM session_view").update();
+        ReadModelReset.empty(jdbc, "session_view");
     }
 }

@@ -21,6 +21,7 @@ import org.openvdi.broker.session.api.ShareRevokedEvent;
 import org.openvdi.broker.session.api.ShareState;
 import org.openvdi.broker.session.api.SharedSessionJoinedEvent;
 import org.openvdi.broker.session.api.SharedSessionLeftEvent;
+import org.openvdi.broker.store.ReadModelReset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -136,6 +137,6 @@ class ShareProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM session_share").update();
+        ReadModelReset.empty(jdbc, "session_share");
     }
 }

@@ -9,6 +9,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.openvdi.broker.session.api.ConnectionTokenRedeemedEvent;
+import org.openvdi.broker.store.ReadModelReset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -47,6 +48,6 @@ class RedeemedConnectionProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM telemetry_connection").update();
+        ReadModelReset.empty(jdbc, "telemetry_connection");
     }
 }

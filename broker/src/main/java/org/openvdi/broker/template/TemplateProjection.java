@@ -7,6 +7,7 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
+import org.openvdi.broker.store.ReadModelReset;
 import org.openvdi.broker.template.api.TemplateDeletedEvent;
 import org.openvdi.broker.template.api.TemplateRegisteredEvent;
 import org.openvdi.broker.template.api.TemplateVersionPublishedEvent;
@@ -55,7 +56,6 @@ class TemplateProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("DELETE FROM template_version_view").update();
-        jdbc.sql("DELETE FROM template_view").update();
+        ReadModelReset.empty(jdbc, "template_version_view", "template_view");
     }
 }
