@@ -26,8 +26,15 @@ class PoolDemand {
         this.sessions = sessions;
     }
 
-    /** Snapshot of one pool. */
-    record Snapshot(int occupying, int unownedAvailable, int waitingSessions, List<String> waitingUsersWithoutDesktop) {
+    /**
+     * Snapshot of one pool. {@code queue}: the sessions waiting for a desktop, first requested first;
+     * {@code waitingUsersWithoutDesktop} likewise, each user once.
+     */
+    record Snapshot(int occupying, int unownedAvailable, List<UUID> queue, List<String> waitingUsersWithoutDesktop) {
+
+        int waitingSessions() {
+            return queue.size();
+        }
     }
 
     Snapshot of(UUID poolId) {
@@ -35,15 +42,16 @@ class PoolDemand {
         int available = desktops.countUnownedAvailable(poolId);
         List<WaitingSessions.WaitingSession> requested = sessions.waitingIn(poolId);
         if (requested.isEmpty()) {
-            return new Snapshot(occupying, available, 0, List.of());
+            return new Snapshot(occupying, available, List.of(), List.of());
         }
         // a session whose desktop is assigned but which has not recorded it yet waits for nothing
         Set<UUID> served = desktops.sessionsWithDesktop(requested.stream().map(WaitingSessions.WaitingSession::sessionId).toList());
-        int waiting = (int) requested.stream().filter(s -> !served.contains(s.sessionId())).count();
+        List<UUID> queue = requested.stream().map(WaitingSessions.WaitingSession::sessionId)
+                .filter(id -> !served.contains(id)).toList();
         Set<String> owners = desktops.ownersWithUsableDesktop(poolId);
         Set<String> withoutDesktop = new LinkedHashSet<>();
         requested.stream().map(WaitingSessions.WaitingSession::user).filter(user -> !owners.contains(user))
                 .forEach(withoutDesktop::add);
-        return new Snapshot(occupying, available, waiting, List.copyOf(withoutDesktop));
+        return new Snapshot(occupying, available, queue, List.copyOf(withoutDesktop));
     }
 }

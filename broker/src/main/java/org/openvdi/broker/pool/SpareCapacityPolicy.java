@@ -3,6 +3,7 @@ package org.openvdi.broker.pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.host.HostQueries;
 import org.openvdi.broker.host.api.HostSelector;
@@ -107,12 +108,16 @@ public class SpareCapacityPolicy {
         return needs;
     }
 
-    /** Why a waiting session of this user can never be served now, or empty when it will be. */
-    public Optional<ErrorCode> whyUnservable(PoolView pool, String user) {
+    /**
+     * Why a waiting session of this user can never be served now, or empty when it will be. The sessions wait in the
+     * order they were requested: the desktops available or coming are the first ones' (the first users' without a
+     * desktop of their own, in a persistent pool), and a session further back than there are desktops is told at once.
+     */
+    public Optional<ErrorCode> whyUnservable(PoolView pool, UUID sessionId, String user) {
         PoolDemand.Snapshot now = demand.of(pool.id());
-        boolean coming = pool.type() == PoolType.PERSISTENT
-                ? !now.waitingUsersWithoutDesktop().contains(user) || now.unownedAvailable() > 0
-                : now.unownedAvailable() >= now.waitingSessions();
+        int place = pool.type() == PoolType.PERSISTENT
+                ? now.waitingUsersWithoutDesktop().indexOf(user) : now.queue().indexOf(sessionId);
+        boolean coming = place < now.unownedAvailable();
         if (coming) {
             return Optional.empty();
         }

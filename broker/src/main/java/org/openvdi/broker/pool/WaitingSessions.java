@@ -14,6 +14,6 @@ public interface WaitingSessions {
     record WaitingSession(UUID sessionId, String user) {
     }
 
-    /** Requested sessions of the pool, ordered by user name. */
+    /** Requested sessions of the pool, in the order they were requested: the queue for its desktops. */
     List<WaitingSession> waitingIn(UUID poolId);
 }

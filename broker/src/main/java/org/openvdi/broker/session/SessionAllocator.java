@@ -63,6 +63,7 @@ public class SessionAllocator {
     private final SpareCapacityPolicy capacity;
     private final TrustedDesktops trusted;
     private final Duration allocationTimeout;
+    private final Duration sweepGrace;
     private final SpareReservations reservations;
     private final ClusterLock lock;
     /** The allocations running now, by session: one at a time per session. */
@@ -71,7 +72,9 @@ public class SessionAllocator {
     SessionAllocator(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, DesktopQueries desktops,
                      HostQueries hosts, SpareCapacityPolicy capacity, TrustedDesktops trusted,
                      @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout,
+                     @Value("${openvdi.sessions.sweep-grace:2s}") Duration sweepGrace,
                      SpareReservations reservations, ClusterLock lock) {
+        this.sweepGrace = sweepGrace;
         this.reservations = reservations;
         this.lock = lock;
         this.commands = commands;
@@ -84,13 +87,21 @@ public class SessionAllocator {
         this.allocationTimeout = allocationTimeout;
     }
 
-    /** Every few seconds, serves sessions still waiting (a desktop may have become ready). */
+    /**
+     * Every second, serves sessions still waiting (a desktop may have become ready). A session requested less than
+     * {@code openvdi.sessions.sweep-grace} ago is left to the request that made it, which allocates it at once on
+     * whichever broker took it: a sweep on another broker would race that allocation, each taking a spare for the
+     * same session and counting the other's spare as still free, and in a storm fail the last requests as
+     * {@code POOL_FULL} while a spare was only held up by the race.
+     */
     @Scheduled(fixedDelayString = "${openvdi.sessions.allocation-interval:1000}")
     void allocateWaiting() {
         // one broker sweeps at a time; a request is still served at once by the broker that took it (allocate), and
         // two brokers assigning one desktop or one session are refused by the aggregates
         lock.runExclusively("allocation", () -> {
-            List<SessionView> waitingSessions = sessions.inState(SessionState.REQUESTED);
+            Instant settled = Instant.now().minus(sweepGrace);
+            List<SessionView> waitingSessions = sessions.inState(SessionState.REQUESTED).stream()
+                    .filter(waiting -> !waiting.requestedAt().isAfter(settled)).toList();
             // one query for all: which of them a desktop already names (an allocation that stopped half-way)
             Set<UUID> named = desktops.sessionsWithDesktop(waitingSessions.stream().map(SessionView::id).toList());
             for (SessionView waiting : waitingSessions) {
@@ -195,7 +206,7 @@ public class SessionAllocator {
                 fail(session, ErrorCode.NO_HOST_AVAILABLE, "No desktop became ready within " + allocationTimeout);
                 return Allocation.SETTLED;
             }
-            Optional<ErrorCode> impossible = capacity.whyUnservable(pool, session.user());
+            Optional<ErrorCode> impossible = capacity.whyUnservable(pool, session.id(), session.user());
             impossible.ifPresent(code -> fail(session, code, code == ErrorCode.POOL_FULL
                     ? "Pool " + pool.name() + " has reached its maximum size of " + pool.maxSize()
                     : "No host can take another desktop right now"));

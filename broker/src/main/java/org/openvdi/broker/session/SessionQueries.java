@@ -147,10 +147,10 @@ public class SessionQueries implements WaitingSessions {
                 instant(rs.getTimestamp("disconnected_at")), instant(rs.getTimestamp("last_input_at")));
     }
 
-    /** Requested sessions of the pool, ordered by user name. */
+    /** Requested sessions of the pool, in the order they were requested. */
     @Override
     public List<WaitingSession> waitingIn(UUID poolId) {
-        return jdbc.sql("SELECT id, user_name FROM session_view WHERE pool_id = ? AND state = ? ORDER BY user_name, requested_at")
+        return jdbc.sql("SELECT id, user_name FROM session_view WHERE pool_id = ? AND state = ? ORDER BY requested_at, id")
                 .params(poolId, SessionState.REQUESTED.name())
                 .query((rs, row) -> new WaitingSession(rs.getObject("id", UUID.class), rs.getString("user_name"))).list();
     }

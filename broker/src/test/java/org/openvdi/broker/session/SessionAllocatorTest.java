@@ -191,6 +191,31 @@ class SessionAllocatorTest {
         });
     }
 
+    /** The sweep walks the waiting sessions oldest first: the desktop coming is the first requester's. */
+    @Test
+    void givenFullPoolWithOneDesktopComingAndThreeWaiting_whenAllocatedOldestFirst_thenTheLaterTwoFailAndTheFirstWaits() {
+        UUID taken = UUID.randomUUID();
+        UUID coming = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID third = UUID.randomUUID();
+        Instant start = Instant.now().minusSeconds(30);
+        harness.given(floatingPool(pool, 0, 2)).given(readyDesktop(taken, pool, HOST, null))
+                .given(new DesktopAssignedEvent(taken, UUID.randomUUID(), "carol", false))
+                .given(new org.openvdi.broker.desktop.api.DesktopProvisioningRequestedEvent(coming, pool, HOST,
+                        org.openvdi.broker.testsupport.Histories.TEMPLATE, 1, null))
+                .givenAt(start, new SessionRequestedEvent(session, pool, "bob"))
+                .givenAt(start.plusSeconds(1), new SessionRequestedEvent(second, pool, ALICE))
+                .givenAt(start.plusSeconds(2), new SessionRequestedEvent(third, pool, "dave"));
+
+        allocator.allocate(session);
+        allocator.allocate(second);
+        allocator.allocate(third);
+
+        assertThat(commands.sent(FailSessionCommand.class)).extracting(FailSessionCommand::sessionId, FailSessionCommand::code)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(second, ErrorCode.POOL_FULL),
+                        org.assertj.core.groups.Tuple.tuple(third, ErrorCode.POOL_FULL));
+    }
+
     @Test
     void givenNoHostWithRoom_whenAllocated_thenSessionFailsWithNoHostAvailable() {
         harness.given(floatingPool(pool, 0, 3)).given(new HostWentDownEvent(HOST, "unreachable"),
@@ -305,7 +330,8 @@ class SessionAllocatorTest {
         UUID halfAssigned = UUID.randomUUID();
         UUID spare = UUID.randomUUID();
         harness.given(floatingPool(pool, 2, 3)).given(readyDesktop(halfAssigned, pool, HOST, null))
-                .given(readyDesktop(spare, pool, HOST, null)).given(new SessionRequestedEvent(session, pool, ALICE))
+                .given(readyDesktop(spare, pool, HOST, null))
+                .givenAt(Instant.now().minusSeconds(5), new SessionRequestedEvent(session, pool, ALICE))
                 .given(new DesktopAssignedEvent(halfAssigned, session, ALICE, false));
 
         allocator.allocateWaiting();
@@ -313,11 +339,26 @@ class SessionAllocatorTest {
         assertThat(commands.all()).containsExactly(new AssignDesktopToSessionCommand(session, halfAssigned));
     }
 
+    /** The request that made a session allocates it at once, on whichever broker took it: the sweep leaves it alone. */
+    @Test
+    void givenASessionJustRequested_whenTheSweepRuns_thenItIsLeftToItsRequestUntilTheGraceIsOver() {
+        UUID spare = UUID.randomUUID();
+        UUID older = UUID.randomUUID();
+        harness.given(floatingPool(pool, 2, 3)).given(readyDesktop(spare, pool, HOST, null))
+                .given(new SessionRequestedEvent(session, pool, ALICE))
+                .givenAt(Instant.now().minusSeconds(5), new SessionRequestedEvent(older, pool, "bob"));
+
+        allocator.allocateWaiting();
+
+        assertThat(commands.sent(AssignDesktopCommand.class)).extracting(AssignDesktopCommand::sessionId)
+                .containsExactly(older);
+    }
+
     @Test
     void givenAHalfAssignedDesktopTheSessionRefuses_whenTheSweepRuns_thenTheDesktopIsReleased() {
         UUID halfAssigned = UUID.randomUUID();
         harness.given(floatingPool(pool, 1, 3)).given(readyDesktop(halfAssigned, pool, HOST, null))
-                .given(new SessionRequestedEvent(session, pool, ALICE))
+                .givenAt(Instant.now().minusSeconds(5), new SessionRequestedEvent(session, pool, ALICE))
                 .given(new DesktopAssignedEvent(halfAssigned, session, ALICE, false));
         commands.answer(AssignDesktopToSessionCommand.class, assign -> {
             throw new BrokerException(ErrorCode.ILLEGAL_STATE, "session ended");
