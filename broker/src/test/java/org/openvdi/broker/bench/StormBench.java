@@ -159,7 +159,8 @@ class StormBench {
         if (!run.store().isEmpty()) {
             assertThat(run.store()).as("the event store after the storm, " + run.configuration())
                     .containsEntry(StormStore.DESKTOPS_ASSIGNED_TWICE, 0L).containsEntry(StormStore.DESKTOPS_OF_TWO_SESSIONS, 0L)
-                    .containsEntry(StormStore.SESSIONS_WITH_TWO_DESKTOPS, 0L);
+                    .containsEntry(StormStore.SESSIONS_WITH_TWO_DESKTOPS, 0L)
+                    .containsEntry(StormStore.DESKTOPS_STRANDED, 0L);
         }
     }
 
