@@ -15,10 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What a burst costs the broker's embedded PostgreSQL, read from outside: the CPU time of the postmaster and its
- * backends ({@code /proc}, the postmaster's own, its reaped children's and its live children's), the database's
- * counters ({@code pg_stat_database}: transactions, rows) and, when the broker loaded {@code pg_stat_statements}
- * ({@code openvdi.embedded-postgres.statement-statistics}), the statements by number of calls.
+ * What a burst costs the brokers' PostgreSQL (the broker's embedded one, or an external server), read from outside:
+ * the CPU time of the postmaster and its backends ({@code /proc}, the postmaster's own, its reaped children's and its
+ * live children's), the database's counters ({@code pg_stat_database}: transactions, rows) and, when the server loaded
+ * {@code pg_stat_statements} (the embedded one with {@code openvdi.embedded-postgres.statement-statistics}, an
+ * external one with {@code shared_preload_libraries}), the statements by number of calls.
  */
 final class PostgresCost {
 
@@ -26,16 +27,40 @@ final class PostgresCost {
 
     private final long postmaster;
     private final String url;
+    private final String user;
+    private final String password;
 
-    private PostgresCost(long postmaster, int port) {
+    private PostgresCost(long postmaster, String url, String user, String password) {
         this.postmaster = postmaster;
-        this.url = "jdbc:postgresql://localhost:" + port + "/postgres";
+        this.url = url;
+        this.user = user;
+        this.password = password;
     }
 
-    /** The PostgreSQL whose data directory is {@code dataDirectory} ({@code postmaster.pid}: pid, then port). */
+    /**
+     * The broker's embedded PostgreSQL, whose data directory is {@code dataDirectory} ({@code postmaster.pid}: pid,
+     * then port), database and user {@code postgres}.
+     */
     static PostgresCost of(Path dataDirectory) throws IOException {
         List<String> pid = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
-        return new PostgresCost(Long.parseLong(pid.get(0).trim()), Integer.parseInt(pid.get(3).trim()));
+        return new PostgresCost(Long.parseLong(pid.get(0).trim()), "jdbc:postgresql://localhost:"
+                + Integer.parseInt(pid.get(3).trim()) + "/postgres", "postgres", "");
+    }
+
+    /** A server of its own (an external one): its data directory, and how the brokers reach their database. */
+    static PostgresCost of(Path dataDirectory, String jdbcUrl, String user, String password) throws IOException {
+        List<String> pid = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
+        return new PostgresCost(Long.parseLong(pid.get(0).trim()), jdbcUrl, user, password);
+    }
+
+    /** The postmaster's process, while it runs. */
+    java.util.Optional<ProcessHandle> postmaster() {
+        return ProcessHandle.of(postmaster);
+    }
+
+    /** A connection to the brokers' database. */
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, user, password);
     }
 
     /** The counters at one moment. */
@@ -46,10 +71,10 @@ final class PostgresCost {
         Thread.sleep(1500); // backends report their counters when idle, at most once a second
         Map<String, Long> database = new LinkedHashMap<>();
         Map<String, long[]> statements = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("""
                     SELECT xact_commit, xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted
-                    FROM pg_stat_database WHERE datname = 'postgres'""")) {
+                    FROM pg_stat_database WHERE datname = current_database()""")) {
                 rs.next();
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                     database.put(rs.getMetaData().getColumnName(i), rs.getLong(i));
@@ -93,6 +118,11 @@ final class PostgresCost {
         }
     }
 
+    /** PostgreSQL's CPU per request between two snapshots, in milliseconds. */
+    static double cpuMillisPerRequest(Snapshot before, Snapshot after, int requests) {
+        return (after.cpuMillis() - before.cpuMillis()) / (double) requests;
+    }
+
     /** Per request between two snapshots: CPU, the database's counters, and the most called statements. */
     static String perRequest(Snapshot before, Snapshot after, int requests) {
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
@@ -101,7 +131,7 @@ final class PostgresCost {
         after.database().forEach((name, value) -> text.append(String.format(Locale.ROOT, ", %s %.1f", name,
                 (value - before.database().getOrDefault(name, 0L)) / (double) requests)));
         if (after.statements().isEmpty()) {
-            return text.append(" (no pg_stat_statements in this build)").toString();
+            return text.append(" (no pg_stat_statements: not loaded by this build or server)").toString();
         }
         List<Map.Entry<String, long[]>> deltas = new ArrayList<>();
         long calls = 0;

@@ -30,15 +30,22 @@ import org.openvdi.broker.AppProcess;
  * The logon storm: {@code bench.users} (1,000) distinct employees sign in once for an API token, then all ask for a
  * desktop of one floating pool at once, {@code bench.concurrency} (50) requests in flight, on libvirt test-driver
  * hosts with a ready spare for each of them. Reports sign-in and session requests separately: requests per second,
- * p50/p95 from request to READY with a connect URL, the load average and the broker's CPU per request; printed and
- * written to target/bench/storm.md. Checks that every request ended READY with a connect URL on a desktop of its own.
+ * p50/p95 from request to READY with a connect URL, the load average and the CPU per request of the brokers (all
+ * their processes together) and of PostgreSQL; printed and written to target/bench/storm.md, one row per
+ * configuration. Checks that every request ended READY with a connect URL on a desktop of its own, and, in the event
+ * store, that no desktop was assigned twice.
  * <p>
- * By default it starts the packaged broker itself (demo profile, Kafka off unless {@code bench.kafka=true}) with a
- * users file of the storm's employees, all with the demo password's bcrypt hash (cost 10), and JVM options from
- * {@code bench.broker-jvm-args} (a flight recording, for example). {@code bench.brokers=http://a:8080,http://b:8080}
- * targets running brokers instead (users spread round-robin; hosts and pool set up through the first): they need the
- * users file this bench writes ({@code --spring.config.additional-location}) and {@code target/test-images} among
- * their image directories. {@code bench.auth=basic} sends the password with every session request instead of a token.
+ * The configurations, {@code bench.broker-count} (a comma-separated list, {@code embedded,3,1} by default), each on a
+ * fresh database: {@code embedded} starts the packaged broker on its embedded PostgreSQL (as the product runs by
+ * default); a number {@code N} starts an external PostgreSQL server from Debian's package and N broker processes on
+ * it, each with its own port and node id, users spread round-robin over them ({@link StormCluster}). Kafka is off
+ * unless {@code bench.kafka=true} (the broker's embedded Kafka, or with an external server an external Kafka). Every
+ * broker gets a users file of the storm's employees, all with the demo password's bcrypt hash (cost 10), and JVM
+ * options from {@code bench.broker-jvm-args} (a flight recording, for example).
+ * {@code bench.brokers=http://a:8080,http://b:8080} targets running brokers instead (users spread round-robin; hosts
+ * and pool set up through the first): they need the users file this bench writes
+ * ({@code --spring.config.additional-location}) and {@code target/test-images} among their image directories.
+ * {@code bench.auth=basic} sends the password with every session request instead of a token.
  * <p>
  * When capacity runs out: {@code bench.host-uri=qemu:///system} (real guests of the tiny image, removed afterwards),
  * {@code bench.spares} ready spares (all users by default) and {@code bench.max-size} desktops at most. Then the
@@ -57,65 +64,103 @@ class StormBench {
     private final String hostUri = System.getProperty("bench.host-uri", "test:///default");
     private final int spares = Integer.getInteger("bench.spares", users);
     private final int maxSize = Integer.getInteger("bench.max-size", users);
-    private final String storagePool = "openvdi-storm-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
-    private final Path work = Path.of("target/bench/storm-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
+    private final Path work = Path.of("target/bench/storm-" + runId).toAbsolutePath();
+    /** The brokers of the configuration that runs now. */
     private List<String> brokers;
+    /** The host's name and storage pool in the configuration that runs now. */
+    private String storagePool;
+
+    /** One configuration's storm, or how it failed. */
+    private record StormRun(String configuration, List<String> brokers, StormBurst.Figures signIn,
+                            StormBurst.Figures storm, int desktops, double postgresCpuPerRequest, String postgres,
+                            String window, Map<String, Long> store, Throwable failure) {
+
+        static StormRun failed(String configuration, Throwable failure) {
+            return new StormRun(configuration, List.of(), null, null, 0, Double.NaN, "", "", Map.of(), failure);
+        }
+    }
 
     @Test
     void givenReadySpareForEachOfAThousandUsers_whenAllRequestAtOnce_thenReportRateAndTimeToReady() throws Exception {
         Path usersFile = usersFile();
         String external = System.getProperty("bench.brokers", "").trim();
-        AppProcess broker = null;
-        try {
-            if (external.isEmpty()) {
-                broker = broker(usersFile);
-                broker.start(Duration.ofMinutes(10));
-                brokers = List.of("http://localhost:" + broker.port());
-            } else {
-                brokers = Arrays.stream(external.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<StormRun> runs = new ArrayList<>();
+        if (!external.isEmpty()) {
+            storagePool = "openvdi-storm-" + runId;
+            runs.add(storm("running brokers", Arrays.stream(external.split(",")).map(String::trim)
+                    .filter(s -> !s.isEmpty()).toList(), null));
+        } else {
+            for (StormCluster.Setup setup : StormCluster.Setup.parse(System.getProperty("bench.broker-count", "embedded,3,1"))) {
+                storagePool = "openvdi-storm-" + runId + "-" + setup.directory();
+                try (StormCluster cluster = StormCluster.start(setup, work.resolve(setup.directory()),
+                        Path.of(System.getProperty("bench.broker-jar-directory", "target")), brokerArgs(usersFile),
+                        brokerJvmArgs(), Boolean.getBoolean("bench.kafka"), !hostUri.startsWith("qemu"))) {
+                    runs.add(storm(setup.label(), cluster.urls(), cluster));
+                } catch (Exception | AssertionError e) {
+                    e.printStackTrace();
+                    runs.add(StormRun.failed(setup.label(), e));
+                } finally {
+                    if (hostUri.startsWith("qemu")) {
+                        org.openvdi.broker.Virsh.removeDesktopsAndPool(storagePool);
+                    }
+                }
             }
-            String pool = readyPool();
-            AppProcess process = broker;
-            java.util.function.LongSupplier cpu = () -> process == null ? -1 : process.handle()
-                    .flatMap(h -> h.info().totalCpuDuration()).map(Duration::toMillis).orElse(-1L);
+        }
+        document(runs).publish("storm.md");
+        for (StormRun run : runs) {
+            check(run);
+        }
+    }
 
-            String[] tokens = new String[users];
-            StormBurst.Figures signIn = StormBurst.run("sign-in (POST /api/tokens, HTTP Basic, bcrypt)", users,
-                    concurrency, i -> signIn(i, tokens), cpu);
-            Set<String> desktops = ConcurrentHashMap.newKeySet();
-            PostgresCost postgres = broker == null ? null : PostgresCost.of(work.resolve("data/postgres"));
-            PostgresCost.Snapshot postgresBefore = postgres == null ? null : postgres.snapshot();
-            java.time.Instant stormStart = java.time.Instant.now();
-            StormBurst.Figures storm = StormBurst.run("session request to READY with connect URL (POST /api/sessions, "
-                    + (auth.equals("basic") ? "HTTP Basic" : "Bearer token") + ")", users, concurrency,
-                    i -> requestSession(i, pool, tokens, desktops), cpu);
+    /** One storm on {@code urls}: set up the pool and its spares, sign everybody in, then all request a desktop. */
+    private StormRun storm(String configuration, List<String> urls, StormCluster cluster) throws Exception {
+        brokers = urls;
+        String pool = readyPool();
+        java.util.function.LongSupplier cpu = cluster == null ? () -> -1 : cluster::brokerCpuMillis;
+        String[] tokens = new String[users];
+        StormBurst.Figures signIn = StormBurst.run("sign-in (POST /api/tokens, HTTP Basic, bcrypt)", users,
+                concurrency, i -> signIn(i, tokens), cpu);
+        Set<String> desktops = ConcurrentHashMap.newKeySet();
+        PostgresCost postgres = cluster == null ? null : cluster.postgres();
+        PostgresCost.Snapshot postgresBefore = postgres == null ? null : postgres.snapshot();
+        java.time.Instant stormStart = java.time.Instant.now();
+        StormBurst.Figures storm = StormBurst.run("session request to READY with connect URL (POST /api/sessions, "
+                + (auth.equals("basic") ? "HTTP Basic" : "Bearer token") + ")", users, concurrency,
+                i -> requestSession(i, pool, tokens, desktops), cpu);
+        // the window to read a flight recording of the brokers for (jdk.jfr.consumer, by event start time)
+        String window = "Session requests from " + stormStart + " to " + java.time.Instant.now() + ".";
+        PostgresCost.Snapshot postgresAfter = postgres == null ? null : postgres.snapshot();
+        return new StormRun(configuration, urls, signIn, storm, desktops.size(), postgres == null ? Double.NaN
+                : PostgresCost.cpuMillisPerRequest(postgresBefore, postgresAfter, users), postgres == null ? ""
+                : PostgresCost.perRequest(postgresBefore, postgresAfter, users), window,
+                cluster == null ? Map.of() : StormStore.checks(cluster), null);
+    }
 
-            BenchDocument report = document(List.of(signIn, storm));
-            // the window to read a flight recording of the broker for (jdk.jfr.consumer, by event start time)
-            report.text("Session requests from " + stormStart + " to " + java.time.Instant.now() + ".");
-            if (postgres != null) {
-                report.text(PostgresCost.perRequest(postgresBefore, postgres.snapshot(), users));
-            }
-            report.publish("storm.md");
-            assertThat(signIn.outcomes()).containsOnlyKeys("201");
-            if (spares >= users && maxSize >= users) {
-                assertThat(storm.outcomes().keySet()).allMatch(outcome -> outcome.startsWith("READY"));
-                assertThat(desktops).as("a desktop of its own for every session").hasSize(users);
-            } else {
-                assertThat(storm.outcomes().keySet()).as("clear answers, none hangs").allMatch(outcome ->
-                        outcome.startsWith("READY") || outcome.startsWith("FAILED ") || outcome.matches("(4\\d\\d|503) \\w+"));
-                assertThat(desktops).as("no desktop twice").hasSize(storm.outcomes().entrySet().stream()
-                        .filter(e -> e.getKey().startsWith("READY")).mapToInt(Map.Entry::getValue).sum());
-            }
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
-            if (hostUri.startsWith("qemu")) {
-                org.openvdi.broker.Virsh.removeDesktopsAndPool(storagePool);
-            }
+    private void check(StormRun run) throws Exception {
+        if (run.failure() instanceof Exception e) {
+            throw e;
+        }
+        if (run.failure() instanceof Error e) {
+            throw e;
+        }
+        assertThat(run.signIn().outcomes()).as(run.configuration()).containsOnlyKeys("201");
+        if (spares >= users && maxSize >= users) {
+            assertThat(run.storm().outcomes().keySet()).as(run.configuration()).allMatch(outcome -> outcome.startsWith("READY"));
+            assertThat(run.desktops()).as("a desktop of its own for every session, " + run.configuration()).isEqualTo(users);
+        } else {
+            assertThat(run.storm().outcomes().keySet()).as("clear answers, none hangs, " + run.configuration()).allMatch(
+                    outcome -> outcome.startsWith("READY") || outcome.startsWith("FAILED ") || outcome.matches("(4\\d\\d|503) \\w+"));
+            assertThat(run.desktops()).as("no desktop twice, " + run.configuration()).isEqualTo(run.storm().outcomes()
+                    .entrySet().stream().filter(e -> e.getKey().startsWith("READY")).mapToInt(Map.Entry::getValue).sum());
+        }
+        if (!run.store().isEmpty()) {
+            assertThat(run.store()).as("the event store after the storm, " + run.configuration())
+                    .containsEntry(StormStore.DESKTOPS_ASSIGNED_TWICE, 0L).containsEntry(StormStore.DESKTOPS_OF_TWO_SESSIONS, 0L)
+                    .containsEntry(StormStore.SESSIONS_WITH_TWO_DESKTOPS, 0L)
+                    .containsEntry(StormStore.DESKTOPS_STRANDED, 0L);
         }
     }
 
@@ -137,19 +182,17 @@ class StormBench {
         return String.format(Locale.ROOT, "storm-%04d", i + 1);
     }
 
-    /** The packaged broker (from {@code bench.broker-jar-directory}, {@code target} by default). */
-    private AppProcess broker(Path usersFile) throws Exception {
-        Path jars = Path.of(System.getProperty("bench.broker-jar-directory", "target"));
-        AppProcess broker = AppProcess.broker(jars, work, List.of("--spring.config.additional-location=file:" + usersFile,
+    /** What every broker of the storm gets: the users file, the test images, and provisioning workers. */
+    private List<String> brokerArgs(Path usersFile) {
+        return List.of("--spring.config.additional-location=file:" + usersFile,
                 "--openvdi.images.directories=" + Path.of("target/test-images").toAbsolutePath(),
-                "--openvdi.kafka.enabled=" + Boolean.getBoolean("bench.kafka"),
-                // the statements a request costs (pg_stat_statements; a build without the setting ignores it)
-                "--openvdi.embedded-postgres.statement-statistics=true",
                 // the spares are set up before the storm, not measured: provision them with more workers
-                "--openvdi.provisioning.workers=" + (hostUri.startsWith("qemu") ? 4 : 16)));
-        Arrays.stream(System.getProperty("bench.broker-jvm-args", "").trim().split("\\s+"))
-                .filter(option -> !option.isEmpty()).forEach(broker::jvmArg);
-        return broker;
+                "--openvdi.provisioning.workers=" + (hostUri.startsWith("qemu") ? 4 : 16));
+    }
+
+    private static List<String> brokerJvmArgs() {
+        return Arrays.stream(System.getProperty("bench.broker-jvm-args", "").trim().split("\\s+"))
+                .filter(option -> !option.isEmpty()).toList();
     }
 
     /** A test-driver host with room for every user, and a floating pool with a ready spare for each. */
@@ -256,31 +299,65 @@ class StormBench {
         return JSON.readTree(answer.body());
     }
 
-    private BenchDocument document(List<StormBurst.Figures> bursts) {
+    private BenchDocument document(List<StormRun> runs) {
         BenchDocument document = new BenchDocument("Logon storm benchmark").machine(MachineFacts.basics());
         document.setting(users + " distinct employees (bcrypt cost 10 password hashes), " + concurrency
                 + " requests in flight (java.net.http, HTTP/1.1, a fixed pool of " + concurrency + " client threads)");
-        document.setting(brokers.size() + " broker(s): " + String.join(", ", brokers) + (brokers.size() == 1
-                && System.getProperty("bench.brokers", "").isBlank() ? " (started by the bench, embedded PostgreSQL, Kafka "
-                + (Boolean.getBoolean("bench.kafka") ? "on" : "off") + ")" : ""));
+        document.setting(System.getProperty("bench.brokers", "").isBlank() ? "brokers started by the bench, each"
+                + " configuration on a fresh database; Kafka " + (Boolean.getBoolean("bench.kafka") ? "on" : "off")
+                + "; users spread round-robin over the brokers (user i to broker i mod N)"
+                + (hostUri.startsWith("qemu") ? "" : "; on an external PostgreSQL no drift reconciliation (each broker's"
+                + " test:///default is a host of its own)") : "running brokers: " + System.getProperty("bench.brokers"));
         document.setting("one host " + hostUri + ", a floating pool with " + Math.min(spares, maxSize)
                 + " ready spares (minSpare " + Math.min(spares, maxSize) + ", maxSize " + maxSize + ")");
         document.setting("broker jar from " + System.getProperty("bench.broker-jar-directory", "target")
-                + "; broker JVM options: " + System.getProperty("bench.broker-jvm-args", "").trim());
-        document.setting("the client runs on the same machine as the broker, and shares its CPUs");
+                + "; broker JVM options: " + String.join(" ", brokerJvmArgs()));
+        document.setting("the client runs on the same machine as the brokers, and shares its CPUs; CPU per request is"
+                + " the CPU time of every broker process together, and of PostgreSQL's postmaster and backends");
         List<List<String>> rows = new ArrayList<>();
-        for (StormBurst.Figures f : bursts) {
-            rows.add(List.of(f.name(), Integer.toString(f.requests()), String.format(Locale.ROOT, "%.1f", f.wallSeconds()),
-                    String.format(Locale.ROOT, "%.1f", f.perSecond()), Long.toString(f.latency().percentile(50)),
-                    Long.toString(f.latency().percentile(95)), Long.toString(f.latency().max()),
-                    Double.isNaN(f.cpuMillisPerRequest()) ? "" : String.format(Locale.ROOT, "%.1f", f.cpuMillisPerRequest()),
-                    f.loadBefore() + " / " + f.loadAfter()));
+        for (StormRun run : runs) {
+            if (run.failure() != null) {
+                rows.add(List.of(run.configuration(), "failed: " + run.failure().toString().replace('|', '/')
+                        .replaceAll("\\s+", " "), "", "", "", "", "", "", "", ""));
+                continue;
+            }
+            StormBurst.Figures in = run.signIn();
+            StormBurst.Figures storm = run.storm();
+            rows.add(List.of(run.configuration(), Integer.toString(storm.requests()), decimal(in.perSecond()),
+                    in.latency().percentile(50) + " / " + in.latency().percentile(95), decimal(storm.perSecond()),
+                    storm.latency().percentile(50) + " / " + storm.latency().percentile(95) + " / " + storm.latency().max(),
+                    decimal(storm.cpuMillisPerRequest()), decimal(run.postgresCpuPerRequest()),
+                    decimal(in.cpuMillisPerRequest()), storm.loadBefore() + " / " + storm.loadAfter()));
         }
-        document.table("Bursts", List.of("burst", "requests", "wall s", "requests/s", "p50 ms", "p95 ms", "max ms",
-                "broker CPU ms/request", "load average before / after"), rows);
-        StringBuilder outcomes = new StringBuilder("Outcomes:");
-        bursts.forEach(f -> f.outcomes().forEach((outcome, n) -> outcomes.append("\n- ").append(f.name()).append(": ")
-                .append(outcome).append(": ").append(n)));
-        return document.text(outcomes.toString());
+        document.table("Storms, one row per configuration", List.of("configuration", "users", "sign-in/s",
+                "sign-in p50 / p95 ms", "session requests/s", "p50 / p95 / max ms to READY + URL",
+                "broker CPU ms per session request (all brokers)", "PostgreSQL CPU ms per session request",
+                "broker CPU ms per sign-in", "load average before / after the storm"), rows);
+        for (StormRun run : runs) {
+            if (run.failure() != null) {
+                document.section(run.configuration(), "Failed: " + run.failure());
+                continue;
+            }
+            StringBuilder text = new StringBuilder("Brokers: " + String.join(", ", run.brokers()) + ". "
+                    + run.window() + "\n\nOutcomes:");
+            for (StormBurst.Figures f : List.of(run.signIn(), run.storm())) {
+                f.outcomes().forEach((outcome, n) -> text.append("\n- ").append(f.name()).append(": ").append(outcome)
+                        .append(": ").append(n));
+                text.append(String.format(Locale.ROOT, "\n- %s: %.1f s wall, load average %s before, %s after",
+                        f.name(), f.wallSeconds(), f.loadBefore(), f.loadAfter()));
+            }
+            if (!run.store().isEmpty()) {
+                text.append("\n\n").append(StormStore.describe(run.store()));
+            }
+            if (!run.postgres().isEmpty()) {
+                text.append("\n\n").append(run.postgres());
+            }
+            document.section(run.configuration(), text.toString());
+        }
+        return document;
+    }
+
+    private static String decimal(double value) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.1f", value);
     }
 }

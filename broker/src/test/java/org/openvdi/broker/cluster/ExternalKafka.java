@@ -36,7 +36,7 @@ import org.openvdi.broker.AppProcess;
  * it creates the SCRAM users {@code openvdi-broker}, {@code openvdi-gateway} and {@code openvdi-audit} with passwords
  * of this run, grants their ACLs and creates the three topics (README.md, "Kafka credentials and ACLs"). Nothing is allowed without an ACL.
  */
-final class ExternalKafka implements AutoCloseable {
+public final class ExternalKafka implements AutoCloseable {
 
     static final String BROKER_USER = "openvdi-broker";
     static final String GATEWAY_USER = "openvdi-gateway";
@@ -51,17 +51,17 @@ final class ExternalKafka implements AutoCloseable {
     private final String auditPassword = secret();
     private Process process;
 
-    ExternalKafka(Path dir) throws IOException {
+    public ExternalKafka(Path dir) throws IOException {
         this.dir = dir.resolve("kafka");
         this.port = AppProcess.freePort();
         this.controllerPort = AppProcess.freePort();
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         Files.createDirectories(dir);
         Path properties = dir.resolve("server.properties");
         Files.writeString(properties, String.join("\n",
@@ -167,7 +167,7 @@ final class ExternalKafka implements AutoCloseable {
     }
 
     /** The password of the broker's SCRAM user ({@code OPENVDI_KAFKA_PASSWORD}). */
-    String brokerPassword() {
+    public String brokerPassword() {
         return brokerPassword;
     }
 

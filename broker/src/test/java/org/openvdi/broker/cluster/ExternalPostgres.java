@@ -22,18 +22,19 @@ import org.openvdi.broker.AppProcess;
  * scram-sha-256 for every TCP client. It listens on 127.0.0.1 on a free port, with its data under the test's
  * directory, and runs as the {@code postgres} user when the test runs as root (PostgreSQL refuses root).
  */
-final class ExternalPostgres implements AutoCloseable {
+public final class ExternalPostgres implements AutoCloseable {
 
     static final String DATABASE = "openvdi";
-    static final String USER = "openvdi";
+    public static final String USER = "openvdi";
 
     private final Path dir;
     private final Path data;
     private final int port;
     private final String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    private final List<String> settings = new ArrayList<>();
     private boolean started;
 
-    ExternalPostgres(Path dir) throws IOException {
+    public ExternalPostgres(Path dir) throws IOException {
         this.dir = dir.resolve("postgres");
         this.data = this.dir.resolve("data");
         this.port = AppProcess.freePort();
@@ -53,7 +54,13 @@ final class ExternalPostgres implements AutoCloseable {
         }
     }
 
-    void start() throws IOException, InterruptedException, SQLException {
+    /** A server setting ({@code -c name=value}) for the next start, e.g. {@code shared_preload_libraries}. */
+    public ExternalPostgres setting(String name, String value) {
+        settings.add("-c " + name + "=" + value);
+        return this;
+    }
+
+    public void start() throws IOException, InterruptedException, SQLException {
         Files.createDirectories(dir);
         Path passwordFile = dir.resolve("password");
         Files.writeString(passwordFile, password + "\n");
@@ -68,7 +75,7 @@ final class ExternalPostgres implements AutoCloseable {
                 "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync");
         Files.deleteIfExists(passwordFile);
         run(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("postgres.log").toString(), "-w",
-                "-t", "60", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=200",
+                "-t", "60", "-o", options(),
                 "start");
         started = true;
         try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, password)) {
@@ -85,20 +92,30 @@ final class ExternalPostgres implements AutoCloseable {
     /** Starts the stopped server again, on the same port and data. */
     void restart() throws IOException, InterruptedException {
         run(bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("postgres.log").toString(), "-w",
-                "-t", "60", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=200",
+                "-t", "60", "-o", options(),
                 "start");
         started = true;
     }
 
-    String jdbcUrl() {
+    private String options() {
+        return String.join(" ", "-p " + port, "-c listen_addresses=127.0.0.1", "-k " + dir, "-c max_connections=200",
+                String.join(" ", settings)).trim();
+    }
+
+    /** The data directory (its {@code postmaster.pid} names the server's process). */
+    public Path dataDirectory() {
+        return data;
+    }
+
+    public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
-    String password() {
+    public String password() {
         return password;
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), USER, password);
     }
 
