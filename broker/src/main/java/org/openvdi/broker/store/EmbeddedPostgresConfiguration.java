@@ -72,12 +72,11 @@ class EmbeddedPostgresConfiguration {
     /**
      * The embedded server's pool, with the same {@code spring.datasource.hikari.*} settings an external PostgreSQL's
      * pool gets from Spring Boot (application.yml: a request waits at most 1.5 s for a connection, then answers 503,
-     * never Hikari's 30 s default; batched INSERTs; the connect timeout). Only the address, the user, the pool's name
-     * and, unless configured, its size are the embedded server's own.
+     * never Hikari's 30 s default; batched INSERTs; the connect timeout; the pool's size). Only the address, the user
+     * and the pool's name are the embedded server's own.
      */
     static HikariDataSource pool(String jdbcUrl, Environment environment) {
         HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setMaximumPoolSize(16);
         Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(dataSource));
         dataSource.setJdbcUrl(jdbcUrl);
         dataSource.setUsername("postgres");

@@ -32,8 +32,6 @@ final class StormCluster implements AutoCloseable {
 
     /** A broker starts in about 20 s on an idle machine; several minutes when the machine is shared and loaded. */
     private static final Duration START = Duration.ofMinutes(10);
-    /** The connections of the embedded server's pool, each broker's on an external server too. */
-    static final int EMBEDDED_POOL_SIZE = 16;
 
     /** One configuration of the storm: how many brokers, on which PostgreSQL. */
     record Setup(int brokers, boolean external) {
@@ -126,10 +124,7 @@ final class StormCluster implements AutoCloseable {
             args.addAll(List.of("--spring.datasource.url=" + database.jdbcUrl(),
                     "--spring.datasource.username=" + ExternalPostgres.USER,
                     "--openvdi.cluster.node-id=storm-broker-" + n,
-                    "--openvdi.kafka.enabled=" + kafka, "--openvdi.kafka.embedded=false",
-                    // the embedded server's pool size (store/EmbeddedPostgresConfiguration), not Hikari's default of
-                    // 10, so that the configurations differ only in the server and the number of brokers
-                    "--spring.datasource.hikari.maximum-pool-size=" + EMBEDDED_POOL_SIZE));
+                    "--openvdi.kafka.enabled=" + kafka, "--openvdi.kafka.embedded=false"));
             if (testDriverHosts) {
                 args.addAll(List.of("--openvdi.reconcile.initial-delay=1h", "--openvdi.reconcile.interval=1h"));
             }
