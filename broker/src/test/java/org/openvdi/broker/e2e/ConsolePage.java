@@ -44,9 +44,32 @@ public final class ConsolePage {
         return load(url + "/admin#/" + hash, hash);
     }
 
-    /** Opens the console at the address in a freshly loaded page, even when it shows that address already. */
+    /**
+     * Shows the screen at the address drawn anew, even when it shows that address already: a new form, with no value
+     * and no error left from the last one. In a console page that is loaded already this is the console's own
+     * navigation (its hashchange handler replaces the whole screen and stops the old one's timers), which spares the
+     * page load, its scripts and the signed-in user's lookup; from any other page it loads the console.
+     */
     public ConsolePage openAfresh(String hash) {
-        return load(url + "/admin?page=" + System.nanoTime() + "#/" + hash, hash);
+        boolean redrawn = (Boolean) script("""
+                const main = document.querySelector('main#screen');
+                if (location.pathname !== '/admin' || !main || !document.getElementById('who').textContent.includes('(')) {
+                  return false;
+                }
+                main.querySelectorAll('.screen-body').forEach(b => b.dataset.replaced = 'true');
+                if (location.hash === '#/' + arguments[0]) {
+                  window.dispatchEvent(new HashChangeEvent('hashchange'));
+                } else {
+                  location.hash = '#/' + arguments[0];
+                }
+                return true;""", hash);
+        if (!redrawn) {
+            return load(url + "/admin?page=" + System.nanoTime() + "#/" + hash, hash);
+        }
+        String screen = hash.split("/")[0];
+        await().atMost(WAIT).until(() -> !browser.findElements(
+                By.cssSelector("main[data-screen='" + screen + "'] > .screen-body:not([data-replaced])")).isEmpty());
+        return this;
     }
 
     private ConsolePage load(String address, String hash) {
