@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -119,8 +120,42 @@ public final class ConsolePage {
         return this;
     }
 
+    /**
+     * As {@link #fill}, for several fields in one call to the browser, made once every one of them is drawn (a form
+     * with a hundred refusals to show spends its time in these calls, each a round trip through ChromeDriver).
+     */
+    public ConsolePage fill(Map<String, String> values) {
+        await().atMost(WAIT).until(() -> (Boolean) script("""
+                const names = Object.keys(arguments[0]);
+                const inputs = names.map(n => document.querySelector("main [name='" + n + "']"));
+                if (inputs.some(i => !i)) {
+                  return false;
+                }
+                inputs.forEach((input, k) => { input.value = arguments[0][names[k]]; });
+                document.querySelectorAll('main .field-error').forEach(e => e.textContent = '');
+                return true;""", values));
+        return this;
+    }
+
     public ConsolePage select(String name, String value) {
         new org.openqa.selenium.support.ui.Select(field(name)).selectByValue(value);
+        return this;
+    }
+
+    /**
+     * As {@link #select}, in one call to the browser: once the list offers the value, sets it and fires the change
+     * event the console listens to, as choosing it with the mouse does.
+     */
+    public ConsolePage choose(String name, String value) {
+        await().atMost(WAIT).until(() -> (Boolean) script("""
+                const list = document.querySelector("main select[name='" + arguments[0] + "']");
+                if (!list || ![...list.options].some(o => o.value === arguments[1])) {
+                  return false;
+                }
+                list.value = arguments[1];
+                list.dispatchEvent(new Event('input', { bubbles: true }));
+                list.dispatchEvent(new Event('change', { bubbles: true }));
+                return true;""", name, value));
         return this;
     }
 
