@@ -373,9 +373,8 @@ class AdminConsoleBrowserTest {
 
     private void refusedPool(String kind, Map<String, String> values, List<String> window, String field) {
         console.openAfresh("pools/new");
-        console.type("name", "hostile-new-" + UUID.randomUUID().toString().substring(0, 8));
-        console.select("templateId", hostileTemplate);
-        console.select("sparePolicy.type", kind);
+        console.choose("templateId", hostileTemplate);
+        console.choose("sparePolicy.type", kind);
         if (kind.equals("PREDICTIVE")) {
             console.click("main [name='sparePolicy.forecastOnly']");
         }
@@ -388,7 +387,10 @@ class AdminConsoleBrowserTest {
                     + "if (!arguments[3]) row.querySelectorAll('.days input').forEach(c => { c.checked = false; });",
                     window.get(0), window.get(1), window.get(2), window.get(3));
         }
-        values.forEach(console::fill);
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("name", "hostile-new-" + UUID.randomUUID().toString().substring(0, 8));
+        all.putAll(values);
+        console.fill(all);
         console.submit();
         assertThat(console.awaitError(field)).as(field + " " + kind + " " + values + " " + window).isNotBlank();
         assertThat(console.hash()).isEqualTo("#/pools/new");
@@ -400,7 +402,7 @@ class AdminConsoleBrowserTest {
      */
     private void refused(String address, Map<String, String> values, String... fields) {
         console.openAfresh(address);
-        values.forEach(console::fill);
+        console.fill(values);
         console.submit();
         for (String field : fields) {
             assertThat(console.awaitError(field)).as(field + " of " + address + " " + values).isNotBlank();

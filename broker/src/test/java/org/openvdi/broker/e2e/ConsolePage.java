@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -44,9 +45,32 @@ public final class ConsolePage {
         return load(url + "/admin#/" + hash, hash);
     }
 
-    /** Opens the console at the address in a freshly loaded page, even when it shows that address already. */
+    /**
+     * Shows the screen at the address drawn anew, even when it shows that address already: a new form, with no value
+     * and no error left from the last one. In a console page that is loaded already this is the console's own
+     * navigation (its hashchange handler replaces the whole screen and stops the old one's timers), which spares the
+     * page load, its scripts and the signed-in user's lookup; from any other page it loads the console.
+     */
     public ConsolePage openAfresh(String hash) {
-        return load(url + "/admin?page=" + System.nanoTime() + "#/" + hash, hash);
+        boolean redrawn = (Boolean) script("""
+                const main = document.querySelector('main#screen');
+                if (location.pathname !== '/admin' || !main || !document.getElementById('who').textContent.includes('(')) {
+                  return false;
+                }
+                main.querySelectorAll('.screen-body').forEach(b => b.dataset.replaced = 'true');
+                if (location.hash === '#/' + arguments[0]) {
+                  window.dispatchEvent(new HashChangeEvent('hashchange'));
+                } else {
+                  location.hash = '#/' + arguments[0];
+                }
+                return true;""", hash);
+        if (!redrawn) {
+            return load(url + "/admin?page=" + System.nanoTime() + "#/" + hash, hash);
+        }
+        String screen = hash.split("/")[0];
+        await().atMost(WAIT).until(() -> !browser.findElements(
+                By.cssSelector("main[data-screen='" + screen + "'] > .screen-body:not([data-replaced])")).isEmpty());
+        return this;
     }
 
     private ConsolePage load(String address, String hash) {
@@ -96,8 +120,42 @@ public final class ConsolePage {
         return this;
     }
 
+    /**
+     * As {@link #fill}, for several fields in one call to the browser, made once every one of them is drawn (a form
+     * with a hundred refusals to show spends its time in these calls, each a round trip through ChromeDriver).
+     */
+    public ConsolePage fill(Map<String, String> values) {
+        await().atMost(WAIT).until(() -> (Boolean) script("""
+                const names = Object.keys(arguments[0]);
+                const inputs = names.map(n => document.querySelector("main [name='" + n + "']"));
+                if (inputs.some(i => !i)) {
+                  return false;
+                }
+                inputs.forEach((input, k) => { input.value = arguments[0][names[k]]; });
+                document.querySelectorAll('main .field-error').forEach(e => e.textContent = '');
+                return true;""", values));
+        return this;
+    }
+
     public ConsolePage select(String name, String value) {
         new org.openqa.selenium.support.ui.Select(field(name)).selectByValue(value);
+        return this;
+    }
+
+    /**
+     * As {@link #select}, in one call to the browser: once the list offers the value, sets it and fires the change
+     * event the console listens to, as choosing it with the mouse does.
+     */
+    public ConsolePage choose(String name, String value) {
+        await().atMost(WAIT).until(() -> (Boolean) script("""
+                const list = document.querySelector("main select[name='" + arguments[0] + "']");
+                if (!list || ![...list.options].some(o => o.value === arguments[1])) {
+                  return false;
+                }
+                list.value = arguments[1];
+                list.dispatchEvent(new Event('input', { bubbles: true }));
+                list.dispatchEvent(new Event('change', { bubbles: true }));
+                return true;""", name, value));
         return this;
     }
 
