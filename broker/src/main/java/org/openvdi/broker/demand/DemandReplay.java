@@ -72,13 +72,19 @@ public class DemandReplay {
         long headPosition = head == null ? -1 : head.position().orElse(-1);
         AtomicLong events = new AtomicLong();
         long started = System.nanoTime();
+        List<TrackedEventMessage<?>> chunk = new ArrayList<>();
         try (Stream<? extends TrackedEventMessage<?>> stream = storage.readEvents(null, false)) {
             stream.takeWhile(e -> e.trackingToken().position().orElse(Long.MAX_VALUE) <= headPosition)
                     .forEach(event -> {
-                        writer.write(event);
+                        chunk.add(event);
                         events.incrementAndGet();
+                        if (chunk.size() == DemandConfiguration.BATCH_SIZE) {
+                            writer.write(chunk);
+                            chunk.clear();
+                        }
                     });
         }
+        writer.write(chunk);
         long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
         boolean caughtUp = ShadowTables.awaitLive(processing, DemandProjection.GROUP, headPosition, liveWait);
         List<TableComparison> tables = new ArrayList<>();

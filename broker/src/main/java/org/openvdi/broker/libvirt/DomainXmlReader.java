@@ -34,25 +34,31 @@ final class DomainXmlReader {
 
     /** The desktop id recorded in our metadata element, if the domain carries one. */
     static Optional<String> metadataDesktopId(String domainXml) {
-        return metadataAttribute(domainXml, "id");
+        return metadata(domainXml).desktopId();
     }
 
     /** The broker host id recorded in our metadata element: which registered host defined the domain. */
     static Optional<String> metadataHostId(String domainXml) {
-        return metadataAttribute(domainXml, "host");
+        return metadata(domainXml).hostId();
     }
 
-    private static Optional<String> metadataAttribute(String domainXml, String attribute) {
+    /** The desktop id and the broker host id recorded in our metadata element, from one parse of the XML. */
+    static DomainMetadataCache.DomainMetadata metadata(String domainXml) {
         Document document = LibvirtXmlParser.parse(domainXml);
         Element metadata = firstChild(document.getDocumentElement(), "metadata");
         if (metadata == null) {
-            return Optional.empty();
+            return new DomainMetadataCache.DomainMetadata(Optional.empty(), Optional.empty());
         }
         NodeList ours = metadata.getElementsByTagNameNS(LibvirtNames.METADATA_NAMESPACE, LibvirtNames.METADATA_ELEMENT);
         if (ours.getLength() == 0) {
-            return Optional.empty();
+            return new DomainMetadataCache.DomainMetadata(Optional.empty(), Optional.empty());
         }
-        String value = ((Element) ours.item(0)).getAttribute(attribute);
+        Element element = (Element) ours.item(0);
+        return new DomainMetadataCache.DomainMetadata(attribute(element, "id"), attribute(element, "host"));
+    }
+
+    private static Optional<String> attribute(Element element, String name) {
+        String value = element.getAttribute(name);
         return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 

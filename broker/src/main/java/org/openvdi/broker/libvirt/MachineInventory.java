@@ -27,12 +27,16 @@ final class MachineInventory {
     private static final Logger log = LoggerFactory.getLogger(MachineInventory.class);
     private static final int ALL_DOMAINS = 0;
 
+    private final DomainMetadataCache metadata = new DomainMetadataCache();
+
     List<ManagedMachine> list(Connect connect, String hostId, Optional<StoragePool> pool) throws LibvirtException {
         Map<String, ManagedMachine> found = new TreeMap<>();
         java.util.Set<String> others = new java.util.HashSet<>();
+        DomainMetadataCache.Pass pass = metadata.pass(hostId);
         for (Domain domain : connect.listAllDomains(ALL_DOMAINS)) {
-            addDomain(found, others, hostId, domain);
+            addDomain(found, others, hostId, domain, pass);
         }
+        pass.end();
         if (pool.isPresent()) {
             for (String volume : pool.get().listVolumes()) {
                 LibvirtNames.desktopIdOfCloneVolume(volume).filter(id -> !others.contains(id)).ifPresent(id -> found.merge(id,
@@ -46,19 +50,24 @@ final class MachineInventory {
         return new ArrayList<>(found.values());
     }
 
+    /** How many domain descriptions the inventory parsed so far (an unchanged one is not parsed again). */
+    long parses() {
+        return metadata.parses();
+    }
+
     private static void addDomain(Map<String, ManagedMachine> found, java.util.Set<String> others, String hostId,
-                                  Domain domain) throws LibvirtException {
+                                  Domain domain, DomainMetadataCache.Pass pass) throws LibvirtException {
         Optional<String> id = LibvirtNames.desktopIdOfDomain(domain.getName());
         if (id.isEmpty()) {
             return;
         }
         try {
-            String xml = domain.getXMLDesc(0);
-            if (!id.equals(DomainXmlReader.metadataDesktopId(xml))) {
+            DomainMetadataCache.DomainMetadata ours = pass.metadata(id.get(), domain.getXMLDesc(0));
+            if (!id.equals(ours.desktopId())) {
                 log.debug("domain {} is named like ours but lacks our metadata; ignoring it", domain.getName());
                 return;
             }
-            if (!DomainXmlReader.metadataHostId(xml).map(hostId::equals).orElse(false)) {
+            if (!ours.hostId().map(hostId::equals).orElse(false)) {
                 others.add(id.get());
                 log.debug("domain {} belongs to another registered host; ignoring it", domain.getName());
                 return;

@@ -50,6 +50,13 @@ public final class DemandEvents {
         return this;
     }
 
+    /** The events built and not appended yet, in time order (for writing them without the store). */
+    List<DomainEventMessage<?>> pending() {
+        List<DomainEventMessage<?>> sorted = new ArrayList<>(pending);
+        sorted.sort(java.util.Comparator.comparing(DomainEventMessage::getTimestamp));
+        return sorted;
+    }
+
     public void append() {
         pending.sort(java.util.Comparator.comparing(DomainEventMessage::getTimestamp));
         for (int from = 0; from < pending.size(); from += 1000) {

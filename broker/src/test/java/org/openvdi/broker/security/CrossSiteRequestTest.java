@@ -184,4 +184,38 @@ class CrossSiteRequestTest {
         Map<String, String> alice = Map.of("Authorization", WebClient.basic("alice", "demo"), "Origin", browser.base());
         assertThat(browser.send("DELETE", "/api/sessions/" + session, alice, null, null).code()).isEqualTo("SESSION_NOT_FOUND");
     }
+
+    @Test
+    void givenApiClientWithBearerTokenAndNoSession_whenWriting_thenNoCsrfCookieIsMadeAndOtherSitesAreStillRefused() {
+        WebClient client = new WebClient(port);
+        Answer issued = client.send("POST", "/api/tokens", Map.of("Authorization", WebClient.basic("admin", "demo")),
+                "application/json", "{\"name\":\"script\",\"ttl\":\"PT1H\"}");
+        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+        WebClient script = new WebClient(port);
+        Map<String, String> bearer = Map.of("Authorization", "Bearer " + issued.json().path("token").asText());
+
+        Answer uncordoned = script.send("POST", "/api/hosts/" + host + "/uncordon", bearer, "application/json", "{}");
+        assertThat(uncordoned.status()).as(uncordoned.body()).isEqualTo(200);
+        assertThat(uncordoned.setCookies()).noneMatch(cookie -> cookie.startsWith("XSRF-TOKEN"));
+        assertThat(script.send("GET", "/api/hosts/" + host, bearer, null, null).setCookies())
+                .noneMatch(cookie -> cookie.startsWith("XSRF-TOKEN"));
+        Answer cordoned = script.send("POST", "/api/hosts/" + host + "/cordon", bearer, null, null);
+        assertThat(cordoned.status()).as(cordoned.body()).isEqualTo(200);
+
+        // the same token from another site's page is refused before anything changes
+        for (String type : FORM_TYPES) {
+            assertProblem(script.send("POST", "/api/hosts/" + host + "/uncordon", with(FROM_EVIL, "Authorization",
+                    bearer.get("Authorization")), type, "a=b"), 415, "UNSUPPORTED_MEDIA_TYPE");
+        }
+        assertProblem(script.send("POST", "/api/hosts/" + host + "/uncordon", with(FROM_EVIL, "Authorization",
+                bearer.get("Authorization")), null, null), 403, "FORBIDDEN");
+        assertNothingChanged();
+
+        // a signed-in page still gets its token, and a Bearer token riding along does not excuse it from sending it
+        WebClient browser = new WebClient(port).signIn("admin", "demo");
+        assertThat(browser.csrfToken()).isNotBlank();
+        assertThat(browser.send("POST", "/api/hosts/" + host + "/uncordon", bearer, "application/json", "{}").status())
+                .isIn(401, 403);
+        assertNothingChanged();
+    }
 }
