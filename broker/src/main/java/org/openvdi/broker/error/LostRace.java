@@ -1,6 +1,5 @@
 package org.openvdi.broker.error;
 
-import java.sql.SQLException;
 import org.axonframework.common.lock.LockAcquisitionFailedException;
 import org.axonframework.modelling.command.ConcurrencyException;
 
@@ -22,11 +21,10 @@ public final class LostRace {
      */
     public static boolean causes(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConcurrencyException || t instanceof LockAcquisitionFailedException
-                    || t instanceof SQLException sql && DEADLOCK_DETECTED.equals(sql.getSQLState())) {
+            if (t instanceof ConcurrencyException || t instanceof LockAcquisitionFailedException) {
                 return true;
             }
         }
-        return false;
+        return SqlStates.causes(failure, DEADLOCK_DETECTED);
     }
 }

@@ -1,6 +1,5 @@
 package org.openvdi.broker.store;
 
-import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -11,6 +10,7 @@ import org.axonframework.eventhandling.SubscribingEventProcessor;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.openvdi.broker.error.SqlStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -66,7 +66,7 @@ public class ProjectionRebuild {
                     replayed.set(transactions.execute(status -> replay(invoker)));
                     return;
                 } catch (RuntimeException e) {
-                    if (attempt == ATTEMPTS || !lockNotAvailable(e)) {
+                    if (attempt == ATTEMPTS || !SqlStates.causes(e, LOCK_NOT_AVAILABLE)) {
                         throw e;
                     }
                     log.debug("Rebuild attempt {} waited too long for a read model's lock; starting again", attempt);
@@ -96,15 +96,6 @@ public class ProjectionRebuild {
             }
         }
         return replayed;
-    }
-
-    private static boolean lockNotAvailable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void pause(int attempt) {
