@@ -26,6 +26,8 @@ final class BrowserChannel {
     /** Tomcat's bound on blocking sends, which includes the close frame sent after a stuck send. */
     static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
     private static final Logger log = LoggerFactory.getLogger(BrowserChannel.class);
+    /** How long the farewell of a closing tunnel waits for a display frame being sent. */
+    static final long FAREWELL_WAIT_MILLIS = 1000;
 
     private final Session session;
     private final long timeoutMillis;
@@ -74,9 +76,17 @@ final class BrowserChannel {
         sendRepliesIfIdle();
     }
 
-    /** Sends a frame only if no other send is under way, and reports whether it went out. */
-    boolean sendIfIdle(String text) {
-        if (!sending.tryLock()) {
+    /**
+     * Sends a frame once the frame being sent, if any, is out, waiting at most {@code waitMillis} for it; reports
+     * whether it went out.
+     */
+    private boolean sendWithin(String text, long waitMillis) {
+        try {
+            if (!sending.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
         try {
@@ -137,14 +147,18 @@ final class BrowserChannel {
 
     /**
      * Tells the browser why the tunnel ends, after any instructions it has yet to get ({@code pending}, may be
-     * {@code null}), best effort, and closes the WebSocket.
+     * {@code null}), and closes the WebSocket. When a display frame is being sent (a viewer cut off by a notice, on
+     * the notice relay's thread, while its display streams), the farewell waits for that frame,
+     * {@value #FAREWELL_WAIT_MILLIS} ms at most (or the send timeout, if shorter): sent at once or not at all, it was
+     * lost whenever the display was busy, and the page could not say why it was cut off. A browser that stopped
+     * reading gets the close alone.
      */
     void close(TunnelFailure failure, String pending) {
         if (!session.isOpen()) {
             return;
         }
         String farewell = Objects.toString(pending, "") + (failure == null ? "" : failure.errorInstruction());
-        if (!farewell.isEmpty() && sendIfIdle(farewell)) {
+        if (!farewell.isEmpty() && sendWithin(farewell, Math.min(FAREWELL_WAIT_MILLIS, timeoutMillis))) {
             log.debug("Sent {} to the browser of session {}", failure, session.getId());
         }
         CloseReason reason = failure == null
