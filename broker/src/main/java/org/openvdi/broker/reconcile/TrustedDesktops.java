@@ -34,6 +34,14 @@ public class TrustedDesktops {
         this.jdbc = new JdbcTemplate(dataSource);
     }
 
+    /**
+     * Since when this broker trusts what it reads: a ready desktop is trusted when it became ready after this, or its
+     * host was inventoried at or after this ({@code host_inventory}); for queries that pick trusted desktops themselves.
+     */
+    public Instant since() {
+        return startedAt;
+    }
+
     void inventoried(UUID hostId) {
         Instant now = Instant.now();
         jdbc.update("INSERT INTO host_inventory (host_id, inventoried_at) VALUES (?, ?) ON CONFLICT (host_id)"

@@ -2,6 +2,7 @@ package org.openvdi.broker.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -9,7 +10,6 @@ import java.util.UUID;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.desktop.DesktopQueries;
 import org.openvdi.broker.desktop.DesktopView;
@@ -18,9 +18,8 @@ import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.ReleaseDesktopCommand;
 import org.openvdi.broker.desktop.api.RequestDesktopPowerOnCommand;
 import org.openvdi.broker.error.BrokerException;
-import org.openvdi.broker.host.HostQueries;
-import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.error.ErrorCode;
+import org.openvdi.broker.error.LostRace;
 import org.openvdi.broker.pool.PoolQueries;
 import org.openvdi.broker.pool.PoolView;
 import org.openvdi.broker.pool.SpareCapacityPolicy;
@@ -36,52 +35,56 @@ import org.springframework.beans.factory.annotation.Value;
 import org.openvdi.broker.store.ClusterLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Gives requested sessions a desktop: the user's own one in a persistent pool, else the oldest
- * ready spare; after a restart, only desktops whose host has been checked since (see {@link TrustedDesktops}). When none is ready it waits for the capacity process, unless nothing can ever
- * serve the request (pool full, no host), which fails the session at once with a clear code.
+ * Gives requested sessions a desktop: the user's own one in a persistent pool, else the oldest ready spare; after a
+ * restart, only desktops whose host has been checked since (see {@link TrustedDesktops}). When none is ready it waits
+ * for the capacity process, unless nothing can ever serve the request (pool full, no host), which fails the session at
+ * once with a clear code.
  * <p>
- * Threads: the request's own thread allocates its new session, and the sweep every second those still waiting.
- * Different sessions are allocated in parallel (a storm is not served one at a time): each allocation reserves the
- * spare it tries ({@link SpareReservations}), so concurrent ones take different spares, and the desktop's own
- * aggregate decides a race with another broker. One session is allocated by one thread at a time: the sweep skips a
- * session that a request is allocating, and a request waits for the sweep's allocation of its session to finish.
+ * The desktop's assignment and the session's are one transaction: both happen or neither, so no desktop is left
+ * assigned to a session that did not get it. Threads: the request's own thread allocates its new session, and the
+ * sweep every second those still waiting. Different sessions are allocated in parallel, on one broker or several (a
+ * storm is not served one at a time): each allocation claims its spare's row in its transaction, and concurrent ones
+ * skip claimed rows ({@link DesktopQueries#claimReadySpare}), so they take different spares instead of racing for the
+ * oldest; the aggregates still decide. One session is allocated by one thread of a broker at a time: the sweep skips
+ * a session that a request is allocating, and a request waits for the sweep's allocation of its session to finish.
  */
 @Component
 public class SessionAllocator {
 
     private static final Logger log = LoggerFactory.getLogger(SessionAllocator.class);
-    /** Spares read per attempt beyond those reserved by allocations in flight. */
-    private static final int SPARES_PER_ATTEMPT = 16;
+    /** Claims of one allocation that may lose a race (a command on the same desktop or session, elsewhere). */
+    private static final int CLAIMS_LOST_AT_MOST = 5;
 
     private final AuditedCommands commands;
     private final SessionQueries sessions;
     private final PoolQueries pools;
     private final DesktopQueries desktops;
-    private final HostQueries hosts;
     private final SpareCapacityPolicy capacity;
     private final TrustedDesktops trusted;
     private final Duration allocationTimeout;
     private final Duration sweepGrace;
-    private final SpareReservations reservations;
+    private final TransactionTemplate transactions;
     private final ClusterLock lock;
     /** The allocations running now, by session: one at a time per session. */
     private final Map<UUID, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
 
     SessionAllocator(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, DesktopQueries desktops,
-                     HostQueries hosts, SpareCapacityPolicy capacity, TrustedDesktops trusted,
+                     SpareCapacityPolicy capacity, TrustedDesktops trusted,
                      @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout,
                      @Value("${openvdi.sessions.sweep-grace:2s}") Duration sweepGrace,
-                     SpareReservations reservations, ClusterLock lock) {
+                     PlatformTransactionManager transactionManager, ClusterLock lock) {
         this.sweepGrace = sweepGrace;
-        this.reservations = reservations;
+        this.transactions = new TransactionTemplate(transactionManager);
         this.lock = lock;
         this.commands = commands;
         this.sessions = sessions;
         this.pools = pools;
         this.desktops = desktops;
-        this.hosts = hosts;
         this.capacity = capacity;
         this.trusted = trusted;
         this.allocationTimeout = allocationTimeout;
@@ -236,43 +239,73 @@ public class SessionAllocator {
                         ? tryAssign(session, desktop, false, token) : Allocation.WAITING;
             }
         }
-        // the oldest few first (one short read); all of them only when none of those could be had
-        Set<UUID> up = hosts.idsInState(HostState.UP);
-        int limit = reservations.count() + SPARES_PER_ATTEMPT;
-        List<DesktopView> oldest = desktops.readySpares(pool.id(), up, limit);
-        Allocation done = tryEach(session, oldest, persistent, token);
-        if (done != Allocation.WAITING || oldest.size() < limit) {
-            return done;
-        }
-        Set<UUID> tried = oldest.stream().map(DesktopView::id).collect(Collectors.toSet());
-        return tryEach(session, desktops.readySpares(pool.id(), up).stream().filter(d -> !tried.contains(d.id())).toList(),
-                persistent, token);
+        return assignSpare(session, pool, persistent, token);
     }
 
-    private Allocation tryEach(SessionView session, List<DesktopView> spares, boolean claim, ConnectionTokenGrant token) {
-        for (DesktopView spare : spares) {
-            if (trusted.trusted(spare) && reservations.reserve(spare.id(), session.id())) {
-                try {
-                    Allocation done = tryAssign(session, spare, claim, token);
-                    if (done != Allocation.WAITING) {
-                        return done;
+    /**
+     * Claims the oldest ready spare ({@link DesktopQueries#claimReadySpare}) and assigns it, both halves, in one
+     * transaction; a desktop that refuses (it changed since its row was read) is passed over for the next one.
+     */
+    private Allocation assignSpare(SessionView session, PoolView pool, boolean claim, ConnectionTokenGrant token) {
+        Set<UUID> passed = new HashSet<>();
+        for (int lost = 0; ; ) {
+            Optional<Allocation> done;
+            try {
+                done = transactions.execute(status -> {
+                    Optional<DesktopView> spare = desktops.claimReadySpare(pool.id(), trusted.since(), passed);
+                    if (spare.isEmpty()) {
+                        return Optional.of(Allocation.WAITING);
                     }
-                } finally {
-                    reservations.release(spare.id(), session.id());
+                    Optional<Allocation> assigned = assignBoth(session, spare.get(), claim, token, status);
+                    if (assigned.isEmpty()) {
+                        passed.add(spare.get().id());
+                    }
+                    return assigned;
+                });
+            } catch (RuntimeException e) {
+                if (!LostRace.causes(e) || ++lost == CLAIMS_LOST_AT_MOST) {
+                    throw e;
                 }
+                log.debug("Allocating session {} lost a race, claiming again: {}", session.id(), e.toString());
+                continue;
+            }
+            if (done.isPresent()) {
+                return done.get();
             }
         }
-        return Allocation.WAITING;
     }
 
     private Allocation tryAssign(SessionView session, DesktopView desktop, boolean claim, ConnectionTokenGrant token) {
+        return transactions.execute(status -> assignBoth(session, desktop, claim, token, status))
+                .orElse(Allocation.WAITING);
+    }
+
+    /**
+     * Assigns the desktop to the session and the session to the desktop, in the caller's transaction: both or
+     * neither. Empty when the desktop refused (taken meanwhile); SETTLED when the session refused (it ended, or got
+     * another desktop), in both cases with the transaction rolled back. A command inside this transaction is not
+     * retried on its own ({@code store/CommandRetries}): a lost race rolls it back whole, and the caller's attempt
+     * fails.
+     */
+    private Optional<Allocation> assignBoth(SessionView session, DesktopView desktop, boolean claim,
+                                           ConnectionTokenGrant token, TransactionStatus status) {
         try {
             commands.system(new AssignDesktopCommand(desktop.id(), session.id(), session.user(), claim));
         } catch (BrokerException e) {
             log.debug("Desktop {} was taken meanwhile: {}", desktop.id(), e.getMessage());
-            return Allocation.WAITING;
+            status.setRollbackOnly();
+            return Optional.empty();
         }
-        return finishAssignment(session, desktop, token);
+        try {
+            commands.system(new AssignDesktopToSessionCommand(session.id(), desktop.id(), token));
+        } catch (BrokerException e) {
+            log.info("Session {} ended or got another desktop before it got desktop {}: {}", session.id(), desktop.id(),
+                    e.getMessage());
+            status.setRollbackOnly();
+            return Optional.of(Allocation.SETTLED);
+        }
+        log.info("Session {} of {} got desktop {}", session.id(), session.user(), desktop.id());
+        return Optional.of(Allocation.ASSIGNED);
     }
 
     /** The session's half of an assignment the desktop has recorded already. */

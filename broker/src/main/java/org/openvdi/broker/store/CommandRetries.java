@@ -16,6 +16,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Commands that lost the race for their aggregate ({@link LostRace}) are sent again, so the user's request does not
@@ -23,7 +24,8 @@ import org.springframework.context.annotation.Configuration;
  * {@code openvdi.commands.retry-backoff} and doubles each time. A retry loads the aggregate again, with the other
  * writer's event, and decides anew.
  * Every other failure, business refusals included, is answered at once: retrying would only repeat it, or repeat a
- * side effect. After the last retry the failure reaches the caller, and the web layer answers 503 with Retry-After.
+ * side effect. So is a lost race of a command sent inside its caller's transaction, which the caller retries whole.
+ * After the last retry the failure reaches the caller, and the web layer answers 503 with Retry-After.
  */
 @Configuration(proxyBeanMethods = false)
 class CommandRetries implements DisposableBean {
@@ -42,7 +44,9 @@ class CommandRetries implements DisposableBean {
                                          @Value("${openvdi.commands.retry-backoff:25ms}") Duration backoff) {
         return (command, failure, failures, dispatch) -> {
             int failed = failures.size();
-            if (!LostRace.causes(failure) || failed > retries) {
+            // a command inside its caller's transaction is not sent again on its own: the conflict spoilt the whole
+            // transaction, and a retry on the retry thread would commit apart from it; the caller retries it whole
+            if (!LostRace.causes(failure) || failed > retries || TransactionSynchronizationManager.isActualTransactionActive()) {
                 return false;
             }
             long pause = backoff.toMillis() << Math.min(failed - 1, 10);

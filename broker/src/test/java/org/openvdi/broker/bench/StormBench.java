@@ -35,6 +35,10 @@ import org.openvdi.broker.AppProcess;
  * configuration. Checks that every request ended READY with a connect URL on a desktop of its own, and, in the event
  * store, that no desktop was assigned twice.
  * <p>
+ * Before the storm, a warm-up: {@code bench.warmup-users} (500; none on real guests) other employees sign in and
+ * request a desktop of a pool of their own, so the storm meets brokers that have compiled the request path, as a
+ * broker that served yesterday's logons has. The warm-up's own figures (the brokers' first requests) are reported too.
+ * <p>
  * The configurations, {@code bench.broker-count} (a comma-separated list, {@code embedded,3,1} by default), each on a
  * fresh database: {@code embedded} starts the packaged broker on its embedded PostgreSQL (as the product runs by
  * default); a number {@code N} starts an external PostgreSQL server from Debian's package and N broker processes on
@@ -55,6 +59,9 @@ class StormBench {
 
     private static final String DEMO_HASH = "{bcrypt}$2a$10$HAj6gSyVmaV1H3wIA2Fvy.1Mop33Ln1EW/6GK/zQwAQDoT8puGTGC";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The employees' groups, and the prefixes of their names. */
+    private static final String STORM = "storm";
+    private static final String WARMUP = "warmup";
     /** How long a request waits for READY before it counts as unanswered. */
     private static final Duration WAIT_FOR_READY = Duration.ofSeconds(120);
 
@@ -64,6 +71,8 @@ class StormBench {
     private final String hostUri = System.getProperty("bench.host-uri", "test:///default");
     private final int spares = Integer.getInteger("bench.spares", users);
     private final int maxSize = Integer.getInteger("bench.max-size", users);
+    /** Employees of the warm-up storm on a pool of their own (none on real guests). */
+    private final int warmupUsers = Integer.getInteger("bench.warmup-users", hostUri.startsWith("qemu") ? 0 : 500);
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -74,12 +83,12 @@ class StormBench {
     private String storagePool;
 
     /** One configuration's storm, or how it failed. */
-    private record StormRun(String configuration, List<String> brokers, StormBurst.Figures signIn,
-                            StormBurst.Figures storm, int desktops, double postgresCpuPerRequest, String postgres,
+    private record StormRun(String configuration, List<String> brokers, StormBurst.Figures warmup,
+                            StormBurst.Figures signIn, StormBurst.Figures storm, int desktops, double postgresCpuPerRequest, String postgres,
                             String window, Map<String, Long> store, Throwable failure) {
 
         static StormRun failed(String configuration, Throwable failure) {
-            return new StormRun(configuration, List.of(), null, null, 0, Double.NaN, "", "", Map.of(), failure);
+            return new StormRun(configuration, List.of(), null, null, null, 0, Double.NaN, "", "", Map.of(), failure);
         }
     }
 
@@ -115,25 +124,43 @@ class StormBench {
         }
     }
 
-    /** One storm on {@code urls}: set up the pool and its spares, sign everybody in, then all request a desktop. */
+    /**
+     * One storm on {@code urls}: set up the pools and their spares; the warm-up employees sign in and request a
+     * desktop of their own pool (the brokers' JIT compiles the paths a broker that served yesterday's logons has
+     * compiled); then the storm's employees sign in, and all request a desktop at once.
+     */
     private StormRun storm(String configuration, List<String> urls, StormCluster cluster) throws Exception {
         brokers = urls;
-        String pool = readyPool();
+        String host = addHost();
+        String warmupPool = warmupUsers == 0 ? null : createPool(host, "warmup", warmupUsers, warmupUsers);
+        String pool = createPool(host, "storm", Math.min(spares, maxSize), maxSize);
+        if (warmupPool != null) {
+            awaitSpares(warmupPool, warmupUsers);
+        }
+        awaitSpares(pool, Math.min(spares, maxSize));
         java.util.function.LongSupplier cpu = cluster == null ? () -> -1 : cluster::brokerCpuMillis;
+        StormBurst.Figures warmup = null;
+        if (warmupPool != null) {
+            String[] warmupTokens = new String[warmupUsers];
+            StormBurst.run("warm-up sign-in", warmupUsers, concurrency, i -> signIn(WARMUP, i, warmupTokens), cpu);
+            Set<String> warmupDesktops = ConcurrentHashMap.newKeySet();
+            warmup = StormBurst.run("warm-up storm, the brokers' first session requests", warmupUsers, concurrency,
+                    i -> requestSession(WARMUP, i, warmupPool, warmupTokens, warmupDesktops), cpu);
+        }
         String[] tokens = new String[users];
         StormBurst.Figures signIn = StormBurst.run("sign-in (POST /api/tokens, HTTP Basic, bcrypt)", users,
-                concurrency, i -> signIn(i, tokens), cpu);
+                concurrency, i -> signIn(STORM, i, tokens), cpu);
         Set<String> desktops = ConcurrentHashMap.newKeySet();
         PostgresCost postgres = cluster == null ? null : cluster.postgres();
         PostgresCost.Snapshot postgresBefore = postgres == null ? null : postgres.snapshot();
         java.time.Instant stormStart = java.time.Instant.now();
         StormBurst.Figures storm = StormBurst.run("session request to READY with connect URL (POST /api/sessions, "
                 + (auth.equals("basic") ? "HTTP Basic" : "Bearer token") + ")", users, concurrency,
-                i -> requestSession(i, pool, tokens, desktops), cpu);
+                i -> requestSession(STORM, i, pool, tokens, desktops), cpu);
         // the window to read a flight recording of the brokers for (jdk.jfr.consumer, by event start time)
         String window = "Session requests from " + stormStart + " to " + java.time.Instant.now() + ".";
         PostgresCost.Snapshot postgresAfter = postgres == null ? null : postgres.snapshot();
-        return new StormRun(configuration, urls, signIn, storm, desktops.size(), postgres == null ? Double.NaN
+        return new StormRun(configuration, urls, warmup, signIn, storm, desktops.size(), postgres == null ? Double.NaN
                 : PostgresCost.cpuMillisPerRequest(postgresBefore, postgresAfter, users), postgres == null ? ""
                 : PostgresCost.perRequest(postgresBefore, postgresAfter, users), window,
                 cluster == null ? Map.of() : StormStore.checks(cluster), null);
@@ -147,6 +174,10 @@ class StormBench {
             throw e;
         }
         assertThat(run.signIn().outcomes()).as(run.configuration()).containsOnlyKeys("201");
+        if (run.warmup() != null) {
+            assertThat(run.warmup().outcomes().keySet()).as("warm-up, " + run.configuration())
+                    .allMatch(outcome -> outcome.startsWith("READY"));
+        }
         if (spares >= users && maxSize >= users) {
             assertThat(run.storm().outcomes().keySet()).as(run.configuration()).allMatch(outcome -> outcome.startsWith("READY"));
             assertThat(run.desktops()).as("a desktop of its own for every session, " + run.configuration()).isEqualTo(users);
@@ -164,13 +195,18 @@ class StormBench {
         }
     }
 
-    /** The storm's employees, storm-0001 and on, in group "storm", beside the admin; all with the demo password. */
+    /**
+     * The storm's employees, storm-0001 and on, in group "storm", and the warm-up's, warmup-0001 and on, in group
+     * "warmup", beside the admin; all with the demo password.
+     */
     private Path usersFile() throws IOException {
         StringBuilder yaml = new StringBuilder("openvdi:\n  security:\n    users:\n      - name: admin\n        password: \""
                 + DEMO_HASH + "\"\n        roles: [ADMIN]\n");
-        for (int i = 0; i < users; i++) {
-            yaml.append("      - name: ").append(userName(i)).append("\n        password: \"").append(DEMO_HASH)
-                    .append("\"\n        roles: [EMPLOYEE]\n        groups: [storm]\n");
+        for (String group : List.of(STORM, WARMUP)) {
+            for (int i = 0; i < (group.equals(STORM) ? users : warmupUsers); i++) {
+                yaml.append("      - name: ").append(userName(group, i)).append("\n        password: \"").append(DEMO_HASH)
+                        .append("\"\n        roles: [EMPLOYEE]\n        groups: [").append(group).append("]\n");
+            }
         }
         Files.createDirectories(work);
         Path file = Files.writeString(work.resolve("storm-users.yml"), yaml);
@@ -178,8 +214,8 @@ class StormBench {
         return file;
     }
 
-    private static String userName(int i) {
-        return String.format(Locale.ROOT, "storm-%04d", i + 1);
+    private static String userName(String group, int i) {
+        return String.format(Locale.ROOT, "%s-%04d", group, i + 1);
     }
 
     /** What every broker of the storm gets: the users file, the test images, and provisioning workers. */
@@ -195,38 +231,49 @@ class StormBench {
                 .filter(option -> !option.isEmpty()).toList();
     }
 
-    /** A test-driver host with room for every user, and a floating pool with a ready spare for each. */
-    private String readyPool() throws Exception {
+    /** A host with room for every desktop of the storm and of its warm-up; answers its storage pool's name. */
+    private String addHost() throws Exception {
+        boolean qemu = hostUri.startsWith("qemu");
+        int room = maxSize + warmupUsers;
+        send("POST", "/api/hosts", basic("admin"), qemu
+                ? Map.of("name", storagePool, "uri", hostUri, "virtType", "qemu", "maxDesktops", room, "storagePool", storagePool)
+                : Map.of("name", storagePool, "uri", hostUri, "virtType", "qemu", "maxDesktops", room), 201);
+        return storagePool;
+    }
+
+    /** A template and a floating pool of it for the employees of {@code group}, keeping {@code minSpare} ready. */
+    private String createPool(String host, String group, int minSpare, int size) throws Exception {
         String admin = basic("admin");
         boolean qemu = hostUri.startsWith("qemu");
-        send("POST", "/api/hosts", admin, qemu
-                ? Map.of("name", storagePool, "uri", hostUri, "virtType", "qemu", "maxDesktops", maxSize, "storagePool", storagePool)
-                : Map.of("name", storagePool, "uri", hostUri, "virtType", "qemu", "maxDesktops", maxSize), 201);
-        String template = send("POST", "/api/templates", admin, Map.of("name", storagePool, "vcpus", 1, "memoryMiB", 128),
+        String name = host + "-" + group;
+        String template = send("POST", "/api/templates", admin, Map.of("name", name, "vcpus", 1, "memoryMiB", 128),
                 201).get("id").asText();
         Path image = qemu ? Files.copy(AppProcess.tinyImage(), Files.createDirectories(Path.of("target/test-images"))
-                .resolve(storagePool + ".img")).toAbsolutePath() : AdminScenario.randomImage();
+                .resolve(name + ".img")).toAbsolutePath() : AdminScenario.randomImage();
         send("POST", "/api/templates/" + template + "/versions", admin, Map.of("imagePath", image.toString()), 201);
-        String pool = send("POST", "/api/pools", admin, Map.of("name", storagePool, "templateId", template, "type",
-                "FLOATING", "powerPolicy", "KEEP_RUNNING", "minSpare", Math.min(spares, maxSize), "maxSize", maxSize,
-                "entitledGroups", List.of("storm")), 201).get("id").asText();
+        return send("POST", "/api/pools", admin, Map.of("name", name, "templateId", template, "type",
+                "FLOATING", "powerPolicy", "KEEP_RUNNING", "minSpare", minSpare, "maxSize", size,
+                "entitledGroups", List.of(group)), 201).get("id").asText();
+    }
+
+    private void awaitSpares(String pool, int spares) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
         while (true) {
             int ready = 0;
-            for (JsonNode desktop : send("GET", "/api/desktops?poolId=" + pool, admin, null, 200)) {
+            for (JsonNode desktop : send("GET", "/api/desktops?poolId=" + pool, basic("admin"), null, 200)) {
                 ready += desktop.get("state").asText().equals("READY") ? 1 : 0;
             }
-            if (ready == Math.min(spares, maxSize)) {
-                return pool;
+            if (ready == spares) {
+                return;
             }
-            assertThat(System.nanoTime()).as("%d of %d spares ready", ready, Math.min(spares, maxSize)).isLessThan(deadline);
+            assertThat(System.nanoTime()).as("%d of %d spares ready", ready, spares).isLessThan(deadline);
             Thread.sleep(2000);
         }
     }
 
-    private StormBurst.Result signIn(int i, String[] tokens) throws Exception {
+    private StormBurst.Result signIn(String group, int i, String[] tokens) throws Exception {
         long start = System.nanoTime();
-        HttpResponse<String> answer = http.send(request(i, "/api/tokens", basic(userName(i)))
+        HttpResponse<String> answer = http.send(request(i, "/api/tokens", basic(userName(group, i)))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"storm\",\"ttl\":\"PT1H\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         long millis = (System.nanoTime() - start) / 1_000_000;
@@ -237,8 +284,9 @@ class StormBench {
     }
 
     /** From the request to a READY session with its connect URL: in the answer itself, or by asking again. */
-    private StormBurst.Result requestSession(int i, String pool, String[] tokens, Set<String> desktops) throws Exception {
-        String authorization = auth.equals("basic") ? basic(userName(i)) : "Bearer " + tokens[i];
+    private StormBurst.Result requestSession(String group, int i, String pool, String[] tokens, Set<String> desktops)
+            throws Exception {
+        String authorization = auth.equals("basic") ? basic(userName(group, i)) : "Bearer " + tokens[i];
         long start = System.nanoTime();
         HttpResponse<String> answer = http.send(request(i, "/api/sessions", authorization)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"poolId\":\"" + pool + "\"}")).build(),
@@ -309,7 +357,10 @@ class StormBench {
                 + (hostUri.startsWith("qemu") ? "" : "; on an external PostgreSQL no drift reconciliation (each broker's"
                 + " test:///default is a host of its own)") : "running brokers: " + System.getProperty("bench.brokers"));
         document.setting("one host " + hostUri + ", a floating pool with " + Math.min(spares, maxSize)
-                + " ready spares (minSpare " + Math.min(spares, maxSize) + ", maxSize " + maxSize + ")");
+                + " ready spares (minSpare " + Math.min(spares, maxSize) + ", maxSize " + maxSize + ")"
+                + (warmupUsers == 0 ? "; no warm-up" : "; before the storm, a warm-up: " + warmupUsers + " other employees"
+                + " sign in and request a desktop of a pool of their own with as many ready spares, " + concurrency
+                + " in flight (bench.warmup-users), so the storm meets brokers whose JIT has compiled the request path"));
         document.setting("broker jar from " + System.getProperty("bench.broker-jar-directory", "target")
                 + "; broker JVM options: " + String.join(" ", brokerJvmArgs()));
         document.setting("the client runs on the same machine as the brokers, and shares its CPUs; CPU per request is"
@@ -318,18 +369,22 @@ class StormBench {
         for (StormRun run : runs) {
             if (run.failure() != null) {
                 rows.add(List.of(run.configuration(), "failed: " + run.failure().toString().replace('|', '/')
-                        .replaceAll("\\s+", " "), "", "", "", "", "", "", "", ""));
+                        .replaceAll("\\s+", " "), "", "", "", "", "", "", "", "", ""));
                 continue;
             }
             StormBurst.Figures in = run.signIn();
             StormBurst.Figures storm = run.storm();
-            rows.add(List.of(run.configuration(), Integer.toString(storm.requests()), decimal(in.perSecond()),
+            StormBurst.Figures warmup = run.warmup();
+            rows.add(List.of(run.configuration(), Integer.toString(storm.requests()), warmup == null ? "none"
+                    : warmup.requests() + ": " + decimal(warmup.perSecond()) + "/s, " + warmup.latency().percentile(50)
+                    + " / " + warmup.latency().percentile(95), decimal(in.perSecond()),
                     in.latency().percentile(50) + " / " + in.latency().percentile(95), decimal(storm.perSecond()),
                     storm.latency().percentile(50) + " / " + storm.latency().percentile(95) + " / " + storm.latency().max(),
                     decimal(storm.cpuMillisPerRequest()), decimal(run.postgresCpuPerRequest()),
                     decimal(in.cpuMillisPerRequest()), storm.loadBefore() + " / " + storm.loadAfter()));
         }
-        document.table("Storms, one row per configuration", List.of("configuration", "users", "sign-in/s",
+        document.table("Storms, one row per configuration", List.of("configuration", "users",
+                "warm-up storm before (first session requests of the brokers): requests, requests/s, p50 / p95 ms", "sign-in/s",
                 "sign-in p50 / p95 ms", "session requests/s", "p50 / p95 / max ms to READY + URL",
                 "broker CPU ms per session request (all brokers)", "PostgreSQL CPU ms per session request",
                 "broker CPU ms per sign-in", "load average before / after the storm"), rows);
@@ -340,7 +395,8 @@ class StormBench {
             }
             StringBuilder text = new StringBuilder("Brokers: " + String.join(", ", run.brokers()) + ". "
                     + run.window() + "\n\nOutcomes:");
-            for (StormBurst.Figures f : List.of(run.signIn(), run.storm())) {
+            for (StormBurst.Figures f : java.util.stream.Stream.of(run.warmup(), run.signIn(), run.storm())
+                    .filter(java.util.Objects::nonNull).toList()) {
                 f.outcomes().forEach((outcome, n) -> text.append("\n- ").append(f.name()).append(": ").append(outcome)
                         .append(": ").append(n));
                 text.append(String.format(Locale.ROOT, "\n- %s: %.1f s wall, load average %s before, %s after",

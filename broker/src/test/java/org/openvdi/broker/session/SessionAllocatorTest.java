@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.desktop.api.AssignDesktopCommand;
+import org.openvdi.broker.desktop.DesktopQueries;
+import org.openvdi.broker.desktop.DesktopView;
 import org.openvdi.broker.desktop.api.DesktopAssignedEvent;
+import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.desktop.api.DesktopPoweredOffEvent;
 import org.openvdi.broker.desktop.api.ReleaseDesktopCommand;
 import org.openvdi.broker.desktop.api.RequestDesktopPowerOnCommand;
@@ -57,7 +60,7 @@ class SessionAllocatorTest {
 
     @BeforeAll
     static void start() {
-        harness = ProcessHarness.start(SessionAllocator.class, SpareReservations.class);
+        harness = ProcessHarness.start(SessionAllocator.class);
         allocator = harness.bean(SessionAllocator.class);
     }
 
@@ -306,18 +309,28 @@ class SessionAllocatorTest {
         assertThat(commands.sent(AssignDesktopToSessionCommand.class)).containsExactly(new AssignDesktopToSessionCommand(session, free));
     }
 
+    /** Both halves of an assignment are one transaction: the session's refusal rolls the desktop's half back too. */
     @Test
-    void givenSessionEndedWhileItsDesktopWasAssigned_whenAllocated_thenTheDesktopIsReleasedAgain() {
+    void givenSessionEndedWhileItsDesktopWasAssigned_whenAllocated_thenTheDesktopsHalfIsRolledBackAndNothingIsReleased() {
         UUID spare = UUID.randomUUID();
         harness.given(floatingPool(pool, 1, 3)).given(readyDesktop(spare, pool, HOST, null))
                 .given(new SessionRequestedEvent(session, pool, ALICE));
+        // the desktop's half is projected in the allocation's transaction, as the real aggregate's event would be
+        commands.answer(AssignDesktopCommand.class, assign -> {
+            harness.given(new DesktopAssignedEvent(assign.desktopId(), assign.sessionId(), assign.user(), false));
+            return null;
+        });
         commands.answer(AssignDesktopToSessionCommand.class, assign -> {
             throw new BrokerException(ErrorCode.SESSION_ENDED, "session ended");
         });
 
         allocator.allocate(session);
 
-        assertThat(commands.sent(ReleaseDesktopCommand.class)).containsExactly(new ReleaseDesktopCommand(spare, session));
+        assertThat(commands.sent(AssignDesktopCommand.class)).hasSize(1);
+        assertThat(commands.sent(ReleaseDesktopCommand.class)).isEmpty();
+        DesktopView desktop = harness.bean(DesktopQueries.class).find(spare).orElseThrow();
+        assertThat(desktop.state()).isEqualTo(DesktopState.READY);
+        assertThat(desktop.sessionId()).isNull();
     }
 
     /**

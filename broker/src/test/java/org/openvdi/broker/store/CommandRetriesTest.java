@@ -1,6 +1,7 @@
 package org.openvdi.broker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,9 +22,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.AdminScenario;
 import org.openvdi.broker.BrokerTest;
+import org.openvdi.broker.audit.AuditedCommands;
+import org.openvdi.broker.error.LostRace;
 import org.openvdi.broker.host.api.UncordonHostCommand;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A command that loses the race for its aggregate is sent again. The race is real: between the moment the uncordon
@@ -41,6 +46,10 @@ class CommandRetriesTest {
     CommandBus commandBus;
     @Autowired
     DataSource dataSource;
+    @Autowired
+    PlatformTransactionManager transactionManager;
+    @Autowired
+    AuditedCommands commands;
 
     private AdminScenario scenario;
     private String host;
@@ -87,6 +96,26 @@ class CommandRetriesTest {
         assertThat(attempts).hasValue(3);
         assertThat(scenario.eventTypes(host)).containsExactly("HostRegisteredEvent", "HostCordonedEvent",
                 "HostCordonedEvent", "HostCordonedEvent", "HostUncordonedEvent");
+    }
+
+    /**
+     * Inside its caller's transaction (an allocation's both halves, say) a command that lost is not sent again on the
+     * retry thread, which would commit it apart from the rest: the failure reaches the caller at once, who rolls back
+     * the whole transaction and may try it again.
+     */
+    @Test
+    void givenAnotherWriterWinsOnce_whenUncordonedInsideTheCallersTransaction_thenTheCallerGetsTheLostRaceAndNothingIsStored() {
+        anotherWriterWinsTheFirst(1);
+        TransactionTemplate transactions = new TransactionTemplate(transactionManager);
+
+        Throwable failure = catchThrowable(() -> transactions.executeWithoutResult(
+                status -> commands.system(new UncordonHostCommand(UUID.fromString(host)))));
+
+        assertThat(failure).matches(LostRace::causes, "a lost race");
+        assertThat(attempts).hasValue(1);
+        assertThat(scenario.eventTypes(host)).containsExactly("HostRegisteredEvent", "HostCordonedEvent",
+                "HostCordonedEvent");
+        assertThat(scenario.hostView(host).path("cordoned").asBoolean()).isTrue();
     }
 
     @Test
