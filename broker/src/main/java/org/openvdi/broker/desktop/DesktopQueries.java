@@ -30,7 +30,6 @@ import org.openvdi.broker.desktop.api.DesktopMovePhase;
 import org.openvdi.broker.desktop.api.DesktopState;
 import org.openvdi.broker.host.DrainBlockers;
 import org.openvdi.broker.host.HostOccupancy;
-import org.openvdi.broker.host.api.HostState;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -101,21 +100,29 @@ public class DesktopQueries implements HostOccupancy {
     }
 
     /**
-     * Claims the oldest ready, unowned desktop of a pool for the caller's transaction, one not in {@code passed}: on a
-     * host that is up, and trusted since {@code trustedSince} (it became ready since then, or its host was inventoried
-     * since then; reconcile's {@code host_inventory}). The row stays locked until the transaction ends, and a
-     * concurrent claim, of this broker or another, skips it and takes the next one: spares are handed out like a queue,
-     * without two allocations trying the same one. Needs a transaction.
+     * Claims the oldest ready, unowned desktop of a pool for the caller's transaction, one not in {@code passed}: on
+     * one of {@code hosts} (those that are up), and trusted: it became ready after {@code readySince}, or its host is
+     * one of {@code inventoriedHosts}. The row stays locked until the transaction ends, and a concurrent claim, of this
+     * broker or another, skips it and takes the next one: spares are handed out like a queue, without two allocations
+     * trying the same one. Needs a transaction.
      */
-    public Optional<DesktopView> claimReadySpare(UUID poolId, Instant trustedSince, Collection<UUID> passed) {
-        var spec = jdbc.sql("""
-                SELECT * FROM desktop_view d
-                WHERE pool_id = :pool AND state = :ready AND owner IS NULL %s
-                  AND host_id IN (SELECT id FROM host_view WHERE state = :up)
-                  AND (ready_at > :since OR host_id IN (SELECT host_id FROM host_inventory WHERE inventoried_at >= :since))
-                ORDER BY ready_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED""".formatted(passed.isEmpty() ? "" : "AND id NOT IN (:passed)"))
-                .param("pool", poolId).param("ready", READY.name()).param("up", HostState.UP.name())
-                .param("since", Timestamp.from(trustedSince));
+    public Optional<DesktopView> claimReadySpare(UUID poolId, Collection<UUID> hosts, Instant readySince,
+                                                 Collection<UUID> inventoriedHosts, Collection<UUID> passed) {
+        if (hosts.isEmpty()) {
+            return Optional.empty();
+        }
+        String sql = """
+                SELECT * FROM desktop_view
+                WHERE pool_id = :pool AND state = :ready AND owner IS NULL AND host_id IN (:hosts)
+                  AND (ready_at > :since%s)%s
+                ORDER BY ready_at LIMIT 1 FOR UPDATE SKIP LOCKED""".formatted(
+                inventoriedHosts.isEmpty() ? "" : " OR host_id IN (:inventoried)",
+                passed.isEmpty() ? "" : " AND id NOT IN (:passed)");
+        var spec = jdbc.sql(sql).param("pool", poolId).param("ready", READY.name()).param("hosts", hosts)
+                .param("since", Timestamp.from(readySince));
+        if (!inventoriedHosts.isEmpty()) {
+            spec = spec.param("inventoried", inventoriedHosts);
+        }
         if (!passed.isEmpty()) {
             spec = spec.param("passed", passed);
         }

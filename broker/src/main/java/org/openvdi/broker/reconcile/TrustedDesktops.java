@@ -2,10 +2,12 @@ package org.openvdi.broker.reconcile;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.openvdi.broker.desktop.DesktopView;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,11 +37,21 @@ public class TrustedDesktops {
     }
 
     /**
-     * Since when this broker trusts what it reads: a ready desktop is trusted when it became ready after this, or its
-     * host was inventoried at or after this ({@code host_inventory}); for queries that pick trusted desktops themselves.
+     * Since when this broker trusts the desktops it reads: one that became ready after this is trusted, and so is any
+     * desktop of a host {@link #inventoriedAmong inventoried} since; for queries that pick trusted desktops themselves.
      */
     public Instant since() {
         return startedAt;
+    }
+
+    /** Those of {@code hosts} that some broker has inventoried since this one started: all their desktops are trusted. */
+    public Set<UUID> inventoriedAmong(Collection<UUID> hosts) {
+        List<UUID> unknown = hosts.stream().filter(host -> !inventoried.contains(host)).toList();
+        if (!unknown.isEmpty()) {
+            jdbc.queryForList("SELECT host_id FROM host_inventory WHERE host_id = ANY(?) AND inventoried_at >= ?",
+                    UUID.class, unknown.toArray(UUID[]::new), Timestamp.from(startedAt)).forEach(inventoried::add);
+        }
+        return hosts.stream().filter(inventoried::contains).collect(Collectors.toSet());
     }
 
     void inventoried(UUID hostId) {

@@ -20,6 +20,8 @@ import org.openvdi.broker.desktop.api.RequestDesktopPowerOnCommand;
 import org.openvdi.broker.error.BrokerException;
 import org.openvdi.broker.error.ErrorCode;
 import org.openvdi.broker.error.LostRace;
+import org.openvdi.broker.host.HostQueries;
+import org.openvdi.broker.host.api.HostState;
 import org.openvdi.broker.pool.PoolQueries;
 import org.openvdi.broker.pool.PoolView;
 import org.openvdi.broker.pool.SpareCapacityPolicy;
@@ -66,6 +68,7 @@ public class SessionAllocator {
     private final DesktopQueries desktops;
     private final SpareCapacityPolicy capacity;
     private final TrustedDesktops trusted;
+    private final HostQueries hosts;
     private final Duration allocationTimeout;
     private final Duration sweepGrace;
     private final TransactionTemplate transactions;
@@ -74,7 +77,7 @@ public class SessionAllocator {
     private final Map<UUID, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
 
     SessionAllocator(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, DesktopQueries desktops,
-                     SpareCapacityPolicy capacity, TrustedDesktops trusted,
+                     HostQueries hosts, SpareCapacityPolicy capacity, TrustedDesktops trusted,
                      @Value("${openvdi.sessions.allocation-timeout:10m}") Duration allocationTimeout,
                      @Value("${openvdi.sessions.sweep-grace:2s}") Duration sweepGrace,
                      PlatformTransactionManager transactionManager, ClusterLock lock) {
@@ -87,6 +90,7 @@ public class SessionAllocator {
         this.desktops = desktops;
         this.capacity = capacity;
         this.trusted = trusted;
+        this.hosts = hosts;
         this.allocationTimeout = allocationTimeout;
     }
 
@@ -247,12 +251,15 @@ public class SessionAllocator {
      * transaction; a desktop that refuses (it changed since its row was read) is passed over for the next one.
      */
     private Allocation assignSpare(SessionView session, PoolView pool, boolean claim, ConnectionTokenGrant token) {
+        Set<UUID> up = hosts.idsInState(HostState.UP);
+        Set<UUID> inventoried = trusted.inventoriedAmong(up);
         Set<UUID> passed = new HashSet<>();
         for (int lost = 0; ; ) {
             Optional<Allocation> done;
             try {
                 done = transactions.execute(status -> {
-                    Optional<DesktopView> spare = desktops.claimReadySpare(pool.id(), trusted.since(), passed);
+                    Optional<DesktopView> spare = desktops.claimReadySpare(pool.id(), up, trusted.since(),
+                            inventoried, passed);
                     if (spare.isEmpty()) {
                         return Optional.of(Allocation.WAITING);
                     }

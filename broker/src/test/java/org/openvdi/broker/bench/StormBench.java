@@ -35,9 +35,9 @@ import org.openvdi.broker.AppProcess;
  * configuration. Checks that every request ended READY with a connect URL on a desktop of its own, and, in the event
  * store, that no desktop was assigned twice.
  * <p>
- * Before the storm, a warm-up: {@code bench.warmup-users} (500; none on real guests) other employees sign in and
- * request a desktop of a pool of their own, so the storm meets brokers that have compiled the request path, as a
- * broker that served yesterday's logons has. The warm-up's own figures (the brokers' first requests) are reported too.
+ * Before the storm, a warm-up: {@code bench.warmup-users} (500; none on real guests) other employees per broker sign
+ * in and request a desktop of a pool of their own, so the storm meets brokers that have compiled the request path, as
+ * a broker that served yesterday's logons has. The warm-up's own figures (the brokers' first requests) are reported too.
  * <p>
  * The configurations, {@code bench.broker-count} (a comma-separated list, {@code embedded,3,1} by default), each on a
  * fresh database: {@code embedded} starts the packaged broker on its embedded PostgreSQL (as the product runs by
@@ -71,8 +71,10 @@ class StormBench {
     private final String hostUri = System.getProperty("bench.host-uri", "test:///default");
     private final int spares = Integer.getInteger("bench.spares", users);
     private final int maxSize = Integer.getInteger("bench.max-size", users);
-    /** Employees of the warm-up storm on a pool of their own (none on real guests). */
-    private final int warmupUsers = Integer.getInteger("bench.warmup-users", hostUri.startsWith("qemu") ? 0 : 500);
+    /** Employees of the warm-up storm per broker, on a pool of their own (none on real guests). */
+    private final int warmupPerBroker = Integer.getInteger("bench.warmup-users", hostUri.startsWith("qemu") ? 0 : 500);
+    /** Employees of the warm-up storm of the configuration that runs now: {@link #warmupPerBroker} for each broker. */
+    private int warmupUsers;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -94,15 +96,18 @@ class StormBench {
 
     @Test
     void givenReadySpareForEachOfAThousandUsers_whenAllRequestAtOnce_thenReportRateAndTimeToReady() throws Exception {
-        Path usersFile = usersFile();
         String external = System.getProperty("bench.brokers", "").trim();
+        List<String> running = Arrays.stream(external.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<StormCluster.Setup> setups = StormCluster.Setup.parse(System.getProperty("bench.broker-count", "embedded,3,1"));
+        int mostBrokers = running.isEmpty() ? setups.stream().mapToInt(StormCluster.Setup::brokers).max().orElse(1)
+                : running.size();
+        Path usersFile = usersFile(warmupPerBroker * mostBrokers);
         List<StormRun> runs = new ArrayList<>();
-        if (!external.isEmpty()) {
+        if (!running.isEmpty()) {
             storagePool = "openvdi-storm-" + runId;
-            runs.add(storm("running brokers", Arrays.stream(external.split(",")).map(String::trim)
-                    .filter(s -> !s.isEmpty()).toList(), null));
+            runs.add(storm("running brokers", running, null));
         } else {
-            for (StormCluster.Setup setup : StormCluster.Setup.parse(System.getProperty("bench.broker-count", "embedded,3,1"))) {
+            for (StormCluster.Setup setup : setups) {
                 storagePool = "openvdi-storm-" + runId + "-" + setup.directory();
                 try (StormCluster cluster = StormCluster.start(setup, work.resolve(setup.directory()),
                         Path.of(System.getProperty("bench.broker-jar-directory", "target")), brokerArgs(usersFile),
@@ -131,6 +136,7 @@ class StormBench {
      */
     private StormRun storm(String configuration, List<String> urls, StormCluster cluster) throws Exception {
         brokers = urls;
+        warmupUsers = warmupPerBroker * urls.size();
         String host = addHost();
         String warmupPool = warmupUsers == 0 ? null : createPool(host, "warmup", warmupUsers, warmupUsers);
         String pool = createPool(host, "storm", Math.min(spares, maxSize), maxSize);
@@ -199,11 +205,11 @@ class StormBench {
      * The storm's employees, storm-0001 and on, in group "storm", and the warm-up's, warmup-0001 and on, in group
      * "warmup", beside the admin; all with the demo password.
      */
-    private Path usersFile() throws IOException {
+    private Path usersFile(int warmupEmployees) throws IOException {
         StringBuilder yaml = new StringBuilder("openvdi:\n  security:\n    users:\n      - name: admin\n        password: \""
                 + DEMO_HASH + "\"\n        roles: [ADMIN]\n");
         for (String group : List.of(STORM, WARMUP)) {
-            for (int i = 0; i < (group.equals(STORM) ? users : warmupUsers); i++) {
+            for (int i = 0; i < (group.equals(STORM) ? users : warmupEmployees); i++) {
                 yaml.append("      - name: ").append(userName(group, i)).append("\n        password: \"").append(DEMO_HASH)
                         .append("\"\n        roles: [EMPLOYEE]\n        groups: [").append(group).append("]\n");
             }
@@ -358,9 +364,10 @@ class StormBench {
                 + " test:///default is a host of its own)") : "running brokers: " + System.getProperty("bench.brokers"));
         document.setting("one host " + hostUri + ", a floating pool with " + Math.min(spares, maxSize)
                 + " ready spares (minSpare " + Math.min(spares, maxSize) + ", maxSize " + maxSize + ")"
-                + (warmupUsers == 0 ? "; no warm-up" : "; before the storm, a warm-up: " + warmupUsers + " other employees"
-                + " sign in and request a desktop of a pool of their own with as many ready spares, " + concurrency
-                + " in flight (bench.warmup-users), so the storm meets brokers whose JIT has compiled the request path"));
+                + (warmupPerBroker == 0 ? "; no warm-up" : "; before the storm, a warm-up: " + warmupPerBroker + " other"
+                + " employees per broker sign in and request a desktop of a pool of their own with as many ready spares, "
+                + concurrency + " in flight (bench.warmup-users), so the storm meets brokers whose JIT has compiled the"
+                + " request path"));
         document.setting("broker jar from " + System.getProperty("bench.broker-jar-directory", "target")
                 + "; broker JVM options: " + String.join(" ", brokerJvmArgs()));
         document.setting("the client runs on the same machine as the brokers, and shares its CPUs; CPU per request is"
