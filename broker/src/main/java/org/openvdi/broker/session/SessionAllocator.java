@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.openvdi.broker.audit.AuditedCommands;
 import org.openvdi.broker.desktop.DesktopQueries;
 import org.openvdi.broker.desktop.DesktopView;
@@ -34,6 +35,7 @@ import org.openvdi.broker.session.api.SessionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.openvdi.broker.store.ClaimingTransaction;
 import org.openvdi.broker.store.ClusterLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -59,8 +61,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class SessionAllocator {
 
     private static final Logger log = LoggerFactory.getLogger(SessionAllocator.class);
-    /** Claims of one allocation that may lose a race (a command on the same desktop or session, elsewhere). */
-    private static final int CLAIMS_LOST_AT_MOST = 5;
+    /**
+     * Attempts of one allocation that may lose a race (a command on the same desktop or session, on this broker or
+     * another), and the pause after the first lost one, doubled after each.
+     */
+    private static final int RACES_LOST_AT_MOST = 5;
+    private static final Duration LOST_RACE_PAUSE = Duration.ofMillis(25);
 
     private final AuditedCommands commands;
     private final SessionQueries sessions;
@@ -82,7 +88,7 @@ public class SessionAllocator {
                      @Value("${openvdi.sessions.sweep-grace:2s}") Duration sweepGrace,
                      PlatformTransactionManager transactionManager, ClusterLock lock) {
         this.sweepGrace = sweepGrace;
-        this.transactions = new TransactionTemplate(transactionManager);
+        this.transactions = ClaimingTransaction.template(transactionManager);
         this.lock = lock;
         this.commands = commands;
         this.sessions = sessions;
@@ -248,43 +254,71 @@ public class SessionAllocator {
 
     /**
      * Claims the oldest ready spare ({@link DesktopQueries#claimReadySpare}) and assigns it, both halves, in one
-     * transaction; a desktop that refuses (it changed since its row was read) is passed over for the next one.
+     * transaction; a desktop that refuses (it changed since its row was read), or that a lost race was about, is passed
+     * over for the next one.
      */
     private Allocation assignSpare(SessionView session, PoolView pool, boolean claim, ConnectionTokenGrant token) {
         Set<UUID> up = hosts.idsInState(HostState.UP);
         Set<UUID> inventoried = trusted.inventoriedAmong(up);
         Set<UUID> passed = new HashSet<>();
-        for (int lost = 0; ; ) {
-            Optional<Allocation> done;
+        UUID[] claimed = new UUID[1];
+        return retryingLostRaces(session, () -> {
+            claimed[0] = null;
+            return transactions.execute(status -> {
+                Optional<DesktopView> spare = desktops.claimReadySpare(pool.id(), up, trusted.since(), inventoried,
+                        passed);
+                if (spare.isEmpty()) {
+                    return Optional.of(Allocation.WAITING);
+                }
+                claimed[0] = spare.get().id();
+                Optional<Allocation> assigned = assignBoth(session, spare.get(), claim, token, status);
+                if (assigned.isEmpty()) {
+                    passed.add(spare.get().id());
+                }
+                return assigned;
+            });
+        }, () -> {
+            if (claimed[0] != null) {
+                passed.add(claimed[0]);
+            }
+        });
+    }
+
+    private Allocation tryAssign(SessionView session, DesktopView desktop, boolean claim, ConnectionTokenGrant token) {
+        return retryingLostRaces(session, () -> Optional.of(transactions.execute(status ->
+                assignBoth(session, desktop, claim, token, status)).orElse(Allocation.WAITING)), () -> { });
+    }
+
+    /**
+     * Runs {@code attempt} until it settles something (an empty answer: try again at once), and again after a pause
+     * when it lost a race, {@link #RACES_LOST_AT_MOST} times at most; {@code lost} is told of each lost race first.
+     */
+    private static Allocation retryingLostRaces(SessionView session, Supplier<Optional<Allocation>> attempt,
+                                                Runnable lost) {
+        for (int races = 0; ; ) {
             try {
-                done = transactions.execute(status -> {
-                    Optional<DesktopView> spare = desktops.claimReadySpare(pool.id(), up, trusted.since(),
-                            inventoried, passed);
-                    if (spare.isEmpty()) {
-                        return Optional.of(Allocation.WAITING);
-                    }
-                    Optional<Allocation> assigned = assignBoth(session, spare.get(), claim, token, status);
-                    if (assigned.isEmpty()) {
-                        passed.add(spare.get().id());
-                    }
-                    return assigned;
-                });
+                Optional<Allocation> done = attempt.get();
+                if (done.isPresent()) {
+                    return done.get();
+                }
             } catch (RuntimeException e) {
-                if (!LostRace.causes(e) || ++lost == CLAIMS_LOST_AT_MOST) {
+                if (!LostRace.causes(e) || ++races == RACES_LOST_AT_MOST) {
                     throw e;
                 }
-                log.debug("Allocating session {} lost a race, claiming again: {}", session.id(), e.toString());
-                continue;
-            }
-            if (done.isPresent()) {
-                return done.get();
+                log.debug("Allocating session {} lost a race, trying again: {}", session.id(), e.toString());
+                lost.run();
+                pause(LOST_RACE_PAUSE.multipliedBy(1L << (races - 1)));
             }
         }
     }
 
-    private Allocation tryAssign(SessionView session, DesktopView desktop, boolean claim, ConnectionTokenGrant token) {
-        return transactions.execute(status -> assignBoth(session, desktop, claim, token, status))
-                .orElse(Allocation.WAITING);
+    private static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while allocating", e);
+        }
     }
 
     /**

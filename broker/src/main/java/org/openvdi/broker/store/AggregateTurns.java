@@ -27,7 +27,8 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * 16 connections of the pool were all checked out for as long as the queue lasted, and every other request (of any
  * aggregate, any read) timed out on the pool. Waiting here costs no connection; the aggregate's own lock, taken after
  * the transaction, is then free in this broker and stays the guard within a unit of work (and the event store's
- * unique sequence the guard between brokers).
+ * unique sequence the guard between brokers). A command inside a {@link ClaimingTransaction} waits only briefly:
+ * its transaction holds a connection and row locks already.
  * <p>
  * The command bus handles a command in the dispatching thread ({@code SimpleCommandBus}), so the turn ends when
  * {@code dispatch} returns. A command of the same aggregate sent while handling one (same thread) re-enters its turn.
@@ -70,9 +71,10 @@ final class AggregateTurns implements CommandBus {
             return t;
         });
         try {
-            if (!awaitTurn(turn)) {
+            Duration patience = ClaimingTransaction.active() ? ClaimingTransaction.TURN_WAIT : wait;
+            if (!awaitTurn(turn, patience)) {
                 callback.onResult(command, GenericCommandResultMessage.asCommandResultMessage(new LockAcquisitionFailedException(
-                        "No turn for aggregate " + aggregate + " within " + wait.toMillis() + " ms")));
+                        "No turn for aggregate " + aggregate + " within " + patience.toMillis() + " ms")));
                 return;
             }
             try {
@@ -85,9 +87,9 @@ final class AggregateTurns implements CommandBus {
         }
     }
 
-    private boolean awaitTurn(Turn turn) {
+    private static boolean awaitTurn(Turn turn, Duration patience) {
         try {
-            return turn.lock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return turn.lock.tryLock(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -24,7 +24,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * {@code openvdi.commands.retry-backoff} and doubles each time. A retry loads the aggregate again, with the other
  * writer's event, and decides anew.
  * Every other failure, business refusals included, is answered at once: retrying would only repeat it, or repeat a
- * side effect. So is a lost race of a command sent inside its caller's transaction, which the caller retries whole.
+ * side effect. So is a lost race of a command sent inside its caller's transaction (a {@link ClaimingTransaction}, a
+ * streaming processor's batch): the conflict spoilt that whole transaction, so the caller retries it whole (the
+ * allocation claims again, the processor's error handler handles the batch again).
  * After the last retry the failure reaches the caller, and the web layer answers 503 with Retry-After.
  */
 @Configuration(proxyBeanMethods = false)

@@ -12,6 +12,8 @@ import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * An event-sourcing repository that keeps the aggregates it committed in memory, and uses one only when the event
@@ -22,7 +24,10 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
  * (Axon's own cache would decide from the stale state, and only a write would meet the conflict).
  * <p>
  * An aggregate is taken out while a unit of work uses it, and put back only after that unit committed: a unit that
- * rolls back (a refusal, a lost race) leaves nothing behind, and the state in memory is always a committed one. The
+ * rolls back (a refusal, a lost race) leaves nothing behind, and the state in memory is always a committed one. A unit
+ * that joined its caller's transaction (an allocation's two commands) "commits" before the database does: its
+ * aggregate is put back only once that transaction has committed, and dropped when it rolls back, else another
+ * broker's different event at the same sequence number would make the rolled-back state look current. The
  * aggregate's lock (Axon's, per aggregate and broker) orders the units that use it. At most {@code capacity}
  * aggregates are kept, the least recently committed dropped first.
  *
@@ -79,7 +84,7 @@ public final class VersionCheckedCachingRepository<T> extends EventSourcingRepos
         EventSourcedAggregate<T> aggregate = super.doCreateNewForLock(factoryMethod);
         UnitOfWork<?> unit = CurrentUnitOfWork.get().root();
         // the identifier is known once the creating handler applied its first event
-        unit.afterCommit(u -> keep(aggregate.identifierAsString(), aggregate));
+        unit.afterCommit(u -> keepOnceCommitted(aggregate.identifierAsString(), aggregate));
         return aggregate;
     }
 
@@ -91,7 +96,25 @@ public final class VersionCheckedCachingRepository<T> extends EventSourcingRepos
     private void keepAfterCommit(String aggregateIdentifier, EventSourcedAggregate<T> aggregate) {
         UnitOfWork<?> unit = CurrentUnitOfWork.get().root();
         unit.onRollback(u -> kept.remove(aggregateIdentifier));
-        unit.afterCommit(u -> keep(aggregateIdentifier, aggregate));
+        unit.afterCommit(u -> keepOnceCommitted(aggregateIdentifier, aggregate));
+    }
+
+    /** Keeps the aggregate now, or when the caller's transaction the unit joined commits (dropped if it rolls back). */
+    private void keepOnceCommitted(String aggregateIdentifier, EventSourcedAggregate<T> aggregate) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            keep(aggregateIdentifier, aggregate);
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status == STATUS_COMMITTED) {
+                    keep(aggregateIdentifier, aggregate);
+                } else if (aggregateIdentifier != null) {
+                    kept.remove(aggregateIdentifier);
+                }
+            }
+        });
     }
 
     private void keep(String aggregateIdentifier, EventSourcedAggregate<T> aggregate) {

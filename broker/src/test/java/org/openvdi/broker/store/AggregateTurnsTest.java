@@ -112,6 +112,42 @@ class AggregateTurnsTest {
         assertThat(turns.aggregatesInUse()).isZero();
     }
 
+    /**
+     * Inside a claiming transaction the command gives up its turn after a short wait, however long the usual wait: the
+     * turn's holder may be waiting for a row that transaction claimed.
+     */
+    @Test
+    void givenATurnHeldAndACommandInsideAClaimingTransaction_whenItWaits_thenItGivesUpAfterTheShortWaitOnly() throws Exception {
+        AggregateTurns turns = new AggregateTurns(bus, Duration.ofSeconds(60));
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        bus.subscribe("hold", message -> {
+            inHandler.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return "held";
+        });
+        Thread holder = new Thread(() -> turns.dispatch(new GenericCommandMessage<>(
+                GenericCommandMessage.asCommandMessage(new Touch("claimed")), "hold")));
+        holder.start();
+        inHandler.await(10, TimeUnit.SECONDS);
+        try {
+            CommandResultMessage<?>[] answer = new CommandResultMessage<?>[1];
+            long start = System.nanoTime();
+
+            ClaimingTransaction.template(new DataSourceTransactionManager(pool)).executeWithoutResult(status ->
+                    turns.dispatch(GenericCommandMessage.asCommandMessage(new Touch("claimed")),
+                            (command, result) -> answer[0] = result));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(answer[0].exceptionResult()).isInstanceOf(LockAcquisitionFailedException.class)
+                    .hasMessageContaining("within " + ClaimingTransaction.TURN_WAIT.toMillis() + " ms");
+        } finally {
+            release.countDown();
+            holder.join(10_000);
+        }
+        assertThat(turns.aggregatesInUse()).isZero();
+    }
+
     @Test
     void givenATurnNotGivenInTime_whenACommandWaits_thenItFailsAsALostRaceWithoutTouchingTheBus() throws Exception {
         AggregateTurns turns = new AggregateTurns(bus, Duration.ofMillis(100));

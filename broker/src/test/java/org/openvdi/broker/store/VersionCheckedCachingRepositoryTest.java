@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openvdi.broker.testsupport.SharedPostgres;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The repository that keeps committed aggregates (the session's and the desktop's, on a session request's path)
@@ -150,6 +151,31 @@ class VersionCheckedCachingRepositoryTest {
         Tally loaded = root();
         assertThat(loaded).isNotSameAs(kept);
         assertThat(loaded.count).isEqualTo(1);
+    }
+
+    /**
+     * A unit that joined its caller's transaction commits before the database does. When that transaction then rolls
+     * back and another broker stores a different event at the same sequence number, the rolled-back state must not
+     * pass for the stored one: the version check alone would take it, its version being the store's.
+     */
+    @Test
+    void givenAUnitInACallersTransactionThatRolledBackAndAnotherWriterAtItsVersion_whenLoaded_thenTheStoredState() {
+        openedAndAddedOnce();
+        TransactionTemplate callers = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        Tally rolledBack = callers.execute(status -> {
+            Tally added = inUnit(() -> repository.load(id).invoke(t -> {
+                t.addUpTo(10);
+                return t;
+            }));
+            status.setRollbackOnly();
+            return added;
+        });
+        AnotherWriter.storeCopyOfLastEvent(dataSource, id); // the store's version is now the rolled-back unit's
+
+        Tally loaded = root();
+
+        assertThat(loaded).isNotSameAs(rolledBack);
+        assertThat(loaded.count).isEqualTo(2);
     }
 
     @Test
