@@ -119,18 +119,7 @@ class AggregateTurnsTest {
     @Test
     void givenATurnHeldAndACommandInsideAClaimingTransaction_whenItWaits_thenItGivesUpAfterTheShortWaitOnly() throws Exception {
         AggregateTurns turns = new AggregateTurns(bus, Duration.ofSeconds(60));
-        CountDownLatch inHandler = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        bus.subscribe("hold", message -> {
-            inHandler.countDown();
-            release.await(30, TimeUnit.SECONDS);
-            return "held";
-        });
-        Thread holder = new Thread(() -> turns.dispatch(new GenericCommandMessage<>(
-                GenericCommandMessage.asCommandMessage(new Touch("claimed")), "hold")));
-        holder.start();
-        inHandler.await(10, TimeUnit.SECONDS);
-        try {
+        try (TurnHeld held = holdTurn(turns, "claimed")) {
             CommandResultMessage<?>[] answer = new CommandResultMessage<?>[1];
             long start = System.nanoTime();
 
@@ -141,9 +130,6 @@ class AggregateTurnsTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
             assertThat(answer[0].exceptionResult()).isInstanceOf(LockAcquisitionFailedException.class)
                     .hasMessageContaining("within " + ClaimingTransaction.TURN_WAIT.toMillis() + " ms");
-        } finally {
-            release.countDown();
-            holder.join(10_000);
         }
         assertThat(turns.aggregatesInUse()).isZero();
     }
@@ -151,28 +137,39 @@ class AggregateTurnsTest {
     @Test
     void givenATurnNotGivenInTime_whenACommandWaits_thenItFailsAsALostRaceWithoutTouchingTheBus() throws Exception {
         AggregateTurns turns = new AggregateTurns(bus, Duration.ofMillis(100));
-        CountDownLatch inHandler = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        bus.subscribe("hold", message -> {
-            inHandler.countDown();
-            release.await(10, TimeUnit.SECONDS);
-            return "held";
-        });
-        Thread holder = new Thread(() -> turns.dispatch(new GenericCommandMessage<>(
-                GenericCommandMessage.asCommandMessage(new Touch("slow")), "hold")));
-        holder.start();
-        inHandler.await(10, TimeUnit.SECONDS);
-        try {
+        try (TurnHeld held = holdTurn(turns, "slow")) {
             CommandResultMessage<?>[] answer = new CommandResultMessage<?>[1];
 
             turns.dispatch(GenericCommandMessage.asCommandMessage(new Touch("slow")), (command, result) -> answer[0] = result);
 
             assertThat(answer[0].isExceptional()).isTrue();
             assertThat(answer[0].exceptionResult()).isInstanceOf(LockAcquisitionFailedException.class);
-        } finally {
+        }
+        assertThat(turns.aggregatesInUse()).isZero();
+    }
+
+    /** A command of the aggregate that another thread is handling until closed: it holds the aggregate's turn. */
+    private record TurnHeld(Thread holder, CountDownLatch release) implements AutoCloseable {
+
+        @Override
+        public void close() throws InterruptedException {
             release.countDown();
             holder.join(10_000);
         }
-        assertThat(turns.aggregatesInUse()).isZero();
+    }
+
+    private TurnHeld holdTurn(AggregateTurns turns, String aggregate) throws InterruptedException {
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        bus.subscribe("hold", message -> {
+            inHandler.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return "held";
+        });
+        Thread holder = new Thread(() -> turns.dispatch(new GenericCommandMessage<>(
+                GenericCommandMessage.asCommandMessage(new Touch(aggregate)), "hold")));
+        holder.start();
+        assertThat(inHandler.await(10, TimeUnit.SECONDS)).as("the holder has the turn").isTrue();
+        return new TurnHeld(holder, release);
     }
 }
