@@ -83,19 +83,13 @@ public class DesktopQueries implements HostOccupancy {
      * spares a session can take.
      */
     public List<DesktopView> readySpares(UUID poolId, Collection<UUID> hosts) {
-        return readySpares(poolId, hosts, Integer.MAX_VALUE);
-    }
-
-    /** The oldest {@code limit} of the {@link #readySpares(UUID, Collection) ready spares}. */
-    public List<DesktopView> readySpares(UUID poolId, Collection<UUID> hosts, int limit) {
         if (hosts.isEmpty()) {
             return List.of();
         }
         return jdbc.sql("""
                 SELECT * FROM desktop_view
-                WHERE pool_id = :pool AND state = :ready AND owner IS NULL AND host_id IN (:hosts) ORDER BY ready_at
-                LIMIT :limit""")
-                .param("pool", poolId).param("ready", READY.name()).param("hosts", hosts).param("limit", limit)
+                WHERE pool_id = :pool AND state = :ready AND owner IS NULL AND host_id IN (:hosts) ORDER BY ready_at""")
+                .param("pool", poolId).param("ready", READY.name()).param("hosts", hosts)
                 .query(DesktopQueries::map).list();
     }
 
