@@ -63,15 +63,7 @@ public class TrustedDesktops {
     }
 
     public boolean trusted(DesktopView desktop) {
-        if ((desktop.readyAt() != null && desktop.readyAt().isAfter(startedAt)) || inventoried.contains(desktop.hostId())) {
-            return true;
-        }
-        List<Timestamp> at = jdbc.queryForList("SELECT inventoried_at FROM host_inventory WHERE host_id = ?",
-                Timestamp.class, desktop.hostId());
-        if (!at.isEmpty() && !at.get(0).toInstant().isBefore(startedAt)) {
-            inventoried.add(desktop.hostId());
-            return true;
-        }
-        return false;
+        return (desktop.readyAt() != null && desktop.readyAt().isAfter(startedAt))
+                || !inventoriedAmong(List.of(desktop.hostId())).isEmpty();
     }
 }
