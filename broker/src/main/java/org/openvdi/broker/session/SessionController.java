@@ -15,7 +15,6 @@ import org.openvdi.broker.pool.PoolQueries;
 import org.openvdi.broker.pool.PoolView;
 import org.openvdi.broker.security.CurrentUser;
 import org.openvdi.broker.security.UserDirectory;
-import org.openvdi.broker.store.OneConnection;
 import org.openvdi.broker.session.api.EndSessionCommand;
 import org.openvdi.broker.session.api.SessionEndCause;
 import org.openvdi.broker.session.api.RequestSessionCommand;
@@ -48,13 +47,10 @@ class SessionController {
     private final SessionAllocator allocator;
     private final ConnectionTokenIssuer tokens;
     private final ConnectProperties connect;
-    private final OneConnection connection;
 
     SessionController(AuditedCommands commands, SessionQueries sessions, PoolQueries pools, UserDirectory users,
-                      SessionAllocator allocator, ConnectionTokenIssuer tokens, ConnectProperties connect,
-                      OneConnection connection) {
+                      SessionAllocator allocator, ConnectionTokenIssuer tokens, ConnectProperties connect) {
         this.connect = connect;
-        this.connection = connection;
         this.commands = commands;
         this.sessions = sessions;
         this.pools = pools;
@@ -70,17 +66,12 @@ class SessionController {
      * Asks for a desktop of an entitled pool; answers at once with the session, which becomes READY when it
      * has one. A session that has its desktop already comes with a {@code connectUrl} (a fresh one-time token).
      * A user has at most one open session per pool: asking again, even many times at once, answers with that one.
-     * A pool the caller is not entitled to answers 404 POOL_NOT_FOUND, as reading it does. The request's statements and
-     * transactions share one pooled connection ({@link OneConnection}).
+     * A pool the caller is not entitled to answers 404 POOL_NOT_FOUND, as reading it does.
      */
     @Operation(summary = "Request a desktop of an entitled pool")
     @Refuses(ErrorCode.RATE_LIMITED)
     @PostMapping
     ResponseEntity<SessionView> request(@Valid @RequestBody RequestSessionRequest request, Authentication who) {
-        return connection.call(() -> requestOnOneConnection(request, who));
-    }
-
-    private ResponseEntity<SessionView> requestOnOneConnection(RequestSessionRequest request, Authentication who) {
         CurrentUser user = users.current(who);
         PoolView pool = pools.withoutCounts(request.poolId()).filter(p -> p.entitles(user))
                 .orElseThrow(() -> new BrokerException(ErrorCode.POOL_NOT_FOUND, "No pool " + request.poolId()));
@@ -131,12 +122,15 @@ class SessionController {
     }
 
     /**
-     * The user's open session in the pool: a new one, or the one there is. The request does not look first: the
-     * session claim ({@link OpenSessionClaims}, in the new session's own transaction) finds an open one, and then the
-     * new one is rolled back and the request answers with the open one. Two requests that race meet there too.
+     * The user's open session in the pool: the one there is, or a new one. Two requests that race both miss the
+     * first look; the session claim lets only one of them record its session, and the other answers with it.
      */
     private Opened openSession(PoolView pool, CurrentUser user, ConnectionTokenIssuer.DrawnToken first) {
         for (int attempt = 1; ; attempt++) {
+            Optional<UUID> open = sessions.openFor(pool.id(), user.name()).map(SessionView::id);
+            if (open.isPresent()) {
+                return new Opened(open.get(), false);
+            }
             UUID id = UUID.randomUUID();
             Instant requestedAt = Instant.now();
             try {

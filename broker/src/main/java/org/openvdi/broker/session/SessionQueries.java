@@ -92,6 +92,13 @@ public class SessionQueries implements WaitingSessions {
                 .query(SessionQueries::map).list();
     }
 
+    /** The user's open session in a pool, if any: asking again returns it instead of a second desktop. */
+    public Optional<SessionView> openFor(UUID poolId, String user) {
+        return jdbc.sql("SELECT * FROM session_view WHERE pool_id = :pool AND user_name = :user AND state NOT IN (:over)"
+                        + " ORDER BY requested_at DESC LIMIT 1")
+                .param("pool", poolId).param("user", user).param("over", OVER).query(SessionQueries::map).optional();
+    }
+
     /** The open sessions of a pool, oldest first. */
     public List<SessionView> openIn(UUID poolId) {
         return jdbc.sql("SELECT * FROM session_view WHERE pool_id = :pool AND state NOT IN (:over) ORDER BY requested_at, id")
