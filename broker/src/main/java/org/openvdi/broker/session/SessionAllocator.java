@@ -260,41 +260,28 @@ public class SessionAllocator {
     private Allocation assignSpare(SessionView session, PoolView pool, boolean claim, ConnectionTokenGrant token) {
         Set<UUID> up = hosts.idsInState(HostState.UP);
         Set<UUID> inventoried = trusted.inventoriedAmong(up);
+        // a claimed spare is passed over by every later attempt: those come only when it refused or a race was lost
         Set<UUID> passed = new HashSet<>();
-        UUID[] claimed = new UUID[1];
-        return retryingLostRaces(session, () -> {
-            claimed[0] = null;
-            return transactions.execute(status -> {
-                Optional<DesktopView> spare = desktops.claimReadySpare(pool.id(), up, trusted.since(), inventoried,
-                        passed);
-                if (spare.isEmpty()) {
-                    return Optional.of(Allocation.WAITING);
-                }
-                claimed[0] = spare.get().id();
-                Optional<Allocation> assigned = assignBoth(session, spare.get(), claim, token, status);
-                if (assigned.isEmpty()) {
-                    passed.add(spare.get().id());
-                }
-                return assigned;
-            });
-        }, () -> {
-            if (claimed[0] != null) {
-                passed.add(claimed[0]);
+        return retryingLostRaces(session, () -> transactions.execute(status -> {
+            Optional<DesktopView> spare = desktops.claimReadySpare(pool.id(), up, trusted.since(), inventoried, passed);
+            if (spare.isEmpty()) {
+                return Optional.of(Allocation.WAITING);
             }
-        });
+            passed.add(spare.get().id());
+            return assignBoth(session, spare.get(), claim, token, status);
+        }));
     }
 
     private Allocation tryAssign(SessionView session, DesktopView desktop, boolean claim, ConnectionTokenGrant token) {
         return retryingLostRaces(session, () -> Optional.of(transactions.execute(status ->
-                assignBoth(session, desktop, claim, token, status)).orElse(Allocation.WAITING)), () -> { });
+                assignBoth(session, desktop, claim, token, status)).orElse(Allocation.WAITING)));
     }
 
     /**
      * Runs {@code attempt} until it settles something (an empty answer: try again at once), and again after a pause
-     * when it lost a race, {@link #RACES_LOST_AT_MOST} times at most; {@code lost} is told of each lost race first.
+     * when it lost a race, {@link #RACES_LOST_AT_MOST} times at most.
      */
-    private static Allocation retryingLostRaces(SessionView session, Supplier<Optional<Allocation>> attempt,
-                                                Runnable lost) {
+    private static Allocation retryingLostRaces(SessionView session, Supplier<Optional<Allocation>> attempt) {
         for (int races = 0; ; ) {
             try {
                 Optional<Allocation> done = attempt.get();
@@ -306,7 +293,6 @@ public class SessionAllocator {
                     throw e;
                 }
                 log.debug("Allocating session {} lost a race, trying again: {}", session.id(), e.toString());
-                lost.run();
                 pause(LOST_RACE_PAUSE.multipliedBy(1L << (races - 1)));
             }
         }
